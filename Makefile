@@ -1,0 +1,48 @@
+# Mitreden — `make run` builds everything and serves the demo on :8080;
+# `make test` runs every test (Go unit, HTTP and headless-Chromium tests).
+
+export GOFLAGS := -tags=sqlite_fts5 -buildvcs=false
+BIN := bin/mitreden
+VENDOR := themes/default/static/vendor
+
+.PHONY: run build assets test test-go test-e2e fuzz bench lint clean
+
+run: build
+	./$(BIN) serve --demo --db $${MITREDEN_DB:-mitreden.db} --addr $${MITREDEN_ADDR:-:8080}
+
+build: assets
+	go build -o $(BIN) ./cmd/mitreden
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+assets: node_modules/.package-lock.json
+	mkdir -p $(VENDOR)/leaflet/images $(VENDOR)/leaflet.markercluster
+	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css $(VENDOR)/leaflet/
+	cp node_modules/leaflet/dist/images/*.png $(VENDOR)/leaflet/images/
+	cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js node_modules/leaflet.markercluster/dist/MarkerCluster.css node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css $(VENDOR)/leaflet.markercluster/
+
+# All tests: unit and HTTP tests with the race detector, then the browser
+# tests against the real binary in headless Chromium, then short fuzz runs.
+test: assets
+	go vet ./...
+	go test -race -count=1 ./...
+	$(MAKE) fuzz FUZZTIME=5s
+
+FUZZTIME ?= 20s
+fuzz:
+	go test ./internal/geo -run '^$$' -fuzz '^FuzzParseGeometry$$' -fuzztime $(FUZZTIME)
+	go test ./internal/geo -run '^$$' -fuzz '^FuzzParseBBox$$' -fuzztime $(FUZZTIME)
+
+bench: build
+	go test -run '^$$' -bench . -benchmem ./internal/store/ ./internal/web/...
+
+lint:
+	test -z "$$(gofmt -l cmd internal themes locales data)"
+	go vet ./...
+	go run honnef.co/go/tools/cmd/staticcheck@latest ./...
+	go run golang.org/x/vuln/cmd/govulncheck@latest ./...
+
+clean:
+	rm -rf bin $(VENDOR)

@@ -1,0 +1,68 @@
+// Package app wires the server: store, web parts and every audience's
+// routes, plus health, readiness, metrics and static files.
+package app
+
+import (
+	"context"
+	"log/slog"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/adaptor"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/mitreden/mitreden/internal/config"
+	"github.com/mitreden/mitreden/internal/store"
+	"github.com/mitreden/mitreden/internal/web"
+	"github.com/mitreden/mitreden/internal/web/api"
+	"github.com/mitreden/mitreden/internal/web/public"
+	"github.com/mitreden/mitreden/locales"
+	"github.com/mitreden/mitreden/themes"
+)
+
+// New builds the server over an open, migrated store.
+func New(cfg config.Config, st *store.Store, log *slog.Logger) (*web.Server, *fiber.App, error) {
+	s, err := web.NewServer(cfg, st, themes.FS, locales.FS, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	s.Metrics.WatchSSE(s.Broker.Count)
+	app := s.App()
+	app.Get("/healthz", func(c *fiber.Ctx) error { return c.JSON(fiber.Map{"status": "ok"}) })
+	app.Get("/readyz", func(c *fiber.Ctx) error {
+		ctx, cancel := context.WithTimeout(c.Context(), 2*time.Second)
+		defer cancel()
+		if err := st.Ping(ctx); err != nil {
+			return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "database unreachable"})
+		}
+		if ok, err := st.Current(ctx); err != nil || !ok {
+			return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "migrations pending"})
+		}
+		return c.JSON(fiber.Map{"status": "ready"})
+	})
+	metrics := adaptor.HTTPHandler(promhttp.HandlerFor(s.Metrics.Registry, promhttp.HandlerOpts{}))
+	app.Get("/metrics", func(c *fiber.Ctx) error {
+		if t := cfg.MetricsToken; t != "" && c.Get(fiber.HeaderAuthorization) != "Bearer "+t {
+			return s.Fail(c, fiber.StatusUnauthorized, "unauthorized", web.Localizer(c).T("error.unauthorized"))
+		}
+		return metrics(c)
+	})
+	app.Get("/static/:hash/*", func(c *fiber.Ctx) error {
+		name := path.Clean(c.Params("*"))
+		b, err := s.Assets.Read(name)
+		if err != nil {
+			return fiber.ErrNotFound
+		}
+		if c.Params("hash") != "0" {
+			c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
+		}
+		c.Type(strings.TrimPrefix(path.Ext(name), "."))
+		return c.Send(b)
+	})
+	api.Register(app, s)
+	public.Register(app, s)
+	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+	return s, app, nil
+}

@@ -1,0 +1,155 @@
+// Package config reads Mitreden's settings from flags and MITREDEN_*
+// environment variables. A flag given on the command line wins over the
+// variable; the variable wins over the default.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net/netip"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// Config holds every setting of the server.
+type Config struct {
+	Addr            string
+	DB              string
+	BaseURL         string
+	Theme           string
+	ThemesDir       string
+	TileURL         string
+	TileAttribution string
+	TileMBTiles     string
+	Demo            bool
+	WriteLimit      int // anonymous writes per client per minute; 0 = off
+	TrustedProxies  []string
+	AdminEmail      string
+	AdminPassword   string
+	MetricsToken    string
+	FrameAncestors  string
+	Dev             bool
+	Synchronous     string
+}
+
+// Defaults returns the settings used when nothing is configured.
+func Defaults() Config {
+	return Config{
+		Addr:            ":8080",
+		DB:              "mitreden.db",
+		BaseURL:         "http://localhost:8080",
+		Theme:           "default",
+		TileURL:         "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+		TileAttribution: "© OpenStreetMap contributors",
+		WriteLimit:      120,
+		FrameAncestors:  "'self'",
+		Synchronous:     "NORMAL",
+	}
+}
+
+// Env is the environment lookup; os.LookupEnv in production, a map in tests.
+type Env func(string) (string, bool)
+
+// DBFlag registers --db with the MITREDEN_DB default on fs.
+func DBFlag(fs *flag.FlagSet, env Env) *string {
+	def := Defaults().DB
+	if v, ok := env("MITREDEN_DB"); ok && v != "" {
+		def = v
+	}
+	return fs.String("db", def, "SQLite database file (MITREDEN_DB)")
+}
+
+// ServeFlags registers the serve command's flags on fs, with defaults taken
+// from the environment, and returns a function that completes the Config
+// after fs.Parse.
+func ServeFlags(fs *flag.FlagSet, env Env) func() (Config, error) {
+	c := Defaults()
+	var problems []string
+	str := func(name string, dst *string) {
+		if v, ok := env(name); ok && v != "" {
+			*dst = v
+		}
+	}
+	str("MITREDEN_ADDR", &c.Addr)
+	str("MITREDEN_DB", &c.DB)
+	str("MITREDEN_BASE_URL", &c.BaseURL)
+	str("MITREDEN_THEME", &c.Theme)
+	str("MITREDEN_THEMES_DIR", &c.ThemesDir)
+	str("MITREDEN_TILE_URL", &c.TileURL)
+	str("MITREDEN_TILE_ATTRIBUTION", &c.TileAttribution)
+	str("MITREDEN_TILE_MBTILES", &c.TileMBTiles)
+	str("MITREDEN_ADMIN_EMAIL", &c.AdminEmail)
+	str("MITREDEN_ADMIN_PASSWORD", &c.AdminPassword)
+	str("MITREDEN_METRICS_TOKEN", &c.MetricsToken)
+	str("MITREDEN_FRAME_ANCESTORS", &c.FrameAncestors)
+	str("MITREDEN_SYNCHRONOUS", &c.Synchronous)
+	if v, ok := env("MITREDEN_DEMO"); ok && v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("MITREDEN_DEMO=%q is not a boolean", v))
+		}
+		c.Demo = b
+	}
+	if v, ok := env("MITREDEN_DEV"); ok && v != "" {
+		c.Dev, _ = strconv.ParseBool(v)
+	}
+	if v, ok := env("MITREDEN_WRITE_LIMIT"); ok && v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			problems = append(problems, fmt.Sprintf("MITREDEN_WRITE_LIMIT=%q must be a whole number ≥ 0", v))
+		}
+		c.WriteLimit = n
+	}
+	proxies := ""
+	if v, ok := env("MITREDEN_TRUSTED_PROXIES"); ok {
+		proxies = v
+	}
+
+	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address (MITREDEN_ADDR)")
+	fs.StringVar(&c.DB, "db", c.DB, "SQLite database file (MITREDEN_DB)")
+	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public base URL (MITREDEN_BASE_URL)")
+	fs.StringVar(&c.Theme, "theme", c.Theme, "theme name (MITREDEN_THEME)")
+	fs.StringVar(&c.ThemesDir, "themes-dir", c.ThemesDir, "directory with themes that add to or override the embedded ones (MITREDEN_THEMES_DIR)")
+	fs.StringVar(&c.TileURL, "tile-url", c.TileURL, "XYZ tile URL template of the base map (MITREDEN_TILE_URL)")
+	fs.StringVar(&c.TileAttribution, "tile-attribution", c.TileAttribution, "base map attribution (MITREDEN_TILE_ATTRIBUTION)")
+	fs.BoolVar(&c.Demo, "demo", c.Demo, "load the demo procedure into an empty database (MITREDEN_DEMO)")
+	fs.IntVar(&c.WriteLimit, "write-limit", c.WriteLimit, "anonymous writes per client per minute, 0 = off (MITREDEN_WRITE_LIMIT)")
+	fs.StringVar(&proxies, "trusted-proxies", proxies, "comma-separated addresses or CIDRs whose X-Forwarded-For is believed (MITREDEN_TRUSTED_PROXIES)")
+
+	return func() (Config, error) {
+		if len(problems) > 0 {
+			return c, errors.New(strings.Join(problems, "; "))
+		}
+		if c.WriteLimit < 0 {
+			return c, fmt.Errorf("--write-limit must be ≥ 0, got %d", c.WriteLimit)
+		}
+		c.TrustedProxies = nil
+		for _, p := range strings.Split(proxies, ",") {
+			p = strings.TrimSpace(p)
+			if p == "" {
+				continue
+			}
+			if _, err := netip.ParsePrefix(p); err != nil {
+				if _, err := netip.ParseAddr(p); err != nil {
+					return c, fmt.Errorf("trusted proxy %q is neither an address nor a CIDR", p)
+				}
+			}
+			c.TrustedProxies = append(c.TrustedProxies, p)
+		}
+		if (c.AdminEmail == "") != (c.AdminPassword == "") {
+			return c, errors.New("MITREDEN_ADMIN_EMAIL and MITREDEN_ADMIN_PASSWORD must be set together")
+		}
+		if s := strings.ToUpper(c.Synchronous); s != "NORMAL" && s != "FULL" {
+			return c, fmt.Errorf("MITREDEN_SYNCHRONOUS must be NORMAL or FULL, got %q", c.Synchronous)
+		}
+		if c.Addr == "" {
+			return c, errors.New("--addr must not be empty")
+		}
+		return c, nil
+	}
+}
+
+// OSEnv looks variables up in the process environment.
+func OSEnv(name string) (string, bool) { return os.LookupEnv(name) }

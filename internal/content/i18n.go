@@ -1,0 +1,165 @@
+package content
+
+import (
+	"fmt"
+	"io/fs"
+	"sort"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+)
+
+// Locale describes one interface language.
+type Locale struct {
+	Tag  string // "de", "en", "de-x-ls"
+	Name string // its own name, for the language switch
+	File string // message file in the locales directory
+}
+
+// Locales are the interface languages, German first (the source).
+var Locales = []Locale{
+	{Tag: "de", Name: "Deutsch", File: "de.toml"},
+	{Tag: "en", Name: "English", File: "en.toml"},
+	{Tag: "de-x-ls", Name: "Leichte Sprache", File: "de-x-ls.toml"},
+}
+
+// DefaultLocale is the source language.
+const DefaultLocale = "de"
+
+// I18n holds one go-i18n bundle per interface language, each layered
+// English → German → the language itself, so a missing message falls back
+// to German (and Leichte Sprache to German). go-i18n cannot tell "de" and
+// "de-x-ls" apart, hence a bundle each; the locale is chosen explicitly.
+type I18n struct {
+	bundles map[string]*i18n.Bundle
+}
+
+// LoadI18n reads the message files from fsys (the embedded locales).
+func LoadI18n(fsys fs.FS) (*I18n, error) {
+	out := &I18n{bundles: map[string]*i18n.Bundle{}}
+	for _, loc := range Locales {
+		if _, err := fs.Stat(fsys, loc.File); err != nil {
+			continue
+		}
+		b := i18n.NewBundle(language.German)
+		b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
+		layers := []string{"de.toml"}
+		if loc.File != "de.toml" {
+			layers = append(layers, loc.File)
+		}
+		for _, f := range layers {
+			data, err := fs.ReadFile(fsys, f)
+			if err != nil {
+				return nil, fmt.Errorf("content: unable to read %s: %w", f, err)
+			}
+			// Every layer is parsed under the name "de.toml": go-i18n takes the
+			// language from the file name, and a later file's messages replace
+			// an earlier one's, which gives the German fallback.
+			if _, err := b.ParseMessageFileBytes(data, "de.toml"); err != nil {
+				return nil, fmt.Errorf("content: unable to parse %s: %w", f, err)
+			}
+		}
+		out.bundles[loc.Tag] = b
+	}
+	if out.bundles[DefaultLocale] == nil {
+		return nil, fmt.Errorf("content: no %s.toml message file", DefaultLocale)
+	}
+	return out, nil
+}
+
+// Has reports whether tag is a loaded interface language.
+func (l *I18n) Has(tag string) bool { _, ok := l.bundles[tag]; return ok }
+
+// Available lists the loaded interface languages in order.
+func (l *I18n) Available() []Locale {
+	var out []Locale
+	for _, loc := range Locales {
+		if l.Has(loc.Tag) {
+			out = append(out, loc)
+		}
+	}
+	return out
+}
+
+// Localizer translates message IDs for one request.
+type Localizer struct {
+	Tag string
+	loc *i18n.Localizer
+}
+
+// Localizer returns the localiser for tag (German when unknown).
+func (l *I18n) Localizer(tag string) *Localizer {
+	b, ok := l.bundles[tag]
+	if !ok {
+		tag = DefaultLocale
+		b = l.bundles[tag]
+	}
+	return &Localizer{Tag: tag, loc: i18n.NewLocalizer(b, "de")}
+}
+
+// T translates id with optional template data (key, value pairs). A missing
+// message shows its id, so a gap is visible instead of an empty string.
+func (z *Localizer) T(id string, kv ...any) string {
+	var data map[string]any
+	if len(kv) > 0 {
+		data = map[string]any{}
+		for i := 0; i+1 < len(kv); i += 2 {
+			if k, ok := kv[i].(string); ok {
+				data[k] = kv[i+1]
+			}
+		}
+	}
+	cfg := &i18n.LocalizeConfig{MessageID: id, TemplateData: data}
+	if n, ok := data["Count"]; ok {
+		cfg.PluralCount = n
+	}
+	s, err := z.loc.Localize(cfg)
+	if err != nil {
+		return id
+	}
+	return s
+}
+
+// Lang is the value for the HTML lang attribute ("de" for Leichte Sprache).
+func (z *Localizer) Lang() string {
+	if strings.HasPrefix(z.Tag, "de") {
+		return "de"
+	}
+	return z.Tag
+}
+
+// Negotiate picks the interface language: an explicit choice (query or
+// cookie) when it is loaded, else the best match of Accept-Language among
+// de and en, else German.
+func (l *I18n) Negotiate(explicit, acceptLanguage string) string {
+	if explicit != "" && l.Has(explicit) {
+		return explicit
+	}
+	tags, _, err := language.ParseAcceptLanguage(acceptLanguage)
+	if err == nil {
+		for _, t := range tags {
+			base, _ := t.Base()
+			if l.Has(base.String()) {
+				return base.String()
+			}
+		}
+	}
+	return DefaultLocale
+}
+
+// MessageIDs returns the message IDs in a TOML message file, for tests that
+// compare locales.
+func MessageIDs(data []byte) ([]string, error) {
+	var m map[string]any
+	if err := toml.Unmarshal(data, &m); err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, len(m))
+	for k := range m {
+		ids = append(ids, k)
+	}
+	sort.Strings(ids)
+	return ids, nil
+}

@@ -1,0 +1,254 @@
+// Package demo loads the demo procedure from data/ and generates synthetic
+// contributions for trials and benchmarks.
+package demo
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+
+	"github.com/mitreden/mitreden/internal/model"
+	"github.com/mitreden/mitreden/internal/store"
+)
+
+type labelled struct {
+	Key    string       `json:"key"`
+	Label  model.Labels `json:"label"`
+	Colour string       `json:"colour"`
+	Icon   string       `json:"icon"`
+}
+
+type procedureFile struct {
+	Slug        string `json:"slug"`
+	Title       string `json:"title"`
+	SummaryMD   string `json:"summary_md"`
+	IntroMD     string `json:"intro_md"`
+	IntroMDEasy string `json:"intro_md_easy"`
+	TitleEN     string `json:"title_en"`
+	SummaryMDEN string `json:"summary_md_en"`
+	IntroMDEN   string `json:"intro_md_en"`
+	Phases      []struct {
+		Kind       model.PhaseKind `json:"kind"`
+		StartsDays float64         `json:"starts_days"`
+		EndsDays   float64         `json:"ends_days"`
+		Title      string          `json:"title"`
+	} `json:"phases"`
+	Categories []labelled      `json:"categories"`
+	Types      []labelled      `json:"types"`
+	Area       json.RawMessage `json:"area"`
+	Map        model.MapView   `json:"map"`
+	Settings   *model.Settings `json:"settings"`
+	Pages      []struct {
+		Slug     string `json:"slug"`
+		Title    string `json:"title"`
+		TitleEN  string `json:"title_en"`
+		File     string `json:"file"`
+		Position int    `json:"position"`
+	} `json:"pages"`
+	Appointments []struct {
+		Title           string  `json:"title"`
+		Description     string  `json:"description"`
+		StartsDays      float64 `json:"starts_days"`
+		StartTime       string  `json:"start_time"`
+		DurationMinutes int     `json:"duration_minutes"`
+		Address         string  `json:"address"`
+		Lon             float64 `json:"lon"`
+		Lat             float64 `json:"lat"`
+	} `json:"appointments"`
+	Conceptions []struct {
+		Key      string `json:"key"`
+		Title    string `json:"title"`
+		BodyMD   string `json:"body_md"`
+		Image    string `json:"image"`
+		ImageAlt string `json:"image_alt"`
+	} `json:"conceptions"`
+}
+
+type demoComment struct {
+	Text       string        `json:"text"`
+	AuthorName string        `json:"author_name"`
+	DaysAgo    float64       `json:"days_ago"`
+	Replies    []demoComment `json:"replies"`
+}
+
+type demoProps struct {
+	Title          string  `json:"title"`
+	Text           string  `json:"text"`
+	Category       string  `json:"category"`
+	Type           string  `json:"type"`
+	AuthorName     string  `json:"author_name"`
+	Origin         string  `json:"origin"`
+	CreatedDaysAgo float64 `json:"created_days_ago"`
+	Status         string  `json:"status"`
+	Ratings        struct {
+		Up   int `json:"up"`
+		Down int `json:"down"`
+	} `json:"ratings"`
+	Comments   []demoComment `json:"comments"`
+	ResponseMD string        `json:"response_md"`
+}
+
+func days(now time.Time, d float64) time.Time {
+	return now.Add(time.Duration(d * float64(24*time.Hour))).UTC()
+}
+
+// ReadProcedure parses the demo procedure in fsys (the data/demo folder)
+// with its phases placed relative to now.
+func ReadProcedure(fsys fs.FS, now time.Time) (store.ProcedureSeed, error) {
+	var seed store.ProcedureSeed
+	raw, err := fs.ReadFile(fsys, "procedure.json")
+	if err != nil {
+		return seed, fmt.Errorf("demo: %w", err)
+	}
+	var pf procedureFile
+	if err := json.Unmarshal(raw, &pf); err != nil {
+		return seed, fmt.Errorf("demo: procedure.json: %w", err)
+	}
+	p := model.Procedure{Slug: pf.Slug, Title: pf.Title, SummaryMD: pf.SummaryMD, IntroMD: pf.IntroMD,
+		IntroEasyMD: pf.IntroMDEasy, Map: pf.Map, Settings: model.DefaultSettings()}
+	if pf.Settings != nil {
+		p.Settings = *pf.Settings
+	}
+	if pf.TitleEN != "" {
+		p.Translations = map[string]model.ProcedureText{"en": {Title: pf.TitleEN, SummaryMD: pf.SummaryMDEN, IntroMD: pf.IntroMDEN}}
+	}
+	if len(pf.Area) > 0 {
+		g, err := geojson.UnmarshalGeometry(pf.Area)
+		if err != nil {
+			return seed, fmt.Errorf("demo: area: %w", err)
+		}
+		poly, ok := g.Geometry().(orb.Polygon)
+		if !ok {
+			return seed, errors.New("demo: area must be a Polygon")
+		}
+		p.Area = poly
+	}
+	for _, ph := range pf.Phases {
+		p.Phases = append(p.Phases, model.Phase{Kind: ph.Kind, Title: ph.Title, StartsAt: days(now, ph.StartsDays), EndsAt: days(now, ph.EndsDays)})
+	}
+	for _, c := range pf.Categories {
+		p.Categories = append(p.Categories, model.Category{Key: c.Key, Label: c.Label, Colour: c.Colour, Icon: c.Icon})
+	}
+	for _, t := range pf.Types {
+		p.Types = append(p.Types, model.Type{Key: t.Key, Label: t.Label})
+	}
+	seed.Procedure = p
+	for _, pg := range pf.Pages {
+		body, err := fs.ReadFile(fsys, pg.File)
+		if err != nil {
+			return seed, fmt.Errorf("demo: page %s: %w", pg.Slug, err)
+		}
+		base := strings.TrimSuffix(pg.File, ".md")
+		easy, _ := fs.ReadFile(fsys, base+".easy.md")
+		seed.Pages = append(seed.Pages, model.Page{Slug: pg.Slug, Locale: "de", Title: pg.Title, BodyMD: string(body), EasyMD: string(easy), Position: pg.Position})
+		if en, err := fs.ReadFile(fsys, base+".en.md"); err == nil {
+			title := pg.TitleEN
+			if title == "" {
+				title = pg.Title
+			}
+			seed.Pages = append(seed.Pages, model.Page{Slug: pg.Slug, Locale: "en", Title: title, BodyMD: string(en), Position: pg.Position})
+		}
+	}
+	if raw, err := fs.ReadFile(fsys, "places.json"); err == nil {
+		var places []store.Place
+		if err := json.Unmarshal(raw, &places); err != nil {
+			return seed, fmt.Errorf("demo: places.json: %w", err)
+		}
+		seed.Places = places
+	}
+	for _, a := range pf.Appointments {
+		day := days(now, a.StartsDays).In(berlin())
+		hh, mm := 18, 0
+		fmt.Sscanf(a.StartTime, "%d:%d", &hh, &mm)
+		start := time.Date(day.Year(), day.Month(), day.Day(), hh, mm, 0, 0, berlin())
+		pt := orb.Point{a.Lon, a.Lat}
+		seed.Appointments = append(seed.Appointments, model.Appointment{Title: a.Title, Description: a.Description,
+			StartsAt: start.UTC(), EndsAt: start.Add(time.Duration(a.DurationMinutes) * time.Minute).UTC(), Address: a.Address, Location: &pt})
+	}
+	for _, c := range pf.Conceptions {
+		seed.Conceptions = append(seed.Conceptions, model.Conception{Key: c.Key, Title: c.Title, BodyMD: c.BodyMD, Image: c.Image, ImageAlt: c.ImageAlt})
+	}
+	return seed, nil
+}
+
+func berlin() *time.Location {
+	if loc, err := time.LoadLocation("Europe/Berlin"); err == nil {
+		return loc
+	}
+	return time.FixedZone("CET", 3600)
+}
+
+// Load stores the demo procedure from fsys with its sample contributions,
+// comments, ratings and responses. It returns the procedure's slug.
+func Load(ctx context.Context, st *store.Store, fsys fs.FS, now time.Time) (string, error) {
+	seed, err := ReadProcedure(fsys, now)
+	if err != nil {
+		return "", err
+	}
+	id, err := st.CreateProcedure(ctx, seed)
+	if err != nil {
+		return "", err
+	}
+	raw, err := fs.ReadFile(fsys, "contributions.geojson")
+	if err != nil {
+		return seed.Procedure.Slug, nil // a procedure without samples
+	}
+	fc, err := geojson.UnmarshalFeatureCollection(raw)
+	if err != nil {
+		return "", fmt.Errorf("demo: contributions.geojson: %w", err)
+	}
+	for i, f := range fc.Features {
+		b, _ := json.Marshal(f.Properties)
+		var pr demoProps
+		if err := json.Unmarshal(b, &pr); err != nil {
+			return "", fmt.Errorf("demo: contribution %d: %w", i, err)
+		}
+		created := days(now, -pr.CreatedDaysAgo)
+		status := model.ContributionStatus(pr.Status)
+		if status == "" {
+			status = model.Published
+		}
+		origin := pr.Origin
+		if origin == "" {
+			origin = "online"
+		}
+		c := &model.Contribution{ID: uuid.NewString(), ProcedureID: id, Category: pr.Category, Type: pr.Type,
+			Title: pr.Title, Text: pr.Text, Geometry: f.Geometry, AuthorName: pr.AuthorName, Origin: origin,
+			Status: status, CreatedAt: created, UpdatedAt: created}
+		if err := st.InsertContribution(ctx, c, nil, ""); err != nil {
+			return "", fmt.Errorf("demo: contribution %d: %w", i, err)
+		}
+		if pr.Ratings.Up+pr.Ratings.Down > 0 {
+			if err := st.SeedRatings(ctx, c.ID, pr.Ratings.Up, pr.Ratings.Down); err != nil {
+				return "", err
+			}
+		}
+		for _, cm := range pr.Comments {
+			m := &model.Comment{ContributionID: c.ID, Text: cm.Text, AuthorName: cm.AuthorName, CreatedAt: days(now, -cm.DaysAgo)}
+			if err := st.AddComment(ctx, m); err != nil {
+				return "", fmt.Errorf("demo: comment: %w", err)
+			}
+			for _, r := range cm.Replies {
+				rm := &model.Comment{ContributionID: c.ID, ParentID: m.ID, Text: r.Text, AuthorName: r.AuthorName, CreatedAt: days(now, -r.DaysAgo)}
+				if err := st.AddComment(ctx, rm); err != nil {
+					return "", fmt.Errorf("demo: reply: %w", err)
+				}
+			}
+		}
+		if pr.ResponseMD != "" {
+			r := &model.Response{TextMD: pr.ResponseMD, Author: "Bezirksamt – Fachamt Stadt- und Landschaftsplanung", CreatedAt: days(now, -pr.CreatedDaysAgo/2)}
+			if err := st.AddResponse(ctx, c.ID, r, 0); err != nil {
+				return "", err
+			}
+		}
+	}
+	return seed.Procedure.Slug, nil
+}

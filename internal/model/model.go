@@ -1,0 +1,402 @@
+// Package model is Mitreden's domain: procedures, phases, pages, categories,
+// contributions, comments, ratings, responses, users and roles, and the rules
+// that decide what is valid. It performs no I/O and imports nothing of the
+// project, so every other part can depend on it.
+package model
+
+import (
+	"time"
+
+	"github.com/paulmach/orb"
+)
+
+// PhaseKind is the step of a procedure a phase stands for.
+type PhaseKind string
+
+// The phase kinds of a procedure, in their usual order.
+const (
+	PhaseInformation   PhaseKind = "information"
+	PhaseParticipation PhaseKind = "participation"
+	PhaseEvaluation    PhaseKind = "evaluation"
+	PhaseResults       PhaseKind = "results"
+)
+
+// ValidPhaseKind reports whether k is one of the known phase kinds.
+func ValidPhaseKind(k PhaseKind) bool {
+	switch k {
+	case PhaseInformation, PhaseParticipation, PhaseEvaluation, PhaseResults:
+		return true
+	}
+	return false
+}
+
+// Phase is a dated step of a procedure.
+type Phase struct {
+	ID       int64
+	Kind     PhaseKind
+	Title    string
+	StartsAt time.Time
+	EndsAt   time.Time
+}
+
+// Contains reports whether t lies within the phase (start inclusive, end exclusive).
+func (p Phase) Contains(t time.Time) bool {
+	return !t.Before(p.StartsAt) && t.Before(p.EndsAt)
+}
+
+// Status of a procedure as residents see it, derived from its phases.
+type ProcedureStatus string
+
+// Procedure statuses.
+const (
+	StatusUpcoming ProcedureStatus = "upcoming"
+	StatusRunning  ProcedureStatus = "running"
+	StatusFinished ProcedureStatus = "finished"
+)
+
+// Feature switch for comments and ratings, as DIPAS offers them.
+type Switch string
+
+// Switch values.
+const (
+	SwitchOn       Switch = "on"       // allowed
+	SwitchReadOnly Switch = "readonly" // shown but no new ones
+	SwitchOff      Switch = "off"      // hidden
+)
+
+// Moderation modes.
+const (
+	ModerationPost = "post" // published at once, moderated afterwards
+	ModerationPre  = "pre"  // published after a moderator's approval
+)
+
+// Settings holds the per-procedure switches.
+type Settings struct {
+	Comments      Switch   `json:"comments"`
+	Ratings       Switch   `json:"ratings"`
+	GeometryTypes []string `json:"geometry_types"` // allowed: Point, LineString, Polygon; "none" allows no location
+	TextMin       int      `json:"text_min"`
+	TextMax       int      `json:"text_max"`
+	Moderation    string   `json:"moderation"`
+	WMSURL        string   `json:"wms_url,omitempty"`
+	WMSLayers     string   `json:"wms_layers,omitempty"`
+}
+
+// DefaultSettings are the settings of a new procedure.
+func DefaultSettings() Settings {
+	return Settings{
+		Comments:      SwitchOn,
+		Ratings:       SwitchOn,
+		GeometryTypes: []string{"Point", "LineString", "Polygon", "none"},
+		TextMin:       10,
+		TextMax:       5000,
+		Moderation:    ModerationPost,
+	}
+}
+
+// AllowsGeometry reports whether geometry type t ("none" for no location) is allowed.
+func (s Settings) AllowsGeometry(t string) bool {
+	for _, g := range s.GeometryTypes {
+		if g == t {
+			return true
+		}
+	}
+	return false
+}
+
+// MapView is the opening view of a procedure's map.
+type MapView struct {
+	Center [2]float64 `json:"center"` // lon, lat
+	Zoom   int        `json:"zoom"`
+}
+
+// Procedure is one planning procedure ("Verfahren").
+type Procedure struct {
+	ID          int64
+	Slug        string
+	Title       string
+	SummaryMD   string
+	IntroMD     string
+	IntroEasyMD string
+	Theme       string
+	Area        orb.Polygon // may be nil
+	Map         MapView
+	Settings    Settings
+	Phases      []Phase
+	Categories  []Category
+	Types       []Type
+	// Translations holds title, summary and intro per locale other than German.
+	Translations map[string]ProcedureText
+	Version      int64
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// CurrentPhase returns the phase that contains now, if any.
+func (p *Procedure) CurrentPhase(now time.Time) (Phase, bool) {
+	for _, ph := range p.Phases {
+		if ph.Contains(now) {
+			return ph, true
+		}
+	}
+	return Phase{}, false
+}
+
+// ParticipationOpen reports whether a participation phase is open at now.
+func (p *Procedure) ParticipationOpen(now time.Time) bool {
+	for _, ph := range p.Phases {
+		if ph.Kind == PhaseParticipation && ph.Contains(now) {
+			return true
+		}
+	}
+	return false
+}
+
+// Status derives the procedure's status from its phases.
+func (p *Procedure) Status(now time.Time) ProcedureStatus {
+	if len(p.Phases) == 0 {
+		return StatusUpcoming
+	}
+	first, last := p.Phases[0].StartsAt, p.Phases[0].EndsAt
+	for _, ph := range p.Phases {
+		if ph.StartsAt.Before(first) {
+			first = ph.StartsAt
+		}
+		if ph.EndsAt.After(last) {
+			last = ph.EndsAt
+		}
+	}
+	switch {
+	case now.Before(first):
+		return StatusUpcoming
+	case !now.Before(last):
+		return StatusFinished
+	}
+	return StatusRunning
+}
+
+// Category returns the category with key, if the procedure has it.
+func (p *Procedure) Category(key string) (Category, bool) {
+	for _, c := range p.Categories {
+		if c.Key == key {
+			return c, true
+		}
+	}
+	return Category{}, false
+}
+
+// Type returns the contribution type with key, if the procedure has it.
+func (p *Procedure) Type(key string) (Type, bool) {
+	for _, t := range p.Types {
+		if t.Key == key {
+			return t, true
+		}
+	}
+	return Type{}, false
+}
+
+// ProcedureText is a procedure's translatable text in one locale.
+type ProcedureText struct {
+	Title     string `json:"title,omitempty"`
+	SummaryMD string `json:"summary_md,omitempty"`
+	IntroMD   string `json:"intro_md,omitempty"`
+}
+
+// Text returns the procedure's texts in locale, falling back to German
+// field by field.
+func (p *Procedure) Text(locale string) ProcedureText {
+	t := ProcedureText{Title: p.Title, SummaryMD: p.SummaryMD, IntroMD: p.IntroMD}
+	if tr, ok := p.Translations[locale]; ok {
+		if tr.Title != "" {
+			t.Title = tr.Title
+		}
+		if tr.SummaryMD != "" {
+			t.SummaryMD = tr.SummaryMD
+		}
+		if tr.IntroMD != "" {
+			t.IntroMD = tr.IntroMD
+		}
+	}
+	return t
+}
+
+// Labels maps a locale ("de", "en", …) to a text.
+type Labels map[string]string
+
+// Get returns the label for locale, falling back to German and then any.
+func (l Labels) Get(locale string) string {
+	if s, ok := l[locale]; ok && s != "" {
+		return s
+	}
+	if s, ok := l["de"]; ok {
+		return s
+	}
+	for _, s := range l {
+		return s
+	}
+	return ""
+}
+
+// Category of contributions, with a colour and an icon for the map.
+type Category struct {
+	Key    string
+	Label  Labels
+	Colour string
+	Icon   string
+}
+
+// Type (rubric) of contributions: idea, criticism, question …
+type Type struct {
+	Key   string
+	Label Labels
+}
+
+// Page is a Markdown content page of a procedure in one locale.
+type Page struct {
+	ID        int64
+	Slug      string
+	Locale    string
+	Title     string
+	BodyMD    string
+	EasyMD    string // Leichte Sprache variant, may be empty
+	Position  int
+	UpdatedAt time.Time
+}
+
+// ContributionStatus is where a contribution stands in moderation.
+type ContributionStatus string
+
+// Contribution statuses. Nothing a resident submitted is deleted: it is
+// hidden, merged or withdrawn.
+const (
+	Submitted ContributionStatus = "submitted"
+	Published ContributionStatus = "published"
+	Hidden    ContributionStatus = "hidden"
+	Merged    ContributionStatus = "merged"
+	Withdrawn ContributionStatus = "withdrawn"
+)
+
+// ValidStatus reports whether s is a known contribution status.
+func ValidStatus(s ContributionStatus) bool {
+	switch s {
+	case Submitted, Published, Hidden, Merged, Withdrawn:
+		return true
+	}
+	return false
+}
+
+// Contribution is a resident's located (or unlocated) contribution.
+type Contribution struct {
+	Seq         int64 // internal row number (R*Tree/FTS key)
+	ID          string
+	ProcedureID int64
+	Category    string
+	Type        string
+	Title       string
+	Text        string
+	Geometry    orb.Geometry // nil when placed without location
+	AuthorName  string
+	Origin      string // online | table:N | import
+	Status      ContributionStatus
+	Reason      string
+	Up          int
+	Down        int
+	Comments    int
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// GeometryType returns "Point", "LineString", "Polygon" or "none".
+func (c *Contribution) GeometryType() string {
+	if c.Geometry == nil {
+		return "none"
+	}
+	return c.Geometry.GeoJSONType()
+}
+
+// Comment on a contribution; ParentID is set for a reply (one level).
+type Comment struct {
+	ID             int64
+	ContributionID string
+	ParentID       int64
+	Text           string
+	AuthorName     string
+	Status         ContributionStatus
+	CreatedAt      time.Time
+	Replies        []Comment
+}
+
+// Response is a planner's official answer to a contribution.
+type Response struct {
+	ID        int64
+	TextMD    string
+	Author    string
+	CreatedAt time.Time
+}
+
+// Role of an account.
+type Role string
+
+// Roles.
+const (
+	RoleAdmin     Role = "admin"
+	RolePlanner   Role = "planner"
+	RoleModerator Role = "moderator"
+)
+
+// ValidRole reports whether r is a known role.
+func ValidRole(r Role) bool {
+	return r == RoleAdmin || r == RolePlanner || r == RoleModerator
+}
+
+// User is a planner, moderator or administrator account.
+type User struct {
+	ID           int64
+	Email        string
+	PasswordHash string
+	Role         Role
+	CreatedAt    time.Time
+}
+
+// Event is a public change, fed to live views through Server-Sent Events.
+type Event struct {
+	ID          int64
+	ProcedureID int64
+	Type        string // contribution.created | contribution.updated | comment.created
+	Data        []byte // JSON
+	CreatedAt   time.Time
+}
+
+// Appointment is an event of a procedure (workshop, walk, information evening).
+type Appointment struct {
+	ID          int64
+	Title       string
+	Description string
+	StartsAt    time.Time
+	EndsAt      time.Time
+	Address     string
+	Location    *orb.Point
+}
+
+// Conception is a plan variant residents compare, rate and comment on.
+type Conception struct {
+	ID       int64
+	Key      string
+	Title    string
+	BodyMD   string
+	Image    string
+	ImageAlt string
+	Position int
+}
+
+// CategoryLabel returns the label of category key in locale ("" if unknown).
+func (p *Procedure) CategoryLabel(key, locale string) string {
+	c, _ := p.Category(key)
+	return c.Label.Get(locale)
+}
+
+// TypeLabel returns the label of type key in locale ("" if unknown).
+func (p *Procedure) TypeLabel(key, locale string) string {
+	t, _ := p.Type(key)
+	return t.Label.Get(locale)
+}

@@ -1,0 +1,171 @@
+package model
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// FieldError names the field a rule failed on, a stable code for clients
+// and translations, and parameters for the message.
+type FieldError struct {
+	Field string
+	Code  string
+	Args  map[string]any
+}
+
+// Errors collects the failed rules of one input.
+type Errors []FieldError
+
+func (e Errors) Error() string {
+	parts := make([]string, 0, len(e))
+	for _, f := range e {
+		parts = append(parts, f.Field+": "+f.Code)
+	}
+	return "model: invalid input: " + strings.Join(parts, ", ")
+}
+
+// Has reports whether a rule failed on field.
+func (e Errors) Has(field string) bool {
+	for _, f := range e {
+		if f.Field == field {
+			return true
+		}
+	}
+	return false
+}
+
+// Limits on resident input.
+const (
+	TitleMin      = 3
+	TitleMax      = 200
+	AuthorNameMax = 80
+	CommentMin    = 2
+	CommentMax    = 2000
+)
+
+// ContributionInput is what a resident submits, before it becomes a Contribution.
+type ContributionInput struct {
+	Title        string
+	Text         string
+	Category     string
+	Type         string
+	AuthorName   string
+	Origin       string
+	GeometryType string // "Point", "LineString", "Polygon" or "none"
+}
+
+var originTable = regexp.MustCompile(`^table:([1-9][0-9]{0,2})$`)
+
+// ValidOrigin reports whether origin is online, import or table:N (1–999).
+func ValidOrigin(origin string) bool {
+	return origin == "online" || origin == "import" || originTable.MatchString(origin)
+}
+
+// Normalize trims surrounding space and unifies line endings.
+func Normalize(s string) string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	return strings.TrimSpace(s)
+}
+
+// ValidateContribution checks a submission against the procedure's rules at
+// time now. Geometry shape is checked by the geo package; here only whether
+// its type is allowed.
+func (p *Procedure) ValidateContribution(in ContributionInput, now time.Time) Errors {
+	var errs Errors
+	if !p.ParticipationOpen(now) {
+		errs = append(errs, FieldError{Field: "phase", Code: "phase_closed"})
+	}
+	errs = append(errs, checkText("title", in.Title, TitleMin, TitleMax)...)
+	min, max := p.Settings.TextMin, p.Settings.TextMax
+	if min <= 0 {
+		min = 10
+	}
+	if max <= 0 {
+		max = 5000
+	}
+	errs = append(errs, checkText("text", in.Text, min, max)...)
+	if in.Category == "" {
+		errs = append(errs, FieldError{Field: "category", Code: "required"})
+	} else if _, ok := p.Category(in.Category); !ok {
+		errs = append(errs, FieldError{Field: "category", Code: "unknown_category"})
+	}
+	if in.Type != "" {
+		if _, ok := p.Type(in.Type); !ok {
+			errs = append(errs, FieldError{Field: "type", Code: "unknown_type"})
+		}
+	}
+	if !utf8.ValidString(in.AuthorName) {
+		errs = append(errs, FieldError{Field: "author_name", Code: "invalid_utf8"})
+	} else if n := utf8.RuneCountInString(in.AuthorName); n > AuthorNameMax {
+		errs = append(errs, FieldError{Field: "author_name", Code: "too_long", Args: map[string]any{"Max": AuthorNameMax}})
+	} else if hasControl(in.AuthorName) {
+		errs = append(errs, FieldError{Field: "author_name", Code: "control_chars"})
+	}
+	if in.Origin != "" && !ValidOrigin(in.Origin) {
+		errs = append(errs, FieldError{Field: "origin", Code: "unknown_origin"})
+	}
+	gt := in.GeometryType
+	if gt == "" {
+		gt = "none"
+	}
+	if !p.Settings.AllowsGeometry(gt) {
+		errs = append(errs, FieldError{Field: "geometry", Code: "geometry_not_allowed", Args: map[string]any{"Type": gt}})
+	}
+	return errs
+}
+
+// ValidateComment checks a comment's text and pseudonym.
+func ValidateComment(text, author string) Errors {
+	errs := checkText("text", text, CommentMin, CommentMax)
+	if !utf8.ValidString(author) {
+		errs = append(errs, FieldError{Field: "author_name", Code: "invalid_utf8"})
+	} else if utf8.RuneCountInString(author) > AuthorNameMax {
+		errs = append(errs, FieldError{Field: "author_name", Code: "too_long", Args: map[string]any{"Max": AuthorNameMax}})
+	}
+	return errs
+}
+
+func checkText(field, s string, min, max int) Errors {
+	if !utf8.ValidString(s) {
+		return Errors{{Field: field, Code: "invalid_utf8"}}
+	}
+	n := utf8.RuneCountInString(s)
+	switch {
+	case n == 0:
+		return Errors{{Field: field, Code: "required"}}
+	case n < min:
+		return Errors{{Field: field, Code: "too_short", Args: map[string]any{"Min": min}}}
+	case n > max:
+		return Errors{{Field: field, Code: "too_long", Args: map[string]any{"Max": max}}}
+	case hasControl(strings.NewReplacer("\n", "", "\t", "").Replace(s)):
+		return Errors{{Field: field, Code: "control_chars"}}
+	}
+	return nil
+}
+
+func hasControl(s string) bool {
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f {
+			return true
+		}
+	}
+	return false
+}
+
+var slugRe = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$`)
+
+// ValidSlug reports whether s can name a procedure or page in a URL.
+func ValidSlug(s string) bool { return slugRe.MatchString(s) }
+
+// TableNumber returns N for an origin "table:N".
+func TableNumber(origin string) (int, bool) {
+	m := originTable.FindStringSubmatch(origin)
+	if m == nil {
+		return 0, false
+	}
+	n, err := strconv.Atoi(m[1])
+	return n, err == nil
+}

@@ -1,0 +1,232 @@
+// Package participation is what residents do: submit, edit and withdraw
+// contributions, comment, rate and report. It applies the procedure's rules
+// (model), checks geometry (geo) and stores the result (store).
+package participation
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/paulmach/orb"
+
+	"github.com/mitreden/mitreden/internal/auth"
+	"github.com/mitreden/mitreden/internal/geo"
+	"github.com/mitreden/mitreden/internal/model"
+	"github.com/mitreden/mitreden/internal/store"
+)
+
+// Service carries out residents' actions.
+type Service struct {
+	Store  *store.Store
+	Limits geo.Limits
+	Now    func() time.Time
+}
+
+// New returns a Service with default geometry limits.
+func New(st *store.Store) *Service {
+	return &Service{Store: st, Limits: geo.DefaultLimits(), Now: time.Now}
+}
+
+// Errors the service returns besides model.Errors.
+var (
+	ErrPhaseClosed     = errors.New("participation: the participation phase is not open")
+	ErrCommentsClosed  = errors.New("participation: comments are not allowed")
+	ErrRatingsClosed   = errors.New("participation: ratings are not allowed")
+	ErrNotEditable     = errors.New("participation: this contribution can no longer be changed")
+	ErrInvalidVote     = errors.New("participation: a vote is 1, -1 or 0")
+	ErrNotPublished    = errors.New("participation: contribution not found")
+	ErrInvalidFlagKind = errors.New("participation: unknown report subject")
+)
+
+// validate checks the input and geometry against the procedure's rules.
+func (s *Service) validate(p *model.Procedure, in *model.ContributionInput, g orb.Geometry) model.Errors {
+	in.Title = model.Normalize(in.Title)
+	in.Text = model.Normalize(in.Text)
+	in.AuthorName = model.Normalize(in.AuthorName)
+	in.GeometryType = "none"
+	if g != nil {
+		in.GeometryType = g.GeoJSONType()
+	}
+	errs := p.ValidateContribution(*in, s.Now())
+	if g != nil && !errs.Has("geometry") {
+		if err := geo.Validate(g, p.Area, s.Limits); err != nil {
+			errs = append(errs, GeometryError(err))
+		}
+	}
+	return errs
+}
+
+// GeometryError turns a geo error into a field error on "geometry".
+func GeometryError(err error) model.FieldError {
+	var ge *geo.Error
+	if errors.As(err, &ge) {
+		return model.FieldError{Field: "geometry", Code: ge.Code}
+	}
+	return model.FieldError{Field: "geometry", Code: "geometry_invalid"}
+}
+
+// Submit validates and stores a new contribution. It returns the stored
+// contribution and the private manage token (shown once, stored hashed).
+func (s *Service) Submit(ctx context.Context, p *model.Procedure, in model.ContributionInput, g orb.Geometry) (*model.Contribution, string, error) {
+	if errs := s.validate(p, &in, g); len(errs) > 0 {
+		return nil, "", errs
+	}
+	now := s.Now().UTC()
+	origin := in.Origin
+	if origin == "" {
+		origin = "online"
+	}
+	status := model.Published
+	if p.Settings.Moderation == model.ModerationPre {
+		status = model.Submitted
+	}
+	c := &model.Contribution{
+		ID: uuid.NewString(), ProcedureID: p.ID, Category: in.Category, Type: in.Type,
+		Title: in.Title, Text: in.Text, Geometry: g, AuthorName: in.AuthorName, Origin: origin,
+		Status: status, CreatedAt: now, UpdatedAt: now,
+	}
+	token := auth.NewToken()
+	if err := s.Store.InsertContribution(ctx, c, auth.HashToken(token), ""); err != nil {
+		return nil, "", err
+	}
+	return c, token, nil
+}
+
+// ByManageToken returns the contribution a manage token belongs to.
+func (s *Service) ByManageToken(ctx context.Context, token string) (*model.Contribution, error) {
+	if token == "" || len(token) > 100 {
+		return nil, store.ErrNotFound
+	}
+	return s.Store.ContributionByManageHash(ctx, auth.HashToken(token))
+}
+
+// Edit changes the contribution behind a manage token, while the
+// participation phase is open and it is not withdrawn, hidden or merged.
+func (s *Service) Edit(ctx context.Context, p *model.Procedure, token string, in model.ContributionInput, g orb.Geometry) (*model.Contribution, error) {
+	c, err := s.ByManageToken(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	if c.ProcedureID != p.ID {
+		return nil, store.ErrNotFound
+	}
+	if errs := s.validate(p, &in, g); len(errs) > 0 {
+		return nil, errs
+	}
+	return s.Store.UpdateContribution(ctx, c.ID, func(c *model.Contribution) error {
+		if c.Status != model.Published && c.Status != model.Submitted {
+			return ErrNotEditable
+		}
+		c.Title, c.Text, c.Category, c.Type, c.AuthorName, c.Geometry = in.Title, in.Text, in.Category, in.Type, in.AuthorName, g
+		return nil
+	})
+}
+
+// Withdraw marks the contribution behind a manage token as withdrawn. The
+// record stays; it is only no longer shown.
+func (s *Service) Withdraw(ctx context.Context, p *model.Procedure, token string) (*model.Contribution, error) {
+	c, err := s.ByManageToken(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	if c.ProcedureID != p.ID {
+		return nil, store.ErrNotFound
+	}
+	if !p.ParticipationOpen(s.Now()) {
+		return nil, ErrPhaseClosed
+	}
+	return s.Store.UpdateContribution(ctx, c.ID, func(c *model.Contribution) error {
+		if c.Status != model.Published && c.Status != model.Submitted {
+			return ErrNotEditable
+		}
+		c.Status = model.Withdrawn
+		return nil
+	})
+}
+
+// Visible returns a published contribution and its procedure.
+func (s *Service) Visible(ctx context.Context, id string) (*model.Contribution, *model.Procedure, error) {
+	if _, err := uuid.Parse(id); err != nil {
+		return nil, nil, store.ErrNotFound
+	}
+	c, err := s.Store.Contribution(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if c.Status != model.Published {
+		return nil, nil, store.ErrNotFound
+	}
+	p, err := s.Store.ProcedureByID(ctx, c.ProcedureID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, p, nil
+}
+
+// Comment adds a comment (parentID 0) or reply to a published contribution.
+func (s *Service) Comment(ctx context.Context, contributionID string, parentID int64, text, author string) (*model.Comment, error) {
+	_, p, err := s.Visible(ctx, contributionID)
+	if err != nil {
+		return nil, err
+	}
+	if p.Settings.Comments != model.SwitchOn {
+		return nil, ErrCommentsClosed
+	}
+	if !p.ParticipationOpen(s.Now()) {
+		return nil, ErrPhaseClosed
+	}
+	text, author = model.Normalize(text), model.Normalize(author)
+	if errs := model.ValidateComment(text, author); len(errs) > 0 {
+		return nil, errs
+	}
+	m := &model.Comment{ContributionID: contributionID, ParentID: parentID, Text: text, AuthorName: author,
+		Status: model.Published, CreatedAt: s.Now().UTC()}
+	if err := s.Store.AddComment(ctx, m); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// Rate records a voter's vote (1, -1, or 0 to remove it) and returns the counts.
+func (s *Service) Rate(ctx context.Context, contributionID, voterKey string, value int) (int, int, error) {
+	if value != 1 && value != -1 && value != 0 {
+		return 0, 0, ErrInvalidVote
+	}
+	_, p, err := s.Visible(ctx, contributionID)
+	if err != nil {
+		return 0, 0, err
+	}
+	if p.Settings.Ratings != model.SwitchOn {
+		return 0, 0, ErrRatingsClosed
+	}
+	if !p.ParticipationOpen(s.Now()) {
+		return 0, 0, ErrPhaseClosed
+	}
+	return s.Store.Rate(ctx, contributionID, auth.HashToken("voter:"+voterKey), value)
+}
+
+// Vote returns a voter's current vote on a contribution.
+func (s *Service) Vote(ctx context.Context, contributionID, voterKey string) int {
+	if voterKey == "" {
+		return 0
+	}
+	v, _ := s.Store.Vote(ctx, contributionID, auth.HashToken("voter:"+voterKey))
+	return v
+}
+
+// Flag records a report of abuse on a published contribution or comment.
+func (s *Service) Flag(ctx context.Context, kind, contributionID, subjectID, reason string) error {
+	if kind != "contribution" && kind != "comment" {
+		return ErrInvalidFlagKind
+	}
+	if _, _, err := s.Visible(ctx, contributionID); err != nil {
+		return err
+	}
+	reason = model.Normalize(reason)
+	if r := []rune(reason); len(r) > 500 {
+		reason = string(r[:500])
+	}
+	return s.Store.AddFlag(ctx, kind, subjectID, reason)
+}

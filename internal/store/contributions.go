@@ -1,0 +1,590 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+
+	"github.com/mitreden/mitreden/internal/model"
+)
+
+// featureProps are the public properties of a contribution's GeoJSON Feature.
+type featureProps struct {
+	Title      string `json:"title"`
+	Text       string `json:"text"`
+	Category   string `json:"category"`
+	Type       string `json:"type"`
+	AuthorName string `json:"author_name"`
+	Origin     string `json:"origin"`
+	Up         int    `json:"rating_up"`
+	Down       int    `json:"rating_down"`
+	Comments   int    `json:"comment_count"`
+	CreatedAt  string `json:"created_at"`
+	UpdatedAt  string `json:"updated_at"`
+}
+
+type feature struct {
+	Type       string          `json:"type"`
+	ID         string          `json:"id"`
+	Geometry   json.RawMessage `json:"geometry"`
+	Properties featureProps    `json:"properties"`
+}
+
+// FeatureJSON renders c as an RFC 7946 GeoJSON Feature. The store keeps these
+// bytes with the row so reads only concatenate them.
+func FeatureJSON(c *model.Contribution) []byte {
+	geom := json.RawMessage("null")
+	if c.Geometry != nil {
+		if b, err := geojson.NewGeometry(c.Geometry).MarshalJSON(); err == nil {
+			geom = b
+		}
+	}
+	b, _ := json.Marshal(feature{Type: "Feature", ID: c.ID, Geometry: geom, Properties: featureProps{
+		Title: c.Title, Text: c.Text, Category: c.Category, Type: c.Type, AuthorName: c.AuthorName,
+		Origin: c.Origin, Up: c.Up, Down: c.Down, Comments: c.Comments,
+		CreatedAt: c.CreatedAt.UTC().Format(time.RFC3339), UpdatedAt: c.UpdatedAt.UTC().Format(time.RFC3339),
+	}})
+	return b
+}
+
+func geometryText(g orb.Geometry) (any, error) {
+	if g == nil {
+		return nil, nil
+	}
+	b, err := geojson.NewGeometry(g).MarshalJSON()
+	return string(b), err
+}
+
+// InsertContribution stores a new contribution, indexes it and, when it is
+// published, records a contribution.created event. manageHash is the hash of
+// the private manage token (nil for none); importKey makes imports idempotent
+// (empty for none).
+func (s *Store) InsertContribution(ctx context.Context, c *model.Contribution, manageHash []byte, importKey string) error {
+	return s.Write(ctx, func(tx *sql.Tx) error {
+		return insertContribution(tx, c, manageHash, importKey)
+	})
+}
+
+func insertContribution(tx *sql.Tx, c *model.Contribution, manageHash []byte, importKey string) error {
+	geom, err := geometryText(c.Geometry)
+	if err != nil {
+		return err
+	}
+	var lon, lat any
+	if c.Geometry != nil {
+		ctr := c.Geometry.Bound().Center()
+		lon, lat = ctr.Lon(), ctr.Lat()
+	}
+	var key any
+	if importKey != "" {
+		key = importKey
+	}
+	var mh any
+	if manageHash != nil {
+		mh = manageHash
+	}
+	res, err := tx.Exec(`INSERT INTO contributions(id, procedure_id, category, type, title, text, geom_type, geometry, lon, lat,
+		author_name, origin, status, reason, manage_token_hash, import_key, up, down, comments, feature, created_at, updated_at)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		c.ID, c.ProcedureID, c.Category, c.Type, c.Title, c.Text, c.GeometryType(), geom, lon, lat,
+		c.AuthorName, c.Origin, c.Status, c.Reason, mh, key, c.Up, c.Down, c.Comments, FeatureJSON(c),
+		ms(c.CreatedAt), ms(c.UpdatedAt))
+	if isUnique(err) {
+		return fmt.Errorf("%w: contribution", ErrConflict)
+	}
+	if err != nil {
+		return fmt.Errorf("store: unable to insert contribution: %w", err)
+	}
+	c.Seq, _ = res.LastInsertId()
+	if c.Geometry != nil {
+		b := c.Geometry.Bound()
+		if _, err := tx.Exec(`INSERT INTO contributions_rtree(seq, min_lon, max_lon, min_lat, max_lat) VALUES (?,?,?,?,?)`,
+			c.Seq, b.Min.Lon(), b.Max.Lon(), b.Min.Lat(), b.Max.Lat()); err != nil {
+			return fmt.Errorf("store: unable to index contribution: %w", err)
+		}
+	}
+	if c.Status == model.Published {
+		if err := addEvent(tx, c.ProcedureID, "contribution.created", FeatureJSON(c)); err != nil {
+			return err
+		}
+	}
+	return bumpVersion(tx, c.ProcedureID)
+}
+
+func bumpVersion(tx *sql.Tx, procedureID int64) error {
+	_, err := tx.Exec(`UPDATE procedures SET version = version + 1 WHERE id = ?`, procedureID)
+	if err != nil {
+		return fmt.Errorf("store: unable to bump version: %w", err)
+	}
+	return nil
+}
+
+func addEvent(tx *sql.Tx, procedureID int64, typ string, data []byte) error {
+	_, err := tx.Exec(`INSERT INTO events(procedure_id, type, data, created_at) VALUES (?,?,?,?)`,
+		procedureID, typ, data, ms(time.Now()))
+	if err != nil {
+		return fmt.Errorf("store: unable to record event: %w", err)
+	}
+	return nil
+}
+
+const contributionCols = `seq, id, procedure_id, category, type, title, text, geometry, author_name, origin, status, reason, up, down, comments, created_at, updated_at`
+
+func scanContribution(row interface{ Scan(...any) error }) (*model.Contribution, error) {
+	var c model.Contribution
+	var geom sql.NullString
+	var created, updated int64
+	if err := row.Scan(&c.Seq, &c.ID, &c.ProcedureID, &c.Category, &c.Type, &c.Title, &c.Text, &geom, &c.AuthorName,
+		&c.Origin, &c.Status, &c.Reason, &c.Up, &c.Down, &c.Comments, &created, &updated); err != nil {
+		return nil, err
+	}
+	c.CreatedAt, c.UpdatedAt = fromMS(created), fromMS(updated)
+	if geom.Valid {
+		g, err := geojson.UnmarshalGeometry([]byte(geom.String))
+		if err == nil {
+			c.Geometry = g.Geometry()
+		}
+	}
+	return &c, nil
+}
+
+// Contribution returns one contribution by its public id, in any status.
+func (s *Store) Contribution(ctx context.Context, id string) (*model.Contribution, error) {
+	c, err := scanContribution(s.read.QueryRowContext(ctx, `SELECT `+contributionCols+` FROM contributions WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to fetch contribution: %w", err)
+	}
+	return c, nil
+}
+
+// ContributionByManageHash returns the contribution whose manage token hashes to h.
+func (s *Store) ContributionByManageHash(ctx context.Context, h []byte) (*model.Contribution, error) {
+	c, err := scanContribution(s.read.QueryRowContext(ctx, `SELECT `+contributionCols+` FROM contributions WHERE manage_token_hash = ?`, h))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to fetch contribution: %w", err)
+	}
+	return c, nil
+}
+
+// UpdateContribution loads the contribution id inside the write transaction,
+// lets change modify it and stores the result: row, ready feature bytes,
+// R*Tree entry and an event when residents can see the change.
+func (s *Store) UpdateContribution(ctx context.Context, id string, change func(*model.Contribution) error) (*model.Contribution, error) {
+	var out *model.Contribution
+	err := s.Write(ctx, func(tx *sql.Tx) error {
+		c, err := scanContribution(tx.QueryRow(`SELECT `+contributionCols+` FROM contributions WHERE id = ?`, id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		before := c.Status
+		if err := change(c); err != nil {
+			return err
+		}
+		c.UpdatedAt = time.Now().UTC()
+		if err := saveContribution(tx, c); err != nil {
+			return err
+		}
+		if c.Status == model.Published || before == model.Published {
+			ev := "contribution.updated"
+			if before != model.Published {
+				ev = "contribution.created"
+			}
+			data := FeatureJSON(c)
+			if c.Status != model.Published {
+				data, _ = json.Marshal(map[string]any{"type": "Feature", "id": c.ID, "geometry": nil,
+					"properties": map[string]any{"status": "removed"}})
+			}
+			if err := addEvent(tx, c.ProcedureID, ev, data); err != nil {
+				return err
+			}
+		}
+		out = c
+		return bumpVersion(tx, c.ProcedureID)
+	})
+	return out, err
+}
+
+func saveContribution(tx *sql.Tx, c *model.Contribution) error {
+	geom, err := geometryText(c.Geometry)
+	if err != nil {
+		return err
+	}
+	var lon, lat any
+	if c.Geometry != nil {
+		ctr := c.Geometry.Bound().Center()
+		lon, lat = ctr.Lon(), ctr.Lat()
+	}
+	if _, err := tx.Exec(`UPDATE contributions SET category=?, type=?, title=?, text=?, geom_type=?, geometry=?, lon=?, lat=?,
+		author_name=?, status=?, reason=?, up=?, down=?, comments=?, feature=?, updated_at=? WHERE seq=?`,
+		c.Category, c.Type, c.Title, c.Text, c.GeometryType(), geom, lon, lat, c.AuthorName, c.Status, c.Reason,
+		c.Up, c.Down, c.Comments, FeatureJSON(c), ms(c.UpdatedAt), c.Seq); err != nil {
+		return fmt.Errorf("store: unable to update contribution: %w", err)
+	}
+	if _, err := tx.Exec(`DELETE FROM contributions_rtree WHERE seq = ?`, c.Seq); err != nil {
+		return err
+	}
+	if c.Geometry != nil {
+		b := c.Geometry.Bound()
+		if _, err := tx.Exec(`INSERT INTO contributions_rtree(seq, min_lon, max_lon, min_lat, max_lat) VALUES (?,?,?,?,?)`,
+			c.Seq, b.Min.Lon(), b.Max.Lon(), b.Min.Lat(), b.Max.Lat()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Sort orders for contribution lists.
+const (
+	SortNewest    = "newest"
+	SortOldest    = "oldest"
+	SortRated     = "rated"
+	SortCommented = "commented"
+)
+
+// ValidSort reports whether s is a known sort order.
+func ValidSort(s string) bool {
+	return s == SortNewest || s == SortOldest || s == SortRated || s == SortCommented
+}
+
+// Filter selects contributions of one procedure.
+type Filter struct {
+	ProcedureID int64
+	Statuses    []model.ContributionStatus // default: published only
+	Category    string
+	Type        string
+	GeomType    string // Point, LineString, Polygon, none
+	Origin      string
+	Query       string // full-text search
+	BBox        *orb.Bound
+	Sort        string
+	Limit       int
+	Cursor      string
+}
+
+// ErrBadCursor is returned for a cursor the store did not hand out.
+var ErrBadCursor = errors.New("store: invalid cursor")
+
+func (f Filter) where() (string, []any) {
+	var conds []string
+	var args []any
+	conds = append(conds, "c.procedure_id = ?")
+	args = append(args, f.ProcedureID)
+	sts := f.Statuses
+	if len(sts) == 0 {
+		sts = []model.ContributionStatus{model.Published}
+	}
+	ph := make([]string, len(sts))
+	for i, st := range sts {
+		ph[i] = "?"
+		args = append(args, string(st))
+	}
+	conds = append(conds, "c.status IN ("+strings.Join(ph, ",")+")")
+	if f.Category != "" {
+		conds = append(conds, "c.category = ?")
+		args = append(args, f.Category)
+	}
+	if f.Type != "" {
+		conds = append(conds, "c.type = ?")
+		args = append(args, f.Type)
+	}
+	if f.GeomType != "" {
+		conds = append(conds, "c.geom_type = ?")
+		args = append(args, f.GeomType)
+	}
+	if f.Origin != "" {
+		if f.Origin == "table" {
+			conds = append(conds, "c.origin LIKE 'table:%'")
+		} else {
+			conds = append(conds, "c.origin = ?")
+			args = append(args, f.Origin)
+		}
+	}
+	if q := ftsQuery(f.Query); q != "" {
+		conds = append(conds, "c.seq IN (SELECT rowid FROM contributions_fts WHERE contributions_fts MATCH ?)")
+		args = append(args, q)
+	}
+	if f.BBox != nil {
+		conds = append(conds, "c.seq IN (SELECT seq FROM contributions_rtree WHERE min_lon <= ? AND max_lon >= ? AND min_lat <= ? AND max_lat >= ?)")
+		args = append(args, f.BBox.Max.Lon(), f.BBox.Min.Lon(), f.BBox.Max.Lat(), f.BBox.Min.Lat())
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+// ftsQuery turns free text into a safe FTS5 query: every word quoted, the
+// last one as a prefix, all of them required.
+func ftsQuery(q string) string {
+	words := strings.Fields(q)
+	if len(words) > 12 {
+		words = words[:12]
+	}
+	var parts []string
+	for i, w := range words {
+		w = strings.ReplaceAll(w, `"`, `""`)
+		part := `"` + w + `"`
+		if i == len(words)-1 {
+			part += "*"
+		}
+		parts = append(parts, part)
+	}
+	return strings.Join(parts, " ")
+}
+
+func sortSpec(s string) (col string, desc bool) {
+	switch s {
+	case SortOldest:
+		return "c.created_at", false
+	case SortRated:
+		return "(c.up - c.down)", true
+	case SortCommented:
+		return "c.comments", true
+	}
+	return "c.created_at", true
+}
+
+func encodeCursor(v, seq int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(v, 10) + ":" + strconv.FormatInt(seq, 10)))
+}
+
+func decodeCursor(s string) (int64, int64, error) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return 0, 0, ErrBadCursor
+	}
+	a, z, ok := strings.Cut(string(b), ":")
+	if !ok {
+		return 0, 0, ErrBadCursor
+	}
+	v, err1 := strconv.ParseInt(a, 10, 64)
+	seq, err2 := strconv.ParseInt(z, 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, 0, ErrBadCursor
+	}
+	return v, seq, nil
+}
+
+// page builds the ordered, keyset-paged query over the filter. sel is the
+// selected column list; the sort value and seq are appended for the cursor.
+func (f Filter) page(sel string) (string, []any, error) {
+	where, args := f.where()
+	col, desc := sortSpec(f.Sort)
+	if f.Cursor != "" {
+		v, seq, err := decodeCursor(f.Cursor)
+		if err != nil {
+			return "", nil, err
+		}
+		op := ">"
+		if desc {
+			op = "<"
+		}
+		where += fmt.Sprintf(" AND (%s %s ? OR (%s = ? AND c.seq %s ?))", col, op, col, op)
+		args = append(args, v, v, seq)
+	}
+	dir := "ASC"
+	if desc {
+		dir = "DESC"
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	q := fmt.Sprintf(`SELECT %s, %s, c.seq FROM contributions c WHERE %s ORDER BY %s %s, c.seq %s LIMIT %d`,
+		sel, col, where, col, dir, dir, limit+1)
+	return q, args, nil
+}
+
+// Contributions lists contributions matching f and returns the cursor of the
+// next page ("" at the end).
+func (s *Store) Contributions(ctx context.Context, f Filter) ([]*model.Contribution, string, error) {
+	cols := "c." + strings.ReplaceAll(contributionCols, ", ", ", c.")
+	q, args, err := f.page(cols)
+	if err != nil {
+		return nil, "", err
+	}
+	rows, err := s.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, "", fmt.Errorf("store: unable to list contributions: %w", err)
+	}
+	defer rows.Close()
+	var out []*model.Contribution
+	var keys [][2]int64
+	for rows.Next() {
+		var c model.Contribution
+		var geom sql.NullString
+		var created, updated, sortV, seq int64
+		if err := rows.Scan(&c.Seq, &c.ID, &c.ProcedureID, &c.Category, &c.Type, &c.Title, &c.Text, &geom, &c.AuthorName,
+			&c.Origin, &c.Status, &c.Reason, &c.Up, &c.Down, &c.Comments, &created, &updated, &sortV, &seq); err != nil {
+			return nil, "", err
+		}
+		c.CreatedAt, c.UpdatedAt = fromMS(created), fromMS(updated)
+		if geom.Valid {
+			if g, err := geojson.UnmarshalGeometry([]byte(geom.String)); err == nil {
+				c.Geometry = g.Geometry()
+			}
+		}
+		out = append(out, &c)
+		keys = append(keys, [2]int64{sortV, seq})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", err
+	}
+	return trimPage(out, keys, f.Limit)
+}
+
+func trimPage[T any](items []T, keys [][2]int64, limit int) ([]T, string, error) {
+	if limit <= 0 {
+		limit = 50
+	}
+	if len(items) <= limit {
+		return items, "", nil
+	}
+	k := keys[limit-1]
+	return items[:limit], encodeCursor(k[0], k[1]), nil
+}
+
+// Features returns the ready GeoJSON Feature bytes of the contributions
+// matching f, and the cursor of the next page.
+func (s *Store) Features(ctx context.Context, f Filter) ([][]byte, string, error) {
+	q, args, err := f.page("c.feature")
+	if err != nil {
+		return nil, "", err
+	}
+	rows, err := s.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, "", fmt.Errorf("store: unable to query features: %w", err)
+	}
+	defer rows.Close()
+	var out [][]byte
+	var keys [][2]int64
+	for rows.Next() {
+		var b []byte
+		var v, seq int64
+		if err := rows.Scan(&b, &v, &seq); err != nil {
+			return nil, "", err
+		}
+		out = append(out, b)
+		keys = append(keys, [2]int64{v, seq})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", err
+	}
+	return trimPage(out, keys, f.Limit)
+}
+
+// CountContributions counts the contributions matching f (ignoring paging).
+func (s *Store) CountContributions(ctx context.Context, f Filter) (int, error) {
+	where, args := f.where()
+	var n int
+	err := s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM contributions c WHERE `+where, args...).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: unable to count contributions: %w", err)
+	}
+	return n, nil
+}
+
+// Centroids returns the centre points of the contributions matching f inside
+// its bbox (for server-side clustering), at most limit of them.
+func (s *Store) Centroids(ctx context.Context, f Filter, limit int) ([]orb.Point, error) {
+	where, args := f.where()
+	rows, err := s.read.QueryContext(ctx, `SELECT c.lon, c.lat FROM contributions c WHERE `+where+` AND c.lon IS NOT NULL LIMIT ?`,
+		append(args, limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to query centroids: %w", err)
+	}
+	defer rows.Close()
+	var out []orb.Point
+	for rows.Next() {
+		var p orb.Point
+		if err := rows.Scan(&p[0], &p[1]); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// Count is a label with a number, for statistics.
+type Count struct {
+	Key string
+	N   int
+}
+
+// CountBy counts a procedure's published contributions grouped by column
+// ("category", "type", "geom_type" or "origin").
+func (s *Store) CountBy(ctx context.Context, procedureID int64, column string) ([]Count, error) {
+	switch column {
+	case "category", "type", "geom_type", "origin":
+	default:
+		return nil, fmt.Errorf("store: cannot count by %q", column)
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT `+column+`, COUNT(*) FROM contributions
+		WHERE procedure_id = ? AND status = 'published' GROUP BY `+column+` ORDER BY COUNT(*) DESC, `+column, procedureID)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to count: %w", err)
+	}
+	defer rows.Close()
+	var out []Count
+	for rows.Next() {
+		var c Count
+		if err := rows.Scan(&c.Key, &c.N); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// InsertContributions stores many contributions in one transaction (demo
+// data, imports). Events are recorded as for single inserts.
+func (s *Store) InsertContributions(ctx context.Context, cs []*model.Contribution) error {
+	return s.Write(ctx, func(tx *sql.Tx) error {
+		for _, c := range cs {
+			if err := insertContribution(tx, c, nil, ""); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// SeedRatings adds up and down votes from synthetic voters to a contribution
+// (demo data) and updates its counts.
+func (s *Store) SeedRatings(ctx context.Context, contributionID string, up, down int) error {
+	return s.Write(ctx, func(tx *sql.Tx) error {
+		c, err := scanContribution(tx.QueryRow(`SELECT `+contributionCols+` FROM contributions WHERE id = ?`, contributionID))
+		if err != nil {
+			return err
+		}
+		now := ms(time.Now())
+		for i := 0; i < up+down; i++ {
+			v := 1
+			if i >= up {
+				v = -1
+			}
+			voter := []byte(fmt.Sprintf("demo-voter-%s-%d", c.ID, i))
+			if _, err := tx.Exec(`INSERT INTO ratings(contribution_seq, voter_hash, value, created_at) VALUES (?,?,?,?)`, c.Seq, voter, v, now); err != nil {
+				return err
+			}
+		}
+		c.Up += up
+		c.Down += down
+		return saveContribution(tx, c)
+	})
+}

@@ -1,0 +1,364 @@
+// Package store keeps Mitreden's data in SQLite: embedded ordered migrations,
+// a read pool and a single writer goroutine that commits queued writes
+// together (group commit), an R*Tree for bounding-box queries and FTS5 for
+// full-text search. All SQL of the project lives here.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	_ "github.com/mattn/go-sqlite3" // SQLite driver (cgo); build with -tags sqlite_fts5
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// ErrNotFound is returned when the requested row does not exist.
+var ErrNotFound = errors.New("store: not found")
+
+// ErrConflict is returned when a unique value is already taken.
+var ErrConflict = errors.New("store: already exists")
+
+// ErrSchemaTooNew is returned when the database was migrated by a newer Mitreden.
+var ErrSchemaTooNew = errors.New("store: database schema is newer than this program knows")
+
+// Store is the SQLite-backed data store.
+type Store struct {
+	path    string
+	read    *sql.DB
+	write   *sql.DB
+	queue   chan writeReq
+	stop    chan struct{}
+	stopped chan struct{}
+	closeMu sync.Once
+
+	hookMu sync.RWMutex
+	hooks  []func()
+}
+
+type writeReq struct {
+	ctx  context.Context
+	fn   func(*sql.Tx) error
+	done chan error
+}
+
+// Options tunes how the database is opened.
+type Options struct {
+	// Synchronous is the SQLite synchronous mode: NORMAL (default; durable
+	// across process crashes in WAL mode) or FULL (also across power loss).
+	Synchronous string
+	// ReadConns caps the read pool (default 8).
+	ReadConns int
+}
+
+func dsn(path string, sync string, readOnly bool) string {
+	q := url.Values{}
+	q.Set("_busy_timeout", "5000")
+	q.Set("_journal_mode", "WAL")
+	q.Set("_foreign_keys", "on")
+	q.Set("_synchronous", sync)
+	q.Set("_txlock", "immediate")
+	if readOnly {
+		q.Set("_query_only", "true")
+		q.Set("_txlock", "deferred")
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Open opens (creating if needed) the database at path. It does not migrate;
+// call Migrate.
+func Open(path string, opt Options) (*Store, error) {
+	if opt.Synchronous == "" {
+		opt.Synchronous = "NORMAL"
+	}
+	if opt.ReadConns <= 0 {
+		opt.ReadConns = 8
+	}
+	w, err := sql.Open("sqlite3", dsn(path, opt.Synchronous, false))
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to open %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	if err := w.Ping(); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("store: unable to open %s: %w", path, err)
+	}
+	r, err := sql.Open("sqlite3", dsn(path, opt.Synchronous, true))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("store: unable to open %s: %w", path, err)
+	}
+	r.SetMaxOpenConns(opt.ReadConns)
+	r.SetMaxIdleConns(opt.ReadConns)
+	s := &Store{path: path, read: r, write: w, queue: make(chan writeReq, 1024),
+		stop: make(chan struct{}), stopped: make(chan struct{})}
+	if err := s.checkFTS5(); err != nil {
+		s.read.Close()
+		s.write.Close()
+		return nil, err
+	}
+	go s.writer()
+	return s, nil
+}
+
+func (s *Store) checkFTS5() error {
+	var opt int
+	err := s.write.QueryRow(`SELECT sqlite_compileoption_used('ENABLE_FTS5')`).Scan(&opt)
+	if err != nil || opt != 1 {
+		return errors.New("store: SQLite was built without FTS5; build with `-tags sqlite_fts5` (the Makefile sets it)")
+	}
+	return nil
+}
+
+// Path is the database file.
+func (s *Store) Path() string { return s.path }
+
+// Close stops the writer after the queued writes and closes the database.
+func (s *Store) Close() error {
+	var err error
+	s.closeMu.Do(func() {
+		close(s.stop)
+		<-s.stopped
+		err = errors.Join(s.read.Close(), s.write.Close())
+	})
+	return err
+}
+
+// OnCommit registers fn to be called after every committed write batch.
+// It must not block; the live-event broadcaster uses it as a wake-up.
+func (s *Store) OnCommit(fn func()) {
+	s.hookMu.Lock()
+	s.hooks = append(s.hooks, fn)
+	s.hookMu.Unlock()
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	return s.read.PingContext(ctx)
+}
+
+// maxBatch bounds how many queued writes one transaction commits together.
+const maxBatch = 256
+
+// Write runs fn in a write transaction. Writes queued at the same time are
+// committed together in one transaction (group commit), each inside its own
+// savepoint, so one failing write does not undo the others. Write returns
+// after the commit: a nil error means the change is durable.
+func (s *Store) Write(ctx context.Context, fn func(*sql.Tx) error) error {
+	req := writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	select {
+	case s.queue <- req:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-s.stop:
+		return errors.New("store: closed")
+	}
+	select {
+	case err := <-req.done:
+		return err
+	case <-s.stopped:
+		select {
+		case err := <-req.done:
+			return err
+		default:
+			return errors.New("store: closed")
+		}
+	}
+}
+
+func (s *Store) writer() {
+	defer close(s.stopped)
+	batch := make([]writeReq, 0, maxBatch)
+	for {
+		batch = batch[:0]
+		select {
+		case req := <-s.queue:
+			batch = append(batch, req)
+		case <-s.stop:
+			// Finish what is queued, then stop.
+			for {
+				select {
+				case req := <-s.queue:
+					s.commit([]writeReq{req})
+				default:
+					return
+				}
+			}
+		}
+	drain:
+		for len(batch) < maxBatch {
+			select {
+			case req := <-s.queue:
+				batch = append(batch, req)
+			default:
+				break drain
+			}
+		}
+		s.commit(batch)
+	}
+}
+
+func (s *Store) commit(batch []writeReq) {
+	errs := make([]error, len(batch))
+	fail := func(err error) {
+		for _, r := range batch {
+			r.done <- err
+		}
+	}
+	tx, err := s.write.Begin()
+	if err != nil {
+		fail(fmt.Errorf("store: unable to begin: %w", err))
+		return
+	}
+	for i, r := range batch {
+		if err := r.ctx.Err(); err != nil {
+			errs[i] = err
+			continue
+		}
+		if _, err := tx.Exec(`SAVEPOINT w`); err != nil {
+			errs[i] = err
+			continue
+		}
+		if err := r.fn(tx); err != nil {
+			errs[i] = err
+			if _, rbErr := tx.Exec(`ROLLBACK TO w`); rbErr != nil {
+				tx.Rollback()
+				fail(fmt.Errorf("store: unable to roll back: %w", rbErr))
+				return
+			}
+		}
+		if _, err := tx.Exec(`RELEASE w`); err != nil {
+			tx.Rollback()
+			fail(fmt.Errorf("store: unable to release savepoint: %w", err))
+			return
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		fail(fmt.Errorf("store: unable to commit: %w", err))
+		return
+	}
+	for i, r := range batch {
+		r.done <- errs[i]
+	}
+	s.hookMu.RLock()
+	for _, h := range s.hooks {
+		h()
+	}
+	s.hookMu.RUnlock()
+}
+
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+func migrations() ([]migration, error) {
+	entries, err := fs.ReadDir(migrationFS, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	var ms []migration
+	for _, e := range entries {
+		num, _, ok := strings.Cut(e.Name(), "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil {
+			return nil, fmt.Errorf("store: bad migration file name %q", e.Name())
+		}
+		b, err := migrationFS.ReadFile("migrations/" + e.Name())
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, migration{version: v, name: e.Name(), sql: string(b)})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
+	return ms, nil
+}
+
+// LatestVersion is the schema version this program migrates to.
+func LatestVersion() int {
+	ms, err := migrations()
+	if err != nil || len(ms) == 0 {
+		return 0
+	}
+	return ms[len(ms)-1].version
+}
+
+// SchemaVersion reports the database's current schema version.
+func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
+	var v sql.NullInt64
+	err := s.read.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&v)
+	if err != nil {
+		if strings.Contains(err.Error(), "no such table") {
+			return 0, nil
+		}
+		return 0, fmt.Errorf("store: unable to read schema version: %w", err)
+	}
+	return int(v.Int64), nil
+}
+
+// Migrate applies pending migrations, each in its own transaction, and
+// returns the resulting schema version. It refuses a database whose schema is
+// newer than this program knows.
+func (s *Store) Migrate(ctx context.Context) (int, error) {
+	ms, err := migrations()
+	if err != nil {
+		return 0, err
+	}
+	if _, err := s.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`); err != nil {
+		return 0, fmt.Errorf("store: unable to create migration table: %w", err)
+	}
+	current, err := s.SchemaVersion(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if latest := LatestVersion(); current > latest {
+		return current, fmt.Errorf("%w (database %d, program %d)", ErrSchemaTooNew, current, latest)
+	}
+	for _, m := range ms {
+		if m.version <= current {
+			continue
+		}
+		err := s.Write(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.Exec(m.sql); err != nil {
+				return fmt.Errorf("store: migration %s failed: %w", m.name, err)
+			}
+			_, err := tx.Exec(`INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)`,
+				m.version, m.name, time.Now().UnixMilli())
+			return err
+		})
+		if err != nil {
+			return current, err
+		}
+		current = m.version
+	}
+	return current, nil
+}
+
+// Current reports whether the schema is at the version this program knows.
+func (s *Store) Current(ctx context.Context) (bool, error) {
+	v, err := s.SchemaVersion(ctx)
+	return v == LatestVersion(), err
+}
+
+func ms(t time.Time) int64 { return t.UnixMilli() }
+
+func fromMS(v int64) time.Time { return time.UnixMilli(v).UTC() }
+
+func isUnique(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+}

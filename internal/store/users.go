@@ -1,0 +1,80 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/mitreden/mitreden/internal/model"
+)
+
+// CreateUser stores an account. The email must be unused (ErrConflict).
+func (s *Store) CreateUser(ctx context.Context, u *model.User) error {
+	return s.Write(ctx, func(tx *sql.Tx) error {
+		if u.CreatedAt.IsZero() {
+			u.CreatedAt = time.Now().UTC()
+		}
+		res, err := tx.Exec(`INSERT INTO users(email, password_hash, role, created_at) VALUES (?,?,?,?)`,
+			u.Email, u.PasswordHash, u.Role, ms(u.CreatedAt))
+		if isUnique(err) {
+			return fmt.Errorf("%w: user %s", ErrConflict, u.Email)
+		}
+		if err != nil {
+			return fmt.Errorf("store: unable to create user: %w", err)
+		}
+		u.ID, _ = res.LastInsertId()
+		return nil
+	})
+}
+
+// UserByEmail returns the account with email (case-insensitive).
+func (s *Store) UserByEmail(ctx context.Context, email string) (*model.User, error) {
+	var u model.User
+	var created int64
+	err := s.read.QueryRowContext(ctx, `SELECT id, email, password_hash, role, created_at FROM users WHERE email = ?`, email).
+		Scan(&u.ID, &u.Email, &u.PasswordHash, &u.Role, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to fetch user: %w", err)
+	}
+	u.CreatedAt = fromMS(created)
+	return &u, nil
+}
+
+// CountUsers returns how many accounts exist.
+func (s *Store) CountUsers(ctx context.Context) (int, error) {
+	var n int
+	err := s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM users`).Scan(&n)
+	return n, err
+}
+
+// CreateToken stores the hash of a new API token for a user.
+func (s *Store) CreateToken(ctx context.Context, userID int64, hash []byte) error {
+	return s.Write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.Exec(`INSERT INTO tokens(user_id, hash, created_at) VALUES (?,?,?)`, userID, hash, ms(time.Now()))
+		if err != nil {
+			return fmt.Errorf("store: unable to create token: %w", err)
+		}
+		return nil
+	})
+}
+
+// UserByTokenHash returns the owner of an API token.
+func (s *Store) UserByTokenHash(ctx context.Context, hash []byte) (*model.User, error) {
+	var u model.User
+	var created int64
+	err := s.read.QueryRowContext(ctx, `SELECT u.id, u.email, u.password_hash, u.role, u.created_at FROM tokens t
+		JOIN users u ON u.id = t.user_id WHERE t.hash = ?`, hash).Scan(&u.ID, &u.Email, &u.PasswordHash, &u.Role, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to fetch token: %w", err)
+	}
+	u.CreatedAt = fromMS(created)
+	return &u, nil
+}

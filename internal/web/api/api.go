@@ -1,0 +1,572 @@
+// Package api serves the JSON API v1: procedures, contributions as GeoJSON,
+// comments, ratings and the live event stream.
+package api
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
+	"github.com/paulmach/orb"
+
+	"github.com/mitreden/mitreden/internal/geo"
+	"github.com/mitreden/mitreden/internal/model"
+	"github.com/mitreden/mitreden/internal/participation"
+	"github.com/mitreden/mitreden/internal/store"
+	"github.com/mitreden/mitreden/internal/web"
+)
+
+// MaxLimit caps how many features one answer holds.
+const MaxLimit = 1000
+
+// Handler serves the API.
+type Handler struct {
+	*web.Server
+	cache *answerCache
+}
+
+// Register adds the API routes.
+func Register(app *fiber.App, s *web.Server) {
+	h := &Handler{Server: s, cache: newAnswerCache()}
+	g := app.Group("/api/v1")
+	g.Get("/procedures", h.procedures)
+	g.Get("/procedures/:slug", h.procedure)
+	g.Get("/procedures/:slug/contributions", h.contributions)
+	g.Get("/procedures/:slug/places", h.places)
+	g.Get("/procedures/:slug/events", h.events)
+	g.Get("/contributions/:id", h.contribution)
+	w := g.Group("", s.WriteLimiter())
+	w.Post("/procedures/:slug/contributions", h.jsonOnly, h.createContribution)
+	w.Post("/contributions/:id/comments", h.jsonOnly, h.createComment)
+	w.Post("/contributions/:id/ratings", h.jsonOnly, h.rate)
+	w.Post("/contributions/:id/flags", h.jsonOnly, h.flag)
+	g.All("/*", func(c *fiber.Ctx) error {
+		return s.Fail(c, fiber.StatusNotFound, "not_found", web.Localizer(c).T("error.not_found"))
+	})
+}
+
+func (h *Handler) jsonOnly(c *fiber.Ctx) error {
+	ct := strings.ToLower(strings.TrimSpace(strings.SplitN(c.Get(fiber.HeaderContentType), ";", 2)[0]))
+	if ct != fiber.MIMEApplicationJSON && ct != "application/geo+json" {
+		return h.Fail(c, fiber.StatusUnsupportedMediaType, "unsupported_media_type", web.Localizer(c).T("error.json_required"))
+	}
+	if !utf8.Valid(c.Body()) {
+		return h.Fail(c, fiber.StatusBadRequest, "invalid_utf8", web.Localizer(c).T("validation.invalid_utf8"))
+	}
+	return c.Next()
+}
+
+type phaseJSON struct {
+	Kind     string    `json:"kind"`
+	Title    string    `json:"title"`
+	StartsAt time.Time `json:"starts_at"`
+	EndsAt   time.Time `json:"ends_at"`
+	Current  bool      `json:"current"`
+}
+
+type categoryJSON struct {
+	Key    string       `json:"key"`
+	Label  string       `json:"label"`
+	Labels model.Labels `json:"labels"`
+	Colour string       `json:"colour,omitempty"`
+	Icon   string       `json:"icon,omitempty"`
+}
+
+type procedureJSON struct {
+	Slug              string          `json:"slug"`
+	Title             string          `json:"title"`
+	Summary           string          `json:"summary_md"`
+	Status            string          `json:"status"`
+	ParticipationOpen bool            `json:"participation_open"`
+	URL               string          `json:"url"`
+	Area              json.RawMessage `json:"area"`
+	Map               model.MapView   `json:"map"`
+	Phases            []phaseJSON     `json:"phases,omitempty"`
+	Categories        []categoryJSON  `json:"categories,omitempty"`
+	Types             []categoryJSON  `json:"types,omitempty"`
+	Settings          *model.Settings `json:"settings,omitempty"`
+	Contributions     *int            `json:"contribution_count,omitempty"`
+}
+
+func (h *Handler) procedureJSON(c *fiber.Ctx, p *model.Procedure, full bool) procedureJSON {
+	now := h.Now()
+	tag := web.Localizer(c).Tag
+	t := p.Text(tag)
+	out := procedureJSON{Slug: p.Slug, Title: t.Title, Summary: t.SummaryMD, Status: string(p.Status(now)),
+		ParticipationOpen: p.ParticipationOpen(now), URL: h.Config.BaseURL + "/p/" + p.Slug,
+		Area: geo.MarshalGeometry(areaGeometry(p)), Map: p.Map}
+	if !full {
+		return out
+	}
+	for _, ph := range p.Phases {
+		out.Phases = append(out.Phases, phaseJSON{Kind: string(ph.Kind), Title: ph.Title, StartsAt: ph.StartsAt, EndsAt: ph.EndsAt, Current: ph.Contains(now)})
+	}
+	for _, k := range p.Categories {
+		out.Categories = append(out.Categories, categoryJSON{Key: k.Key, Label: k.Label.Get(tag), Labels: k.Label, Colour: k.Colour, Icon: k.Icon})
+	}
+	for _, k := range p.Types {
+		out.Types = append(out.Types, categoryJSON{Key: k.Key, Label: k.Label.Get(tag), Labels: k.Label})
+	}
+	st := p.Settings
+	out.Settings = &st
+	return out
+}
+
+func areaGeometry(p *model.Procedure) orb.Geometry {
+	if p.Area == nil {
+		return nil
+	}
+	return p.Area
+}
+
+func (h *Handler) procedures(c *fiber.Ctx) error {
+	ps, err := h.Store.Procedures(c.Context())
+	if err != nil {
+		return err
+	}
+	out := make([]procedureJSON, 0, len(ps))
+	for _, p := range ps {
+		out = append(out, h.procedureJSON(c, p, false))
+	}
+	return c.JSON(fiber.Map{"procedures": out})
+}
+
+// Procedure loads the procedure named by the :slug parameter or answers 404.
+func (h *Handler) loadProcedure(c *fiber.Ctx) (*model.Procedure, error) {
+	slug := c.Params("slug")
+	if !model.ValidSlug(slug) {
+		return nil, h.Fail(c, fiber.StatusNotFound, "not_found", web.Localizer(c).T("error.procedure_not_found"))
+	}
+	p, err := h.Store.ProcedureBySlug(c.Context(), slug)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, h.Fail(c, fiber.StatusNotFound, "not_found", web.Localizer(c).T("error.procedure_not_found"))
+	}
+	return p, err
+}
+
+func (h *Handler) procedure(c *fiber.Ctx) error {
+	p, err := h.loadProcedure(c)
+	if p == nil {
+		return err
+	}
+	out := h.procedureJSON(c, p, true)
+	n, err := h.Store.CountContributions(c.Context(), store.Filter{ProcedureID: p.ID})
+	if err != nil {
+		return err
+	}
+	out.Contributions = &n
+	return c.JSON(out)
+}
+
+func (h *Handler) places(c *fiber.Ctx) error {
+	p, err := h.loadProcedure(c)
+	if p == nil {
+		return err
+	}
+	places, err := h.Store.Places(c.Context(), p.ID)
+	if err != nil {
+		return err
+	}
+	type placeJSON struct {
+		Name string  `json:"name"`
+		Kind string  `json:"kind"`
+		Lon  float64 `json:"lon"`
+		Lat  float64 `json:"lat"`
+	}
+	out := make([]placeJSON, 0, len(places))
+	for _, pl := range places {
+		out = append(out, placeJSON(pl))
+	}
+	return c.JSON(fiber.Map{"places": out})
+}
+
+// ParseFilter reads the list filters from the query string; it is shared by
+// the HTML list. It returns a message key when a parameter is invalid.
+func ParseFilter(c *fiber.Ctx, p *model.Procedure) (store.Filter, string) {
+	f := store.Filter{ProcedureID: p.ID, Category: c.Query("category"), Type: c.Query("type"),
+		GeomType: c.Query("geometry"), Origin: c.Query("origin"), Query: c.Query("q"), Sort: c.Query("sort", store.SortNewest),
+		Cursor: c.Query("cursor")}
+	if v := c.Query("type_geometry"); v != "" {
+		f.GeomType = v
+	}
+	if f.Category != "" {
+		if _, ok := p.Category(f.Category); !ok {
+			return f, "validation.unknown_category"
+		}
+	}
+	if f.Type != "" {
+		if _, ok := p.Type(f.Type); !ok {
+			return f, "validation.unknown_type"
+		}
+	}
+	switch f.GeomType {
+	case "", "Point", "LineString", "Polygon", "none":
+	default:
+		return f, "validation.unknown_geometry_filter"
+	}
+	if f.Origin != "" && f.Origin != "table" && !model.ValidOrigin(f.Origin) {
+		return f, "validation.unknown_origin"
+	}
+	if !store.ValidSort(f.Sort) {
+		return f, "validation.unknown_sort"
+	}
+	if !utf8.ValidString(f.Query) || len(f.Query) > 200 {
+		return f, "validation.bad_query"
+	}
+	f.Limit = 50
+	if v := c.Query("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return f, "validation.bad_limit"
+		}
+		f.Limit = min(n, MaxLimit)
+	}
+	if v := c.Query("bbox"); v != "" {
+		b, err := geo.ParseBBox(v)
+		if err != nil {
+			return f, "validation.bad_bbox"
+		}
+		f.BBox = &b
+	}
+	return f, ""
+}
+
+func (h *Handler) contributions(c *fiber.Ctx) error {
+	p, err := h.loadProcedure(c)
+	if p == nil {
+		return err
+	}
+	l := web.Localizer(c)
+	f, bad := ParseFilter(c, p)
+	if bad != "" {
+		return h.Fail(c, fiber.StatusBadRequest, "bad_parameter", l.T(bad))
+	}
+	// The procedure's version changes with every write, so it makes a
+	// cheap validator for the whole answer.
+	etag := fmt.Sprintf(`W/"%d-%x"`, p.Version, hashString(string(c.Request().URI().QueryString())))
+	c.Set(fiber.HeaderETag, etag)
+	c.Set(fiber.HeaderCacheControl, "no-cache")
+	if c.Get(fiber.HeaderIfNoneMatch) == etag {
+		return c.SendStatus(fiber.StatusNotModified)
+	}
+	if b, ok := h.cacheGet(p.ID, p.Version, string(c.Request().URI().QueryString())); ok {
+		c.Set(fiber.HeaderContentType, "application/geo+json")
+		return c.Send(b)
+	}
+	feats, next, err := h.Store.Features(c.Context(), f)
+	if errors.Is(err, store.ErrBadCursor) {
+		return h.Fail(c, fiber.StatusBadRequest, "bad_parameter", l.T("validation.bad_cursor"))
+	}
+	if err != nil {
+		return err
+	}
+	total, err := h.Store.CountContributions(c.Context(), f)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	buf.Grow(64 + len(feats)*300)
+	buf.WriteString(`{"type":"FeatureCollection","features":[`)
+	for i, b := range feats {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		buf.Write(b)
+	}
+	fmt.Fprintf(&buf, `],"numberMatched":%d,"numberReturned":%d`, total, len(feats))
+	if next != "" {
+		nb, _ := json.Marshal(next)
+		buf.WriteString(`,"next_cursor":`)
+		buf.Write(nb)
+	}
+	buf.WriteString(`}`)
+	out := buf.Bytes()
+	h.cachePut(p.ID, p.Version, string(c.Request().URI().QueryString()), out)
+	c.Set(fiber.HeaderContentType, "application/geo+json")
+	return c.Send(out)
+}
+
+// contributionJSON is one contribution with its comments and responses.
+type contributionJSON struct {
+	Type       string          `json:"type"`
+	ID         string          `json:"id"`
+	Geometry   json.RawMessage `json:"geometry"`
+	Properties map[string]any  `json:"properties"`
+}
+
+func (h *Handler) contribution(c *fiber.Ctx) error {
+	l := web.Localizer(c)
+	ct, p, err := h.Part.Visible(c.Context(), c.Params("id"))
+	if errors.Is(err, store.ErrNotFound) {
+		return h.Fail(c, fiber.StatusNotFound, "not_found", l.T("error.contribution_not_found"))
+	}
+	if err != nil {
+		return err
+	}
+	var feat contributionJSON
+	if err := json.Unmarshal(store.FeatureJSON(ct), &feat); err != nil {
+		return err
+	}
+	comments, err := h.Store.Comments(c.Context(), ct.ID)
+	if err != nil {
+		return err
+	}
+	responses, err := h.Store.Responses(c.Context(), ct.ID)
+	if err != nil {
+		return err
+	}
+	feat.Properties["procedure"] = p.Slug
+	feat.Properties["url"] = h.Config.BaseURL + "/p/" + p.Slug + "/contributions/" + ct.ID
+	if p.Settings.Comments != model.SwitchOff {
+		feat.Properties["comments"] = commentsJSON(comments)
+	}
+	rs := make([]map[string]any, 0, len(responses))
+	for _, r := range responses {
+		rs = append(rs, map[string]any{"text_md": r.TextMD, "author": r.Author, "created_at": r.CreatedAt})
+	}
+	feat.Properties["responses"] = rs
+	return c.JSON(feat)
+}
+
+func commentsJSON(cs []model.Comment) []map[string]any {
+	out := make([]map[string]any, 0, len(cs))
+	for _, m := range cs {
+		out = append(out, map[string]any{"id": m.ID, "text": m.Text, "author_name": m.AuthorName,
+			"created_at": m.CreatedAt, "replies": commentsJSON(m.Replies)})
+	}
+	return out
+}
+
+// featureIn is the body of a new contribution.
+type featureIn struct {
+	Type       string          `json:"type"`
+	Geometry   json.RawMessage `json:"geometry"`
+	Properties *struct {
+		Title      *string `json:"title"`
+		Text       *string `json:"text"`
+		Category   *string `json:"category"`
+		Type       *string `json:"type"`
+		AuthorName *string `json:"author_name"`
+		Origin     *string `json:"origin"`
+	} `json:"properties"`
+}
+
+func str(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+func (h *Handler) badJSON(c *fiber.Ctx, err error) error {
+	l := web.Localizer(c)
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return h.Fail(c, fiber.StatusBadRequest, "invalid_json", l.T("error.json_type", "Field", te.Field))
+	}
+	return h.Fail(c, fiber.StatusBadRequest, "invalid_json", l.T("error.json_malformed"))
+}
+
+func (h *Handler) createContribution(c *fiber.Ctx) error {
+	p, err := h.loadProcedure(c)
+	if p == nil {
+		return err
+	}
+	l := web.Localizer(c)
+	var in featureIn
+	if err := decodeStrict(c.Body(), &in); err != nil {
+		return h.badJSON(c, err)
+	}
+	if in.Type != "Feature" || in.Properties == nil {
+		return h.Fail(c, fiber.StatusBadRequest, "invalid_feature", l.T("error.feature_required"))
+	}
+	g, err := geo.ParseGeometry(in.Geometry, h.Part.Limits)
+	if err != nil {
+		fe := participation.GeometryError(err)
+		return h.FailFields(c, fiber.StatusUnprocessableEntity, "validation", l.T("validation."+fe.Code),
+			map[string]string{"geometry": l.T("validation." + fe.Code)})
+	}
+	pr := in.Properties
+	ct, token, err := h.Part.Submit(c.Context(), p, model.ContributionInput{Title: str(pr.Title), Text: str(pr.Text),
+		Category: str(pr.Category), Type: str(pr.Type), AuthorName: str(pr.AuthorName), Origin: str(pr.Origin)}, g)
+	if err != nil {
+		return h.writeError(c, err)
+	}
+	h.Metrics.Contributions.Inc()
+	var feat contributionJSON
+	_ = json.Unmarshal(store.FeatureJSON(ct), &feat)
+	feat.Properties["status"] = ct.Status
+	feat.Properties["manage_token"] = token
+	feat.Properties["manage_url"] = h.Config.BaseURL + "/manage/" + token
+	feat.Properties["url"] = h.Config.BaseURL + "/p/" + p.Slug + "/contributions/" + ct.ID
+	c.Set(fiber.HeaderLocation, "/api/v1/contributions/"+ct.ID)
+	return c.Status(fiber.StatusCreated).JSON(feat)
+}
+
+// writeError maps a participation error to an answer.
+func (h *Handler) writeError(c *fiber.Ctx, err error) error {
+	l := web.Localizer(c)
+	var verrs model.Errors
+	switch {
+	case errors.As(err, &verrs):
+		fields := web.FieldMessages(l, verrs)
+		status, code := fiber.StatusUnprocessableEntity, "validation"
+		if verrs.Has("phase") {
+			status, code = fiber.StatusForbidden, "phase_closed"
+		}
+		first := fields[verrs[0].Field]
+		return h.FailFields(c, status, code, first, fields)
+	case errors.Is(err, store.ErrNotFound), errors.Is(err, participation.ErrNotPublished):
+		return h.Fail(c, fiber.StatusNotFound, "not_found", l.T("error.contribution_not_found"))
+	case errors.Is(err, participation.ErrPhaseClosed):
+		return h.Fail(c, fiber.StatusForbidden, "phase_closed", l.T("validation.phase_closed"))
+	case errors.Is(err, participation.ErrCommentsClosed):
+		return h.Fail(c, fiber.StatusForbidden, "comments_closed", l.T("error.comments_closed"))
+	case errors.Is(err, participation.ErrRatingsClosed):
+		return h.Fail(c, fiber.StatusForbidden, "ratings_closed", l.T("error.ratings_closed"))
+	case errors.Is(err, participation.ErrInvalidVote):
+		return h.Fail(c, fiber.StatusBadRequest, "invalid_vote", l.T("error.invalid_vote"))
+	case errors.Is(err, participation.ErrNotEditable):
+		return h.Fail(c, fiber.StatusConflict, "not_editable", l.T("error.not_editable"))
+	case errors.Is(err, store.ErrInvalidParent):
+		return h.Fail(c, fiber.StatusBadRequest, "invalid_parent", l.T("error.invalid_parent"))
+	case errors.Is(err, participation.ErrInvalidFlagKind):
+		return h.Fail(c, fiber.StatusBadRequest, "invalid_flag", l.T("error.invalid_flag"))
+	}
+	return err
+}
+
+func (h *Handler) createComment(c *fiber.Ctx) error {
+	var in struct {
+		Text       *string `json:"text"`
+		AuthorName *string `json:"author_name"`
+		ParentID   int64   `json:"parent_id"`
+	}
+	if err := decodeStrict(c.Body(), &in); err != nil {
+		return h.badJSON(c, err)
+	}
+	m, err := h.Part.Comment(c.Context(), utils.CopyString(c.Params("id")), in.ParentID, str(in.Text), str(in.AuthorName))
+	if err != nil {
+		return h.writeError(c, err)
+	}
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"id": m.ID, "contribution_id": m.ContributionID,
+		"parent_id": m.ParentID, "text": m.Text, "author_name": m.AuthorName, "created_at": m.CreatedAt})
+}
+
+// VoterKey returns the browser's voter key from its cookie, making one when
+// missing. It identifies one browser's vote; it is stored only hashed.
+func VoterKey(c *fiber.Ctx, secure bool) string {
+	v := c.Cookies("mitreden_voter")
+	if len(v) < 20 || len(v) > 64 {
+		b := make([]byte, 18)
+		_, _ = randRead(b)
+		v = encode(b)
+		c.Cookie(&fiber.Cookie{Name: "mitreden_voter", Value: v, Path: "/", MaxAge: 365 * 24 * 3600,
+			HTTPOnly: true, Secure: secure, SameSite: "Lax"})
+	}
+	return utils.CopyString(v)
+}
+
+func (h *Handler) rate(c *fiber.Ctx) error {
+	var in struct {
+		Value *int `json:"value"`
+	}
+	if err := decodeStrict(c.Body(), &in); err != nil {
+		return h.badJSON(c, err)
+	}
+	if in.Value == nil {
+		return h.writeError(c, participation.ErrInvalidVote)
+	}
+	id := utils.CopyString(c.Params("id"))
+	up, down, err := h.Part.Rate(c.Context(), id, VoterKey(c, strings.HasPrefix(h.Config.BaseURL, "https")), *in.Value)
+	if err != nil {
+		return h.writeError(c, err)
+	}
+	return c.JSON(fiber.Map{"id": id, "rating_up": up, "rating_down": down, "your_vote": *in.Value})
+}
+
+func (h *Handler) flag(c *fiber.Ctx) error {
+	var in struct {
+		Reason    string `json:"reason"`
+		CommentID int64  `json:"comment_id"`
+	}
+	if err := decodeStrict(c.Body(), &in); err != nil {
+		return h.badJSON(c, err)
+	}
+	id := utils.CopyString(c.Params("id"))
+	kind, subject := "contribution", id
+	if in.CommentID != 0 {
+		kind, subject = "comment", strconv.FormatInt(in.CommentID, 10)
+	}
+	if err := h.Part.Flag(c.Context(), kind, id, subject, in.Reason); err != nil {
+		return h.writeError(c, err)
+	}
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"reported": true})
+}
+
+// events streams a procedure's public events as Server-Sent Events,
+// resuming after Last-Event-ID.
+func (h *Handler) events(c *fiber.Ctx) error {
+	p, err := h.loadProcedure(c)
+	if p == nil {
+		return err
+	}
+	last, _ := strconv.ParseInt(c.Get("Last-Event-ID", c.Query("last_event_id")), 10, 64)
+	if last <= 0 {
+		last, _ = h.Store.LastEventID(c.Context())
+	}
+	c.Set(fiber.HeaderContentType, "text/event-stream")
+	c.Set(fiber.HeaderCacheControl, "no-cache")
+	c.Set("X-Accel-Buffering", "no")
+	sub := h.Broker.Subscribe(p.ID)
+	st, procID := h.Store, p.ID
+	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
+		defer h.Broker.Unsubscribe(sub)
+		write := func(e model.Event) bool {
+			if e.ID <= last {
+				return true
+			}
+			last = e.ID
+			fmt.Fprintf(w, "id: %d\nevent: %s\ndata: %s\n\n", e.ID, e.Type, e.Data)
+			return w.Flush() == nil
+		}
+		fmt.Fprintf(w, "retry: 3000\n: connected\n\n")
+		if w.Flush() != nil {
+			return
+		}
+		// Catch up from the table first, then follow the broker.
+		backlog, _ := st.EventsSince(c.Context(), procID, last, 1000)
+		for _, e := range backlog {
+			if !write(e) {
+				return
+			}
+		}
+		ping := time.NewTicker(20 * time.Second)
+		defer ping.Stop()
+		for {
+			select {
+			case e, ok := <-sub.C:
+				if !ok {
+					return
+				}
+				if !write(e) {
+					return
+				}
+			case <-ping.C:
+				fmt.Fprintf(w, ": ping\n\n")
+				if w.Flush() != nil {
+					return
+				}
+			}
+		}
+	})
+	return nil
+}

@@ -1,0 +1,501 @@
+// Package public serves the residents' pages: the procedures overview, a
+// procedure with map and list, content pages, contribution detail, the
+// contribution form with a no-map path, the private manage page, statistics,
+// conceptions and appointments.
+package public
+
+import (
+	"errors"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
+	"github.com/paulmach/orb"
+
+	"github.com/mitreden/mitreden/internal/geo"
+	"github.com/mitreden/mitreden/internal/model"
+	"github.com/mitreden/mitreden/internal/participation"
+	"github.com/mitreden/mitreden/internal/store"
+	"github.com/mitreden/mitreden/internal/web"
+	"github.com/mitreden/mitreden/internal/web/api"
+)
+
+// Handler serves the public pages.
+type Handler struct{ *web.Server }
+
+// Register adds the public routes. Form posts carry a CSRF token and count
+// against the write limit.
+func Register(app *fiber.App, s *web.Server) {
+	h := &Handler{s}
+	csrf := s.CSRF()
+	app.Get("/", csrf, h.home)
+	app.Get("/p/:slug", csrf, h.procedure)
+	app.Get("/p/:slug/pages/:page", csrf, h.page)
+	app.Get("/p/:slug/statistics", csrf, h.statistics)
+	app.Get("/p/:slug/conceptions", csrf, h.conceptions)
+	app.Get("/p/:slug/appointments.ics", h.ics)
+	app.Get("/p/:slug/contribute", csrf, h.contributeForm)
+	app.Post("/p/:slug/contribute", s.WriteLimiter(), csrf, h.contribute)
+	app.Get("/p/:slug/contributions/:id", csrf, h.contribution)
+	app.Post("/p/:slug/contributions/:id/comments", s.WriteLimiter(), csrf, h.comment)
+	app.Post("/p/:slug/contributions/:id/ratings", s.WriteLimiter(), csrf, h.rate)
+	app.Post("/p/:slug/contributions/:id/flags", s.WriteLimiter(), csrf, h.flag)
+	app.Get("/manage/:token", csrf, h.manage)
+	app.Post("/manage/:token", s.WriteLimiter(), csrf, h.manageSave)
+	app.Get("/p/:slug/theme.css", h.themeCSS)
+}
+
+func (h *Handler) notFound(c *fiber.Ctx, key string) error {
+	return h.Fail(c, fiber.StatusNotFound, "not_found", web.Localizer(c).T(key))
+}
+
+func (h *Handler) loadProcedure(c *fiber.Ctx) (*model.Procedure, error) {
+	slug := c.Params("slug")
+	if !model.ValidSlug(slug) {
+		return nil, h.notFound(c, "error.procedure_not_found")
+	}
+	p, err := h.Store.ProcedureBySlug(c.Context(), slug)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, h.notFound(c, "error.procedure_not_found")
+	}
+	return p, err
+}
+
+// procView is what every procedure page shows in its header and navigation.
+type procView struct {
+	*model.Procedure
+	Text    model.ProcedureText
+	Status  model.ProcedureStatus
+	Open    bool
+	Current model.Phase
+	Pages   []model.Page
+}
+
+func (h *Handler) procView(c *fiber.Ctx, p *model.Procedure) (procView, error) {
+	now := h.Now()
+	v := procView{Procedure: p, Text: p.Text(web.Localizer(c).Tag), Status: p.Status(now), Open: p.ParticipationOpen(now)}
+	v.Current, _ = p.CurrentPhase(now)
+	var err error
+	v.Pages, err = h.Store.Pages(c.Context(), p.ID, web.Localizer(c).Tag)
+	return v, err
+}
+
+func (h *Handler) home(c *fiber.Ctx) error {
+	ps, err := h.Store.Procedures(c.Context())
+	if err != nil {
+		return err
+	}
+	q := strings.ToLower(strings.TrimSpace(c.Query("q")))
+	now := h.Now()
+	groups := map[model.ProcedureStatus][]procView{}
+	tag := web.Localizer(c).Tag
+	for _, p := range ps {
+		t := p.Text(tag)
+		if q != "" && !strings.Contains(strings.ToLower(t.Title+" "+t.SummaryMD), q) {
+			continue
+		}
+		v := procView{Procedure: p, Text: t, Status: p.Status(now), Open: p.ParticipationOpen(now)}
+		v.Current, _ = p.CurrentPhase(now)
+		groups[v.Status] = append(groups[v.Status], v)
+	}
+	return h.Render(c, "home", fiber.Map{"Title": web.Localizer(c).T("home.title"), "Query": c.Query("q"),
+		"Running": groups[model.StatusRunning], "Upcoming": groups[model.StatusUpcoming], "Finished": groups[model.StatusFinished],
+		"Count": len(groups[model.StatusRunning]) + len(groups[model.StatusUpcoming]) + len(groups[model.StatusFinished])})
+}
+
+func (h *Handler) procedure(c *fiber.Ctx) error {
+	p, err := h.loadProcedure(c)
+	if p == nil {
+		return err
+	}
+	v, err := h.procView(c, p)
+	if err != nil {
+		return err
+	}
+	l := web.Localizer(c)
+	f, bad := api.ParseFilter(c, p)
+	var filterErr string
+	if bad != "" {
+		filterErr = l.T(bad)
+		f = store.Filter{ProcedureID: p.ID, Sort: store.SortNewest, Limit: 20}
+	}
+	if c.Query("limit") == "" {
+		f.Limit = 20
+	}
+	list, next, err := h.Store.Contributions(c.Context(), f)
+	if errors.Is(err, store.ErrBadCursor) {
+		filterErr = l.T("validation.bad_cursor")
+		f.Cursor = ""
+		list, next, err = h.Store.Contributions(c.Context(), f)
+	}
+	if err != nil {
+		return err
+	}
+	count, err := h.Store.CountContributions(c.Context(), f)
+	if err != nil {
+		return err
+	}
+	appts, err := h.Store.Appointments(c.Context(), p.ID)
+	if err != nil {
+		return err
+	}
+	nextURL := ""
+	if next != "" {
+		qs := c.Queries()
+		vals := url.Values{}
+		for k, val := range qs {
+			vals.Set(k, val)
+		}
+		vals.Set("cursor", next)
+		nextURL = "/p/" + p.Slug + "?" + vals.Encode() + "#list"
+	}
+	return h.Render(c, "procedure", fiber.Map{"Title": v.Text.Title, "P": v, "List": list, "Count": count, "Filter": f,
+		"FilterError": filterErr, "NextURL": nextURL, "Appointments": appts, "Sorts": []string{store.SortNewest, store.SortOldest, store.SortRated, store.SortCommented}})
+}
+
+func (h *Handler) page(c *fiber.Ctx) error {
+	p, err := h.loadProcedure(c)
+	if p == nil {
+		return err
+	}
+	v, err := h.procView(c, p)
+	if err != nil {
+		return err
+	}
+	slug := c.Params("page")
+	if !model.ValidSlug(slug) {
+		return h.notFound(c, "error.page_not_found")
+	}
+	pg, err := h.Store.Page(c.Context(), p.ID, slug, web.Localizer(c).Tag)
+	if errors.Is(err, store.ErrNotFound) {
+		return h.notFound(c, "error.page_not_found")
+	}
+	if err != nil {
+		return err
+	}
+	easy := c.Query("easy") == "1" || web.Localizer(c).Tag == "de-x-ls"
+	body := pg.BodyMD
+	if easy && pg.EasyMD != "" {
+		body = pg.EasyMD
+	}
+	return h.Render(c, "page", fiber.Map{"Title": pg.Title + " – " + v.Text.Title, "P": v, "Page": pg, "Body": body,
+		"Easy": easy && pg.EasyMD != "", "HasEasy": pg.EasyMD != ""})
+}
+
+func (h *Handler) contribution(c *fiber.Ctx) error {
+	l := web.Localizer(c)
+	ct, p, err := h.Part.Visible(c.Context(), c.Params("id"))
+	if errors.Is(err, store.ErrNotFound) || (err == nil && p.Slug != c.Params("slug")) {
+		return h.notFound(c, "error.contribution_not_found")
+	}
+	if err != nil {
+		return err
+	}
+	v, err := h.procView(c, p)
+	if err != nil {
+		return err
+	}
+	comments, err := h.Store.Comments(c.Context(), ct.ID)
+	if err != nil {
+		return err
+	}
+	responses, err := h.Store.Responses(c.Context(), ct.ID)
+	if err != nil {
+		return err
+	}
+	var related []*model.Contribution
+	if ct.Geometry != nil {
+		b := ct.Geometry.Bound().Pad(0.003)
+		rel, _, err := h.Store.Contributions(c.Context(), store.Filter{ProcedureID: p.ID, Category: ct.Category, BBox: &b, Limit: 6})
+		if err != nil {
+			return err
+		}
+		for _, r := range rel {
+			if r.ID != ct.ID && len(related) < 5 {
+				related = append(related, r)
+			}
+		}
+	}
+	cat, _ := p.Category(ct.Category)
+	typ, _ := p.Type(ct.Type)
+	return h.Render(c, "contribution", fiber.Map{"Title": ct.Title + " – " + v.Text.Title, "P": v, "C": ct,
+		"Category": cat, "Type": typ, "Comments": comments, "Responses": responses, "Related": related,
+		"Vote": h.Part.Vote(c.Context(), ct.ID, c.Cookies("mitreden_voter")), "Geometry": string(geo.MarshalGeometry(ct.Geometry)),
+		"Notice": noticeText(l, c.Query("notice")), "Error": c.Query("error"), "ReplyTo": c.QueryInt("reply")})
+}
+
+func noticeText(l interface{ T(string, ...any) string }, key string) string {
+	switch key {
+	case "commented", "rated", "flagged", "unrated":
+		return l.T("notice." + key)
+	}
+	return ""
+}
+
+// formInput is what the contribution form posts.
+func formInput(c *fiber.Ctx) (model.ContributionInput, orb.Geometry, map[string]string) {
+	l := web.Localizer(c)
+	in := model.ContributionInput{Title: utils.CopyString(c.FormValue("title")), Text: utils.CopyString(c.FormValue("text")),
+		Category: utils.CopyString(c.FormValue("category")), Type: utils.CopyString(c.FormValue("type")),
+		AuthorName: utils.CopyString(c.FormValue("author_name"))}
+	fields := map[string]string{}
+	var g orb.Geometry
+	// JavaScript fills "geometry" with GeoJSON; without it, "lat"/"lon"
+	// place a point.
+	if raw := strings.TrimSpace(c.FormValue("geometry")); raw != "" {
+		parsed, err := geo.ParseGeometry([]byte(raw), geo.DefaultLimits())
+		if err != nil {
+			fields["geometry"] = l.T("validation." + participation.GeometryError(err).Code)
+		}
+		g = parsed
+	} else if lat, lon := strings.TrimSpace(c.FormValue("lat")), strings.TrimSpace(c.FormValue("lon")); lat != "" || lon != "" {
+		la, err1 := strconv.ParseFloat(strings.ReplaceAll(lat, ",", "."), 64)
+		lo, err2 := strconv.ParseFloat(strings.ReplaceAll(lon, ",", "."), 64)
+		if err1 != nil || err2 != nil {
+			fields["geometry"] = l.T("validation.geometry_coordinates")
+		} else {
+			g = orb.Point{lo, la}
+		}
+	} else if place := c.FormValue("place"); place != "" {
+		fields["place"] = place
+	}
+	return in, g, fields
+}
+
+func (h *Handler) contributeForm(c *fiber.Ctx) error {
+	p, err := h.loadProcedure(c)
+	if p == nil {
+		return err
+	}
+	return h.renderContribute(c, p, model.ContributionInput{}, nil, nil, "")
+}
+
+func (h *Handler) renderContribute(c *fiber.Ctx, p *model.Procedure, in model.ContributionInput, g orb.Geometry, fields map[string]string, lat string) error {
+	v, err := h.procView(c, p)
+	if err != nil {
+		return err
+	}
+	places, err := h.Store.Places(c.Context(), p.ID)
+	if err != nil {
+		return err
+	}
+	geomJSON := ""
+	if g != nil {
+		geomJSON = string(geo.MarshalGeometry(g))
+	}
+	var pt *orb.Point
+	if q, ok := g.(orb.Point); ok {
+		pt = &q
+	}
+	return h.Render(c, "contribute", fiber.Map{"Title": web.Localizer(c).T("contribute.title") + " – " + v.Text.Title,
+		"P": v, "In": in, "Errors": fields, "GeometryJSON": geomJSON, "Point": pt, "Places": places, "Action": "/p/" + p.Slug + "/contribute"})
+}
+
+func (h *Handler) contribute(c *fiber.Ctx) error {
+	p, err := h.loadProcedure(c)
+	if p == nil {
+		return err
+	}
+	l := web.Localizer(c)
+	// A honeypot field people never see: bots fill it.
+	if c.FormValue("website") != "" {
+		return h.Fail(c, fiber.StatusBadRequest, "rejected", l.T("error.rejected"))
+	}
+	in, g, fields := formInput(c)
+	if place := fields["place"]; place != "" {
+		delete(fields, "place")
+		places, _ := h.Store.Places(c.Context(), p.ID)
+		for _, pl := range places {
+			if pl.Name == place {
+				g = orb.Point{pl.Lon, pl.Lat}
+			}
+		}
+		if g == nil {
+			fields["geometry"] = l.T("validation.unknown_place")
+		}
+	}
+	if len(fields) > 0 {
+		c.Status(fiber.StatusUnprocessableEntity)
+		return h.renderContribute(c, p, in, g, fields, "")
+	}
+	ct, token, err := h.Part.Submit(c.Context(), p, in, g)
+	var verrs model.Errors
+	if errors.As(err, &verrs) {
+		status := fiber.StatusUnprocessableEntity
+		if verrs.Has("phase") {
+			status = fiber.StatusForbidden
+		}
+		c.Status(status)
+		return h.renderContribute(c, p, in, g, web.FieldMessages(l, verrs), "")
+	}
+	if err != nil {
+		return err
+	}
+	h.Metrics.Contributions.Inc()
+	v, err := h.procView(c, p)
+	if err != nil {
+		return err
+	}
+	c.Status(fiber.StatusCreated)
+	return h.Render(c, "submitted", fiber.Map{"Title": l.T("submitted.title"), "P": v, "C": ct,
+		"ManageURL": h.Config.BaseURL + "/manage/" + token, "URL": "/p/" + p.Slug + "/contributions/" + ct.ID})
+}
+
+func (h *Handler) back(c *fiber.Ctx, slug, id, query string) error {
+	return c.Redirect("/p/"+slug+"/contributions/"+id+"?"+query, fiber.StatusSeeOther)
+}
+
+func (h *Handler) comment(c *fiber.Ctx) error {
+	id := utils.CopyString(c.Params("id"))
+	parent, _ := strconv.ParseInt(c.FormValue("parent_id"), 10, 64)
+	if c.FormValue("website") != "" {
+		return h.Fail(c, fiber.StatusBadRequest, "rejected", web.Localizer(c).T("error.rejected"))
+	}
+	_, err := h.Part.Comment(c.Context(), id, parent, c.FormValue("text"), c.FormValue("author_name"))
+	if err != nil {
+		return h.formError(c, err)
+	}
+	return h.back(c, c.Params("slug"), id, "notice=commented#comments")
+}
+
+func (h *Handler) formError(c *fiber.Ctx, err error) error {
+	l := web.Localizer(c)
+	var verrs model.Errors
+	if errors.As(err, &verrs) {
+		fields := web.FieldMessages(l, verrs)
+		return h.FailFields(c, fiber.StatusUnprocessableEntity, "validation", fields[verrs[0].Field], fields)
+	}
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return h.notFound(c, "error.contribution_not_found")
+	case errors.Is(err, participation.ErrPhaseClosed):
+		return h.Fail(c, fiber.StatusForbidden, "phase_closed", l.T("validation.phase_closed"))
+	case errors.Is(err, participation.ErrCommentsClosed):
+		return h.Fail(c, fiber.StatusForbidden, "comments_closed", l.T("error.comments_closed"))
+	case errors.Is(err, participation.ErrRatingsClosed):
+		return h.Fail(c, fiber.StatusForbidden, "ratings_closed", l.T("error.ratings_closed"))
+	case errors.Is(err, participation.ErrInvalidVote):
+		return h.Fail(c, fiber.StatusBadRequest, "invalid_vote", l.T("error.invalid_vote"))
+	case errors.Is(err, participation.ErrNotEditable):
+		return h.Fail(c, fiber.StatusConflict, "not_editable", l.T("error.not_editable"))
+	case errors.Is(err, store.ErrInvalidParent):
+		return h.Fail(c, fiber.StatusBadRequest, "invalid_parent", l.T("error.invalid_parent"))
+	}
+	return err
+}
+
+func (h *Handler) rate(c *fiber.Ctx) error {
+	id := utils.CopyString(c.Params("id"))
+	value, err := strconv.Atoi(c.FormValue("value"))
+	if err != nil {
+		return h.formError(c, participation.ErrInvalidVote)
+	}
+	key := api.VoterKey(c, strings.HasPrefix(h.Config.BaseURL, "https"))
+	if value != 0 && h.Part.Vote(c.Context(), id, key) == value {
+		value = 0 // pressing the same thumb again takes the vote back
+	}
+	if _, _, err := h.Part.Rate(c.Context(), id, key, value); err != nil {
+		return h.formError(c, err)
+	}
+	notice := "rated"
+	if value == 0 {
+		notice = "unrated"
+	}
+	return h.back(c, c.Params("slug"), id, "notice="+notice+"#rating")
+}
+
+func (h *Handler) flag(c *fiber.Ctx) error {
+	id := utils.CopyString(c.Params("id"))
+	kind, subject := "contribution", id
+	if cid := c.FormValue("comment_id"); cid != "" {
+		kind, subject = "comment", cid
+	}
+	if err := h.Part.Flag(c.Context(), kind, id, subject, c.FormValue("reason")); err != nil {
+		return h.formError(c, err)
+	}
+	return h.back(c, c.Params("slug"), id, "notice=flagged")
+}
+
+func (h *Handler) manage(c *fiber.Ctx) error {
+	ct, err := h.Part.ByManageToken(c.Context(), c.Params("token"))
+	if errors.Is(err, store.ErrNotFound) {
+		return h.notFound(c, "error.manage_not_found")
+	}
+	if err != nil {
+		return err
+	}
+	p, err := h.Store.ProcedureByID(c.Context(), ct.ProcedureID)
+	if err != nil {
+		return err
+	}
+	return h.renderManage(c, p, ct, model.ContributionInput{Title: ct.Title, Text: ct.Text, Category: ct.Category,
+		Type: ct.Type, AuthorName: ct.AuthorName}, ct.Geometry, nil, c.Query("notice"))
+}
+
+func (h *Handler) renderManage(c *fiber.Ctx, p *model.Procedure, ct *model.Contribution, in model.ContributionInput, g orb.Geometry, fields map[string]string, notice string) error {
+	v, err := h.procView(c, p)
+	if err != nil {
+		return err
+	}
+	places, err := h.Store.Places(c.Context(), p.ID)
+	if err != nil {
+		return err
+	}
+	var pt *orb.Point
+	if q, ok := g.(orb.Point); ok {
+		pt = &q
+	}
+	geomJSON := ""
+	if g != nil {
+		geomJSON = string(geo.MarshalGeometry(g))
+	}
+	editable := v.Open && (ct.Status == model.Published || ct.Status == model.Submitted)
+	l := web.Localizer(c)
+	msg := ""
+	switch notice {
+	case "saved", "withdrawn":
+		msg = l.T("notice." + notice)
+	}
+	return h.Render(c, "manage", fiber.Map{"Title": l.T("manage.title"), "P": v, "C": ct, "In": in, "Errors": fields,
+		"GeometryJSON": geomJSON, "Point": pt, "Places": places, "Editable": editable, "Notice": msg,
+		"Action": "/manage/" + c.Params("token")})
+}
+
+func (h *Handler) manageSave(c *fiber.Ctx) error {
+	token := utils.CopyString(c.Params("token"))
+	ct, err := h.Part.ByManageToken(c.Context(), token)
+	if errors.Is(err, store.ErrNotFound) {
+		return h.notFound(c, "error.manage_not_found")
+	}
+	if err != nil {
+		return err
+	}
+	p, err := h.Store.ProcedureByID(c.Context(), ct.ProcedureID)
+	if err != nil {
+		return err
+	}
+	l := web.Localizer(c)
+	if c.FormValue("action") == "withdraw" {
+		if _, err := h.Part.Withdraw(c.Context(), p, token); err != nil {
+			return h.formError(c, err)
+		}
+		return c.Redirect("/manage/"+token+"?notice=withdrawn", fiber.StatusSeeOther)
+	}
+	in, g, fields := formInput(c)
+	if len(fields) > 0 {
+		c.Status(fiber.StatusUnprocessableEntity)
+		return h.renderManage(c, p, ct, in, g, fields, "")
+	}
+	_, err = h.Part.Edit(c.Context(), p, token, in, g)
+	var verrs model.Errors
+	if errors.As(err, &verrs) {
+		c.Status(fiber.StatusUnprocessableEntity)
+		return h.renderManage(c, p, ct, in, g, web.FieldMessages(l, verrs), "")
+	}
+	if err != nil {
+		return h.formError(c, err)
+	}
+	return c.Redirect("/manage/"+token+"?notice=saved", fiber.StatusSeeOther)
+}

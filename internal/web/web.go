@@ -1,0 +1,408 @@
+// Package web holds what every audience's handlers share: the Fiber app
+// with its middleware (request ids, logs without client addresses, security
+// headers with a CSP nonce, locale choice, body limits, rate limits, CSRF),
+// page rendering from the theme, error answers and the live-event broker.
+// Handlers live in one sub-package per audience (web/public, web/api).
+package web
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/csrf"
+	"github.com/gofiber/fiber/v2/middleware/limiter"
+
+	"github.com/mitreden/mitreden/internal/auth"
+	"github.com/mitreden/mitreden/internal/config"
+	"github.com/mitreden/mitreden/internal/content"
+	"github.com/mitreden/mitreden/internal/model"
+	"github.com/mitreden/mitreden/internal/participation"
+	"github.com/mitreden/mitreden/internal/store"
+)
+
+// BodyLimit bounds every request body (a contribution with 1,000 vertices
+// and 5,000 characters of text stays far below it).
+const BodyLimit = 256 * 1024
+
+// Server holds the parts every handler needs.
+type Server struct {
+	Config   config.Config
+	Store    *store.Store
+	I18n     *content.I18n
+	Markdown *content.Markdown
+	Assets   *Assets
+	Pages    *Templates
+	Part     *participation.Service
+	Broker   *Broker
+	Hasher   *auth.Hasher
+	Log      *slog.Logger
+	Metrics  *Metrics
+	Now      func() time.Time
+}
+
+// NewServer loads the theme and locales and wires the shared parts.
+func NewServer(cfg config.Config, st *store.Store, themeFS, localeFS fs.FS, log *slog.Logger) (*Server, error) {
+	i18n, err := content.LoadI18n(localeFS)
+	if err != nil {
+		return nil, err
+	}
+	theme, err := ThemeFS(themeFS, cfg.ThemesDir, cfg.Theme)
+	if err != nil {
+		return nil, err
+	}
+	assets, err := NewAssets(theme)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{Config: cfg, Store: st, I18n: i18n, Markdown: content.NewMarkdown(), Assets: assets,
+		Part: participation.New(st), Hasher: auth.NewHasher(), Log: log, Now: time.Now, Metrics: NewMetrics()}
+	s.Pages, err = LoadTemplates(theme, s.funcs())
+	if err != nil {
+		return nil, err
+	}
+	s.Broker = NewBroker(st, log)
+	return s, nil
+}
+
+// App builds the Fiber app with the shared middleware; the caller registers
+// the audiences' routes on it.
+func (s *Server) App() *fiber.App {
+	app := fiber.New(fiber.Config{
+		AppName:                 "Mitreden",
+		BodyLimit:               BodyLimit,
+		ReadBufferSize:          16 * 1024,
+		ReadTimeout:             30 * time.Second,
+		IdleTimeout:             120 * time.Second,
+		DisableStartupMessage:   true,
+		ErrorHandler:            s.errorHandler,
+		EnableTrustedProxyCheck: len(s.Config.TrustedProxies) > 0,
+		TrustedProxies:          s.Config.TrustedProxies,
+		ProxyHeader:             proxyHeader(s.Config.TrustedProxies),
+	})
+	app.Use(s.recoverer, s.requestLog, s.securityHeaders, s.locale)
+	return app
+}
+
+func proxyHeader(trusted []string) string {
+	if len(trusted) > 0 {
+		return fiber.HeaderXForwardedFor
+	}
+	return ""
+}
+
+// Nonce returns the request's CSP nonce.
+func Nonce(c *fiber.Ctx) string {
+	n, _ := c.Locals("nonce").(string)
+	return n
+}
+
+// Localizer returns the request's localiser.
+func Localizer(c *fiber.Ctx) *content.Localizer {
+	l, _ := c.Locals("localizer").(*content.Localizer)
+	return l
+}
+
+func (s *Server) recoverer(c *fiber.Ctx) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			s.Log.Error("panic", "error", fmt.Sprint(r), "path", c.Path(), "request_id", c.Locals("rid"))
+			err = fiber.ErrInternalServerError
+		}
+	}()
+	return c.Next()
+}
+
+func (s *Server) requestLog(c *fiber.Ctx) error {
+	rid := make([]byte, 8)
+	_, _ = rand.Read(rid)
+	id := base64.RawURLEncoding.EncodeToString(rid)
+	c.Locals("rid", id)
+	c.Set("X-Request-Id", id)
+	start := time.Now()
+	err := c.Next()
+	if err != nil {
+		if herr := s.errorHandler(c, err); herr != nil {
+			c.Status(fiber.StatusInternalServerError)
+		}
+	}
+	status := c.Response().StatusCode()
+	dur := time.Since(start)
+	route := c.Route().Path
+	s.Metrics.Observe(c.Method(), route, status, dur)
+	// The client address is never logged: a salted daily hash stands in
+	// for it where telling clients apart matters.
+	s.Log.Info("request", "request_id", id, "method", c.Method(), "path", c.Path(), "status", status,
+		"duration_ms", float64(dur.Microseconds())/1000)
+	return nil
+}
+
+func (s *Server) securityHeaders(c *fiber.Ctx) error {
+	nb := make([]byte, 16)
+	_, _ = rand.Read(nb)
+	nonce := base64.StdEncoding.EncodeToString(nb)
+	c.Locals("nonce", nonce)
+	c.Set("Content-Security-Policy", s.csp(nonce))
+	c.Set("X-Content-Type-Options", "nosniff")
+	c.Set("Referrer-Policy", "same-origin")
+	c.Set("X-Frame-Options", "SAMEORIGIN")
+	c.Set("Cross-Origin-Opener-Policy", "same-origin")
+	c.Set("Permissions-Policy", "geolocation=(self), camera=(), microphone=()")
+	if strings.HasPrefix(s.Config.BaseURL, "https://") {
+		c.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+	}
+	return c.Next()
+}
+
+func (s *Server) csp(nonce string) string {
+	img := "'self' data:"
+	if o := tileOrigin(s.Config.TileURL); o != "" {
+		img += " " + o
+	}
+	fa := s.Config.FrameAncestors
+	if fa == "" {
+		fa = "'self'"
+	}
+	return "default-src 'self'; script-src 'self' 'nonce-" + nonce + "'; style-src 'self'; img-src " + img +
+		"; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors " + fa
+}
+
+// tileOrigin turns a tile URL template into a CSP source ({s} becomes *).
+func tileOrigin(tmpl string) string {
+	if tmpl == "" || strings.HasPrefix(tmpl, "/") {
+		return ""
+	}
+	u, err := url.Parse(strings.NewReplacer("{s}", "a", "{z}", "0", "{x}", "0", "{y}", "0").Replace(tmpl))
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	host := u.Host
+	if strings.Contains(tmpl, "{s}.") {
+		host = "*." + strings.SplitN(host, ".", 2)[1]
+	}
+	return u.Scheme + "://" + host
+}
+
+// locale chooses the interface language: ?lang= (remembered in a cookie),
+// then the cookie, then Accept-Language.
+func (s *Server) locale(c *fiber.Ctx) error {
+	explicit := c.Query("lang")
+	if explicit != "" && s.I18n.Has(explicit) {
+		c.Cookie(&fiber.Cookie{Name: "lang", Value: explicit, Path: "/", MaxAge: 365 * 24 * 3600,
+			HTTPOnly: true, SameSite: "Lax", Secure: s.secure()})
+	} else {
+		explicit = c.Cookies("lang")
+	}
+	tag := s.I18n.Negotiate(explicit, c.Get(fiber.HeaderAcceptLanguage))
+	c.Locals("localizer", s.I18n.Localizer(tag))
+	return c.Next()
+}
+
+func (s *Server) secure() bool { return strings.HasPrefix(s.Config.BaseURL, "https://") }
+
+// CSRF protects server-rendered forms: a token in a cookie and in the form.
+func (s *Server) CSRF() fiber.Handler {
+	return csrf.New(csrf.Config{
+		KeyLookup:      "form:_csrf",
+		CookieName:     "mitreden_csrf",
+		CookieSecure:   s.secure(),
+		CookieHTTPOnly: true,
+		CookieSameSite: "Lax",
+		Expiration:     12 * time.Hour,
+		ContextKey:     "csrf",
+		ErrorHandler: func(c *fiber.Ctx, err error) error {
+			return s.Fail(c, fiber.StatusForbidden, "csrf", Localizer(c).T("error.csrf"))
+		},
+	})
+}
+
+// ClientKey is the rate-limit key of a client: its address, hashed with a
+// daily rotating salt, never kept in clear.
+func (s *Server) ClientKey(c *fiber.Ctx) string { return s.Hasher.Key(c.IP()) }
+
+// WriteLimiter limits anonymous writes per client per minute (0 = off).
+func (s *Server) WriteLimiter() fiber.Handler {
+	return s.limiter(s.Config.WriteLimit, time.Minute)
+}
+
+func (s *Server) limiter(max int, per time.Duration) fiber.Handler {
+	if max <= 0 {
+		return func(c *fiber.Ctx) error { return c.Next() }
+	}
+	return limiter.New(limiter.Config{
+		Max:          max,
+		Expiration:   per,
+		KeyGenerator: s.ClientKey,
+		Next:         func(c *fiber.Ctx) bool { return c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead },
+		LimitReached: func(c *fiber.Ctx) error {
+			return s.Fail(c, fiber.StatusTooManyRequests, "rate_limited", Localizer(c).T("error.rate_limited"))
+		},
+	})
+}
+
+// APIError is the JSON error body of the API.
+type APIError struct {
+	Error struct {
+		Code    string            `json:"code"`
+		Message string            `json:"message"`
+		Fields  map[string]string `json:"fields,omitempty"`
+	} `json:"error"`
+}
+
+// IsAPI reports whether the request is for the JSON API.
+func IsAPI(c *fiber.Ctx) bool {
+	return strings.HasPrefix(c.Path(), "/api/") || strings.HasPrefix(c.Path(), "/ogcapi")
+}
+
+// Fail answers with an error: JSON for the API, an HTML page otherwise.
+func (s *Server) Fail(c *fiber.Ctx, status int, code, message string) error {
+	return s.FailFields(c, status, code, message, nil)
+}
+
+// FailFields answers with an error that names the failed fields.
+func (s *Server) FailFields(c *fiber.Ctx, status int, code, message string, fields map[string]string) error {
+	if IsAPI(c) {
+		var e APIError
+		e.Error.Code, e.Error.Message, e.Error.Fields = code, message, fields
+		return c.Status(status).JSON(e)
+	}
+	c.Status(status)
+	return s.Render(c, "error", fiber.Map{"Status": status, "Code": code, "Message": message, "Fields": fields})
+}
+
+func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
+	status := fiber.StatusInternalServerError
+	code := "internal"
+	var fe *fiber.Error
+	if errors.As(err, &fe) {
+		status = fe.Code
+		code = strings.ToLower(strings.ReplaceAll(fe.Message, " ", "_"))
+	} else if errors.Is(err, store.ErrNotFound) {
+		status, code = fiber.StatusNotFound, "not_found"
+	}
+	l := Localizer(c)
+	if l == nil {
+		l = s.I18n.Localizer(content.DefaultLocale)
+		c.Locals("localizer", l)
+	}
+	msg := l.T("error.internal")
+	switch status {
+	case fiber.StatusNotFound:
+		code, msg = "not_found", l.T("error.not_found")
+	case fiber.StatusRequestEntityTooLarge:
+		code, msg = "too_large", l.T("error.too_large")
+	case fiber.StatusMethodNotAllowed:
+		msg = l.T("error.method")
+	case fiber.StatusInternalServerError:
+		s.Log.Error("internal error", "error", err.Error(), "path", c.Path(), "request_id", c.Locals("rid"))
+	default:
+		if status < 500 {
+			msg = fe.Message
+		}
+	}
+	return s.Fail(c, status, code, msg)
+}
+
+// Render writes page with data inside the layout.
+func (s *Server) Render(c *fiber.Ctx, page string, data fiber.Map) error {
+	t, ok := s.Pages.Lookup(page)
+	if !ok {
+		return fmt.Errorf("web: no template %q", page)
+	}
+	if data == nil {
+		data = fiber.Map{}
+	}
+	l := Localizer(c)
+	data["L"] = l
+	data["Lang"] = l.Lang()
+	data["Locale"] = l.Tag
+	data["Locales"] = s.I18n.Available()
+	data["Nonce"] = Nonce(c)
+	data["CSRF"] = c.Locals("csrf")
+	data["Path"] = c.Path()
+	data["Query"] = string(c.Request().URI().QueryString())
+	data["Config"] = s.Config
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, page+".html", data); err != nil {
+		return fmt.Errorf("web: render %s: %w", page, err)
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	return c.Send(buf.Bytes())
+}
+
+// FieldMessages translates validation errors into messages per field.
+func FieldMessages(l *content.Localizer, errs model.Errors) map[string]string {
+	out := map[string]string{}
+	for _, e := range errs {
+		if _, ok := out[e.Field]; ok {
+			continue
+		}
+		args := []any{}
+		for k, v := range e.Args {
+			args = append(args, k, v)
+		}
+		out[e.Field] = l.T("validation."+e.Code, args...)
+	}
+	return out
+}
+
+func (s *Server) funcs() template.FuncMap {
+	return template.FuncMap{
+		"asset": s.Assets.URL,
+		"md":    s.Markdown.Render,
+		"date": func(l *content.Localizer, t time.Time) string {
+			t = t.In(berlin)
+			if l != nil && l.Tag == "en" {
+				return t.Format("2 January 2006")
+			}
+			return fmt.Sprintf("%d. %s %d", t.Day(), germanMonths[t.Month()-1], t.Year())
+		},
+		"datetime": func(l *content.Localizer, t time.Time) string {
+			t = t.In(berlin)
+			if l != nil && l.Tag == "en" {
+				return t.Format("2 January 2006, 15:04")
+			}
+			return fmt.Sprintf("%d. %s %d, %s Uhr", t.Day(), germanMonths[t.Month()-1], t.Year(), t.Format("15:04"))
+		},
+		"iso":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"label": func(l *content.Localizer, lb model.Labels) string { return lb.Get(l.Tag) },
+		"add":  func(a, b int) int { return a + b },
+		"seq": func(n int) []int {
+			out := make([]int, n)
+			for i := range out {
+				out[i] = i + 1
+			}
+			return out
+		},
+		"dict": func(kv ...any) map[string]any {
+			m := map[string]any{}
+			for i := 0; i+1 < len(kv); i += 2 {
+				m[fmt.Sprint(kv[i])] = kv[i+1]
+			}
+			return m
+		},
+		"eq2": func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
+	}
+}
+
+var germanMonths = []string{"Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"}
+
+var berlin = func() *time.Location {
+	if loc, err := time.LoadLocation("Europe/Berlin"); err == nil {
+		return loc
+	}
+	return time.FixedZone("CET", 3600)
+}()
+
+// Shutdown stops the broker.
+func (s *Server) Shutdown(ctx context.Context) { s.Broker.Close() }

@@ -7,6 +7,7 @@ package web
 
 import (
 	"bytes"
+	"encoding/json"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -150,7 +151,7 @@ func (s *Server) requestLog(c *fiber.Ctx) error {
 func (s *Server) securityHeaders(c *fiber.Ctx) error {
 	nb := make([]byte, 16)
 	_, _ = rand.Read(nb)
-	nonce := base64.StdEncoding.EncodeToString(nb)
+	nonce := base64.RawURLEncoding.EncodeToString(nb)
 	c.Locals("nonce", nonce)
 	c.Set("Content-Security-Policy", s.csp(nonce))
 	c.Set("X-Content-Type-Options", "nosniff")
@@ -333,7 +334,7 @@ func (s *Server) Render(c *fiber.Ctx, page string, data fiber.Map) error {
 	data["Query"] = string(c.Request().URI().QueryString())
 	data["Config"] = s.Config
 	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, page+".html", data); err != nil {
+	if err := t.ExecuteTemplate(&buf, "layout.html", data); err != nil {
 		return fmt.Errorf("web: render %s: %w", page, err)
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
@@ -374,9 +375,9 @@ func (s *Server) funcs() template.FuncMap {
 			}
 			return fmt.Sprintf("%d. %s %d, %s Uhr", t.Day(), germanMonths[t.Month()-1], t.Year(), t.Format("15:04"))
 		},
-		"iso":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"iso":   func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"label": func(l *content.Localizer, lb model.Labels) string { return lb.Get(l.Tag) },
-		"add":  func(a, b int) int { return a + b },
+		"add":   func(a, b int) int { return a + b },
 		"seq": func(n int) []int {
 			out := make([]int, n)
 			for i := range out {
@@ -392,8 +393,23 @@ func (s *Server) funcs() template.FuncMap {
 			return m
 		},
 		"eq2": func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
+		// jsI18n gives scripts the messages they show, as JSON for a data attribute.
+		"jsI18n": func(l *content.Localizer) string {
+			m := map[string]string{}
+			for _, k := range jsMessages {
+				m[k] = l.T(k)
+			}
+			b, _ := json.Marshal(m)
+			return string(b)
+		},
 	}
 }
+
+// jsMessages are the message IDs the theme's scripts use.
+var jsMessages = []string{"map.label", "map.place_here", "map.undo", "map.clear", "map.finish", "map.mode_point",
+	"map.mode_line", "map.mode_polygon", "map.keyboard_hint", "map.placed", "contribute.next", "contribute.prev",
+	"validation.required", "procedure.map", "procedure.new", "geometry.none", "contribution.anonymous",
+	"card.up", "card.down", "card.comments", "validation.geometry_outside_area"}
 
 var germanMonths = []string{"Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"}
 

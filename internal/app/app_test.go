@@ -1,0 +1,486 @@
+package app_test
+
+import (
+	"context"
+	"database/sql"
+	"io/fs"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/mitreden/mitreden/data"
+	"github.com/mitreden/mitreden/internal/app"
+	"github.com/mitreden/mitreden/internal/config"
+	"github.com/mitreden/mitreden/internal/demo"
+	"github.com/mitreden/mitreden/internal/store"
+)
+
+const slug = "gruenzug-altona"
+
+type env struct {
+	app *fiber.App
+	st  *store.Store
+}
+
+func newEnv(t *testing.T, mutate func(*config.Config)) *env {
+	t.Helper()
+	st, err := store.Open(filepath.Join(t.TempDir(), "app.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	ctx := context.Background()
+	if _, err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	sub, _ := fsSub()
+	if _, err := demo.Load(ctx, st, sub, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	cfg := config.Defaults()
+	cfg.WriteLimit = 0
+	if mutate != nil {
+		mutate(&cfg)
+	}
+	srv, a, err := app.New(cfg, st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Shutdown(context.Background()) })
+	return &env{app: a, st: st}
+}
+
+func fsSub() (fs.FS, error) { return fs.Sub(data.FS, "demo") }
+
+type result struct {
+	status int
+	body   string
+	header http.Header
+}
+
+func (e *env) do(t *testing.T, method, target, ctype, body string, hdr ...string) result {
+	t.Helper()
+	req := httptest.NewRequest(method, target, strings.NewReader(body))
+	if ctype != "" {
+		req.Header.Set("Content-Type", ctype)
+	}
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	res, err := e.app.Test(req, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	return result{res.StatusCode, string(b), res.Header}
+}
+
+func feature(geom, title, text, category string) string {
+	return fmt.Sprintf(`{"type":"Feature","geometry":%s,"properties":{"title":%q,"text":%q,"category":%q}}`, geom, title, text, category)
+}
+
+const okText = "Hier fehlt eine sichere Querung für Kinder."
+
+func TestPagesAnswerWithContent(t *testing.T) {
+	e := newEnv(t, nil)
+	var list struct {
+		Features []struct{ ID string } `json:"features"`
+	}
+	r := e.do(t, "GET", "/api/v1/procedures/"+slug+"/contributions?limit=1", "", "")
+	_ = json.Unmarshal([]byte(r.body), &list)
+	if len(list.Features) != 1 {
+		t.Fatalf("no demo contribution: %s", r.body)
+	}
+	id := list.Features[0].ID
+	cases := []struct {
+		path, want string
+		status     int
+	}{
+		{"/", "Grünzug Altona", 200},
+		{"/p/" + slug, "Ablauf", 200},
+		{"/p/" + slug + "?lang=en", "Timeline", 200},
+		{"/p/" + slug + "/pages/faq", "<h2", 200},
+		{"/p/" + slug + "/pages/faq?easy=1", "Leichte", 0},
+		{"/p/" + slug + "/contribute", `name="_csrf"`, 200},
+		{"/p/" + slug + "/statistics", "<svg", 200},
+		{"/p/" + slug + "/conceptions", "<img", 200},
+		{"/p/" + slug + "/appointments.ics", "BEGIN:VEVENT", 200},
+		{"/p/" + slug + "/contributions/" + id, "Bewertung", 200},
+		{"/p/" + slug + "/theme.css", ".cat-verkehr{--cat:", 200},
+		{"/p/nope", "Dieses Verfahren gibt es nicht", 404},
+		{"/p/NOT_A_SLUG!", "Dieses Verfahren gibt es nicht", 404},
+		{"/p/" + slug + "/pages/nope", "", 404},
+		{"/p/" + slug + "/contributions/not-a-uuid", "", 404},
+		{"/manage/unknown-token", "", 404},
+		{"/nowhere", "Diese Seite gibt es nicht", 404},
+		{"/healthz", `"ok"`, 200},
+		{"/readyz", `"ready"`, 200},
+		{"/metrics", "mitreden_http_requests_total", 200},
+	}
+	for _, c := range cases {
+		r := e.do(t, "GET", c.path, "", "")
+		if c.status != 0 && r.status != c.status {
+			t.Errorf("GET %s = %d, want %d", c.path, r.status, c.status)
+		}
+		if r.status >= 500 {
+			t.Errorf("GET %s = %d", c.path, r.status)
+		}
+		if !strings.Contains(r.body, c.want) {
+			t.Errorf("GET %s: body lacks %q", c.path, c.want)
+		}
+	}
+}
+
+func TestSecurityHeadersOnEveryPageType(t *testing.T) {
+	e := newEnv(t, nil)
+	for _, p := range []string{"/", "/p/" + slug, "/p/" + slug + "/contribute", "/api/v1/procedures", "/nowhere", "/healthz"} {
+		r := e.do(t, "GET", p, "", "")
+		csp := r.header.Get("Content-Security-Policy")
+		if !strings.Contains(csp, "script-src 'self' 'nonce-") || strings.Contains(csp, "unsafe-inline") || !strings.Contains(csp, "frame-ancestors") {
+			t.Errorf("%s: CSP = %q", p, csp)
+		}
+		if r.header.Get("X-Content-Type-Options") != "nosniff" || r.header.Get("Referrer-Policy") != "same-origin" {
+			t.Errorf("%s: missing nosniff/referrer headers: %v", p, r.header)
+		}
+	}
+	// Every script tag carries the nonce of its own answer.
+	r := e.do(t, "GET", "/p/"+slug, "", "")
+	nonce := strings.TrimSuffix(strings.SplitN(strings.SplitN(r.header.Get("Content-Security-Policy"), "'nonce-", 2)[1], "'", 2)[0], "")
+	if n := strings.Count(r.body, "<script"); n == 0 || strings.Count(r.body, `nonce="`+nonce+`"`) != n {
+		t.Errorf("scripts without this answer's nonce")
+	}
+	if strings.Contains(r.body, ` style="`) {
+		t.Errorf("inline style attribute would be blocked by the CSP")
+	}
+}
+
+func TestAPIProceduresAndErrors(t *testing.T) {
+	e := newEnv(t, nil)
+	r := e.do(t, "GET", "/api/v1/procedures", "", "")
+	var list struct {
+		Procedures []struct {
+			Slug   string `json:"slug"`
+			Status string `json:"status"`
+		} `json:"procedures"`
+	}
+	if err := json.Unmarshal([]byte(r.body), &list); err != nil || len(list.Procedures) != 1 || list.Procedures[0].Status != "running" {
+		t.Fatalf("procedures = %s (%v)", r.body, err)
+	}
+	r = e.do(t, "GET", "/api/v1/procedures/"+slug, "", "")
+	var one struct {
+		Phases     []any `json:"phases"`
+		Categories []struct {
+			Key string `json:"key"`
+		} `json:"categories"`
+		Area struct {
+			Type string `json:"type"`
+		} `json:"area"`
+		Count int `json:"contribution_count"`
+	}
+	if err := json.Unmarshal([]byte(r.body), &one); err != nil || len(one.Phases) != 4 || len(one.Categories) != 7 || one.Area.Type != "Polygon" || one.Count < 30 {
+		t.Fatalf("procedure = %s", r.body)
+	}
+	r = e.do(t, "GET", "/api/v1/procedures/unknown", "", "")
+	var apiErr struct {
+		Error struct{ Code, Message string } `json:"error"`
+	}
+	if r.status != 404 || json.Unmarshal([]byte(r.body), &apiErr) != nil || apiErr.Error.Code != "not_found" || apiErr.Error.Message == "" {
+		t.Fatalf("unknown procedure = %d %s", r.status, r.body)
+	}
+}
+
+func TestContributionQueryParameters(t *testing.T) {
+	e := newEnv(t, nil)
+	base := "/api/v1/procedures/" + slug + "/contributions"
+	good := []string{"", "?bbox=9.9,53.5,10.0,53.6", "?category=verkehr", "?type=idee", "?geometry=Point", "?origin=table:1",
+		"?origin=table", "?q=Baum", "?sort=rated", "?sort=commented", "?sort=oldest", "?limit=5000"}
+	for _, q := range good {
+		r := e.do(t, "GET", base+q, "", "")
+		if r.status != 200 || !strings.Contains(r.body, `"FeatureCollection"`) {
+			t.Errorf("GET %s = %d %s", q, r.status, r.body)
+		}
+	}
+	bad := []string{"?bbox=1,2,3", "?bbox=a,b,c,d", "?bbox=10,53,9,54", "?bbox=NaN,1,2,3", "?category=nope", "?sort=random",
+		"?limit=0", "?limit=x", "?cursor=%%%", "?cursor=bm90OmFjdXJzb3I", "?geometry=Circle", "?origin=space", "?q=" + strings.Repeat("x", 300)}
+	for _, q := range bad {
+		r := e.do(t, "GET", base+q, "", "")
+		if r.status != 400 || !strings.Contains(r.body, `"error"`) {
+			t.Errorf("GET %s = %d %s, want 400 with error", q, r.status, r.body)
+		}
+	}
+	// ETag from the procedure version: unchanged data answers 304.
+	r := e.do(t, "GET", base+"?limit=3", "", "")
+	etag := r.header.Get("ETag")
+	if etag == "" {
+		t.Fatal("no ETag")
+	}
+	if r2 := e.do(t, "GET", base+"?limit=3", "", "", "If-None-Match", etag); r2.status != 304 {
+		t.Fatalf("If-None-Match = %d, want 304", r2.status)
+	}
+	// Paging by cursor visits every published contribution once.
+	seen := map[string]bool{}
+	next := ""
+	for i := 0; i < 20; i++ {
+		q := base + "?limit=7"
+		if next != "" {
+			q += "&cursor=" + url.QueryEscape(next)
+		}
+		var fc struct {
+			Features []struct{ ID string } `json:"features"`
+			Next     string                `json:"next_cursor"`
+			Matched  int                   `json:"numberMatched"`
+		}
+		_ = json.Unmarshal([]byte(e.do(t, "GET", q, "", "").body), &fc)
+		for _, f := range fc.Features {
+			if seen[f.ID] {
+				t.Fatalf("feature %s twice", f.ID)
+			}
+			seen[f.ID] = true
+		}
+		if fc.Next == "" {
+			if len(seen) != fc.Matched {
+				t.Fatalf("paged %d, matched %d", len(seen), fc.Matched)
+			}
+			return
+		}
+		next = fc.Next
+	}
+	t.Fatal("paging did not end")
+}
+
+func TestCreateContributionAcceptsEachGeometryType(t *testing.T) {
+	e := newEnv(t, nil)
+	geoms := map[string]string{
+		"Point":      `{"type":"Point","coordinates":[9.945,53.556]}`,
+		"LineString": `{"type":"LineString","coordinates":[[9.944,53.556],[9.946,53.557]]}`,
+		"Polygon":    `{"type":"Polygon","coordinates":[[[9.944,53.556],[9.946,53.556],[9.946,53.557],[9.944,53.556]]]}`,
+		"none":       `null`,
+	}
+	for name, g := range geoms {
+		r := e.do(t, "POST", "/api/v1/procedures/"+slug+"/contributions", "application/json", feature(g, "Neu: "+name, okText, "verkehr"))
+		if r.status != 201 {
+			t.Fatalf("%s: %d %s", name, r.status, r.body)
+		}
+		var f struct {
+			ID         string         `json:"id"`
+			Properties map[string]any `json:"properties"`
+		}
+		_ = json.Unmarshal([]byte(r.body), &f)
+		tok, _ := f.Properties["manage_token"].(string)
+		if f.ID == "" || len(tok) < 40 {
+			t.Fatalf("%s: no id or manage token: %s", name, r.body)
+		}
+		got := e.do(t, "GET", "/api/v1/contributions/"+f.ID, "", "")
+		if got.status != 200 || !strings.Contains(got.body, "Neu: "+name) || strings.Contains(got.body, tok) {
+			t.Fatalf("%s: read back %d %s", name, got.status, got.body)
+		}
+	}
+}
+
+func TestCreateContributionRejectsBadInputAndStoresNothing(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	p, _ := e.st.ProcedureBySlug(ctx, slug)
+	before, _ := e.st.CountContributions(ctx, store.Filter{ProcedureID: p.ID})
+	pt := `{"type":"Point","coordinates":[9.945,53.556]}`
+	var many strings.Builder
+	many.WriteString(`{"type":"LineString","coordinates":[`)
+	for i := 0; i < 10001; i++ {
+		if i > 0 {
+			many.WriteString(",")
+		}
+		fmt.Fprintf(&many, "[9.94%d,53.556]", i%10)
+	}
+	many.WriteString("]}")
+	cases := []struct {
+		name, ctype, body string
+		status            int
+	}{
+		{"malformed json", "application/json", `{"type":"Feature",`, 400},
+		{"trailing data", "application/json", feature(pt, "Titel ok", okText, "verkehr") + "{}", 400},
+		{"not json content type", "text/plain", feature(pt, "Titel ok", okText, "verkehr"), 415},
+		{"form content type", "application/x-www-form-urlencoded", "title=x", 415},
+		{"no feature", "application/json", `{"title":"x"}`, 400},
+		{"wrong property type", "application/json", `{"type":"Feature","geometry":null,"properties":{"title":5}}`, 400},
+		{"multipoint", "application/json", feature(`{"type":"MultiPoint","coordinates":[[9.94,53.55]]}`, "Titel ok", okText, "verkehr"), 422},
+		{"lon out of range", "application/json", feature(`{"type":"Point","coordinates":[200,53.55]}`, "Titel ok", okText, "verkehr"), 422},
+		{"string coordinates", "application/json", feature(`{"type":"Point","coordinates":"x"}`, "Titel ok", okText, "verkehr"), 422},
+		{"unclosed polygon", "application/json", feature(`{"type":"Polygon","coordinates":[[[9.944,53.556],[9.946,53.556],[9.946,53.557],[9.945,53.5575]]]}`, "Titel ok", okText, "verkehr"), 422},
+		{"self-intersecting polygon", "application/json", feature(`{"type":"Polygon","coordinates":[[[9.944,53.556],[9.946,53.557],[9.946,53.556],[9.944,53.557],[9.944,53.556]]]}`, "Titel ok", okText, "verkehr"), 422},
+		{"10001 vertices", "application/json", feature(many.String(), "Titel ok", okText, "verkehr"), 422},
+		{"outside area", "application/json", feature(`{"type":"Point","coordinates":[10.2,53.6]}`, "Titel ok", okText, "verkehr"), 422},
+		{"unknown category", "application/json", feature(pt, "Titel ok", okText, "nope"), 422},
+		{"empty text", "application/json", feature(pt, "Titel ok", "", "verkehr"), 422},
+		{"short title", "application/json", feature(pt, "ab", okText, "verkehr"), 422},
+		{"100 KB text", "application/json", feature(pt, "Titel ok", strings.Repeat("a", 100*1024), "verkehr"), 422},
+		{"invalid utf-8", "application/json", "{\"type\":\"Feature\",\"geometry\":null,\"properties\":{\"title\":\"Titel \xff\xfe\",\"text\":\"" + okText + "\",\"category\":\"verkehr\"}}", 400},
+		{"control chars", "application/json", `{"type":"Feature","geometry":null,"properties":{"title":"Titel \u0007 ok","text":"` + okText + `","category":"verkehr"}}`, 422},
+		{"bad origin", "application/json", `{"type":"Feature","geometry":null,"properties":{"title":"Titel ok","text":"` + okText + `","category":"verkehr","origin":"table:abc"}}`, 422},
+		{"unknown procedure", "application/json", feature(pt, "Titel ok", okText, "verkehr"), 404},
+	}
+	for _, c := range cases {
+		target := "/api/v1/procedures/" + slug + "/contributions"
+		if c.name == "unknown procedure" {
+			target = "/api/v1/procedures/nope/contributions"
+		}
+		r := e.do(t, "POST", target, c.ctype, c.body)
+		if r.status != c.status {
+			t.Errorf("%s: status %d, want %d (%s)", c.name, r.status, c.status, r.body)
+			continue
+		}
+		var apiErr struct {
+			Error struct{ Code, Message string } `json:"error"`
+		}
+		if err := json.Unmarshal([]byte(r.body), &apiErr); err != nil || apiErr.Error.Message == "" {
+			t.Errorf("%s: no error message in %s", c.name, r.body)
+		}
+	}
+	after, _ := e.st.CountContributions(ctx, store.Filter{ProcedureID: p.ID, Statuses: nil})
+	if after != before {
+		t.Fatalf("stored %d contributions from bad input", after-before)
+	}
+}
+
+func TestHTMLAndSQLInTextAreStoredVerbatimAndShownEscaped(t *testing.T) {
+	e := newEnv(t, nil)
+	title := `<script>alert(1)</script>`
+	text := `Robert'); DROP TABLE contributions;-- <img src=x onerror=alert(1)> "quoted"`
+	r := e.do(t, "POST", "/api/v1/procedures/"+slug+"/contributions", "application/json",
+		feature(`{"type":"Point","coordinates":[9.945,53.556]}`, title, text, "verkehr"))
+	if r.status != 201 {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	var f struct{ ID string }
+	_ = json.Unmarshal([]byte(r.body), &f)
+	page := e.do(t, "GET", "/p/"+slug+"/contributions/"+f.ID, "", "")
+	if strings.Contains(page.body, "<script>alert(1)") || strings.Contains(page.body, "<img src=x") {
+		t.Fatal("resident text rendered unescaped")
+	}
+	if !strings.Contains(page.body, "&lt;script&gt;alert(1)&lt;/script&gt;") {
+		t.Fatal("escaped title missing")
+	}
+	list := e.do(t, "GET", "/p/"+slug, "", "")
+	if strings.Contains(list.body, "<img src=x") {
+		t.Fatal("list shows raw HTML")
+	}
+	api := e.do(t, "GET", "/api/v1/contributions/"+f.ID, "", "")
+	if !strings.Contains(api.body, `\u003cscript\u003e`) {
+		t.Fatalf("JSON does not escape <: %s", api.body)
+	}
+	if n, _ := e.st.CountProcedures(context.Background()); n != 1 {
+		t.Fatal("tables damaged")
+	}
+}
+
+func TestCommentsAndRatingsThroughAPI(t *testing.T) {
+	e := newEnv(t, nil)
+	r := e.do(t, "POST", "/api/v1/procedures/"+slug+"/contributions", "application/json",
+		feature(`null`, "Kommentierbar", okText, "verkehr"))
+	var f struct{ ID string }
+	_ = json.Unmarshal([]byte(r.body), &f)
+	c := e.do(t, "POST", "/api/v1/contributions/"+f.ID+"/comments", "application/json", `{"text":"Sehe ich auch so.","author_name":"Nachbar"}`)
+	if c.status != 201 {
+		t.Fatalf("comment: %d %s", c.status, c.body)
+	}
+	var cm struct{ ID int64 }
+	_ = json.Unmarshal([]byte(c.body), &cm)
+	reply := e.do(t, "POST", "/api/v1/contributions/"+f.ID+"/comments", "application/json", fmt.Sprintf(`{"text":"Ich nicht.","parent_id":%d}`, cm.ID))
+	if reply.status != 201 {
+		t.Fatalf("reply: %d %s", reply.status, reply.body)
+	}
+	for _, bad := range []struct {
+		body   string
+		status int
+	}{{`{"text":""}`, 422}, {`{"text":5}`, 400}, {`{"text":"gut","parent_id":999999}`, 400}, {`nope`, 400}} {
+		if r := e.do(t, "POST", "/api/v1/contributions/"+f.ID+"/comments", "application/json", bad.body); r.status != bad.status {
+			t.Errorf("comment %s = %d, want %d", bad.body, r.status, bad.status)
+		}
+	}
+	if r := e.do(t, "POST", "/api/v1/contributions/00000000-0000-0000-0000-000000000000/comments", "application/json", `{"text":"Hallo Welt"}`); r.status != 404 {
+		t.Errorf("comment on unknown = %d", r.status)
+	}
+	// One vote per browser (voter cookie), changeable and removable.
+	r1 := e.do(t, "POST", "/api/v1/contributions/"+f.ID+"/ratings", "application/json", `{"value":1}`)
+	if r1.status != 200 || !strings.Contains(r1.body, `"rating_up":1`) {
+		t.Fatalf("rate: %d %s", r1.status, r1.body)
+	}
+	cookie := strings.SplitN(r1.header.Get("Set-Cookie"), ";", 2)[0]
+	r2 := e.do(t, "POST", "/api/v1/contributions/"+f.ID+"/ratings", "application/json", `{"value":1}`, "Cookie", cookie)
+	if !strings.Contains(r2.body, `"rating_up":1`) {
+		t.Fatalf("same browser counted twice: %s", r2.body)
+	}
+	r3 := e.do(t, "POST", "/api/v1/contributions/"+f.ID+"/ratings", "application/json", `{"value":-1}`, "Cookie", cookie)
+	if !strings.Contains(r3.body, `"rating_up":0`) || !strings.Contains(r3.body, `"rating_down":1`) {
+		t.Fatalf("changed vote: %s", r3.body)
+	}
+	r4 := e.do(t, "POST", "/api/v1/contributions/"+f.ID+"/ratings", "application/json", `{"value":1}`) // another browser
+	if !strings.Contains(r4.body, `"rating_up":1`) || !strings.Contains(r4.body, `"rating_down":1`) {
+		t.Fatalf("second browser: %s", r4.body)
+	}
+	for _, bad := range []string{`{"value":2}`, `{"value":"1"}`, `{}`} {
+		if r := e.do(t, "POST", "/api/v1/contributions/"+f.ID+"/ratings", "application/json", bad); r.status != 400 {
+			t.Errorf("rating %s = %d, want 400", bad, r.status)
+		}
+	}
+	got := e.do(t, "GET", "/api/v1/contributions/"+f.ID, "", "")
+	if !strings.Contains(got.body, "Sehe ich auch so.") || !strings.Contains(got.body, "Ich nicht.") {
+		t.Fatalf("comments missing: %s", got.body)
+	}
+	if r := e.do(t, "POST", "/api/v1/contributions/"+f.ID+"/flags", "application/json", `{"reason":"Spam"}`); r.status != 201 {
+		t.Fatalf("flag = %d %s", r.status, r.body)
+	}
+}
+
+func TestPhaseClosedRefusesWritesEverywhere(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	r := e.do(t, "POST", "/api/v1/procedures/"+slug+"/contributions", "application/json", feature(`null`, "Vorher", okText, "verkehr"))
+	var f struct{ ID string }
+	_ = json.Unmarshal([]byte(r.body), &f)
+	// Close the participation phase.
+	if err := e.st.Write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.Exec(`UPDATE phases SET ends_at = starts_at + 1 WHERE kind = 'participation'`)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if r := e.do(t, "POST", "/api/v1/procedures/"+slug+"/contributions", "application/json", feature(`null`, "Zu spät", okText, "verkehr")); r.status != 403 || !strings.Contains(r.body, "phase_closed") {
+		t.Errorf("late contribution = %d %s", r.status, r.body)
+	}
+	if r := e.do(t, "POST", "/api/v1/contributions/"+f.ID+"/comments", "application/json", `{"text":"Zu spät"}`); r.status != 403 {
+		t.Errorf("late comment = %d", r.status)
+	}
+	if r := e.do(t, "POST", "/api/v1/contributions/"+f.ID+"/ratings", "application/json", `{"value":1}`); r.status != 403 {
+		t.Errorf("late rating = %d", r.status)
+	}
+	page := e.do(t, "GET", "/p/"+slug+"/contribute", "", "")
+	if !strings.Contains(page.body, "Beteiligungsphase") || strings.Contains(page.body, `id="contribute-form"`) {
+		t.Errorf("form shown while closed")
+	}
+}
+
+func TestRateLimitAnswers429(t *testing.T) {
+	e := newEnv(t, func(c *config.Config) { c.WriteLimit = 3 })
+	codes := []int{}
+	for i := 0; i < 5; i++ {
+		r := e.do(t, "POST", "/api/v1/procedures/"+slug+"/contributions", "application/json", feature(`null`, fmt.Sprintf("Flut %d", i), okText, "verkehr"))
+		codes = append(codes, r.status)
+	}
+	if codes[0] != 201 || codes[2] != 201 || codes[3] != 429 || codes[4] != 429 {
+		t.Fatalf("codes = %v", codes)
+	}
+	// Reads go on.
+	if r := e.do(t, "GET", "/api/v1/procedures/"+slug, "", ""); r.status != 200 {
+		t.Fatalf("read while limited = %d", r.status)
+	}
+}

@@ -1,0 +1,102 @@
+package main
+
+import (
+	"bytes"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func runCLI(t *testing.T, stdin string, env map[string]string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
+	code := run(args, strings.NewReader(stdin), &out, &errb, lookup)
+	return code, out.String(), errb.String()
+}
+
+func TestUsageErrorsExitTwoWithMessage(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "cli.db")
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{nil, "Usage"},
+		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
+		{[]string{"serve", "--bogus"}, "flag provided but not defined"},
+		{[]string{"serve", "--write-limit", "many"}, "invalid value"},
+		{[]string{"serve", "--trusted-proxies", "not-an-ip", "--db", db}, "neither an address nor a CIDR"},
+		{[]string{"user"}, "usage: mitreden user add"},
+		{[]string{"user", "add", "--db", db}, "--email and --role are required"},
+		{[]string{"user", "add", "--db", db, "--email", "not-an-email", "--role", "admin"}, "is not an email address"},
+		{[]string{"user", "add", "--db", db, "--email", "a@example.org", "--role", "king"}, "role must be"},
+		{[]string{"token", "create", "--db", db, "--email", "nobody@example.org"}, "no account for"},
+		{[]string{"demo", "--db", db, "--contributions", "-5"}, "--contributions must be"},
+		{[]string{"demo", "--db", db, "--procedure", "nope", "--contributions", "1"}, `no procedure "nope"`},
+		{[]string{"backup", "--db", db}, "--out is required"},
+		{[]string{"migrate", "extra"}, `unexpected argument "extra"`},
+	}
+	for _, c := range cases {
+		code, _, stderr := runCLI(t, "", nil, c.args...)
+		if code != 2 || !strings.Contains(stderr, c.want) {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", c.args, code, stderr, c.want)
+		}
+	}
+	code, _, stderr := runCLI(t, "", map[string]string{"MITREDEN_WRITE_LIMIT": "-1"}, "serve", "--db", db)
+	if code != 2 || !strings.Contains(stderr, "MITREDEN_WRITE_LIMIT") {
+		t.Errorf("bad env: exit %d %q", code, stderr)
+	}
+}
+
+func TestHelpOnEveryCommand(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"serve", "--help"}, {"migrate", "-h"}, {"user", "add", "--help"}, {"token", "create", "--help"}, {"demo", "--help"}, {"backup", "--help"}} {
+		code, out, stderr := runCLI(t, "", nil, args...)
+		if code != 0 || !strings.Contains(out+stderr, "Usage") {
+			t.Errorf("%v: exit %d, output %q", args, code, out+stderr)
+		}
+	}
+}
+
+func TestMigrateUserTokenDemoAndBackup(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "m.db")
+	code, out, stderr := runCLI(t, "", nil, "migrate", "--db", db)
+	if code != 0 || !strings.Contains(out, "schema version 1") {
+		t.Fatalf("migrate: %d %q %q", code, out, stderr)
+	}
+	// The environment variable names the database too.
+	code, out, _ = runCLI(t, "", map[string]string{"MITREDEN_DB": db}, "migrate")
+	if code != 0 || !strings.Contains(out, db) {
+		t.Fatalf("migrate via MITREDEN_DB: %d %q", code, out)
+	}
+	code, _, stderr = runCLI(t, "short\n", nil, "user", "add", "--db", db, "--email", "p@example.org", "--role", "planner", "--password-stdin")
+	if code != 2 || !strings.Contains(stderr, "at least") {
+		t.Fatalf("weak password: %d %q", code, stderr)
+	}
+	code, out, stderr = runCLI(t, "a long enough password\n", nil, "user", "add", "--db", db, "--email", "p@example.org", "--role", "planner", "--password-stdin")
+	if code != 0 || !strings.Contains(out, "created planner account") {
+		t.Fatalf("user add: %d %q %q", code, out, stderr)
+	}
+	code, _, stderr = runCLI(t, "a long enough password\n", nil, "user", "add", "--db", db, "--email", "p@example.org", "--role", "planner", "--password-stdin")
+	if code != 2 || !strings.Contains(stderr, "exists already") {
+		t.Fatalf("duplicate user: %d %q", code, stderr)
+	}
+	code, out, _ = runCLI(t, "", nil, "token", "create", "--db", db, "--email", "p@example.org")
+	fields := strings.Fields(out)
+	if code != 0 || len(fields) == 0 || len(fields[len(fields)-1]) < 40 {
+		t.Fatalf("token create: %d %q", code, out)
+	}
+	code, out, stderr = runCLI(t, "", nil, "demo", "--db", db, "--contributions", "250")
+	if code != 0 || !strings.Contains(out, "generated 250 contributions") {
+		t.Fatalf("demo: %d %q %q", code, out, stderr)
+	}
+	bak := filepath.Join(dir, "copy.db")
+	code, out, stderr = runCLI(t, "", nil, "backup", "--db", db, "--out", bak)
+	if code != 0 || !strings.Contains(out, "backup written") {
+		t.Fatalf("backup: %d %q %q", code, out, stderr)
+	}
+	code, _, stderr = runCLI(t, "", nil, "backup", "--db", db, "--out", bak)
+	if code != 2 || !strings.Contains(stderr, "exists already") {
+		t.Fatalf("backup over existing: %d %q", code, stderr)
+	}
+}

@@ -1,0 +1,90 @@
+package content_test
+
+import (
+	"io/fs"
+	"strings"
+	"testing"
+
+	"github.com/mitreden/mitreden/internal/content"
+	"github.com/mitreden/mitreden/locales"
+)
+
+func ids(t *testing.T, file string) []string {
+	b, err := fs.ReadFile(locales.FS, file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := content.MessageIDs(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestEnglishHasExactlyTheGermanKeysAndEasyGermanASubset(t *testing.T) {
+	de := ids(t, "de.toml")
+	en := ids(t, "en.toml")
+	if strings.Join(de, ",") != strings.Join(en, ",") {
+		t.Fatalf("en.toml keys differ from de.toml:\nde %v\nen %v", de, en)
+	}
+	src := map[string]bool{}
+	for _, k := range de {
+		src[k] = true
+	}
+	for _, k := range ids(t, "de-x-ls.toml") {
+		if !src[k] {
+			t.Errorf("de-x-ls.toml has %q, which German lacks", k)
+		}
+	}
+}
+
+func TestLocaleChoiceAndFallback(t *testing.T) {
+	l, err := content.LoadI18n(locales.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := l.Negotiate("", "en-GB,en;q=0.9"); got != "en" {
+		t.Errorf("accept-language en = %s", got)
+	}
+	if got := l.Negotiate("de-x-ls", "en"); got != "de-x-ls" {
+		t.Errorf("explicit easy German = %s", got)
+	}
+	if got := l.Negotiate("xx", "fr"); got != "de" {
+		t.Errorf("fallback = %s", got)
+	}
+	ls := l.Localizer("de-x-ls")
+	if got := ls.T("rating.up"); got != "Ich bin dafür" {
+		t.Errorf("easy message = %q", got)
+	}
+	if got := ls.T("nav.statistics"); got != "Statistik" {
+		t.Errorf("easy falls back to German: %q", got)
+	}
+	if got := l.Localizer("en").T("procedure.count", "Count", 3); got != "3 contributions" {
+		t.Errorf("template data: %q", got)
+	}
+	if ls.Lang() != "de" {
+		t.Errorf("easy German html lang = %s", ls.Lang())
+	}
+}
+
+func TestMarkdownIsSanitisedWithGermanTypography(t *testing.T) {
+	md := content.NewMarkdown()
+	cases := []struct{ in, want, not string }{
+		{"<script>alert(1)</script>", "", "<script"},
+		{"[x](javascript:alert(1))", "", "javascript:"},
+		{"[x](javascript&colon;alert(1))", "", "javascript"},
+		{"<img src=x onerror=alert(1)>", "", "onerror"},
+		{`Ein "Zitat"`, "„Zitat“", ""},
+		{"## Öffnungszeiten", `id="oeffnungszeiten"`, ""},
+		{"[Link](https://example.org)", `rel="nofollow"`, ""},
+	}
+	for _, c := range cases {
+		got := string(md.Render(c.in))
+		if c.want != "" && !strings.Contains(got, c.want) {
+			t.Errorf("%q → %q lacks %q", c.in, got, c.want)
+		}
+		if c.not != "" && strings.Contains(got, c.not) {
+			t.Errorf("%q → %q contains %q", c.in, got, c.not)
+		}
+	}
+}

@@ -3,10 +3,10 @@ package app_test
 import (
 	"context"
 	"database/sql"
-	"io/fs"
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"

@@ -66,7 +66,7 @@ func TestPhasesDecideOpenAndStatus(t *testing.T) {
 	if !p.ParticipationOpen(now) || p.Status(now) != StatusRunning {
 		t.Fatal("should be open and running")
 	}
-	if p.ParticipationOpen(now.Add(2 * time.Hour)) || p.Status(now.Add(2*time.Hour)) != StatusFinished {
+	if p.ParticipationOpen(now.Add(2*time.Hour)) || p.Status(now.Add(2*time.Hour)) != StatusFinished {
 		t.Fatal("should be closed and finished after the end")
 	}
 	if p.Status(now.Add(-2*time.Hour)) != StatusUpcoming {

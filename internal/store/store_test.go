@@ -33,7 +33,7 @@ func procedure(t testing.TB, st *store.Store) *model.Procedure {
 	t.Helper()
 	now := time.Now()
 	p := model.Procedure{Slug: "test", Title: "Test", Settings: model.DefaultSettings(),
-		Area: orb.Polygon{{{9.9, 53.5}, {10.0, 53.5}, {10.0, 53.6}, {9.9, 53.6}, {9.9, 53.5}}},
+		Area:   orb.Polygon{{{9.9, 53.5}, {10.0, 53.5}, {10.0, 53.6}, {9.9, 53.6}, {9.9, 53.5}}},
 		Phases: []model.Phase{{Kind: model.PhaseParticipation, StartsAt: now.Add(-time.Hour), EndsAt: now.Add(time.Hour)}},
 		Categories: []model.Category{{Key: "gruen", Label: model.Labels{"de": "Grün"}, Colour: "#2e7d32"},
 			{Key: "verkehr", Label: model.Labels{"de": "Verkehr"}, Colour: "#1f5fa8"}}}

@@ -112,9 +112,6 @@ func (z *Localizer) T(id string, kv ...any) string {
 		}
 	}
 	cfg := &i18n.LocalizeConfig{MessageID: id, TemplateData: data}
-	if n, ok := data["Count"]; ok {
-		cfg.PluralCount = n
-	}
 	s, err := z.loc.Localize(cfg)
 	if err != nil {
 		return id

@@ -4,6 +4,7 @@ package api
 
 import (
 	"bufio"
+	"context"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -543,7 +544,7 @@ func (h *Handler) events(c *fiber.Ctx) error {
 			return
 		}
 		// Catch up from the table first, then follow the broker.
-		backlog, _ := st.EventsSince(c.Context(), procID, last, 1000)
+		backlog, _ := st.EventsSince(context.Background(), procID, last, 1000)
 		for _, e := range backlog {
 			if !write(e) {
 				return

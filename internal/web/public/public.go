@@ -223,7 +223,7 @@ func (h *Handler) contribution(c *fiber.Ctx) error {
 	return h.Render(c, "contribution", fiber.Map{"Title": ct.Title + " – " + v.Text.Title, "P": v, "C": ct,
 		"Category": cat, "Type": typ, "Comments": comments, "Responses": responses, "Related": related,
 		"Vote": h.Part.Vote(c.Context(), ct.ID, c.Cookies("mitreden_voter")), "Geometry": string(geo.MarshalGeometry(ct.Geometry)),
-		"Notice": noticeText(l, c.Query("notice")), "Error": c.Query("error"), "ReplyTo": c.QueryInt("reply")})
+		"Notice": noticeText(l, c.Query("notice")), "NoticeKey": c.Query("notice"), "Error": c.Query("error"), "ReplyTo": c.QueryInt("reply")})
 }
 
 func noticeText(l interface{ T(string, ...any) string }, key string) string {

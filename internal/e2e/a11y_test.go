@@ -1,0 +1,50 @@
+package e2e
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+)
+
+// axe runs axe-core (from npm, injected through DevTools so the page's CSP
+// is untouched) against the loaded page and returns its violations.
+func axe(t *testing.T, ctx contextLike) []string {
+	t.Helper()
+	src, err := os.ReadFile(filepath.Join(rootDir, "node_modules", "axe-core", "axe.min.js"))
+	if err != nil {
+		t.Fatalf("axe-core missing (run make assets / npm ci): %v", err)
+	}
+	var raw string
+	err = chromedp.Run(ctx,
+		chromedp.Evaluate(string(src), nil),
+		chromedp.Evaluate(`axe.run(document, {runOnly: {type: "tag", values: ["wcag2a","wcag2aa","wcag21a","wcag21aa"]}}).then(r => JSON.stringify(r.violations.map(v => v.id + ": " + v.help + " @ " + v.nodes.map(n => n.target.join(" ")).slice(0,3).join(" | "))))`,
+			&raw, func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }),
+	)
+	if err != nil {
+		t.Fatalf("axe: %v", err)
+	}
+	var out []string
+	_ = json.Unmarshal([]byte(raw), &out)
+	return out
+}
+
+func TestEveryPublicPageHasNoAxeViolations(t *testing.T) {
+	s := start(t, "")
+	ctx := browser(t)
+	id := firstContribution(t, s)
+	token := submitViaAPI(t, s, "Barrierefreiheit prüfen")
+	pages := []string{"/", "/p/gruenzug-altona", "/p/gruenzug-altona/pages/faq", "/p/gruenzug-altona/pages/der-plan?easy=1",
+		"/p/gruenzug-altona/contribute", "/p/gruenzug-altona/contributions/" + id, "/p/gruenzug-altona/statistics",
+		"/p/gruenzug-altona/conceptions", "/manage/" + token, "/p/nope", "/?lang=en", "/p/gruenzug-altona?lang=de-x-ls"}
+	for _, p := range pages {
+		run(t, ctx, chromedp.Navigate(s.URL+p), chromedp.WaitReady("body"))
+		if v := axe(t, ctx); len(v) > 0 {
+			t.Errorf("%s: %d axe violations:\n  %s", p, len(v), strings.Join(v, "\n  "))
+		}
+	}
+}

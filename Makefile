@@ -5,7 +5,7 @@ export GOFLAGS := -tags=sqlite_fts5 -buildvcs=false
 BIN := bin/mitreden
 VENDOR := themes/default/static/vendor
 
-.PHONY: run build assets test test-go test-e2e fuzz bench lint clean
+.PHONY: run build assets chromium test fuzz bench lint clean
 
 run: build
 	./$(BIN) serve --demo --db $${MITREDEN_DB:-mitreden.db} --addr $${MITREDEN_ADDR:-:8080}
@@ -25,10 +25,15 @@ assets: node_modules/.package-lock.json
 
 # All tests: unit and HTTP tests with the race detector, then the browser
 # tests against the real binary in headless Chromium, then short fuzz runs.
-test: assets
+test: assets chromium
 	go vet ./...
 	go test -race -count=1 ./...
 	$(MAKE) fuzz FUZZTIME=5s
+
+# The browser tests need Chromium; install it from Debian's packages when missing.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	  { echo "installing chromium for the browser tests"; apt-get update && apt-get install -y chromium; }
 
 FUZZTIME ?= 20s
 fuzz:

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os/exec"
 	"strings"
 	"testing"
 )
@@ -52,3 +53,5 @@ func post(t *testing.T, s *server, title string) (token, id string) {
 	_ = json.Unmarshal(b, &f)
 	return f.Properties.Token, f.ID
 }
+
+func execBinary(args ...string) *exec.Cmd { return exec.Command(binary, args...) }

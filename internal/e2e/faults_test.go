@@ -1,0 +1,205 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/mitreden/mitreden/internal/store"
+)
+
+func submit(client *http.Client, url, title, forwardedFor string) (int, string) {
+	body := fmt.Sprintf(`{"type":"Feature","geometry":{"type":"Point","coordinates":[9.945,53.556]},"properties":{"title":%q,"text":"Belastungstest mit genug Text.","category":"verkehr"}}`, title)
+	req, _ := http.NewRequest("POST", url+"/api/v1/procedures/gruenzug-altona/contributions", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if forwardedFor != "" {
+		req.Header.Set("X-Forwarded-For", forwardedFor)
+	}
+	res, err := client.Do(req)
+	if err != nil {
+		return 0, ""
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	var f struct{ ID string }
+	_ = json.Unmarshal(b, &f)
+	return res.StatusCode, f.ID
+}
+
+// Every contribution acknowledged with 201 survives a SIGKILL mid-stream,
+// and the database passes integrity_check after the restart.
+func TestAcknowledgedContributionsSurviveSIGKILL(t *testing.T) {
+	s := start(t, "")
+	client := &http.Client{Timeout: 5 * time.Second}
+	var mu sync.Mutex
+	var acked []string
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	for w := 0; w < 8; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				code, id := submit(client, s.URL, fmt.Sprintf("Kill %d-%d", w, i), "")
+				if code == 201 && id != "" {
+					mu.Lock()
+					acked = append(acked, id)
+					mu.Unlock()
+				}
+			}
+		}(w)
+	}
+	time.Sleep(1500 * time.Millisecond)
+	if err := s.cmd.Process.Kill(); err != nil { // SIGKILL
+		t.Fatal(err)
+	}
+	_ = s.cmd.Wait()
+	close(stop)
+	wg.Wait()
+	if len(acked) < 20 {
+		t.Fatalf("only %d acknowledged before the kill; the test proves nothing", len(acked))
+	}
+	st, err := store.Open(s.DB, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx := context.Background()
+	if res, err := st.IntegrityCheck(ctx); err != nil || res != "ok" {
+		t.Fatalf("integrity_check = %q, %v", res, err)
+	}
+	for _, id := range acked {
+		if _, err := st.Contribution(ctx, id); err != nil {
+			t.Fatalf("acknowledged %s lost: %v", id, err)
+		}
+	}
+	t.Logf("%d acknowledged contributions all present after SIGKILL", len(acked))
+	st.Close()
+	s2 := start(t, s.DB) // restarts on the same file
+	if code, _ := s2.get(t, "/readyz"); code != 200 {
+		t.Fatal("restart not ready")
+	}
+}
+
+// A backup taken while writes go on is a consistent database.
+func TestBackupUnderLoad(t *testing.T) {
+	s := start(t, "")
+	client := &http.Client{Timeout: 5 * time.Second}
+	var n atomic.Int64
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for w := 0; w < 4; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if code, _ := submit(client, s.URL, fmt.Sprintf("Backup %d-%d", w, i), ""); code == 201 {
+					n.Add(1)
+				}
+			}
+		}(w)
+	}
+	time.Sleep(300 * time.Millisecond)
+	out := filepath.Join(t.TempDir(), "backup.db")
+	cmd := execBinary("backup", "--db", s.DB, "--out", out)
+	b, err := cmd.CombinedOutput()
+	close(stop)
+	wg.Wait()
+	if err != nil {
+		t.Fatalf("backup: %v %s", err, b)
+	}
+	st, err := store.Open(out, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if res, err := st.IntegrityCheck(context.Background()); err != nil || res != "ok" {
+		t.Fatalf("backup integrity = %q, %v", res, err)
+	}
+	if _, err := st.ProcedureBySlug(context.Background(), "gruenzug-altona"); err != nil {
+		t.Fatal(err)
+	}
+	if n.Load() == 0 {
+		t.Fatal("no writes ran during the backup")
+	}
+}
+
+// A flood from one client is answered 429 while another client is served.
+func TestFloodIsLimitedWhileOthersAreServed(t *testing.T) {
+	s := start(t, "", "MITREDEN_WRITE_LIMIT=10", "MITREDEN_TRUSTED_PROXIES=127.0.0.1")
+	client := &http.Client{Timeout: 5 * time.Second}
+	codes := map[int]int{}
+	for i := 0; i < 40; i++ {
+		code, _ := submit(client, s.URL, fmt.Sprintf("Flut %d", i), "203.0.113.7")
+		codes[code]++
+	}
+	if codes[201] != 10 || codes[429] != 30 {
+		t.Fatalf("flood answers = %v, want 10×201 and 30×429", codes)
+	}
+	if code, _ := submit(client, s.URL, "Anderer Mensch", "198.51.100.20"); code != 201 {
+		t.Fatalf("other client = %d, want 201", code)
+	}
+	if code, _ := s.get(t, "/p/gruenzug-altona"); code != 200 {
+		t.Fatalf("reads during flood = %d", code)
+	}
+	if strings.Contains(s.logs.String(), "203.0.113.7") {
+		t.Fatal("client address written to the log")
+	}
+}
+
+func TestOversizedBodyIsRefusedWith413(t *testing.T) {
+	s := start(t, "")
+	body := `{"type":"Feature","geometry":null,"properties":{"title":"Groß","text":"` + strings.Repeat("a", 400*1024) + `","category":"verkehr"}}`
+	res, err := http.Post(s.URL+"/api/v1/procedures/gruenzug-altona/contributions", "application/json", strings.NewReader(body))
+	if err != nil {
+		// fasthttp may close the connection right after answering 413.
+		if !strings.Contains(err.Error(), "reset") && !strings.Contains(err.Error(), "broken pipe") {
+			t.Fatal(err)
+		}
+		return
+	}
+	res.Body.Close()
+	if res.StatusCode != 413 {
+		t.Fatalf("status %d, want 413", res.StatusCode)
+	}
+}
+
+// SIGTERM stops the server gracefully: it exits 0 and in-flight work ends.
+func TestGracefulShutdownOnSIGTERM(t *testing.T) {
+	s := start(t, "")
+	if err := s.cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- s.cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("exit: %v\n%s", err, s.logs.String())
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("no graceful stop within 15 s")
+	}
+	if !strings.Contains(s.logs.String(), "shutting down") {
+		t.Fatal("no shutdown log")
+	}
+}

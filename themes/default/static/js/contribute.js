@@ -533,7 +533,7 @@
       }
       el.parentNode.insertBefore(ui.warning, ui.status.nextSibling);
 
-      map = M.createMap(el, t('map.label'), { doubleClickZoom: false });
+      map = M.createMap(el, t('map.label'), { doubleClickZoom: false, zoomSnap: 0.5 });
       el.setAttribute('aria-describedby', 'draw-map-hint draw-map-status');
       var cross = h('div', 'crosshair');
       cross.setAttribute('aria-hidden', 'true');

@@ -328,6 +328,7 @@
       ? L.markerClusterGroup({
         chunkedLoading: true,
         showCoverageOnHover: false,
+        maxClusterRadius: 40,
         iconCreateFunction: function (cluster) {
           var n = cluster.getChildCount();
           var size = n < 10 ? 'small' : (n < 100 ? 'medium' : 'large');

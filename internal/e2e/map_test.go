@@ -1,0 +1,163 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+)
+
+// toPlaceStep fills steps 1 and 2 of the wizard and arrives at the map.
+func toPlaceStep(title string) chromedp.Tasks {
+	return chromedp.Tasks{
+		chromedp.WaitVisible("#wizard-next", chromedp.ByID),
+		chromedp.SendKeys("#title", title, chromedp.ByID),
+		chromedp.SendKeys("#text", "Ein Beitrag, im Browser mit der Karte gesetzt.", chromedp.ByID),
+		chromedp.Click("#wizard-next", chromedp.ByID),
+		chromedp.WaitVisible("#category", chromedp.ByID),
+		chromedp.SetValue("#category", "gruen", chromedp.ByID),
+		chromedp.Click("#wizard-next", chromedp.ByID),
+		chromedp.WaitVisible("#map-place-here", chromedp.ByID),
+		chromedp.Sleep(300 * time.Millisecond), // map settles on the area
+	}
+}
+
+func finish(t *testing.T, ctx context.Context) {
+	t.Helper()
+	run(t, ctx,
+		chromedp.Click("#wizard-next", chromedp.ByID),
+		chromedp.WaitVisible("button.primary", chromedp.ByQuery),
+		chromedp.Click("button.primary", chromedp.ByQuery),
+		chromedp.WaitVisible("#manage-link", chromedp.ByID),
+	)
+}
+
+type geometry struct {
+	Type        string          `json:"type"`
+	Coordinates json.RawMessage `json:"coordinates"`
+}
+
+func storedGeometry(t *testing.T, s *server, q string) geometry {
+	t.Helper()
+	_, body := s.get(t, "/api/v1/procedures/gruenzug-altona/contributions?q="+q)
+	var fc struct {
+		Features []struct {
+			Geometry geometry `json:"geometry"`
+		} `json:"features"`
+	}
+	if err := json.Unmarshal([]byte(body), &fc); err != nil || len(fc.Features) != 1 {
+		t.Fatalf("stored %q: %s", q, body)
+	}
+	return fc.Features[0].Geometry
+}
+
+func TestPlacePointWithKeyboardOnly(t *testing.T) {
+	s := start(t, "")
+	ctx := browser(t)
+	var lat, lon, geom string
+	run(t, ctx,
+		chromedp.Navigate(s.URL+"/p/gruenzug-altona/contribute"),
+		toPlaceStep("Tastaturpunkt"),
+		chromedp.Focus("#draw-map", chromedp.ByID),
+		chromedp.KeyEvent(kb.ArrowRight),
+		chromedp.KeyEvent(kb.ArrowUp),
+		chromedp.Sleep(400*time.Millisecond),
+		chromedp.Focus("#map-place-here", chromedp.ByID),
+		chromedp.KeyEvent(kb.Enter),
+		chromedp.Value("#lat", &lat, chromedp.ByID),
+		chromedp.Value("#lon", &lon, chromedp.ByID),
+		chromedp.Value("#geometry", &geom, chromedp.ByID),
+	)
+	if !strings.Contains(geom, `"Point"`) || !strings.HasPrefix(lat, "53.5") || !strings.HasPrefix(lon, "9.9") {
+		t.Fatalf("keyboard point: geometry %q lat %q lon %q", geom, lat, lon)
+	}
+	finish(t, ctx)
+	if g := storedGeometry(t, s, "Tastaturpunkt"); g.Type != "Point" {
+		t.Fatalf("stored %v", g)
+	}
+}
+
+func clickMap(dx, dy float64) chromedp.Action {
+	return chromedp.ActionFunc(func(ctx context.Context) error {
+		var box []float64
+		if err := chromedp.Evaluate(`(() => { const r = document.getElementById("draw-map").getBoundingClientRect(); return [r.left + r.width/2, r.top + r.height/2]; })()`, &box).Do(ctx); err != nil {
+			return err
+		}
+		return chromedp.MouseClickXY(box[0]+dx, box[1]+dy, chromedp.ButtonType(input.Left)).Do(ctx)
+	})
+}
+
+func TestDrawPointLineAndPolygonWithTheMouse(t *testing.T) {
+	s := start(t, "")
+	for _, c := range []struct {
+		mode   string
+		clicks [][2]float64
+		n      int
+	}{
+		{"Point", [][2]float64{{10, 10}}, 1},
+		{"LineString", [][2]float64{{-40, 0}, {0, 20}, {40, 0}}, 3},
+		{"Polygon", [][2]float64{{-40, -30}, {40, -30}, {40, 30}, {-40, 30}}, 5},
+	} {
+		ctx := browser(t)
+		title := "Maus" + c.mode
+		actions := chromedp.Tasks{
+			chromedp.Navigate(s.URL + "/p/gruenzug-altona/contribute"),
+			toPlaceStep(title),
+			chromedp.ScrollIntoView("#draw-map", chromedp.ByID),
+			chromedp.Click("#map-mode-"+c.mode, chromedp.ByID),
+		}
+		for _, p := range c.clicks {
+			actions = append(actions, clickMap(p[0], p[1]), chromedp.Sleep(150*time.Millisecond))
+		}
+		var geom string
+		actions = append(actions, chromedp.Value("#geometry", &geom, chromedp.ByID))
+		run(t, ctx, actions...)
+		var g geometry
+		if err := json.Unmarshal([]byte(geom), &g); err != nil || g.Type != c.mode {
+			t.Fatalf("%s: geometry %q", c.mode, geom)
+		}
+		finish(t, ctx)
+		stored := storedGeometry(t, s, title)
+		if stored.Type != c.mode {
+			t.Fatalf("%s stored as %v", c.mode, stored)
+		}
+		switch c.mode {
+		case "LineString":
+			var cs [][]float64
+			_ = json.Unmarshal(stored.Coordinates, &cs)
+			if len(cs) != c.n {
+				t.Fatalf("line has %d vertices, want %d", len(cs), c.n)
+			}
+		case "Polygon":
+			var cs [][][]float64
+			_ = json.Unmarshal(stored.Coordinates, &cs)
+			if len(cs) != 1 || len(cs[0]) != c.n || cs[0][0][0] != cs[0][c.n-1][0] {
+				t.Fatalf("polygon ring = %v", cs)
+			}
+		}
+	}
+}
+
+func TestNewContributionAppearsOnAnotherOpenPage(t *testing.T) {
+	s := start(t, "")
+	ctx := browser(t)
+	run(t, ctx,
+		chromedp.Navigate(s.URL+"/p/gruenzug-altona"),
+		chromedp.WaitVisible("#map .leaflet-marker-icon, #map .marker-cluster", chromedp.ByQuery),
+		chromedp.Sleep(500*time.Millisecond), // the event stream connects
+	)
+	post(t, s, "Live erschienen ohne Neuladen")
+	var text string
+	run(t, ctx,
+		chromedp.WaitVisible("#cards li.card-new", chromedp.ByQuery),
+		chromedp.Text("#cards li.card-new", &text, chromedp.ByQuery),
+	)
+	if !strings.Contains(text, "Live erschienen ohne Neuladen") {
+		t.Fatalf("new card: %q", text)
+	}
+}

@@ -41,7 +41,7 @@ fuzz:
 	go test ./internal/geo -run '^$$' -fuzz '^FuzzParseBBox$$' -fuzztime $(FUZZTIME)
 
 bench: build
-	go test -run '^$$' -bench . -benchmem ./internal/store/ ./internal/web/...
+	go test -run '^$$' -bench . -benchmem -benchtime 2s ./internal/store/
 
 lint:
 	test -z "$$(gofmt -l cmd internal themes locales data)"

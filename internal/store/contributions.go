@@ -352,7 +352,7 @@ func sortSpec(s string) (col string, desc bool) {
 	case SortOldest:
 		return "c.created_at", false
 	case SortRated:
-		return "(c.up - c.down)", true
+		return "c.up", true // "most agreed"; uses the contributions_rated index
 	case SortCommented:
 		return "c.comments", true
 	}

@@ -1,0 +1,153 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"github.com/mitreden/mitreden/data"
+	"github.com/mitreden/mitreden/internal/demo"
+	"github.com/mitreden/mitreden/internal/model"
+	"github.com/mitreden/mitreden/internal/store"
+)
+
+var (
+	benchOnce sync.Map // size → *benchDB
+)
+
+type benchDB struct {
+	once sync.Once
+	st   *store.Store
+	p    *model.Procedure
+	err  error
+}
+
+// benchStore returns a store with the demo procedure and n synthetic
+// contributions, generated once per size and process (MITREDEN_BENCH_N
+// overrides the default 100,000).
+func benchStore(b *testing.B, n int) (*store.Store, *model.Procedure) {
+	v, _ := benchOnce.LoadOrStore(n, &benchDB{})
+	db := v.(*benchDB)
+	db.once.Do(func() {
+		dir, err := os.MkdirTemp("", "mitreden-bench")
+		if err != nil {
+			db.err = err
+			return
+		}
+		st, err := store.Open(filepath.Join(dir, "bench.db"), store.Options{})
+		if err != nil {
+			db.err = err
+			return
+		}
+		ctx := context.Background()
+		if _, err := st.Migrate(ctx); err != nil {
+			db.err = err
+			return
+		}
+		sub, _ := fs.Sub(data.FS, "demo")
+		seed, err := demo.ReadProcedure(sub, time.Now())
+		if err != nil {
+			db.err = err
+			return
+		}
+		if _, err := st.CreateProcedure(ctx, seed); err != nil {
+			db.err = err
+			return
+		}
+		db.p, _ = st.ProcedureBySlug(ctx, seed.Procedure.Slug)
+		db.err = demo.Generate(ctx, st, db.p, n, 1, nil)
+		db.st = st
+	})
+	if db.err != nil {
+		b.Fatal(db.err)
+	}
+	return db.st, db.p
+}
+
+func benchN() int {
+	if v, err := strconv.Atoi(os.Getenv("MITREDEN_BENCH_N")); err == nil && v > 0 {
+		return v
+	}
+	return 100_000
+}
+
+// A street-sized viewport (about 300 m × 200 m) in the middle of the area.
+func viewport(p *model.Procedure) orb.Bound {
+	c := p.Area.Bound().Center()
+	return orb.Bound{Min: orb.Point{c[0] - 0.0022, c[1] - 0.0009}, Max: orb.Point{c[0] + 0.0022, c[1] + 0.0009}}
+}
+
+func BenchmarkViewportFeatures(b *testing.B) {
+	st, p := benchStore(b, benchN())
+	bb := viewport(p)
+	ctx := context.Background()
+	f := store.Filter{ProcedureID: p.ID, BBox: &bb, Limit: 1000}
+	feats, _, err := st.Features(ctx, f)
+	if err != nil {
+		b.Fatal(err)
+	}
+	bytes := 0
+	for _, x := range feats {
+		bytes += len(x)
+	}
+	b.ReportMetric(float64(len(feats)), "features/op")
+	b.SetBytes(int64(bytes))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, _, err := st.Features(ctx, f); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkListNewestPage(b *testing.B) {
+	st, p := benchStore(b, benchN())
+	ctx := context.Background()
+	for _, sort := range []string{store.SortNewest, store.SortRated} {
+		b.Run(sort, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if _, _, err := st.Contributions(ctx, store.Filter{ProcedureID: p.ID, Sort: sort, Limit: 20}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkCountWithSearch(b *testing.B) {
+	st, p := benchStore(b, benchN())
+	ctx := context.Background()
+	for i := 0; i < b.N; i++ {
+		if _, err := st.CountContributions(ctx, store.Filter{ProcedureID: p.ID, Query: "Baum"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkSubmitGroupCommit(b *testing.B) {
+	st, p := benchStore(b, 1000)
+	ctx := context.Background()
+	b.SetParallelism(16)
+	var i int64
+	var mu sync.Mutex
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			mu.Lock()
+			i++
+			n := i
+			mu.Unlock()
+			c := contribution(p, fmt.Sprintf("Bench %d", n), orb.Point{9.945, 53.556}, time.Now())
+			if err := st.InsertContribution(ctx, c, nil, ""); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

@@ -156,17 +156,30 @@ func browser(t testing.TB, opts ...chromedp.ExecAllocatorOption) context.Context
 	if path == "" {
 		t.Fatal("Chromium not found: install it (apt-get install -y chromium) or set CHROMIUM; `make test` does this")
 	}
+	// Chromium may still write to its profile while it exits, so the
+	// profile is removed best-effort rather than through t.TempDir.
+	profile, err := os.MkdirTemp("", "mitreden-chromium")
+	if err != nil {
+		t.Fatal(err)
+	}
 	all := append([]chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.WindowSize(1280, 1000),
 		chromedp.Flag("lang", "de-DE"), chromedp.Flag("accept-lang", "de-DE,de"),
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(profile),
 	}, opts...)
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), all...)
 	ctx, cancelC := chromedp.NewContext(actx)
 	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
-	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
+	t.Cleanup(func() {
+		cancelT()
+		cancelC()
+		cancelA()
+		for i := 0; i < 20 && os.RemoveAll(profile) != nil; i++ {
+			time.Sleep(100 * time.Millisecond)
+		}
+	})
 	if err := chromedp.Run(ctx); err != nil {
 		t.Fatalf("starting Chromium: %v", err)
 	}

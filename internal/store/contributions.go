@@ -70,11 +70,16 @@ func geometryText(g orb.Geometry) (any, error) {
 // (empty for none).
 func (s *Store) InsertContribution(ctx context.Context, c *model.Contribution, manageHash []byte, importKey string) error {
 	return s.Write(ctx, func(tx *sql.Tx) error {
-		return insertContribution(tx, c, manageHash, importKey)
+		if err := insertContribution(tx, c, manageHash, importKey, true); err != nil {
+			return err
+		}
+		return bumpVersion(tx, c.ProcedureID)
 	})
 }
 
-func insertContribution(tx *sql.Tx, c *model.Contribution, manageHash []byte, importKey string) error {
+// insertContribution stores one row and its R*Tree entry; withEvent also
+// records a contribution.created event when it is published.
+func insertContribution(tx *sql.Tx, c *model.Contribution, manageHash []byte, importKey string, withEvent bool) error {
 	geom, err := geometryText(c.Geometry)
 	if err != nil {
 		return err
@@ -112,12 +117,12 @@ func insertContribution(tx *sql.Tx, c *model.Contribution, manageHash []byte, im
 			return fmt.Errorf("store: unable to index contribution: %w", err)
 		}
 	}
-	if c.Status == model.Published {
+	if withEvent && c.Status == model.Published {
 		if err := addEvent(tx, c.ProcedureID, "contribution.created", FeatureJSON(c)); err != nil {
 			return err
 		}
 	}
-	return bumpVersion(tx, c.ProcedureID)
+	return nil
 }
 
 func bumpVersion(tx *sql.Tx, procedureID int64) error {
@@ -551,12 +556,20 @@ func (s *Store) CountBy(ctx context.Context, procedureID int64, column string) (
 	return out, rows.Err()
 }
 
-// InsertContributions stores many contributions in one transaction (demo
-// data, imports). Events are recorded as for single inserts.
+// InsertContributions stores many synthetic contributions in one
+// transaction (trials, benchmarks). It records no live events — a million
+// generated rows are not news — and bumps the version once.
 func (s *Store) InsertContributions(ctx context.Context, cs []*model.Contribution) error {
 	return s.Write(ctx, func(tx *sql.Tx) error {
+		procs := map[int64]bool{}
 		for _, c := range cs {
-			if err := insertContribution(tx, c, nil, ""); err != nil {
+			if err := insertContribution(tx, c, nil, "", false); err != nil {
+				return err
+			}
+			procs[c.ProcedureID] = true
+		}
+		for id := range procs {
+			if err := bumpVersion(tx, id); err != nil {
 				return err
 			}
 		}

@@ -336,3 +336,26 @@ func TestUsersTokensAndBackup(t *testing.T) {
 		t.Fatalf("backup lacks the procedure: %v", err)
 	}
 }
+
+func TestBulkInsertIndexesWithoutEvents(t *testing.T) {
+	st := open(t)
+	p := procedure(t, st)
+	ctx := context.Background()
+	var cs []*model.Contribution
+	for i := 0; i < 50; i++ {
+		cs = append(cs, contribution(p, "Masse", orb.Point{9.95, 53.55}, time.Now()))
+	}
+	if err := st.InsertContributions(ctx, cs); err != nil {
+		t.Fatal(err)
+	}
+	bb := orb.Bound{Min: orb.Point{9.94, 53.54}, Max: orb.Point{9.96, 53.56}}
+	if n, _ := st.CountContributions(ctx, store.Filter{ProcedureID: p.ID, BBox: &bb, Query: "masse"}); n != 50 {
+		t.Fatalf("indexed %d of 50", n)
+	}
+	if evs, _ := st.EventsSince(ctx, p.ID, 0, 100); len(evs) != 0 {
+		t.Fatalf("bulk insert wrote %d events", len(evs))
+	}
+	if v, _ := st.ProcedureVersion(ctx, p.ID); v <= p.Version {
+		t.Fatal("version not bumped")
+	}
+}

@@ -422,3 +422,40 @@ var berlin = func() *time.Location {
 
 // Shutdown stops the broker.
 func (s *Server) Shutdown(ctx context.Context) { s.Broker.Close() }
+
+// WriteError answers an error of a resident's action (validation, phase,
+// switches, unknown contribution) with a fitting 4xx, JSON for the API and
+// an HTML page otherwise; anything else is passed on as a server error.
+func (s *Server) WriteError(c *fiber.Ctx, err error) error {
+	l := Localizer(c)
+	var verrs model.Errors
+	if errors.As(err, &verrs) {
+		fields := FieldMessages(l, verrs)
+		status, code := fiber.StatusUnprocessableEntity, "validation"
+		if verrs.Has("phase") {
+			status, code = fiber.StatusForbidden, "phase_closed"
+		}
+		return s.FailFields(c, status, code, fields[verrs[0].Field], fields)
+	}
+	for _, m := range []struct {
+		err    error
+		status int
+		code   string
+		key    string
+	}{
+		{store.ErrNotFound, fiber.StatusNotFound, "not_found", "error.contribution_not_found"},
+		{participation.ErrNotPublished, fiber.StatusNotFound, "not_found", "error.contribution_not_found"},
+		{participation.ErrPhaseClosed, fiber.StatusForbidden, "phase_closed", "validation.phase_closed"},
+		{participation.ErrCommentsClosed, fiber.StatusForbidden, "comments_closed", "error.comments_closed"},
+		{participation.ErrRatingsClosed, fiber.StatusForbidden, "ratings_closed", "error.ratings_closed"},
+		{participation.ErrInvalidVote, fiber.StatusBadRequest, "invalid_vote", "error.invalid_vote"},
+		{participation.ErrNotEditable, fiber.StatusConflict, "not_editable", "error.not_editable"},
+		{store.ErrInvalidParent, fiber.StatusBadRequest, "invalid_parent", "error.invalid_parent"},
+		{participation.ErrInvalidFlagKind, fiber.StatusBadRequest, "invalid_flag", "error.invalid_flag"},
+	} {
+		if errors.Is(err, m.err) {
+			return s.Fail(c, m.status, m.code, l.T(m.key))
+		}
+	}
+	return err
+}

@@ -399,7 +399,7 @@ func (h *Handler) createContribution(c *fiber.Ctx) error {
 	ct, token, err := h.Part.Submit(c.Context(), p, model.ContributionInput{Title: str(pr.Title), Text: str(pr.Text),
 		Category: str(pr.Category), Type: str(pr.Type), AuthorName: str(pr.AuthorName), Origin: str(pr.Origin)}, g)
 	if err != nil {
-		return h.writeError(c, err)
+		return h.WriteError(c, err)
 	}
 	h.Metrics.Contributions.Inc()
 	var feat contributionJSON
@@ -410,39 +410,6 @@ func (h *Handler) createContribution(c *fiber.Ctx) error {
 	feat.Properties["url"] = h.Config.BaseURL + "/p/" + p.Slug + "/contributions/" + ct.ID
 	c.Set(fiber.HeaderLocation, "/api/v1/contributions/"+ct.ID)
 	return c.Status(fiber.StatusCreated).JSON(feat)
-}
-
-// writeError maps a participation error to an answer.
-func (h *Handler) writeError(c *fiber.Ctx, err error) error {
-	l := web.Localizer(c)
-	var verrs model.Errors
-	switch {
-	case errors.As(err, &verrs):
-		fields := web.FieldMessages(l, verrs)
-		status, code := fiber.StatusUnprocessableEntity, "validation"
-		if verrs.Has("phase") {
-			status, code = fiber.StatusForbidden, "phase_closed"
-		}
-		first := fields[verrs[0].Field]
-		return h.FailFields(c, status, code, first, fields)
-	case errors.Is(err, store.ErrNotFound), errors.Is(err, participation.ErrNotPublished):
-		return h.Fail(c, fiber.StatusNotFound, "not_found", l.T("error.contribution_not_found"))
-	case errors.Is(err, participation.ErrPhaseClosed):
-		return h.Fail(c, fiber.StatusForbidden, "phase_closed", l.T("validation.phase_closed"))
-	case errors.Is(err, participation.ErrCommentsClosed):
-		return h.Fail(c, fiber.StatusForbidden, "comments_closed", l.T("error.comments_closed"))
-	case errors.Is(err, participation.ErrRatingsClosed):
-		return h.Fail(c, fiber.StatusForbidden, "ratings_closed", l.T("error.ratings_closed"))
-	case errors.Is(err, participation.ErrInvalidVote):
-		return h.Fail(c, fiber.StatusBadRequest, "invalid_vote", l.T("error.invalid_vote"))
-	case errors.Is(err, participation.ErrNotEditable):
-		return h.Fail(c, fiber.StatusConflict, "not_editable", l.T("error.not_editable"))
-	case errors.Is(err, store.ErrInvalidParent):
-		return h.Fail(c, fiber.StatusBadRequest, "invalid_parent", l.T("error.invalid_parent"))
-	case errors.Is(err, participation.ErrInvalidFlagKind):
-		return h.Fail(c, fiber.StatusBadRequest, "invalid_flag", l.T("error.invalid_flag"))
-	}
-	return err
 }
 
 func (h *Handler) createComment(c *fiber.Ctx) error {
@@ -456,7 +423,7 @@ func (h *Handler) createComment(c *fiber.Ctx) error {
 	}
 	m, err := h.Part.Comment(c.Context(), utils.CopyString(c.Params("id")), in.ParentID, str(in.Text), str(in.AuthorName))
 	if err != nil {
-		return h.writeError(c, err)
+		return h.WriteError(c, err)
 	}
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"id": m.ID, "contribution_id": m.ContributionID,
 		"parent_id": m.ParentID, "text": m.Text, "author_name": m.AuthorName, "created_at": m.CreatedAt})
@@ -484,12 +451,12 @@ func (h *Handler) rate(c *fiber.Ctx) error {
 		return h.badJSON(c, err)
 	}
 	if in.Value == nil {
-		return h.writeError(c, participation.ErrInvalidVote)
+		return h.WriteError(c, participation.ErrInvalidVote)
 	}
 	id := utils.CopyString(c.Params("id"))
 	up, down, err := h.Part.Rate(c.Context(), id, VoterKey(c, strings.HasPrefix(h.Config.BaseURL, "https")), *in.Value)
 	if err != nil {
-		return h.writeError(c, err)
+		return h.WriteError(c, err)
 	}
 	return c.JSON(fiber.Map{"id": id, "rating_up": up, "rating_down": down, "your_vote": *in.Value})
 }
@@ -508,7 +475,7 @@ func (h *Handler) flag(c *fiber.Ctx) error {
 		kind, subject = "comment", strconv.FormatInt(in.CommentID, 10)
 	}
 	if err := h.Part.Flag(c.Context(), kind, id, subject, in.Reason); err != nil {
-		return h.writeError(c, err)
+		return h.WriteError(c, err)
 	}
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"reported": true})
 }

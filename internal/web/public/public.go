@@ -355,49 +355,23 @@ func (h *Handler) comment(c *fiber.Ctx) error {
 	}
 	_, err := h.Part.Comment(c.Context(), id, parent, c.FormValue("text"), c.FormValue("author_name"))
 	if err != nil {
-		return h.formError(c, err)
+		return h.WriteError(c, err)
 	}
 	return h.back(c, c.Params("slug"), id, "notice=commented#comments")
-}
-
-func (h *Handler) formError(c *fiber.Ctx, err error) error {
-	l := web.Localizer(c)
-	var verrs model.Errors
-	if errors.As(err, &verrs) {
-		fields := web.FieldMessages(l, verrs)
-		return h.FailFields(c, fiber.StatusUnprocessableEntity, "validation", fields[verrs[0].Field], fields)
-	}
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		return h.notFound(c, "error.contribution_not_found")
-	case errors.Is(err, participation.ErrPhaseClosed):
-		return h.Fail(c, fiber.StatusForbidden, "phase_closed", l.T("validation.phase_closed"))
-	case errors.Is(err, participation.ErrCommentsClosed):
-		return h.Fail(c, fiber.StatusForbidden, "comments_closed", l.T("error.comments_closed"))
-	case errors.Is(err, participation.ErrRatingsClosed):
-		return h.Fail(c, fiber.StatusForbidden, "ratings_closed", l.T("error.ratings_closed"))
-	case errors.Is(err, participation.ErrInvalidVote):
-		return h.Fail(c, fiber.StatusBadRequest, "invalid_vote", l.T("error.invalid_vote"))
-	case errors.Is(err, participation.ErrNotEditable):
-		return h.Fail(c, fiber.StatusConflict, "not_editable", l.T("error.not_editable"))
-	case errors.Is(err, store.ErrInvalidParent):
-		return h.Fail(c, fiber.StatusBadRequest, "invalid_parent", l.T("error.invalid_parent"))
-	}
-	return err
 }
 
 func (h *Handler) rate(c *fiber.Ctx) error {
 	id := utils.CopyString(c.Params("id"))
 	value, err := strconv.Atoi(c.FormValue("value"))
 	if err != nil {
-		return h.formError(c, participation.ErrInvalidVote)
+		return h.WriteError(c, participation.ErrInvalidVote)
 	}
 	key := api.VoterKey(c, strings.HasPrefix(h.Config.BaseURL, "https"))
 	if value != 0 && h.Part.Vote(c.Context(), id, key) == value {
 		value = 0 // pressing the same thumb again takes the vote back
 	}
 	if _, _, err := h.Part.Rate(c.Context(), id, key, value); err != nil {
-		return h.formError(c, err)
+		return h.WriteError(c, err)
 	}
 	notice := "rated"
 	if value == 0 {
@@ -413,7 +387,7 @@ func (h *Handler) flag(c *fiber.Ctx) error {
 		kind, subject = "comment", cid
 	}
 	if err := h.Part.Flag(c.Context(), kind, id, subject, c.FormValue("reason")); err != nil {
-		return h.formError(c, err)
+		return h.WriteError(c, err)
 	}
 	return h.back(c, c.Params("slug"), id, "notice=flagged")
 }
@@ -479,7 +453,7 @@ func (h *Handler) manageSave(c *fiber.Ctx) error {
 	l := web.Localizer(c)
 	if c.FormValue("action") == "withdraw" {
 		if _, err := h.Part.Withdraw(c.Context(), p, token); err != nil {
-			return h.formError(c, err)
+			return h.WriteError(c, err)
 		}
 		return c.Redirect("/manage/"+token+"?notice=withdrawn", fiber.StatusSeeOther)
 	}
@@ -495,7 +469,7 @@ func (h *Handler) manageSave(c *fiber.Ctx) error {
 		return h.renderManage(c, p, ct, in, g, web.FieldMessages(l, verrs), "")
 	}
 	if err != nil {
-		return h.formError(c, err)
+		return h.WriteError(c, err)
 	}
 	return c.Redirect("/manage/"+token+"?notice=saved", fiber.StatusSeeOther)
 }

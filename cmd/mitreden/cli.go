@@ -185,7 +185,7 @@ func (c *cli) serve(args []string) error {
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
-	srv.Shutdown(context.Background())
+	srv.Shutdown()
 	if err := fapp.ShutdownWithTimeout(15 * time.Second); err != nil {
 		log.Warn("shutdown", "error", err.Error())
 	}

@@ -56,7 +56,7 @@ func newEnv(t *testing.T, mutate func(*config.Config)) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { srv.Shutdown(context.Background()) })
+	t.Cleanup(func() { srv.Shutdown() })
 	return &env{app: a, st: st}
 }
 

@@ -35,16 +35,12 @@ func submit(client *http.Client, url, title, forwardedFor string) (int, string) 
 	return res.StatusCode, f.ID
 }
 
-// Every contribution acknowledged with 201 survives a SIGKILL mid-stream,
-// and the database passes integrity_check after the restart.
-func TestAcknowledgedContributionsSurviveSIGKILL(t *testing.T) {
-	s := start(t, "")
-	client := &http.Client{Timeout: 5 * time.Second}
-	var mu sync.Mutex
-	var acked []string
-	var wg sync.WaitGroup
+// hammer runs fn(worker, iteration) in a loop on n goroutines until the
+// returned halt function is called; halt waits for them to finish.
+func hammer(n int, fn func(w, i int)) (halt func()) {
 	stop := make(chan struct{})
-	for w := 0; w < 8; w++ {
+	var wg sync.WaitGroup
+	for w := 0; w < n; w++ {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
@@ -54,22 +50,34 @@ func TestAcknowledgedContributionsSurviveSIGKILL(t *testing.T) {
 					return
 				default:
 				}
-				code, id := submit(client, s.URL, fmt.Sprintf("Kill %d-%d", w, i), "")
-				if code == 201 && id != "" {
-					mu.Lock()
-					acked = append(acked, id)
-					mu.Unlock()
-				}
+				fn(w, i)
 			}
 		}(w)
 	}
+	return func() { close(stop); wg.Wait() }
+}
+
+// Every contribution acknowledged with 201 survives a SIGKILL mid-stream,
+// and the database passes integrity_check after the restart.
+func TestAcknowledgedContributionsSurviveSIGKILL(t *testing.T) {
+	s := start(t, "")
+	client := &http.Client{Timeout: 5 * time.Second}
+	var mu sync.Mutex
+	var acked []string
+	halt := hammer(8, func(w, i int) {
+		code, id := submit(client, s.URL, fmt.Sprintf("Kill %d-%d", w, i), "")
+		if code == 201 && id != "" {
+			mu.Lock()
+			acked = append(acked, id)
+			mu.Unlock()
+		}
+	})
 	time.Sleep(1500 * time.Millisecond)
 	if err := s.cmd.Process.Kill(); err != nil { // SIGKILL
 		t.Fatal(err)
 	}
 	_ = s.cmd.Wait()
-	close(stop)
-	wg.Wait()
+	halt()
 	if len(acked) < 20 {
 		t.Fatalf("only %d acknowledged before the kill; the test proves nothing", len(acked))
 	}
@@ -100,30 +108,16 @@ func TestBackupUnderLoad(t *testing.T) {
 	s := start(t, "")
 	client := &http.Client{Timeout: 5 * time.Second}
 	var n atomic.Int64
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	for w := 0; w < 4; w++ {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			for i := 0; ; i++ {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				if code, _ := submit(client, s.URL, fmt.Sprintf("Backup %d-%d", w, i), ""); code == 201 {
-					n.Add(1)
-				}
-			}
-		}(w)
-	}
+	halt := hammer(4, func(w, i int) {
+		if code, _ := submit(client, s.URL, fmt.Sprintf("Backup %d-%d", w, i), ""); code == 201 {
+			n.Add(1)
+		}
+	})
 	time.Sleep(300 * time.Millisecond)
 	out := filepath.Join(t.TempDir(), "backup.db")
 	cmd := execBinary("backup", "--db", s.DB, "--out", out)
 	b, err := cmd.CombinedOutput()
-	close(stop)
-	wg.Wait()
+	halt()
 	if err != nil {
 		t.Fatalf("backup: %v %s", err, b)
 	}

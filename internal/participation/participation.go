@@ -36,7 +36,6 @@ var (
 	ErrRatingsClosed   = errors.New("participation: ratings are not allowed")
 	ErrNotEditable     = errors.New("participation: this contribution can no longer be changed")
 	ErrInvalidVote     = errors.New("participation: a vote is 1, -1 or 0")
-	ErrNotPublished    = errors.New("participation: contribution not found")
 	ErrInvalidFlagKind = errors.New("participation: unknown report subject")
 )
 

@@ -144,12 +144,15 @@ func addEvent(tx *sql.Tx, procedureID int64, typ string, data []byte) error {
 
 const contributionCols = `seq, id, procedure_id, category, type, title, text, geometry, author_name, origin, status, reason, up, down, comments, created_at, updated_at`
 
-func scanContribution(row interface{ Scan(...any) error }) (*model.Contribution, error) {
+// scanContribution reads the contributionCols of a row; extra receives
+// columns selected after them.
+func scanContribution(row interface{ Scan(...any) error }, extra ...any) (*model.Contribution, error) {
 	var c model.Contribution
 	var geom sql.NullString
 	var created, updated int64
-	if err := row.Scan(&c.Seq, &c.ID, &c.ProcedureID, &c.Category, &c.Type, &c.Title, &c.Text, &geom, &c.AuthorName,
-		&c.Origin, &c.Status, &c.Reason, &c.Up, &c.Down, &c.Comments, &created, &updated); err != nil {
+	dest := append([]any{&c.Seq, &c.ID, &c.ProcedureID, &c.Category, &c.Type, &c.Title, &c.Text, &geom, &c.AuthorName,
+		&c.Origin, &c.Status, &c.Reason, &c.Up, &c.Down, &c.Comments, &created, &updated}, extra...)
+	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
 	c.CreatedAt, c.UpdatedAt = fromMS(created), fromMS(updated)
@@ -431,20 +434,12 @@ func (s *Store) Contributions(ctx context.Context, f Filter) ([]*model.Contribut
 	var out []*model.Contribution
 	var keys [][2]int64
 	for rows.Next() {
-		var c model.Contribution
-		var geom sql.NullString
-		var created, updated, sortV, seq int64
-		if err := rows.Scan(&c.Seq, &c.ID, &c.ProcedureID, &c.Category, &c.Type, &c.Title, &c.Text, &geom, &c.AuthorName,
-			&c.Origin, &c.Status, &c.Reason, &c.Up, &c.Down, &c.Comments, &created, &updated, &sortV, &seq); err != nil {
+		var sortV, seq int64
+		c, err := scanContribution(rows, &sortV, &seq)
+		if err != nil {
 			return nil, "", err
 		}
-		c.CreatedAt, c.UpdatedAt = fromMS(created), fromMS(updated)
-		if geom.Valid {
-			if g, err := geojson.UnmarshalGeometry([]byte(geom.String)); err == nil {
-				c.Geometry = g.Geometry()
-			}
-		}
-		out = append(out, &c)
+		out = append(out, c)
 		keys = append(keys, [2]int64{sortV, seq})
 	}
 	if err := rows.Err(); err != nil {

@@ -222,6 +222,10 @@ func (s *Store) EventsSince(ctx context.Context, procedureID, after int64, limit
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to read events: %w", err)
 	}
+	return scanEvents(rows)
+}
+
+func scanEvents(rows *sql.Rows) ([]model.Event, error) {
 	defer rows.Close()
 	var out []model.Event
 	for rows.Next() {
@@ -249,18 +253,7 @@ func (s *Store) AllEventsSince(ctx context.Context, after int64, limit int) ([]m
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to read events: %w", err)
 	}
-	defer rows.Close()
-	var out []model.Event
-	for rows.Next() {
-		var e model.Event
-		var created int64
-		if err := rows.Scan(&e.ID, &e.ProcedureID, &e.Type, &e.Data, &created); err != nil {
-			return nil, err
-		}
-		e.CreatedAt = fromMS(created)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return scanEvents(rows)
 }
 
 // Audit records who did what to which subject.

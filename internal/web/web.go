@@ -7,7 +7,6 @@ package web
 
 import (
 	"bytes"
-	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
@@ -377,14 +376,6 @@ func (s *Server) funcs() template.FuncMap {
 		},
 		"iso":   func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"label": func(l *content.Localizer, lb model.Labels) string { return lb.Get(l.Tag) },
-		"add":   func(a, b int) int { return a + b },
-		"seq": func(n int) []int {
-			out := make([]int, n)
-			for i := range out {
-				out[i] = i + 1
-			}
-			return out
-		},
 		"dict": func(kv ...any) map[string]any {
 			m := map[string]any{}
 			for i := 0; i+1 < len(kv); i += 2 {
@@ -392,7 +383,6 @@ func (s *Server) funcs() template.FuncMap {
 			}
 			return m
 		},
-		"eq2": func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
 		// jsI18n gives scripts the messages they show, as JSON for a data attribute.
 		"jsI18n": func(l *content.Localizer) string {
 			m := map[string]string{}
@@ -420,8 +410,21 @@ var berlin = func() *time.Location {
 	return time.FixedZone("CET", 3600)
 }()
 
-// Shutdown stops the broker.
-func (s *Server) Shutdown(ctx context.Context) { s.Broker.Close() }
+// Shutdown stops the broker, which ends every live-event stream.
+func (s *Server) Shutdown() { s.Broker.Close() }
+
+// LoadProcedure returns the procedure named by the :slug route parameter,
+// or answers 404 itself and returns a nil procedure with the answer's error.
+func (s *Server) LoadProcedure(c *fiber.Ctx) (*model.Procedure, error) {
+	slug := c.Params("slug")
+	if model.ValidSlug(slug) {
+		p, err := s.Store.ProcedureBySlug(c.Context(), slug)
+		if !errors.Is(err, store.ErrNotFound) {
+			return p, err
+		}
+	}
+	return nil, s.Fail(c, fiber.StatusNotFound, "not_found", Localizer(c).T("error.procedure_not_found"))
+}
 
 // WriteError answers an error of a resident's action (validation, phase,
 // switches, unknown contribution) with a fitting 4xx, JSON for the API and
@@ -444,7 +447,6 @@ func (s *Server) WriteError(c *fiber.Ctx, err error) error {
 		key    string
 	}{
 		{store.ErrNotFound, fiber.StatusNotFound, "not_found", "error.contribution_not_found"},
-		{participation.ErrNotPublished, fiber.StatusNotFound, "not_found", "error.contribution_not_found"},
 		{participation.ErrPhaseClosed, fiber.StatusForbidden, "phase_closed", "validation.phase_closed"},
 		{participation.ErrCommentsClosed, fiber.StatusForbidden, "comments_closed", "error.comments_closed"},
 		{participation.ErrRatingsClosed, fiber.StatusForbidden, "ratings_closed", "error.ratings_closed"},

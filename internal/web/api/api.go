@@ -140,21 +140,8 @@ func (h *Handler) procedures(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"procedures": out})
 }
 
-// Procedure loads the procedure named by the :slug parameter or answers 404.
-func (h *Handler) loadProcedure(c *fiber.Ctx) (*model.Procedure, error) {
-	slug := c.Params("slug")
-	if !model.ValidSlug(slug) {
-		return nil, h.Fail(c, fiber.StatusNotFound, "not_found", web.Localizer(c).T("error.procedure_not_found"))
-	}
-	p, err := h.Store.ProcedureBySlug(c.Context(), slug)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, h.Fail(c, fiber.StatusNotFound, "not_found", web.Localizer(c).T("error.procedure_not_found"))
-	}
-	return p, err
-}
-
 func (h *Handler) procedure(c *fiber.Ctx) error {
-	p, err := h.loadProcedure(c)
+	p, err := h.LoadProcedure(c)
 	if p == nil {
 		return err
 	}
@@ -168,7 +155,7 @@ func (h *Handler) procedure(c *fiber.Ctx) error {
 }
 
 func (h *Handler) places(c *fiber.Ctx) error {
-	p, err := h.loadProcedure(c)
+	p, err := h.LoadProcedure(c)
 	if p == nil {
 		return err
 	}
@@ -241,7 +228,7 @@ func ParseFilter(c *fiber.Ctx, p *model.Procedure) (store.Filter, string) {
 }
 
 func (h *Handler) contributions(c *fiber.Ctx) error {
-	p, err := h.loadProcedure(c)
+	p, err := h.LoadProcedure(c)
 	if p == nil {
 		return err
 	}
@@ -377,7 +364,7 @@ func (h *Handler) badJSON(c *fiber.Ctx, err error) error {
 }
 
 func (h *Handler) createContribution(c *fiber.Ctx) error {
-	p, err := h.loadProcedure(c)
+	p, err := h.LoadProcedure(c)
 	if p == nil {
 		return err
 	}
@@ -483,7 +470,7 @@ func (h *Handler) flag(c *fiber.Ctx) error {
 // events streams a procedure's public events as Server-Sent Events,
 // resuming after Last-Event-ID.
 func (h *Handler) events(c *fiber.Ctx) error {
-	p, err := h.loadProcedure(c)
+	p, err := h.LoadProcedure(c)
 	if p == nil {
 		return err
 	}

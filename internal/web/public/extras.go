@@ -8,13 +8,12 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/mitreden/mitreden/internal/analysis"
-	"github.com/mitreden/mitreden/internal/model"
 	"github.com/mitreden/mitreden/internal/store"
 	"github.com/mitreden/mitreden/internal/web"
 )
 
 func (h *Handler) statistics(c *fiber.Ctx) error {
-	p, err := h.loadProcedure(c)
+	p, err := h.LoadProcedure(c)
 	if p == nil {
 		return err
 	}
@@ -63,7 +62,7 @@ func (h *Handler) statistics(c *fiber.Ctx) error {
 }
 
 func (h *Handler) conceptions(c *fiber.Ctx) error {
-	p, err := h.loadProcedure(c)
+	p, err := h.LoadProcedure(c)
 	if p == nil {
 		return err
 	}
@@ -80,7 +79,7 @@ func (h *Handler) conceptions(c *fiber.Ctx) error {
 
 // ics serves the procedure's appointments as an iCalendar file (RFC 5545).
 func (h *Handler) ics(c *fiber.Ctx) error {
-	p, err := h.loadProcedure(c)
+	p, err := h.LoadProcedure(c)
 	if p == nil {
 		return err
 	}
@@ -148,7 +147,7 @@ func foldICS(s string) string {
 // themeCSS gives each category its colour as a class, so pages need no
 // inline styles (the CSP forbids them).
 func (h *Handler) themeCSS(c *fiber.Ctx) error {
-	p, err := h.loadProcedure(c)
+	p, err := h.LoadProcedure(c)
 	if p == nil {
 		return err
 	}
@@ -174,5 +173,3 @@ func cssIdent(s string) string {
 	}
 	return b.String()
 }
-
-var _ = model.Published

@@ -51,18 +51,6 @@ func (h *Handler) notFound(c *fiber.Ctx, key string) error {
 	return h.Fail(c, fiber.StatusNotFound, "not_found", web.Localizer(c).T(key))
 }
 
-func (h *Handler) loadProcedure(c *fiber.Ctx) (*model.Procedure, error) {
-	slug := c.Params("slug")
-	if !model.ValidSlug(slug) {
-		return nil, h.notFound(c, "error.procedure_not_found")
-	}
-	p, err := h.Store.ProcedureBySlug(c.Context(), slug)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, h.notFound(c, "error.procedure_not_found")
-	}
-	return p, err
-}
-
 // procView is what every procedure page shows in its header and navigation.
 type procView struct {
 	*model.Procedure
@@ -106,7 +94,7 @@ func (h *Handler) home(c *fiber.Ctx) error {
 }
 
 func (h *Handler) procedure(c *fiber.Ctx) error {
-	p, err := h.loadProcedure(c)
+	p, err := h.LoadProcedure(c)
 	if p == nil {
 		return err
 	}
@@ -156,7 +144,7 @@ func (h *Handler) procedure(c *fiber.Ctx) error {
 }
 
 func (h *Handler) page(c *fiber.Ctx) error {
-	p, err := h.loadProcedure(c)
+	p, err := h.LoadProcedure(c)
 	if p == nil {
 		return err
 	}
@@ -264,8 +252,21 @@ func formInput(c *fiber.Ctx) (model.ContributionInput, orb.Geometry, map[string]
 	return in, g, fields
 }
 
+// geometryView is what the form shows of a geometry: the GeoJSON for the
+// drawing script and, for a point, the coordinates for the typed fields.
+func geometryView(g orb.Geometry) (string, *orb.Point) {
+	if g == nil {
+		return "", nil
+	}
+	var pt *orb.Point
+	if q, ok := g.(orb.Point); ok {
+		pt = &q
+	}
+	return string(geo.MarshalGeometry(g)), pt
+}
+
 func (h *Handler) contributeForm(c *fiber.Ctx) error {
-	p, err := h.loadProcedure(c)
+	p, err := h.LoadProcedure(c)
 	if p == nil {
 		return err
 	}
@@ -281,20 +282,13 @@ func (h *Handler) renderContribute(c *fiber.Ctx, p *model.Procedure, in model.Co
 	if err != nil {
 		return err
 	}
-	geomJSON := ""
-	if g != nil {
-		geomJSON = string(geo.MarshalGeometry(g))
-	}
-	var pt *orb.Point
-	if q, ok := g.(orb.Point); ok {
-		pt = &q
-	}
+	geomJSON, pt := geometryView(g)
 	return h.Render(c, "contribute", fiber.Map{"Title": web.Localizer(c).T("contribute.title") + " – " + v.Text.Title,
 		"P": v, "In": in, "Errors": fields, "GeometryJSON": geomJSON, "Point": pt, "Places": places, "Action": "/p/" + p.Slug + "/contribute"})
 }
 
 func (h *Handler) contribute(c *fiber.Ctx) error {
-	p, err := h.loadProcedure(c)
+	p, err := h.LoadProcedure(c)
 	if p == nil {
 		return err
 	}
@@ -417,14 +411,7 @@ func (h *Handler) renderManage(c *fiber.Ctx, p *model.Procedure, ct *model.Contr
 	if err != nil {
 		return err
 	}
-	var pt *orb.Point
-	if q, ok := g.(orb.Point); ok {
-		pt = &q
-	}
-	geomJSON := ""
-	if g != nil {
-		geomJSON = string(geo.MarshalGeometry(g))
-	}
+	geomJSON, pt := geometryView(g)
 	editable := v.Open && (ct.Status == model.Published || ct.Status == model.Submitted)
 	l := web.Localizer(c)
 	msg := ""

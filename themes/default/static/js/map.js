@@ -357,20 +357,30 @@
       return '/p/' + encodeURIComponent(slug) + '/contributions/' + encodeURIComponent(id);
     }
 
-    function popupFor(f) {
-      var p = f.properties || {};
-      var box = h('div', 'map-popup cat-' + safeKey(p.category));
-      var t = h('p', 'popup-title');
-      var a = h('a', null, p.title || '');
+    // titleLink is the contribution's title as a link to its page.
+    function titleLink(f) {
+      var a = h('a', null, (f.properties || {}).title || '');
       a.href = contributionURL(f.id);
-      t.appendChild(a);
-      box.appendChild(t);
+      return a;
+    }
+
+    // categoryMeta is the "● category · type" line of popups and cards.
+    function categoryMeta(p) {
       var meta = h('p', 'meta');
       var dot = h('span', 'cat-dot');
       dot.setAttribute('aria-hidden', 'true');
       meta.appendChild(dot);
       meta.appendChild(document.createTextNode(labelOf(p.category) + (p.type && types[p.type] ? ' · ' + types[p.type] : '')));
-      box.appendChild(meta);
+      return meta;
+    }
+
+    function popupFor(f) {
+      var p = f.properties || {};
+      var box = h('div', 'map-popup cat-' + safeKey(p.category));
+      var t = h('p', 'popup-title');
+      t.appendChild(titleLink(f));
+      box.appendChild(t);
+      box.appendChild(categoryMeta(p));
       if (p.text) { box.appendChild(h('p', 'popup-excerpt', excerpt(p.text, 200))); }
       return box;
     }
@@ -475,17 +485,10 @@
       li.setAttribute('data-id', f.id);
       var art = h('article');
       var h3 = h('h3');
-      var a = h('a', null, p.title || '');
-      a.href = contributionURL(f.id);
-      h3.appendChild(a);
+      h3.appendChild(titleLink(f));
       art.appendChild(h3);
-      var meta = h('p', 'meta');
-      var dot = h('span', 'cat-dot');
-      dot.setAttribute('aria-hidden', 'true');
-      meta.appendChild(dot);
-      var label = labelOf(p.category);
-      if (p.type && types[p.type]) { label += ' · ' + types[p.type]; }
-      meta.appendChild(document.createTextNode(label + ' · '));
+      var meta = categoryMeta(p);
+      meta.appendChild(document.createTextNode(' · '));
       var time = h('time', null, formatDate(p.created_at || new Date().toISOString()));
       time.setAttribute('datetime', p.created_at || new Date().toISOString());
       meta.appendChild(time);

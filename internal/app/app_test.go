@@ -484,3 +484,51 @@ func TestRateLimitAnswers429(t *testing.T) {
 		t.Fatalf("read while limited = %d", r.status)
 	}
 }
+
+func TestLowZoomViewportAnswersWithServerClusters(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	p, _ := e.st.ProcedureBySlug(ctx, slug)
+	if err := demo.Generate(ctx, e.st, p, 3000, 7, nil); err != nil {
+		t.Fatal(err)
+	}
+	b := p.Area.Bound().Pad(0.01)
+	bbox := fmt.Sprintf("%f,%f,%f,%f", b.Min.Lon(), b.Min.Lat(), b.Max.Lon(), b.Max.Lat())
+	r := e.do(t, "GET", "/api/v1/procedures/"+slug+"/contributions?cluster=1&bbox="+bbox, "", "")
+	var fc struct {
+		Clustered bool `json:"clustered"`
+		Matched   int  `json:"numberMatched"`
+		Features  []struct {
+			Properties struct {
+				Cluster bool       `json:"cluster"`
+				Count   int        `json:"count"`
+				BBox    [4]float64 `json:"bbox"`
+			} `json:"properties"`
+		} `json:"features"`
+	}
+	if err := json.Unmarshal([]byte(r.body), &fc); err != nil || r.status != 200 || !fc.Clustered {
+		t.Fatalf("not clustered: %d %.300s", r.status, r.body)
+	}
+	sum := 0
+	for _, f := range fc.Features {
+		if !f.Properties.Cluster || f.Properties.Count < 1 || f.Properties.BBox[0] > f.Properties.BBox[2] {
+			t.Fatalf("bad cluster %+v", f.Properties)
+		}
+		sum += f.Properties.Count
+	}
+	if sum != fc.Matched || len(fc.Features) > 200 || len(fc.Features) < 2 {
+		t.Fatalf("%d clusters hold %d of %d", len(fc.Features), sum, fc.Matched)
+	}
+	// A street-sized viewport below the threshold gets the features themselves.
+	c := p.Area.Bound().Center()
+	small := fmt.Sprintf("%f,%f,%f,%f", c[0]-0.0005, c[1]-0.0003, c[0]+0.0005, c[1]+0.0003)
+	r = e.do(t, "GET", "/api/v1/procedures/"+slug+"/contributions?cluster=1&bbox="+small, "", "")
+	if strings.Contains(r.body, `"clustered":true`) || !strings.Contains(r.body, `"FeatureCollection"`) {
+		t.Fatalf("small viewport clustered: %.200s", r.body)
+	}
+	// Without cluster=1 the API keeps answering features, capped by limit.
+	r = e.do(t, "GET", "/api/v1/procedures/"+slug+"/contributions?limit=1000&bbox="+bbox, "", "")
+	if strings.Contains(r.body, `"clustered"`) || strings.Count(r.body, `"type":"Feature"`) != 1000 {
+		t.Fatalf("unclustered answer: %d features", strings.Count(r.body, `"type":"Feature"`))
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -249,6 +250,17 @@ func (h *Handler) contributions(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderContentType, "application/geo+json")
 		return c.Send(b)
 	}
+	if c.Query("cluster") == "1" && f.BBox != nil && f.Cursor == "" {
+		out, clustered, err := h.clusters(c.Context(), f)
+		if err != nil {
+			return err
+		}
+		if clustered {
+			h.cachePut(p.ID, p.Version, string(c.Request().URI().QueryString()), out)
+			c.Set(fiber.HeaderContentType, "application/geo+json")
+			return c.Send(out)
+		}
+	}
 	feats, next, err := h.Store.Features(c.Context(), f)
 	if errors.Is(err, store.ErrBadCursor) {
 		return h.Fail(c, fiber.StatusBadRequest, "bad_parameter", l.T("validation.bad_cursor"))
@@ -280,6 +292,56 @@ func (h *Handler) contributions(c *fiber.Ctx) error {
 	h.cachePut(p.ID, p.Version, string(c.Request().URI().QueryString()), out)
 	c.Set(fiber.HeaderContentType, "application/geo+json")
 	return c.Send(out)
+}
+
+// ClusterThreshold is how many contributions a viewport may hold before a
+// map asking with cluster=1 gets grid clusters instead of features.
+const ClusterThreshold = 500
+
+// clusterGrid is about how many cells across the viewport clusters use.
+const clusterGrid = 8
+
+// clusters answers a viewport holding more than ClusterThreshold
+// contributions with grid clusters, so a low-zoom view never ships 100,000
+// points. The grid is anchored to the world and its cell a power-of-two
+// fraction of 360°, so clusters stay put while the map pans.
+func (h *Handler) clusters(ctx context.Context, f store.Filter) ([]byte, bool, error) {
+	total, err := h.Store.CountContributions(ctx, f)
+	if err != nil || total <= ClusterThreshold {
+		return nil, false, err
+	}
+	width := f.BBox.Max.Lon() - f.BBox.Min.Lon()
+	cell := 360.0
+	for cell > width/clusterGrid && cell > 1e-6 {
+		cell /= 2
+	}
+	lat := (f.BBox.Min.Lat() + f.BBox.Max.Lat()) / 2
+	cellLat := cell * math.Cos(lat*math.Pi/180)
+	cells, err := h.Store.Clusters(ctx, f, cell, cellLat)
+	if err != nil {
+		return nil, false, err
+	}
+	type clusterProps struct {
+		Cluster bool       `json:"cluster"`
+		Count   int        `json:"count"`
+		BBox    [4]float64 `json:"bbox"`
+	}
+	type clusterFeature struct {
+		Type       string          `json:"type"`
+		ID         string          `json:"id"`
+		Geometry   json.RawMessage `json:"geometry"`
+		Properties clusterProps    `json:"properties"`
+	}
+	feats := make([]clusterFeature, 0, len(cells))
+	for i, k := range cells {
+		feats = append(feats, clusterFeature{Type: "Feature", ID: fmt.Sprintf("cluster-%d", i),
+			Geometry: geo.MarshalGeometry(k.Center),
+			Properties: clusterProps{Cluster: true, Count: k.Count,
+				BBox: [4]float64{k.Bound.Min.Lon(), k.Bound.Min.Lat(), k.Bound.Max.Lon(), k.Bound.Max.Lat()}}})
+	}
+	b, err := json.Marshal(map[string]any{"type": "FeatureCollection", "clustered": true, "features": feats,
+		"numberMatched": total, "numberReturned": len(feats)})
+	return b, true, err
 }
 
 // contributionJSON is one contribution with its comments and responses.

@@ -532,3 +532,31 @@ func TestLowZoomViewportAnswersWithServerClusters(t *testing.T) {
 		t.Fatalf("unclustered answer: %d features", strings.Count(r.body, `"type":"Feature"`))
 	}
 }
+
+func TestFormFindsAKnownPlaceByTypedName(t *testing.T) {
+	e := newEnv(t, nil)
+	page := e.do(t, "GET", "/p/"+slug+"/contribute", "", "")
+	csrf := strings.SplitN(strings.SplitN(page.body, `name="_csrf" value="`, 2)[1], `"`, 2)[0]
+	cookie := strings.SplitN(page.header.Get("Set-Cookie"), ";", 2)[0]
+	form := func(place string) url.Values {
+		return url.Values{"_csrf": {csrf}, "title": {"Am bekannten Ort"}, "text": {okText}, "category": {"verkehr"}, "place": {place}}
+	}
+	r := e.do(t, "POST", "/p/"+slug+"/contribute", "application/x-www-form-urlencoded", form("bahnhof altona").Encode(), "Cookie", cookie)
+	if r.status != 201 {
+		t.Fatalf("known place: %d %.300s", r.status, r.body)
+	}
+	api := e.do(t, "GET", "/api/v1/procedures/"+slug+"/contributions?q=bekannten", "", "")
+	if !strings.Contains(api.body, `"Point"`) {
+		t.Fatalf("not placed: %s", api.body)
+	}
+	r = e.do(t, "POST", "/p/"+slug+"/contribute", "application/x-www-form-urlencoded", form("Atlantis").Encode(), "Cookie", cookie)
+	if r.status != 422 || !strings.Contains(r.body, `id="place-error"`) || !strings.Contains(r.body, `value="Atlantis"`) {
+		t.Fatalf("unknown place: %d", r.status)
+	}
+	// Without the CSRF token the form is refused.
+	bad := form("Bahnhof Altona")
+	bad.Del("_csrf")
+	if r := e.do(t, "POST", "/p/"+slug+"/contribute", "application/x-www-form-urlencoded", bad.Encode(), "Cookie", cookie); r.status != 403 {
+		t.Fatalf("no csrf: %d", r.status)
+	}
+}

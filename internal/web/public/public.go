@@ -222,34 +222,72 @@ func noticeText(l interface{ T(string, ...any) string }, key string) string {
 	return ""
 }
 
-// formInput is what the contribution form posts.
-func formInput(c *fiber.Ctx) (model.ContributionInput, orb.Geometry, map[string]string) {
+// contribForm is what the contribution form posts, read and checked as far
+// as the form itself goes; the procedure's rules are the service's.
+type contribForm struct {
+	In     model.ContributionInput
+	Geom   orb.Geometry
+	Place  string            // a known place's name, as typed
+	Fields map[string]string // messages per field
+}
+
+// readForm reads the contribution form. The location comes from, in this
+// order: "geometry" (GeoJSON the drawing script fills), "lat"/"lon" typed
+// by hand, or the name of one of the procedure's known places.
+func (h *Handler) readForm(c *fiber.Ctx, p *model.Procedure) (contribForm, error) {
 	l := web.Localizer(c)
-	in := model.ContributionInput{Title: utils.CopyString(c.FormValue("title")), Text: utils.CopyString(c.FormValue("text")),
+	f := contribForm{In: model.ContributionInput{Title: utils.CopyString(c.FormValue("title")), Text: utils.CopyString(c.FormValue("text")),
 		Category: utils.CopyString(c.FormValue("category")), Type: utils.CopyString(c.FormValue("type")),
-		AuthorName: utils.CopyString(c.FormValue("author_name"))}
-	fields := map[string]string{}
-	var g orb.Geometry
-	// JavaScript fills "geometry" with GeoJSON; without it, "lat"/"lon"
-	// place a point.
-	if raw := strings.TrimSpace(c.FormValue("geometry")); raw != "" {
-		parsed, err := geo.ParseGeometry([]byte(raw), geo.DefaultLimits())
+		AuthorName: utils.CopyString(c.FormValue("author_name"))},
+		Place: strings.TrimSpace(utils.CopyString(c.FormValue("place"))), Fields: map[string]string{}}
+	lat, lon := strings.TrimSpace(c.FormValue("lat")), strings.TrimSpace(c.FormValue("lon"))
+	switch raw := strings.TrimSpace(c.FormValue("geometry")); {
+	case raw != "":
+		g, err := geo.ParseGeometry([]byte(raw), geo.DefaultLimits())
 		if err != nil {
-			fields["geometry"] = l.T("validation." + participation.GeometryError(err).Code)
+			f.Fields["geometry"] = l.T("validation." + participation.GeometryError(err).Code)
 		}
-		g = parsed
-	} else if lat, lon := strings.TrimSpace(c.FormValue("lat")), strings.TrimSpace(c.FormValue("lon")); lat != "" || lon != "" {
+		f.Geom = g
+	case lat != "" || lon != "":
 		la, err1 := strconv.ParseFloat(strings.ReplaceAll(lat, ",", "."), 64)
 		lo, err2 := strconv.ParseFloat(strings.ReplaceAll(lon, ",", "."), 64)
 		if err1 != nil || err2 != nil {
-			fields["geometry"] = l.T("validation.geometry_coordinates")
+			f.Fields["geometry"] = l.T("validation.geometry_coordinates")
 		} else {
-			g = orb.Point{lo, la}
+			f.Geom = orb.Point{lo, la}
 		}
-	} else if place := c.FormValue("place"); place != "" {
-		fields["place"] = place
+	case f.Place != "":
+		places, err := h.Store.Places(c.Context(), p.ID)
+		if err != nil {
+			return f, err
+		}
+		if pl, ok := findPlace(places, f.Place); ok {
+			f.Geom = orb.Point{pl.Lon, pl.Lat}
+		} else {
+			f.Fields["place"] = l.T("validation.unknown_place")
+		}
 	}
-	return in, g, fields
+	return f, nil
+}
+
+// findPlace finds a known place by name: an exact match ignoring case, or
+// else the only place whose name contains the text.
+func findPlace(places []store.Place, name string) (store.Place, bool) {
+	q := strings.ToLower(strings.TrimSpace(name))
+	var hits []store.Place
+	for _, pl := range places {
+		n := strings.ToLower(pl.Name)
+		if n == q {
+			return pl, true
+		}
+		if q != "" && strings.Contains(n, q) {
+			hits = append(hits, pl)
+		}
+	}
+	if len(hits) == 1 {
+		return hits[0], true
+	}
+	return store.Place{}, false
 }
 
 // geometryView is what the form shows of a geometry: the GeoJSON for the
@@ -270,10 +308,10 @@ func (h *Handler) contributeForm(c *fiber.Ctx) error {
 	if p == nil {
 		return err
 	}
-	return h.renderContribute(c, p, model.ContributionInput{}, nil, nil, "")
+	return h.renderContribute(c, p, contribForm{})
 }
 
-func (h *Handler) renderContribute(c *fiber.Ctx, p *model.Procedure, in model.ContributionInput, g orb.Geometry, fields map[string]string, lat string) error {
+func (h *Handler) renderContribute(c *fiber.Ctx, p *model.Procedure, f contribForm) error {
 	v, err := h.procView(c, p)
 	if err != nil {
 		return err
@@ -282,9 +320,10 @@ func (h *Handler) renderContribute(c *fiber.Ctx, p *model.Procedure, in model.Co
 	if err != nil {
 		return err
 	}
-	geomJSON, pt := geometryView(g)
+	geomJSON, pt := geometryView(f.Geom)
 	return h.Render(c, "contribute", fiber.Map{"Title": web.Localizer(c).T("contribute.title") + " – " + v.Text.Title,
-		"P": v, "In": in, "Errors": fields, "GeometryJSON": geomJSON, "Point": pt, "Places": places, "Action": "/p/" + p.Slug + "/contribute"})
+		"P": v, "In": f.In, "Errors": f.Fields, "GeometryJSON": geomJSON, "Point": pt, "Places": places, "PlaceName": f.Place,
+		"Action": "/p/" + p.Slug + "/contribute"})
 }
 
 func (h *Handler) contribute(c *fiber.Ctx) error {
@@ -297,24 +336,15 @@ func (h *Handler) contribute(c *fiber.Ctx) error {
 	if c.FormValue("website") != "" {
 		return h.Fail(c, fiber.StatusBadRequest, "rejected", l.T("error.rejected"))
 	}
-	in, g, fields := formInput(c)
-	if place := fields["place"]; place != "" {
-		delete(fields, "place")
-		places, _ := h.Store.Places(c.Context(), p.ID)
-		for _, pl := range places {
-			if pl.Name == place {
-				g = orb.Point{pl.Lon, pl.Lat}
-			}
-		}
-		if g == nil {
-			fields["geometry"] = l.T("validation.unknown_place")
-		}
+	f, err := h.readForm(c, p)
+	if err != nil {
+		return err
 	}
-	if len(fields) > 0 {
+	if len(f.Fields) > 0 {
 		c.Status(fiber.StatusUnprocessableEntity)
-		return h.renderContribute(c, p, in, g, fields, "")
+		return h.renderContribute(c, p, f)
 	}
-	ct, token, err := h.Part.Submit(c.Context(), p, in, g)
+	ct, token, err := h.Part.Submit(c.Context(), p, f.In, f.Geom)
 	var verrs model.Errors
 	if errors.As(err, &verrs) {
 		status := fiber.StatusUnprocessableEntity
@@ -322,7 +352,8 @@ func (h *Handler) contribute(c *fiber.Ctx) error {
 			status = fiber.StatusForbidden
 		}
 		c.Status(status)
-		return h.renderContribute(c, p, in, g, web.FieldMessages(l, verrs), "")
+		f.Fields = web.FieldMessages(l, verrs)
+		return h.renderContribute(c, p, f)
 	}
 	if err != nil {
 		return err
@@ -398,11 +429,11 @@ func (h *Handler) manage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.renderManage(c, p, ct, model.ContributionInput{Title: ct.Title, Text: ct.Text, Category: ct.Category,
-		Type: ct.Type, AuthorName: ct.AuthorName}, ct.Geometry, nil, c.Query("notice"))
+	return h.renderManage(c, p, ct, contribForm{In: model.ContributionInput{Title: ct.Title, Text: ct.Text, Category: ct.Category,
+		Type: ct.Type, AuthorName: ct.AuthorName}, Geom: ct.Geometry}, c.Query("notice"))
 }
 
-func (h *Handler) renderManage(c *fiber.Ctx, p *model.Procedure, ct *model.Contribution, in model.ContributionInput, g orb.Geometry, fields map[string]string, notice string) error {
+func (h *Handler) renderManage(c *fiber.Ctx, p *model.Procedure, ct *model.Contribution, f contribForm, notice string) error {
 	v, err := h.procView(c, p)
 	if err != nil {
 		return err
@@ -411,7 +442,7 @@ func (h *Handler) renderManage(c *fiber.Ctx, p *model.Procedure, ct *model.Contr
 	if err != nil {
 		return err
 	}
-	geomJSON, pt := geometryView(g)
+	geomJSON, pt := geometryView(f.Geom)
 	editable := v.Open && (ct.Status == model.Published || ct.Status == model.Submitted)
 	l := web.Localizer(c)
 	msg := ""
@@ -419,8 +450,8 @@ func (h *Handler) renderManage(c *fiber.Ctx, p *model.Procedure, ct *model.Contr
 	case "saved", "withdrawn":
 		msg = l.T("notice." + notice)
 	}
-	return h.Render(c, "manage", fiber.Map{"Title": l.T("manage.title"), "P": v, "C": ct, "In": in, "Errors": fields,
-		"GeometryJSON": geomJSON, "Point": pt, "Places": places, "Editable": editable, "Notice": msg,
+	return h.Render(c, "manage", fiber.Map{"Title": l.T("manage.title"), "P": v, "C": ct, "In": f.In, "Errors": f.Fields,
+		"GeometryJSON": geomJSON, "Point": pt, "Places": places, "PlaceName": f.Place, "Editable": editable, "Notice": msg,
 		"Action": "/manage/" + c.Params("token")})
 }
 
@@ -444,16 +475,20 @@ func (h *Handler) manageSave(c *fiber.Ctx) error {
 		}
 		return c.Redirect("/manage/"+token+"?notice=withdrawn", fiber.StatusSeeOther)
 	}
-	in, g, fields := formInput(c)
-	if len(fields) > 0 {
-		c.Status(fiber.StatusUnprocessableEntity)
-		return h.renderManage(c, p, ct, in, g, fields, "")
+	f, err := h.readForm(c, p)
+	if err != nil {
+		return err
 	}
-	_, err = h.Part.Edit(c.Context(), p, token, in, g)
+	if len(f.Fields) > 0 {
+		c.Status(fiber.StatusUnprocessableEntity)
+		return h.renderManage(c, p, ct, f, "")
+	}
+	_, err = h.Part.Edit(c.Context(), p, token, f.In, f.Geom)
 	var verrs model.Errors
 	if errors.As(err, &verrs) {
 		c.Status(fiber.StatusUnprocessableEntity)
-		return h.renderManage(c, p, ct, in, g, web.FieldMessages(l, verrs), "")
+		f.Fields = web.FieldMessages(l, verrs)
+		return h.renderManage(c, p, ct, f, "")
 	}
 	if err != nil {
 		return h.WriteError(c, err)

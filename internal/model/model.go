@@ -387,6 +387,9 @@ type Conception struct {
 	Image    string
 	ImageAlt string
 	Position int
+	Up       int
+	Down     int
+	Comments int
 }
 
 // CategoryLabel returns the label of category key in locale ("" if unknown).

@@ -37,6 +37,7 @@ var (
 	ErrNotEditable     = errors.New("participation: this contribution can no longer be changed")
 	ErrInvalidVote     = errors.New("participation: a vote is 1, -1 or 0")
 	ErrInvalidFlagKind = errors.New("participation: unknown report subject")
+	ErrNoConception    = errors.New("participation: no such plan variant")
 )
 
 // validate checks the input and geometry against the procedure's rules.
@@ -170,11 +171,8 @@ func (s *Service) Comment(ctx context.Context, contributionID string, parentID i
 	if err != nil {
 		return nil, err
 	}
-	if p.Settings.Comments != model.SwitchOn {
-		return nil, ErrCommentsClosed
-	}
-	if !p.ParticipationOpen(s.Now()) {
-		return nil, ErrPhaseClosed
+	if err := s.open(p, p.Settings.Comments, ErrCommentsClosed); err != nil {
+		return nil, err
 	}
 	text, author = model.Normalize(text), model.Normalize(author)
 	if errs := model.ValidateComment(text, author); len(errs) > 0 {
@@ -197,13 +195,68 @@ func (s *Service) Rate(ctx context.Context, contributionID, voterKey string, val
 	if err != nil {
 		return 0, 0, err
 	}
-	if p.Settings.Ratings != model.SwitchOn {
-		return 0, 0, ErrRatingsClosed
+	if err := s.open(p, p.Settings.Ratings, ErrRatingsClosed); err != nil {
+		return 0, 0, err
+	}
+	return s.Store.Rate(ctx, contributionID, voterHash(voterKey), value)
+}
+
+// voterHash is what is stored of a browser's voter key.
+func voterHash(voterKey string) []byte { return auth.HashToken("voter:" + voterKey) }
+
+// open checks that residents may write to p now and that feature (the
+// comments or ratings switch) is on.
+func (s *Service) open(p *model.Procedure, feature model.Switch, closed error) error {
+	if feature != model.SwitchOn {
+		return closed
 	}
 	if !p.ParticipationOpen(s.Now()) {
-		return 0, 0, ErrPhaseClosed
+		return ErrPhaseClosed
 	}
-	return s.Store.Rate(ctx, contributionID, auth.HashToken("voter:"+voterKey), value)
+	return nil
+}
+
+// RateConception records a voter's vote on a plan variant (1, -1, or 0 to
+// remove it) and returns its counts.
+func (s *Service) RateConception(ctx context.Context, p *model.Procedure, key, voterKey string, value int) (int, int, error) {
+	if value != 1 && value != -1 && value != 0 {
+		return 0, 0, ErrInvalidVote
+	}
+	if err := s.open(p, p.Settings.Ratings, ErrRatingsClosed); err != nil {
+		return 0, 0, err
+	}
+	up, down, err := s.Store.RateConception(ctx, p.ID, key, voterHash(voterKey), value)
+	if errors.Is(err, store.ErrNotFound) {
+		err = ErrNoConception
+	}
+	return up, down, err
+}
+
+// ConceptionVote returns a voter's current vote on a plan variant.
+func (s *Service) ConceptionVote(ctx context.Context, p *model.Procedure, key, voterKey string) int {
+	if voterKey == "" {
+		return 0
+	}
+	v, _ := s.Store.ConceptionVote(ctx, p.ID, key, voterHash(voterKey))
+	return v
+}
+
+// CommentConception adds a comment to a plan variant.
+func (s *Service) CommentConception(ctx context.Context, p *model.Procedure, key, text, author string) (*model.Comment, error) {
+	if err := s.open(p, p.Settings.Comments, ErrCommentsClosed); err != nil {
+		return nil, err
+	}
+	text, author = model.Normalize(text), model.Normalize(author)
+	if errs := model.ValidateComment(text, author); len(errs) > 0 {
+		return nil, errs
+	}
+	m := &model.Comment{Text: text, AuthorName: author, Status: model.Published, CreatedAt: s.Now().UTC()}
+	if err := s.Store.AddConceptionComment(ctx, p.ID, key, m); errors.Is(err, store.ErrNotFound) {
+		return nil, ErrNoConception
+	} else if err != nil {
+		return nil, err
+	}
+	return m, nil
 }
 
 // Vote returns a voter's current vote on a contribution.
@@ -211,7 +264,7 @@ func (s *Service) Vote(ctx context.Context, contributionID, voterKey string) int
 	if voterKey == "" {
 		return 0
 	}
-	v, _ := s.Store.Vote(ctx, contributionID, auth.HashToken("voter:"+voterKey))
+	v, _ := s.Store.Vote(ctx, contributionID, voterHash(voterKey))
 	return v
 }
 

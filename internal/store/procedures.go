@@ -338,7 +338,8 @@ func (s *Store) Appointments(ctx context.Context, procedureID int64) ([]model.Ap
 
 // Conceptions lists a procedure's plan variants in order.
 func (s *Store) Conceptions(ctx context.Context, procedureID int64) ([]model.Conception, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT id, key, title, body_md, image, image_alt, position FROM conceptions WHERE procedure_id = ? ORDER BY position`, procedureID)
+	rows, err := s.read.QueryContext(ctx, `SELECT id, key, title, body_md, image, image_alt, position, up, down, comments
+		FROM conceptions WHERE procedure_id = ? ORDER BY position`, procedureID)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list conceptions: %w", err)
 	}
@@ -346,7 +347,7 @@ func (s *Store) Conceptions(ctx context.Context, procedureID int64) ([]model.Con
 	var out []model.Conception
 	for rows.Next() {
 		var c model.Conception
-		if err := rows.Scan(&c.ID, &c.Key, &c.Title, &c.BodyMD, &c.Image, &c.ImageAlt, &c.Position); err != nil {
+		if err := rows.Scan(&c.ID, &c.Key, &c.Title, &c.BodyMD, &c.Image, &c.ImageAlt, &c.Position, &c.Up, &c.Down, &c.Comments); err != nil {
 			return nil, err
 		}
 		out = append(out, c)

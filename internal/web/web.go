@@ -199,7 +199,7 @@ func (s *Server) locale(c *fiber.Ctx) error {
 	explicit := c.Query("lang")
 	if explicit != "" && s.I18n.Has(explicit) {
 		c.Cookie(&fiber.Cookie{Name: "lang", Value: explicit, Path: "/", MaxAge: 365 * 24 * 3600,
-			HTTPOnly: true, SameSite: "Lax", Secure: s.secure()})
+			HTTPOnly: true, SameSite: "Lax", Secure: s.Secure()})
 	} else {
 		explicit = c.Cookies("lang")
 	}
@@ -208,14 +208,15 @@ func (s *Server) locale(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-func (s *Server) secure() bool { return strings.HasPrefix(s.Config.BaseURL, "https://") }
+// Secure reports whether the server is reached over HTTPS (cookies get Secure).
+func (s *Server) Secure() bool { return strings.HasPrefix(s.Config.BaseURL, "https://") }
 
 // CSRF protects server-rendered forms: a token in a cookie and in the form.
 func (s *Server) CSRF() fiber.Handler {
 	return csrf.New(csrf.Config{
 		KeyLookup:      "form:_csrf",
 		CookieName:     "mitreden_csrf",
-		CookieSecure:   s.secure(),
+		CookieSecure:   s.Secure(),
 		CookieHTTPOnly: true,
 		CookieSameSite: "Lax",
 		Expiration:     12 * time.Hour,
@@ -454,6 +455,7 @@ func (s *Server) WriteError(c *fiber.Ctx, err error) error {
 		{participation.ErrNotEditable, fiber.StatusConflict, "not_editable", "error.not_editable"},
 		{store.ErrInvalidParent, fiber.StatusBadRequest, "invalid_parent", "error.invalid_parent"},
 		{participation.ErrInvalidFlagKind, fiber.StatusBadRequest, "invalid_flag", "error.invalid_flag"},
+		{participation.ErrNoConception, fiber.StatusNotFound, "not_found", "error.conception_not_found"},
 	} {
 		if errors.Is(err, m.err) {
 			return s.Fail(c, m.status, m.code, l.T(m.key))

@@ -50,6 +50,9 @@ func Register(app *fiber.App, s *web.Server) {
 	w.Post("/contributions/:id/comments", h.jsonOnly, h.createComment)
 	w.Post("/contributions/:id/ratings", h.jsonOnly, h.rate)
 	w.Post("/contributions/:id/flags", h.jsonOnly, h.flag)
+	g.Get("/procedures/:slug/conceptions", h.conceptions)
+	w.Post("/procedures/:slug/conceptions/:key/ratings", h.jsonOnly, h.rateConception)
+	w.Post("/procedures/:slug/conceptions/:key/comments", h.jsonOnly, h.commentConception)
 	g.All("/*", func(c *fiber.Ctx) error {
 		return s.Fail(c, fiber.StatusNotFound, "not_found", web.Localizer(c).T("error.not_found"))
 	})
@@ -503,7 +506,7 @@ func (h *Handler) rate(c *fiber.Ctx) error {
 		return h.WriteError(c, participation.ErrInvalidVote)
 	}
 	id := utils.CopyString(c.Params("id"))
-	up, down, err := h.Part.Rate(c.Context(), id, VoterKey(c, strings.HasPrefix(h.Config.BaseURL, "https")), *in.Value)
+	up, down, err := h.Part.Rate(c.Context(), id, VoterKey(c, h.Secure()), *in.Value)
 	if err != nil {
 		return h.WriteError(c, err)
 	}
@@ -586,4 +589,67 @@ func (h *Handler) events(c *fiber.Ctx) error {
 		}
 	})
 	return nil
+}
+
+func (h *Handler) conceptions(c *fiber.Ctx) error {
+	p, err := h.LoadProcedure(c)
+	if p == nil {
+		return err
+	}
+	cs, err := h.Store.Conceptions(c.Context(), p.ID)
+	if err != nil {
+		return err
+	}
+	comments, err := h.Store.ConceptionComments(c.Context(), p.ID)
+	if err != nil {
+		return err
+	}
+	out := make([]map[string]any, 0, len(cs))
+	for _, k := range cs {
+		out = append(out, map[string]any{"key": k.Key, "title": k.Title, "body_md": k.BodyMD,
+			"image": h.Config.BaseURL + h.Assets.URL(k.Image), "image_alt": k.ImageAlt,
+			"rating_up": k.Up, "rating_down": k.Down, "comments": commentsJSON(comments[k.Key])})
+	}
+	return c.JSON(fiber.Map{"conceptions": out})
+}
+
+func (h *Handler) rateConception(c *fiber.Ctx) error {
+	p, err := h.LoadProcedure(c)
+	if p == nil {
+		return err
+	}
+	var in struct {
+		Value *int `json:"value"`
+	}
+	if err := decodeStrict(c.Body(), &in); err != nil {
+		return h.badJSON(c, err)
+	}
+	if in.Value == nil {
+		return h.WriteError(c, participation.ErrInvalidVote)
+	}
+	key := utils.CopyString(c.Params("key"))
+	up, down, err := h.Part.RateConception(c.Context(), p, key, VoterKey(c, h.Secure()), *in.Value)
+	if err != nil {
+		return h.WriteError(c, err)
+	}
+	return c.JSON(fiber.Map{"key": key, "rating_up": up, "rating_down": down, "your_vote": *in.Value})
+}
+
+func (h *Handler) commentConception(c *fiber.Ctx) error {
+	p, err := h.LoadProcedure(c)
+	if p == nil {
+		return err
+	}
+	var in struct {
+		Text       *string `json:"text"`
+		AuthorName *string `json:"author_name"`
+	}
+	if err := decodeStrict(c.Body(), &in); err != nil {
+		return h.badJSON(c, err)
+	}
+	m, err := h.Part.CommentConception(c.Context(), p, utils.CopyString(c.Params("key")), str(in.Text), str(in.AuthorName))
+	if err != nil {
+		return h.WriteError(c, err)
+	}
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"id": m.ID, "text": m.Text, "author_name": m.AuthorName, "created_at": m.CreatedAt})
 }

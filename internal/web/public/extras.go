@@ -2,14 +2,20 @@ package public
 
 import (
 	"fmt"
+	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
 
 	"github.com/mitreden/mitreden/internal/analysis"
+	"github.com/mitreden/mitreden/internal/model"
+	"github.com/mitreden/mitreden/internal/participation"
 	"github.com/mitreden/mitreden/internal/store"
 	"github.com/mitreden/mitreden/internal/web"
+	"github.com/mitreden/mitreden/internal/web/api"
 )
 
 func (h *Handler) statistics(c *fiber.Ctx) error {
@@ -61,6 +67,13 @@ func (h *Handler) statistics(c *fiber.Ctx) error {
 		"TopComments": topComments, "TopRated": topRated})
 }
 
+// conceptionView is a plan variant with its feedback, for the page.
+type conceptionView struct {
+	model.Conception
+	Vote     int
+	Comments []model.Comment
+}
+
 func (h *Handler) conceptions(c *fiber.Ctx) error {
 	p, err := h.LoadProcedure(c)
 	if p == nil {
@@ -74,7 +87,61 @@ func (h *Handler) conceptions(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.Render(c, "conceptions", fiber.Map{"Title": web.Localizer(c).T("conceptions.title") + " – " + v.Text.Title, "P": v, "Conceptions": cs})
+	comments, err := h.Store.ConceptionComments(c.Context(), p.ID)
+	if err != nil {
+		return err
+	}
+	voter := c.Cookies("mitreden_voter")
+	views := make([]conceptionView, 0, len(cs))
+	for _, k := range cs {
+		views = append(views, conceptionView{Conception: k, Vote: h.Part.ConceptionVote(c.Context(), p, k.Key, voter), Comments: comments[k.Key]})
+	}
+	l := web.Localizer(c)
+	return h.Render(c, "conceptions", fiber.Map{"Title": l.T("conceptions.title") + " – " + v.Text.Title, "P": v,
+		"Conceptions": views, "Notice": noticeText(l, c.Query("notice")), "NoticeKey": c.Query("notice"), "Focus": c.Query("k")})
+}
+
+func (h *Handler) backToConception(c *fiber.Ctx, slug, key, notice string) error {
+	return c.Redirect("/p/"+slug+"/conceptions?notice="+notice+"&k="+url.QueryEscape(key)+"#conc-"+url.QueryEscape(key), fiber.StatusSeeOther)
+}
+
+func (h *Handler) rateConception(c *fiber.Ctx) error {
+	p, err := h.LoadProcedure(c)
+	if p == nil {
+		return err
+	}
+	key := utils.CopyString(c.Params("key"))
+	value, err := strconv.Atoi(c.FormValue("value"))
+	if err != nil {
+		return h.WriteError(c, participation.ErrInvalidVote)
+	}
+	voter := api.VoterKey(c, h.Secure())
+	if value != 0 && h.Part.ConceptionVote(c.Context(), p, key, voter) == value {
+		value = 0 // pressing the same thumb again takes the vote back
+	}
+	if _, _, err := h.Part.RateConception(c.Context(), p, key, voter, value); err != nil {
+		return h.WriteError(c, err)
+	}
+	notice := "rated"
+	if value == 0 {
+		notice = "unrated"
+	}
+	return h.backToConception(c, p.Slug, key, notice)
+}
+
+func (h *Handler) commentConception(c *fiber.Ctx) error {
+	p, err := h.LoadProcedure(c)
+	if p == nil {
+		return err
+	}
+	if c.FormValue("website") != "" {
+		return h.Fail(c, fiber.StatusBadRequest, "rejected", web.Localizer(c).T("error.rejected"))
+	}
+	key := utils.CopyString(c.Params("key"))
+	if _, err := h.Part.CommentConception(c.Context(), p, key, c.FormValue("text"), c.FormValue("author_name")); err != nil {
+		return h.WriteError(c, err)
+	}
+	return h.backToConception(c, p.Slug, key, "commented")
 }
 
 // ics serves the procedure's appointments as an iCalendar file (RFC 5545).

@@ -35,6 +35,8 @@ func Register(app *fiber.App, s *web.Server) {
 	app.Get("/p/:slug/pages/:page", csrf, h.page)
 	app.Get("/p/:slug/statistics", csrf, h.statistics)
 	app.Get("/p/:slug/conceptions", csrf, h.conceptions)
+	app.Post("/p/:slug/conceptions/:key/ratings", s.WriteLimiter(), csrf, h.rateConception)
+	app.Post("/p/:slug/conceptions/:key/comments", s.WriteLimiter(), csrf, h.commentConception)
 	app.Get("/p/:slug/appointments.ics", h.ics)
 	app.Get("/p/:slug/contribute", csrf, h.contributeForm)
 	app.Post("/p/:slug/contribute", s.WriteLimiter(), csrf, h.contribute)
@@ -391,7 +393,7 @@ func (h *Handler) rate(c *fiber.Ctx) error {
 	if err != nil {
 		return h.WriteError(c, participation.ErrInvalidVote)
 	}
-	key := api.VoterKey(c, strings.HasPrefix(h.Config.BaseURL, "https"))
+	key := api.VoterKey(c, h.Secure())
 	if value != 0 && h.Part.Vote(c.Context(), id, key) == value {
 		value = 0 // pressing the same thumb again takes the vote back
 	}

@@ -7,6 +7,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
@@ -17,6 +18,7 @@ import (
 	"log/slog"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -49,6 +51,8 @@ type Server struct {
 	Log      *slog.Logger
 	Metrics  *Metrics
 	Now      func() time.Time
+
+	procs sync.Map // slug → *model.Procedure, see LoadProcedure
 }
 
 // NewServer loads the theme and locales and wires the shared parts.
@@ -416,15 +420,35 @@ func (s *Server) Shutdown() { s.Broker.Close() }
 
 // LoadProcedure returns the procedure named by the :slug route parameter,
 // or answers 404 itself and returns a nil procedure with the answer's error.
+// Procedures are cached per slug and version: a request costs one indexed
+// lookup until something changes. Handlers must not modify the result.
 func (s *Server) LoadProcedure(c *fiber.Ctx) (*model.Procedure, error) {
 	slug := c.Params("slug")
 	if model.ValidSlug(slug) {
-		p, err := s.Store.ProcedureBySlug(c.Context(), slug)
+		p, err := s.procedure(c.Context(), slug)
 		if !errors.Is(err, store.ErrNotFound) {
 			return p, err
 		}
 	}
 	return nil, s.Fail(c, fiber.StatusNotFound, "not_found", Localizer(c).T("error.procedure_not_found"))
+}
+
+func (s *Server) procedure(ctx context.Context, slug string) (*model.Procedure, error) {
+	id, version, err := s.Store.ProcedureStamp(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	if v, ok := s.procs.Load(slug); ok {
+		if p := v.(*model.Procedure); p.ID == id && p.Version == version {
+			return p, nil
+		}
+	}
+	p, err := s.Store.ProcedureBySlug(ctx, slug)
+	if err != nil {
+		return nil, err
+	}
+	s.procs.Store(slug, p)
+	return p, nil
 }
 
 // WriteError answers an error of a resident's action (validation, phase,

@@ -40,8 +40,18 @@ fuzz:
 	go test ./internal/geo -run '^$$' -fuzz '^FuzzParseGeometry$$' -fuzztime $(FUZZTIME)
 	go test ./internal/geo -run '^$$' -fuzz '^FuzzParseBBox$$' -fuzztime $(FUZZTIME)
 
+# Benchmarks: Go benchmarks of the store, then an HTTP load run against the
+# real server on loopback with BENCH_N synthetic contributions.
+BENCH_N ?= 100000
+BENCH_DB := bin/bench.db
 bench: build
 	go test -run '^$$' -bench . -benchmem -benchtime 2s ./internal/store/
+	go build -o bin/mitreden-load ./cmd/mitreden-load
+	rm -f $(BENCH_DB) $(BENCH_DB)-wal $(BENCH_DB)-shm
+	./$(BIN) demo --db $(BENCH_DB) --contributions $(BENCH_N)
+	./$(BIN) serve --db $(BENCH_DB) --addr 127.0.0.1:18080 --write-limit 0 2>/dev/null & pid=$$!; \
+	  sleep 2; ./bin/mitreden-load --url http://127.0.0.1:18080 --duration $${BENCH_SECONDS:-10s} --connections 50; \
+	  status=$$?; kill $$pid; wait $$pid; exit $$status
 
 lint:
 	test -z "$$(gofmt -l cmd internal themes locales data)"

@@ -52,7 +52,8 @@ type Server struct {
 	Metrics  *Metrics
 	Now      func() time.Time
 
-	procs sync.Map // slug → *model.Procedure, see LoadProcedure
+	procs  sync.Map // slug → *model.Procedure, see LoadProcedure
+	counts counts   // see Count
 }
 
 // NewServer loads the theme and locales and wires the shared parts.

@@ -150,7 +150,7 @@ func (h *Handler) procedure(c *fiber.Ctx) error {
 		return err
 	}
 	out := h.procedureJSON(c, p, true)
-	n, err := h.Store.CountContributions(c.Context(), store.Filter{ProcedureID: p.ID})
+	n, err := h.Count(c.Context(), p, store.Filter{ProcedureID: p.ID})
 	if err != nil {
 		return err
 	}
@@ -254,7 +254,7 @@ func (h *Handler) contributions(c *fiber.Ctx) error {
 		return c.Send(b)
 	}
 	if c.Query("cluster") == "1" && f.BBox != nil && f.Cursor == "" {
-		out, clustered, err := h.clusters(c.Context(), f)
+		out, clustered, err := h.clusters(c.Context(), p, f)
 		if err != nil {
 			return err
 		}
@@ -271,7 +271,7 @@ func (h *Handler) contributions(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	total, err := h.Store.CountContributions(c.Context(), f)
+	total, err := h.Count(c.Context(), p, f)
 	if err != nil {
 		return err
 	}
@@ -308,8 +308,8 @@ const clusterGrid = 8
 // contributions with grid clusters, so a low-zoom view never ships 100,000
 // points. The grid is anchored to the world and its cell a power-of-two
 // fraction of 360°, so clusters stay put while the map pans.
-func (h *Handler) clusters(ctx context.Context, f store.Filter) ([]byte, bool, error) {
-	total, err := h.Store.CountContributions(ctx, f)
+func (h *Handler) clusters(ctx context.Context, p *model.Procedure, f store.Filter) ([]byte, bool, error) {
+	total, err := h.Count(ctx, p, f)
 	if err != nil || total <= ClusterThreshold {
 		return nil, false, err
 	}

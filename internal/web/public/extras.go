@@ -57,7 +57,7 @@ func (h *Handler) statistics(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	total, err := h.Store.CountContributions(c.Context(), store.Filter{ProcedureID: p.ID})
+	total, err := h.Count(c.Context(), p, store.Filter{ProcedureID: p.ID})
 	if err != nil {
 		return err
 	}

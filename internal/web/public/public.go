@@ -123,7 +123,7 @@ func (h *Handler) procedure(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	count, err := h.Store.CountContributions(c.Context(), f)
+	count, err := h.Count(c.Context(), p, f)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,218 @@
+// Command mitreden-load measures a running Mitreden server on loopback:
+// viewport reads against the ceiling (the same Fiber server sending the same
+// bytes from memory), durable submits, and the procedure page. Each run is
+// bounded in requests and time and only talks to 127.0.0.1.
+//
+//	mitreden-load --url http://127.0.0.1:8080 --procedure gruenzug-altona --duration 10s --connections 50
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+type result struct {
+	name      string
+	requests  int64
+	errors    int64
+	statuses  map[int]int64
+	latencies []time.Duration
+	elapsed   time.Duration
+	bytes     int64
+}
+
+func (r result) rps() float64 { return float64(r.requests) / r.elapsed.Seconds() }
+
+func (r result) pct(p float64) time.Duration {
+	if len(r.latencies) == 0 {
+		return 0
+	}
+	i := int(float64(len(r.latencies)-1) * p)
+	return r.latencies[i]
+}
+
+func (r result) String() string {
+	return fmt.Sprintf("%-22s %9.0f req/s  p50 %7.2f ms  p99 %7.2f ms  %6.1f KB/answer  errors %d  statuses %v",
+		r.name, r.rps(), ms(r.pct(0.5)), ms(r.pct(0.99)), float64(r.bytes)/float64(max(r.requests, 1))/1024, r.errors, r.statuses)
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// load sends requests made by mk from conns goroutines for d.
+func load(name string, conns int, d time.Duration, client *http.Client, mk func(i int64) *http.Request) result {
+	var n atomic.Int64
+	var mu sync.Mutex
+	res := result{name: name, statuses: map[int]int64{}}
+	deadline := time.Now().Add(d)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for w := 0; w < conns; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var lat []time.Duration
+			st := map[int]int64{}
+			var errs, bytes int64
+			for time.Now().Before(deadline) {
+				req := mk(n.Add(1))
+				t0 := time.Now()
+				resp, err := client.Do(req)
+				if err != nil {
+					errs++
+					continue
+				}
+				b, _ := io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				lat = append(lat, time.Since(t0))
+				st[resp.StatusCode]++
+				bytes += b
+			}
+			mu.Lock()
+			res.latencies = append(res.latencies, lat...)
+			for k, v := range st {
+				res.statuses[k] += v
+			}
+			res.errors += errs
+			res.bytes += bytes
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	res.elapsed = time.Since(start)
+	res.requests = int64(len(res.latencies))
+	sort.Slice(res.latencies, func(i, j int) bool { return res.latencies[i] < res.latencies[j] })
+	return res
+}
+
+func loopback(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return err
+	}
+	ip := net.ParseIP(u.Hostname())
+	if u.Hostname() != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return errors.New("only loopback targets (127.0.0.0/8, ::1, localhost) are allowed")
+	}
+	return nil
+}
+
+func main() {
+	base := flag.String("url", "http://127.0.0.1:8080", "running mitreden server (loopback only)")
+	slug := flag.String("procedure", "gruenzug-altona", "procedure slug")
+	dur := flag.Duration("duration", 10*time.Second, "duration of each scenario")
+	conns := flag.Int("connections", 50, "concurrent connections")
+	bbox := flag.String("bbox", "", "viewport bbox (default: a street-sized box in the middle of the area)")
+	flag.Parse()
+	if err := loopback(*base); err != nil {
+		fmt.Fprintln(os.Stderr, "mitreden-load:", err)
+		os.Exit(2)
+	}
+	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: *conns, MaxConnsPerHost: *conns}}
+	if *bbox == "" {
+		b, err := middleBox(client, *base, *slug)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "mitreden-load:", err)
+			os.Exit(1)
+		}
+		*bbox = b
+	}
+	viewport := *base + "/api/v1/procedures/" + *slug + "/contributions?limit=1000&bbox=" + url.QueryEscape(*bbox)
+	resp, err := client.Get(viewport)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "mitreden-load:", err)
+		os.Exit(1)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+
+	// The ceiling: Fiber sending the same answer from memory.
+	ceiling := fiber.New(fiber.Config{DisableStartupMessage: true})
+	ceiling.Get("/", func(c *fiber.Ctx) error {
+		c.Set(fiber.HeaderContentType, "application/geo+json")
+		return c.Send(body)
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "mitreden-load:", err)
+		os.Exit(1)
+	}
+	go func() { _ = ceiling.Listener(ln) }()
+	defer ceiling.ShutdownWithContext(context.Background())
+	ceilingURL := "http://" + ln.Addr().String() + "/"
+
+	get := func(u string) func(int64) *http.Request {
+		return func(int64) *http.Request { r, _ := http.NewRequest("GET", u, nil); return r }
+	}
+	fmt.Printf("viewport answer: %d bytes, %d features\n", len(body), bytes.Count(body, []byte(`"type":"Feature"`)))
+	var results []result
+	results = append(results, load("ceiling (memory)", *conns, *dur, client, get(ceilingURL)))
+	results = append(results, load("viewport read", *conns, *dur, client, get(viewport)))
+	results = append(results, load("procedure page HTML", *conns, *dur, client, get(*base+"/p/"+*slug)))
+	results = append(results, load("submit (durable)", *conns, *dur, client, func(i int64) *http.Request {
+		b := fmt.Sprintf(`{"type":"Feature","geometry":null,"properties":{"title":"Lasttest %d","text":"Ein Beitrag aus dem Lasttest.","category":%q}}`, i, firstCategory(client, *base, *slug))
+		r, _ := http.NewRequest("POST", *base+"/api/v1/procedures/"+*slug+"/contributions", strings.NewReader(b))
+		r.Header.Set("Content-Type", "application/json")
+		return r
+	}))
+	for _, r := range results {
+		fmt.Println(r)
+	}
+	fmt.Printf("viewport / ceiling: %.0f %%\n", 100*results[1].rps()/results[0].rps())
+}
+
+var catOnce sync.Once
+var category string
+
+func firstCategory(client *http.Client, base, slug string) string {
+	catOnce.Do(func() {
+		var p struct {
+			Categories []struct{ Key string } `json:"categories"`
+		}
+		if resp, err := client.Get(base + "/api/v1/procedures/" + slug); err == nil {
+			_ = json.NewDecoder(resp.Body).Decode(&p)
+			resp.Body.Close()
+		}
+		if len(p.Categories) > 0 {
+			category = p.Categories[0].Key
+		}
+	})
+	return category
+}
+
+func middleBox(client *http.Client, base, slug string) (string, error) {
+	resp, err := client.Get(base + "/api/v1/procedures/" + slug)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	var p struct {
+		Area struct {
+			Coordinates [][][2]float64 `json:"coordinates"`
+		} `json:"area"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&p); err != nil || len(p.Area.Coordinates) == 0 {
+		return "", fmt.Errorf("procedure %s has no area: %v", slug, err)
+	}
+	minX, minY, maxX, maxY := 180.0, 90.0, -180.0, -90.0
+	for _, c := range p.Area.Coordinates[0] {
+		minX, minY, maxX, maxY = min(minX, c[0]), min(minY, c[1]), max(maxX, c[0]), max(maxY, c[1])
+	}
+	cx, cy := (minX+maxX)/2, (minY+maxY)/2
+	return fmt.Sprintf("%.5f,%.5f,%.5f,%.5f", cx-0.0015, cy-0.0006, cx+0.0015, cy+0.0006), nil
+}

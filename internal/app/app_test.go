@@ -626,3 +626,25 @@ func TestSwitchesHideOrFreezeCommentsAndRatings(t *testing.T) {
 		t.Errorf("rating when read-only = %d", r.status)
 	}
 }
+
+func TestWMSOriginJoinsThePageCSPSafely(t *testing.T) {
+	e := newEnv(t, nil)
+	set := func(u string) {
+		if err := e.st.Write(context.Background(), func(tx *sql.Tx) error {
+			_, err := tx.Exec(`UPDATE procedures SET settings_json = json_set(settings_json, '$.wms_url', ?, '$.wms_layers', 'plan'), version = version + 1`, u)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	set("https://geodienste.hamburg.de/HH_WMS_Bebauungsplaene?service=WMS")
+	r := e.do(t, "GET", "/p/"+slug, "", "")
+	if csp := r.header.Get("Content-Security-Policy"); !strings.Contains(csp, "img-src 'self' data:") || !strings.Contains(csp, "https://geodienste.hamburg.de") {
+		t.Fatalf("CSP without the WMS origin: %s", csp)
+	}
+	set("https://evil.example;script-src *")
+	r = e.do(t, "GET", "/p/"+slug, "", "")
+	if csp := r.header.Get("Content-Security-Policy"); strings.Contains(csp, "evil") || strings.Count(csp, "script-src") != 1 {
+		t.Fatalf("CSP injection: %s", csp)
+	}
+}

@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -159,5 +160,79 @@ func TestNewContributionAppearsOnAnotherOpenPage(t *testing.T) {
 	)
 	if !strings.Contains(text, "Live erschienen ohne Neuladen") {
 		t.Fatalf("new card: %q", text)
+	}
+}
+
+func TestClustersAtLowZoomOpenWithTheKeyboard(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "many.db")
+	if out, err := execBinary("demo", "--db", db, "--contributions", "3000").CombinedOutput(); err != nil {
+		t.Fatalf("demo: %v %s", err, out)
+	}
+	s := start(t, db)
+	ctx := browser(t)
+	var before, after int
+	run(t, ctx,
+		chromedp.Navigate(s.URL+"/p/gruenzug-altona"),
+		chromedp.WaitVisible("#map .server-cluster", chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelectorAll("#map .server-cluster").length`, &before),
+		chromedp.Focus("#map .server-cluster", chromedp.ByQuery),
+		chromedp.KeyEvent(kb.Enter),
+		chromedp.Sleep(1500*time.Millisecond),
+		chromedp.Evaluate(`document.querySelectorAll("#map .server-cluster").length`, &after),
+	)
+	if before < 2 {
+		t.Fatalf("%d clusters at the opening view", before)
+	}
+	var markers int
+	run(t, ctx, chromedp.Evaluate(`document.querySelectorAll("#map .leaflet-marker-icon:not(.server-cluster), #map .marker-cluster, #map path.leaflet-interactive").length`, &markers))
+	if after >= before && markers == 0 {
+		t.Fatalf("Enter on a cluster did not zoom in: %d clusters before, %d after, %d markers", before, after, markers)
+	}
+}
+
+func TestDragAPolygonVertexToEditTheShape(t *testing.T) {
+	s := start(t, "")
+	ctx := browser(t)
+	var before, after string
+	run(t, ctx,
+		chromedp.Navigate(s.URL+"/p/gruenzug-altona/contribute"),
+		toPlaceStep("Ziehen"),
+		chromedp.ScrollIntoView("#draw-map", chromedp.ByID),
+		chromedp.Click("#map-mode-Polygon", chromedp.ByID),
+		clickMap(-40, -30), chromedp.Sleep(150*time.Millisecond),
+		clickMap(40, -30), chromedp.Sleep(150*time.Millisecond),
+		clickMap(40, 30), chromedp.Sleep(150*time.Millisecond),
+		chromedp.Value("#geometry", &before, chromedp.ByID),
+		chromedp.ActionFunc(func(ctx context.Context) error {
+			var pos []float64
+			if err := chromedp.Evaluate(`(() => { const r = document.querySelectorAll("#draw-map .vertex-handle")[2].getBoundingClientRect(); return [r.left + r.width/2, r.top + r.height/2]; })()`, &pos).Do(ctx); err != nil {
+				return err
+			}
+			x, y := pos[0], pos[1]
+			if err := input.DispatchMouseEvent(input.MousePressed, x, y).WithButton(input.Left).WithClickCount(1).Do(ctx); err != nil {
+				return err
+			}
+			for i := 1; i <= 10; i++ {
+				if err := input.DispatchMouseEvent(input.MouseMoved, x-float64(4*i), y+float64(3*i)).WithButton(input.Left).Do(ctx); err != nil {
+					return err
+				}
+			}
+			return input.DispatchMouseEvent(input.MouseReleased, x-40, y+30).WithButton(input.Left).WithClickCount(1).Do(ctx)
+		}),
+		chromedp.Sleep(300*time.Millisecond),
+		chromedp.Value("#geometry", &after, chromedp.ByID),
+	)
+	var g1, g2 struct {
+		Type        string         `json:"type"`
+		Coordinates [][][2]float64 `json:"coordinates"`
+	}
+	if json.Unmarshal([]byte(before), &g1) != nil || json.Unmarshal([]byte(after), &g2) != nil || g2.Type != "Polygon" {
+		t.Fatalf("geometry before %q after %q", before, after)
+	}
+	if len(g2.Coordinates[0]) != len(g1.Coordinates[0]) || g2.Coordinates[0][2] == g1.Coordinates[0][2] {
+		t.Fatalf("dragging the third vertex changed nothing: %v → %v", g1.Coordinates, g2.Coordinates)
+	}
+	if g2.Coordinates[0][0] != g1.Coordinates[0][0] || g2.Coordinates[0][1] != g1.Coordinates[0][1] {
+		t.Fatalf("other vertices moved: %v → %v", g1.Coordinates, g2.Coordinates)
 	}
 }

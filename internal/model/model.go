@@ -132,6 +132,9 @@ type Procedure struct {
 	UpdatedAt    time.Time
 }
 
+// WMSURL is the procedure's WMS base layer address ("" for none).
+func (p *Procedure) WMSURL() string { return p.Settings.WMSURL }
+
 // CurrentPhase returns the phase that contains now, if any.
 func (p *Procedure) CurrentPhase(now time.Time) (Phase, bool) {
 	for _, ph := range p.Phases {

@@ -17,6 +17,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -169,10 +170,12 @@ func (s *Server) securityHeaders(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-func (s *Server) csp(nonce string) string {
+func (s *Server) csp(nonce string, imgOrigins ...string) string {
 	img := "'self' data:"
-	if o := tileOrigin(s.Config.TileURL); o != "" {
-		img += " " + o
+	for _, o := range append([]string{tileOrigin(s.Config.TileURL)}, imgOrigins...) {
+		if o != "" {
+			img += " " + o
+		}
 	}
 	fa := s.Config.FrameAncestors
 	if fa == "" {
@@ -191,12 +194,18 @@ func tileOrigin(tmpl string) string {
 	if err != nil || u.Host == "" {
 		return ""
 	}
+	if u.Scheme != "https" && u.Scheme != "http" || !cspHost.MatchString(u.Host) {
+		return ""
+	}
 	host := u.Host
 	if strings.Contains(tmpl, "{s}.") {
 		host = "*." + strings.SplitN(host, ".", 2)[1]
 	}
 	return u.Scheme + "://" + host
 }
+
+// cspHost is what a host may look like to enter the CSP (no ';', spaces, quotes).
+var cspHost = regexp.MustCompile(`^[A-Za-z0-9.-]+(:[0-9]{1,5})?$`)
 
 // locale chooses the interface language: ?lang= (remembered in a cookie),
 // then the cookie, then Accept-Language.
@@ -338,6 +347,12 @@ func (s *Server) Render(c *fiber.Ctx, page string, data fiber.Map) error {
 	data["Path"] = c.Path()
 	data["Query"] = string(c.Request().URI().QueryString())
 	data["Config"] = s.Config
+	// A procedure's WMS base layer is another image source of its pages.
+	if p, ok := data["P"].(interface{ WMSURL() string }); ok {
+		if o := tileOrigin(p.WMSURL()); o != "" {
+			c.Set("Content-Security-Policy", s.csp(Nonce(c), o))
+		}
+	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", data); err != nil {
 		return fmt.Errorf("web: render %s: %w", page, err)

@@ -231,6 +231,31 @@
     return false;
   }
 
+  function normalisePlace(s) {
+    return String(s || '').replace(/\s+/g, ' ').trim().toLowerCase();
+  }
+
+  // placeOption finds the place chosen in field: the selected option of a
+  // select, or the option of the field's datalist whose value is the typed
+  // text (exact: as typed, else ignoring case and surrounding blanks).
+  function placeOption(field, exact) {
+    if (field.tagName === 'SELECT') {
+      var sel = field.options[field.selectedIndex];
+      return sel && sel.value ? sel : null;
+    }
+    var value = field.value || '';
+    if (!value.trim()) { return null; }
+    var list = field.list || document.getElementById(field.getAttribute('list') || '') || document.getElementById('place-list');
+    if (!list) { return null; }
+    var opts = list.querySelectorAll('option');
+    var want = normalisePlace(value);
+    for (var i = 0; i < opts.length; i++) {
+      var v = opts[i].value;
+      if (exact ? v === value : normalisePlace(v) === want) { return opts[i]; }
+    }
+    return null;
+  }
+
   function initDraw() {
     var el = document.getElementById('draw-map');
     var geomInput = document.getElementById('geometry');
@@ -602,21 +627,37 @@
       }
 
       if (placeSelect) {
-        placeSelect.addEventListener('change', function () {
-          var opt = placeSelect.options[placeSelect.selectedIndex];
-          if (!opt || !opt.value) { return; }
+        // #place is a <select> or a search field (input with a datalist):
+        // a known place sets the point there, unknown text is left to the
+        // server.
+        var lastPlace = null;
+        var choosePlace = function (exact) {
+          var opt = placeOption(placeSelect, exact);
+          if (!opt) { return; }
           var la = parseFloat(opt.getAttribute('data-lat')), lo = parseFloat(opt.getAttribute('data-lon'));
           if (isNaN(la) || isNaN(lo)) { return; }
           var ll = L.latLng(la, lo);
+          // A datalist pick fires input and later change: announce once.
+          if (lastPlace === opt && state.mode === 'Point' && state.pts.length === 1 && state.pts[0].equals(ll)) { return; }
+          lastPlace = opt;
+          // Send the place as the list spells it.
+          if (placeSelect.tagName !== 'SELECT' && placeSelect.value !== opt.value) { placeSelect.value = opt.value; }
           var no = setPoint(ll, 'place');
           map.setView(ll, Math.max(map.getZoom() || 0, 17));
-          say(t('js.place_chosen', [opt.textContent.trim()]) + ' ' + t('map.placed', [speak(la), speak(lo)]), no);
-        });
+          // A select shows names as option text, a datalist as values.
+          var name = placeSelect.tagName === 'SELECT' ? (opt.textContent || '').trim() || opt.value : opt.value.trim();
+          say(t('js.place_chosen', [name]) + ' ' + t('map.placed', [speak(la), speak(lo)]), no);
+        };
+        placeSelect.addEventListener('change', function () { choosePlace(false); });
+        if (placeSelect.tagName !== 'SELECT') {
+          placeSelect.addEventListener('input', function () { choosePlace(true); });
+        }
       }
 
       if (slug && typeof M.fetchJSON === 'function') {
         M.fetchJSON('/api/v1/procedures/' + encodeURIComponent(slug)).then(function (proc) {
           (proc.categories || []).forEach(function (c) { categories[c.key] = c; });
+          if (typeof M.addWMS === 'function') { M.addWMS(map, proc); }
           if (proc.area) {
             area = proc.area;
             L.geoJSON(area, {

@@ -48,6 +48,8 @@
     'js.zoom_in': 'Vergrößern',
     'js.zoom_out': 'Verkleinern',
     'js.cluster': '{} Beiträge',
+    'js.server_cluster': '{} Beiträge – heranzoomen',
+    'js.server_cluster_one': '1 Beitrag – heranzoomen',
     'js.draw_modes': 'Art der Verortung',
     'js.mode': 'Modus: {}.',
     'js.line_vertex': 'Linienpunkt {} gesetzt bei {}, {}.',
@@ -94,6 +96,8 @@
     'js.zoom_in': 'Zoom in',
     'js.zoom_out': 'Zoom out',
     'js.cluster': '{} contributions',
+    'js.server_cluster': '{} contributions – zoom in',
+    'js.server_cluster_one': '1 contribution – zoom in',
     'js.draw_modes': 'Kind of location',
     'js.mode': 'Mode: {}.',
     'js.line_vertex': 'Line point {} placed at {}, {}.',
@@ -199,6 +203,37 @@
     var url = d.tiles || b.tiles || OSM_TILES;
     var attribution = d.attribution || b.attribution || OSM_ATTRIBUTION;
     return L.tileLayer(url, { attribution: escapeHTML(attribution), maxZoom: 19 }).addTo(map);
+  }
+
+  // addWMS lays the procedure's WMS overlay (settings.wms_url, wms_layers of
+  // the procedure JSON) over the base layer of map. It returns the layer, or
+  // null when there is none; calling it again replaces the earlier overlay.
+  function addWMS(map, proc) {
+    var s = (proc && proc.settings) || {};
+    var url = typeof s.wms_url === 'string' ? s.wms_url.trim() : '';
+    if (!map || !url || !L.tileLayer || typeof L.tileLayer.wms !== 'function') { return null; }
+    // Only web addresses: a tile is an image, but keep odd schemes out.
+    if (!/^(https?:)?\/\//i.test(url) && url.charAt(0) !== '/') { return null; }
+    if (map._mitredenWMS) {
+      map.removeLayer(map._mitredenWMS);
+      map._mitredenWMS = null;
+    }
+    try {
+      var layer = L.tileLayer.wms(url, {
+        layers: typeof s.wms_layers === 'string' ? s.wms_layers : '',
+        format: 'image/png',
+        transparent: true,
+        attribution: ''
+      });
+      // Added before the map has a view, the layer only joins on load.
+      layer.on('add', function () { layer.bringToFront(); });
+      layer.addTo(map);
+      map._mitredenWMS = layer;
+      return layer;
+    } catch (e) {
+      if (window.console && console.warn) { console.warn('Mitreden WMS:', e); }
+      return null;
+    }
   }
 
   // createMap shows el and turns it into a labelled, keyboard-usable map.
@@ -342,6 +377,10 @@
       })
       : L.featureGroup();
     var paths = L.featureGroup();
+    // Server clusters (answers with "clustered": true) replace the features
+    // while the viewport holds too many of them.
+    var clusterLayer = L.featureGroup();
+    var clustered = false;
     var inflight = null;
     var timer = null;
 
@@ -418,6 +457,115 @@
       return true;
     }
 
+    function clearFeatures() {
+      points.clearLayers();
+      paths.clearLayers();
+      layers = {};
+    }
+
+    function clusterSize(n) {
+      return n < 100 ? 'small' : (n < 1000 ? 'medium' : 'large');
+    }
+
+    // zoomToCluster shows the cluster's members: fitBounds on its bbox,
+    // or zooming in on the point when the bbox is a point or missing.
+    function zoomToCluster(ll, bbox) {
+      var z = map.getZoom();
+      var max = map.getMaxZoom();
+      max = isFinite(max) ? max : 19;
+      var ok = bbox && bbox.length === 4 && bbox.every(function (v) { return typeof v === 'number' && isFinite(v); });
+      if (ok && (bbox[2] - bbox[0] > 1e-9 || bbox[3] - bbox[1] > 1e-9)) {
+        var b = L.latLngBounds([bbox[1], bbox[0]], [bbox[3], bbox[2]]);
+        if (map.getBoundsZoom(b, false, L.point(40, 40)) > z) {
+          map.fitBounds(b, { padding: [20, 20] });
+        } else {
+          // The bbox fills the view already: zoom in anyway, so the
+          // click always gets closer to the contributions.
+          map.setView(b.getCenter(), Math.min(z + 1, max));
+        }
+        return;
+      }
+      map.setView(ll, Math.min(z + 2, max));
+    }
+
+    function clusterMarker(f) {
+      var p = f.properties || {};
+      var c = f.geometry && f.geometry.coordinates;
+      if (!c || c.length < 2 || !isFinite(c[0]) || !isFinite(c[1])) { return null; }
+      var n = parseInt(p.count, 10) || 0;
+      var size = clusterSize(n);
+      var label = n === 1 ? i18n('js.server_cluster_one') : i18n('js.server_cluster', [n]);
+      var box = h('span', 'cluster-icon');
+      var shown = h('span', null, n < 10000 ? String(n) : Math.floor(n / 1000) + 'k');
+      shown.setAttribute('aria-hidden', 'true');
+      box.appendChild(shown);
+      box.appendChild(h('span', 'sr-only', label));
+      var px = size === 'small' ? 36 : (size === 'medium' ? 44 : 52);
+      var ll = L.latLng(c[1], c[0]);
+      var marker = L.marker(ll, {
+        icon: L.divIcon({ className: 'server-cluster server-cluster-' + size, html: box, iconSize: [px, px] }),
+        title: label,
+        alt: label,
+        keyboard: true,
+        riseOnHover: true
+      });
+      var activate = function () {
+        var icon = marker.getElement();
+        // The clusters are replaced after the move: keep keyboard focus
+        // on the map instead of losing it to the page.
+        if (icon && document.activeElement === icon) {
+          try { map.getContainer().focus({ preventScroll: true }); } catch (e) { map.getContainer().focus(); }
+        }
+        zoomToCluster(ll, p.bbox);
+      };
+      marker.on('click', activate);
+      // Leaflet 1.9 opens popups on Enter but does not click markers:
+      // the focused cluster (role="button") answers Enter and Space.
+      marker.on('add', function () {
+        var icon = marker.getElement();
+        if (!icon) { return; }
+        L.DomEvent.on(icon, 'keydown', function (e) {
+          if (e.key === 'Enter' || e.key === ' ' || e.key === 'Spacebar' || e.keyCode === 13 || e.keyCode === 32) {
+            L.DomEvent.stop(e);
+            activate();
+          }
+        });
+      });
+      return marker;
+    }
+
+    function showClusters(features) {
+      var focused = false;
+      clusterLayer.eachLayer(function (m) {
+        var icon = m.getElement && m.getElement();
+        if (icon && icon === document.activeElement) { focused = true; }
+      });
+      clusterLayer.clearLayers();
+      features.forEach(function (f) {
+        if (!f || !f.properties || !f.properties.cluster) { return; }
+        var m = clusterMarker(f);
+        if (m) { clusterLayer.addLayer(m); }
+      });
+      if (focused) { map.getContainer().focus(); }
+    }
+
+    // render takes one viewport answer: clusters or features, and removes
+    // the layers of the other kind.
+    function render(fc) {
+      var features = (fc && fc.features) || [];
+      if (fc && fc.clustered === true) {
+        if (!clustered) { clearFeatures(); }
+        clustered = true;
+        showClusters(features);
+        return;
+      }
+      if (clustered) {
+        clusterLayer.clearLayers();
+        clustered = false;
+      }
+      features.forEach(addFeature);
+    }
+
     function load() {
       if (inflight) { inflight.abort(); }
       var ctrl = typeof AbortController === 'function' ? new AbortController() : null;
@@ -431,9 +579,11 @@
         clamp(b.getEast(), -180, 180), clamp(b.getNorth(), -90, 90)
       ].map(function (n) { return n.toFixed(6); }).join(','));
       q.set('limit', '1000');
+      q.set('cluster', '1');
       fetchJSON(base + '/contributions?' + q.toString(), ctrl ? ctrl.signal : undefined).then(function (fc) {
-        if (inflight === ctrl) { inflight = null; }
-        ((fc && fc.features) || []).forEach(addFeature);
+        if (inflight !== ctrl) { return; }
+        inflight = null;
+        render(fc);
       }).catch(function () {
         if (inflight === ctrl) { inflight = null; }
       });
@@ -524,7 +674,9 @@
     function onCreated(f) {
       if (!f || !f.id || !matchesFilters(f)) { return; }
       removeFeature(f.id);
-      addFeature(f);
+      // A clustered view shows counts of the last answer; the next move
+      // brings the new contribution in.
+      if (!clustered) { addFeature(f); }
       var list = document.getElementById('cards');
       var sort = filters.sort || 'newest';
       var title = (f.properties && f.properties.title) || '';
@@ -546,7 +698,7 @@
         if (had || cards.length) { announce(i18n('js.removed')); }
         return;
       }
-      if (removeFeature(f.id)) { addFeature(f); }
+      if (removeFeature(f.id) && !clustered) { addFeature(f); }
       cardsFor(f.id).forEach(function (li) {
         var a = li.querySelector('h3 a');
         if (a && p.title) { a.textContent = p.title; }
@@ -581,6 +733,7 @@
       return null;
     }).then(function (proc) {
       var areaBounds = null;
+      addWMS(map, proc);
       if (proc && proc.area) {
         L.geoJSON(proc.area, {
           interactive: false,
@@ -597,6 +750,7 @@
       }
       paths.addTo(map);
       points.addTo(map);
+      clusterLayer.addTo(map);
       load();
       map.on('moveend', scheduleLoad);
       subscribe();
@@ -627,6 +781,12 @@
     if (b.isValid()) {
       map.fitBounds(b, { padding: [24, 24], maxZoom: 17 });
     }
+    var slug = el.getAttribute('data-slug');
+    if (slug) {
+      fetchJSON('/api/v1/procedures/' + encodeURIComponent(slug)).then(function (proc) {
+        addWMS(map, proc);
+      }).catch(function () { /* the map works without the overlay */ });
+    }
   }
 
   /* ---------- export and start ---------- */
@@ -635,6 +795,7 @@
     lang: lang,
     i18n: i18n,
     baseLayer: baseLayer,
+    addWMS: addWMS,
     createMap: createMap,
     announce: announce,
     fetchJSON: fetchJSON,

@@ -236,3 +236,61 @@ func TestDragAPolygonVertexToEditTheShape(t *testing.T) {
 		t.Fatalf("other vertices moved: %v → %v", g1.Coordinates, g2.Coordinates)
 	}
 }
+
+// Resident text never becomes markup: not in server pages, not in cards the
+// script builds from live events, not in map pop-ups.
+func TestResidentTextStaysTextInScriptBuiltDOM(t *testing.T) {
+	s := start(t, "")
+	ctx := browser(t)
+	evil := `<img src=x onerror="window.__xss=1"><b>fett</b>`
+	run(t, ctx,
+		chromedp.Navigate(s.URL+"/p/gruenzug-altona"),
+		chromedp.WaitVisible("#map .leaflet-marker-icon, #map .marker-cluster", chromedp.ByQuery),
+		chromedp.Sleep(500*time.Millisecond),
+	)
+	_, id := post(t, s, evil)
+	var xss bool
+	var imgs, bolds int
+	var cardTitle string
+	run(t, ctx,
+		chromedp.WaitVisible("#cards li.card-new", chromedp.ByQuery),
+		chromedp.Text("#cards li.card-new h3", &cardTitle, chromedp.ByQuery),
+		chromedp.Evaluate(`window.__xss === 1`, &xss),
+		chromedp.Evaluate(`document.querySelectorAll('img[src="x"]').length`, &imgs),
+		chromedp.Evaluate(`document.querySelectorAll('#cards b').length`, &bolds),
+	)
+	if xss || imgs > 0 || bolds > 0 || cardTitle != evil {
+		t.Fatalf("live card: xss=%v imgs=%d bolds=%d title=%q", xss, imgs, bolds, cardTitle)
+	}
+	// The map pop-up of the same contribution (opened on its marker).
+	run(t, ctx,
+		chromedp.Navigate(s.URL+"/p/gruenzug-altona?q=fett"),
+		chromedp.WaitVisible(`#map .leaflet-marker-icon[title*="fett"]`, chromedp.ByQuery),
+		chromedp.Click(`#map .leaflet-marker-icon[title*="fett"]`, chromedp.ByQuery),
+		chromedp.WaitVisible("#map .leaflet-popup-content", chromedp.ByQuery),
+		chromedp.Evaluate(`window.__xss === 1`, &xss),
+		chromedp.Evaluate(`document.querySelectorAll('img[src="x"]').length + document.querySelectorAll('.leaflet-popup-content b').length`, &imgs),
+	)
+	if xss || imgs > 0 {
+		t.Fatalf("pop-up: xss=%v markup=%d", xss, imgs)
+	}
+	run(t, ctx, chromedp.Navigate(s.URL+"/p/gruenzug-altona/contributions/"+id), chromedp.WaitVisible("article.contribution", chromedp.ByQuery),
+		chromedp.Evaluate(`window.__xss === 1 || document.querySelectorAll('img[src="x"]').length > 0`, &xss))
+	if xss {
+		t.Fatal("detail page ran resident markup")
+	}
+}
+
+func TestAppointmentsAreMarkedOnTheMap(t *testing.T) {
+	s := start(t, "")
+	ctx := browser(t)
+	var titles []string
+	run(t, ctx,
+		chromedp.Navigate(s.URL+"/p/gruenzug-altona"),
+		chromedp.WaitVisible("#map .appointment-marker", chromedp.ByQuery),
+		chromedp.Evaluate(`[...document.querySelectorAll("#map .appointment-marker")].map(m => m.getAttribute("title"))`, &titles),
+	)
+	if len(titles) != 3 || !strings.Contains(titles[0], "2026") && !strings.Contains(titles[0], "2027") {
+		t.Fatalf("appointment markers: %q", titles)
+	}
+}

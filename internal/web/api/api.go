@@ -86,19 +86,30 @@ type categoryJSON struct {
 }
 
 type procedureJSON struct {
-	Slug              string          `json:"slug"`
-	Title             string          `json:"title"`
-	Summary           string          `json:"summary_md"`
-	Status            string          `json:"status"`
-	ParticipationOpen bool            `json:"participation_open"`
-	URL               string          `json:"url"`
-	Area              json.RawMessage `json:"area"`
-	Map               model.MapView   `json:"map"`
-	Phases            []phaseJSON     `json:"phases,omitempty"`
-	Categories        []categoryJSON  `json:"categories,omitempty"`
-	Types             []categoryJSON  `json:"types,omitempty"`
-	Settings          *model.Settings `json:"settings,omitempty"`
-	Contributions     *int            `json:"contribution_count,omitempty"`
+	Slug              string            `json:"slug"`
+	Title             string            `json:"title"`
+	Summary           string            `json:"summary_md"`
+	Status            string            `json:"status"`
+	ParticipationOpen bool              `json:"participation_open"`
+	URL               string            `json:"url"`
+	Area              json.RawMessage   `json:"area"`
+	Map               model.MapView     `json:"map"`
+	Phases            []phaseJSON       `json:"phases,omitempty"`
+	Categories        []categoryJSON    `json:"categories,omitempty"`
+	Types             []categoryJSON    `json:"types,omitempty"`
+	Settings          *model.Settings   `json:"settings,omitempty"`
+	Contributions     *int              `json:"contribution_count,omitempty"`
+	Appointments      []appointmentJSON `json:"appointments,omitempty"`
+}
+
+type appointmentJSON struct {
+	Title       string    `json:"title"`
+	Description string    `json:"description,omitempty"`
+	StartsAt    time.Time `json:"starts_at"`
+	EndsAt      time.Time `json:"ends_at"`
+	Address     string    `json:"address,omitempty"`
+	Lon         *float64  `json:"lon,omitempty"`
+	Lat         *float64  `json:"lat,omitempty"`
 }
 
 func (h *Handler) procedureJSON(c *fiber.Ctx, p *model.Procedure, full bool) procedureJSON {
@@ -155,6 +166,18 @@ func (h *Handler) procedure(c *fiber.Ctx) error {
 		return err
 	}
 	out.Contributions = &n
+	appts, err := h.Store.Appointments(c.Context(), p.ID)
+	if err != nil {
+		return err
+	}
+	for _, a := range appts {
+		aj := appointmentJSON{Title: a.Title, Description: a.Description, StartsAt: a.StartsAt, EndsAt: a.EndsAt, Address: a.Address}
+		if a.Location != nil {
+			lon, lat := a.Location.Lon(), a.Location.Lat()
+			aj.Lon, aj.Lat = &lon, &lat
+		}
+		out.Appointments = append(out.Appointments, aj)
+	}
 	return c.JSON(out)
 }
 

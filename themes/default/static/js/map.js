@@ -748,6 +748,7 @@
       } else {
         map.setView([51.16, 10.45], 6);
       }
+      addAppointments(map, proc);
       paths.addTo(map);
       points.addTo(map);
       clusterLayer.addTo(map);
@@ -757,6 +758,28 @@
     });
 
     window.Mitreden.procedureMap = map;
+  }
+
+  // addAppointments marks the procedure's appointments (workshops, walks)
+  // on the map; each marker is focusable and opens date and address.
+  function addAppointments(map, proc) {
+    ((proc && proc.appointments) || []).forEach(function (a) {
+      if (typeof a.lon !== 'number' || typeof a.lat !== 'number') { return; }
+      var when = new Date(a.starts_at);
+      var date = isNaN(when) ? '' : when.toLocaleString(lang === 'en' ? 'en-GB' : 'de-DE',
+        { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Berlin' });
+      var label = (a.title || '') + (date ? ' – ' + date : '');
+      var marker = L.marker([a.lat, a.lon], {
+        icon: L.divIcon({ className: 'appointment-marker', html: '<span class="appointment-pin"></span>', iconSize: [24, 24] }),
+        title: label, alt: label, keyboard: true
+      });
+      var box = h('div', 'map-popup');
+      box.appendChild(h('p', 'popup-title', a.title || ''));
+      if (date) { box.appendChild(h('p', 'meta', date)); }
+      if (a.address) { box.appendChild(h('p', null, a.address)); }
+      marker.bindPopup(box);
+      marker.addTo(map);
+    });
   }
 
   /* ---------- contribution page: one geometry ---------- */

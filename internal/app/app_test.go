@@ -653,3 +653,47 @@ func TestWMSOriginJoinsThePageCSPSafely(t *testing.T) {
 		t.Fatalf("CSP injection: %s", csp)
 	}
 }
+
+// A full disk or a read-only database gives a clear 503 for writes, while
+// reads go on and nothing is damaged.
+func TestFullOrReadOnlyDatabaseRefusesWritesAndKeepsServingReads(t *testing.T) {
+	for _, c := range []struct{ name, pragma string }{
+		// The write pool has one connection, so the pragma stays on it.
+		{"disk full", `PRAGMA max_page_count = 1`},
+		{"read-only", `PRAGMA query_only = 1`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			e := newEnv(t, nil)
+			ctx := context.Background()
+			if err := e.st.Write(ctx, func(tx *sql.Tx) error {
+				if c.name == "disk full" {
+					var pages int
+					if err := tx.QueryRow(`PRAGMA page_count`).Scan(&pages); err != nil {
+						return err
+					}
+					_, err := tx.Exec(fmt.Sprintf(`PRAGMA max_page_count = %d`, pages))
+					return err
+				}
+				_, err := tx.Exec(c.pragma)
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			// A large text so the row cannot fit in free space of existing pages.
+			r := e.do(t, "POST", "/api/v1/procedures/"+slug+"/contributions", "application/json",
+				feature(`null`, "Passt nicht mehr", strings.Repeat("Langer Text. ", 380), "verkehr"))
+			if r.status != 503 || !strings.Contains(r.body, "storage_unavailable") || r.header.Get("Retry-After") == "" {
+				t.Fatalf("write: %d %s", r.status, r.body)
+			}
+			if r := e.do(t, "GET", "/p/"+slug, "", ""); r.status != 200 {
+				t.Fatalf("read while unwritable = %d", r.status)
+			}
+			if r := e.do(t, "GET", "/api/v1/procedures/"+slug+"/contributions?limit=5", "", ""); r.status != 200 {
+				t.Fatalf("API read while unwritable = %d", r.status)
+			}
+			if res, err := e.st.IntegrityCheck(ctx); err != nil || res != "ok" {
+				t.Fatalf("integrity = %q %v", res, err)
+			}
+		})
+	}
+}

@@ -18,7 +18,7 @@ import (
 	"sync"
 	"time"
 
-	_ "github.com/mattn/go-sqlite3" // SQLite driver (cgo); build with -tags sqlite_fts5
+	"github.com/mattn/go-sqlite3" // SQLite driver (cgo); build with -tags sqlite_fts5
 )
 
 //go:embed migrations/*.sql
@@ -361,4 +361,19 @@ func fromMS(v int64) time.Time { return time.UnixMilli(v).UTC() }
 
 func isUnique(err error) bool {
 	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+}
+
+// Unwritable reports whether err means the database cannot take writes at
+// the moment — the disk (or its size limit) is full, or the file is
+// read-only — as opposed to bad input or a bug. Reads still work then.
+func Unwritable(err error) bool {
+	var se sqlite3.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	switch se.Code {
+	case sqlite3.ErrFull, sqlite3.ErrReadonly, sqlite3.ErrCantOpen, sqlite3.ErrIoErr:
+		return true
+	}
+	return false
 }

@@ -304,6 +304,10 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 		code = strings.ToLower(strings.ReplaceAll(fe.Message, " ", "_"))
 	} else if errors.Is(err, store.ErrNotFound) {
 		status, code = fiber.StatusNotFound, "not_found"
+	} else if store.Unwritable(err) {
+		// Disk full or database read-only: say so, keep serving reads.
+		s.Log.Error("database cannot take writes", "error", err.Error(), "path", c.Path(), "request_id", c.Locals("rid"))
+		status, code = fiber.StatusServiceUnavailable, "storage_unavailable"
 	}
 	l := Localizer(c)
 	if l == nil {
@@ -318,6 +322,9 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 		code, msg = "too_large", l.T("error.too_large")
 	case fiber.StatusMethodNotAllowed:
 		msg = l.T("error.method")
+	case fiber.StatusServiceUnavailable:
+		msg = l.T("error.storage_unavailable")
+		c.Set(fiber.HeaderRetryAfter, "60")
 	case fiber.StatusInternalServerError:
 		s.Log.Error("internal error", "error", err.Error(), "path", c.Path(), "request_id", c.Locals("rid"))
 	default:

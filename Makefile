@@ -39,6 +39,8 @@ FUZZTIME ?= 20s
 fuzz:
 	go test ./internal/geo -run '^$$' -fuzz '^FuzzParseGeometry$$' -fuzztime $(FUZZTIME)
 	go test ./internal/geo -run '^$$' -fuzz '^FuzzParseBBox$$' -fuzztime $(FUZZTIME)
+	go test ./internal/store -run '^$$' -fuzz '^FuzzSearchQuery$$' -fuzztime $(FUZZTIME)
+	go test ./internal/content -run '^$$' -fuzz '^FuzzMarkdownNeverLetsScriptThrough$$' -fuzztime $(FUZZTIME)
 
 # Benchmarks: Go benchmarks of the store, then an HTTP load run against the
 # real server on loopback with BENCH_N synthetic contributions.

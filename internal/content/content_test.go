@@ -2,6 +2,8 @@ package content_test
 
 import (
 	"io/fs"
+
+	"golang.org/x/net/html"
 	"strings"
 	"testing"
 
@@ -87,4 +89,38 @@ func TestMarkdownIsSanitisedWithGermanTypography(t *testing.T) {
 			t.Errorf("%q → %q contains %q", c.in, got, c.not)
 		}
 	}
+}
+
+func FuzzMarkdownNeverLetsScriptThrough(f *testing.F) {
+	for _, s := range []string{"# Titel", "<script>alert(1)</script>", "[x](javascript:alert(1))", "[x](javascript&colon;alert(1))",
+		"<img src=x onerror=alert(1)>", "![a](data:text/html;base64,PHNjcmlwdD4=)", "<a href=\"vbscript:x\">x</a>", "``<script>``", "> <iframe src=x>",
+		"[x](JaVaScRiPt:alert(1))", "<svg onload=alert(1)>", "[a](&#106;avascript:alert(1))"} {
+		f.Add(s)
+	}
+	md := content.NewMarkdown()
+	f.Fuzz(func(t *testing.T, src string) {
+		out := string(md.Render(src))
+		z := html.NewTokenizer(strings.NewReader(out))
+		for {
+			tt := z.Next()
+			if tt == html.ErrorToken {
+				return
+			}
+			if tt != html.StartTagToken && tt != html.SelfClosingTagToken {
+				continue
+			}
+			tok := z.Token()
+			switch tok.Data {
+			case "script", "iframe", "object", "embed", "style", "svg", "form", "input", "base", "meta", "link":
+				t.Fatalf("%q rendered to %q: <%s>", src, out, tok.Data)
+			}
+			for _, a := range tok.Attr {
+				v := strings.ToLower(strings.TrimSpace(a.Val))
+				if strings.HasPrefix(a.Key, "on") || a.Key == "style" ||
+					((a.Key == "href" || a.Key == "src") && (strings.HasPrefix(v, "javascript:") || strings.HasPrefix(v, "vbscript:") || strings.HasPrefix(v, "data:"))) {
+					t.Fatalf("%q rendered to %q: attribute %s=%q", src, out, a.Key, a.Val)
+				}
+			}
+		}
+	})
 }

@@ -339,6 +339,13 @@ func (f Filter) where() (string, []any) {
 // ftsQuery turns free text into a safe FTS5 query: every word quoted, the
 // last one as a prefix, all of them required.
 func ftsQuery(q string) string {
+	// Control characters (NUL ends a string inside FTS5's parser) become spaces.
+	q = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, q)
 	words := strings.Fields(q)
 	if len(words) > 12 {
 		words = words[:12]

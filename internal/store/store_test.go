@@ -359,3 +359,21 @@ func TestBulkInsertIndexesWithoutEvents(t *testing.T) {
 		t.Fatal("version not bumped")
 	}
 }
+
+// Any search text is a valid query: quoting keeps FTS5 syntax and SQL out.
+func FuzzSearchQuery(f *testing.F) {
+	for _, s := range []string{"Baum", `"`, `a" OR "b`, "NEAR(a b)", "*", "^x", "a AND", "'; DROP TABLE contributions; --", "ümlaut straße", "\x00", "col:x"} {
+		f.Add(s)
+	}
+	st := open(f)
+	p := procedure(f, st)
+	ctx := context.Background()
+	if err := st.InsertContribution(ctx, contribution(p, "Baum an der Straße", nil, time.Now()), nil, ""); err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, q string) {
+		if _, err := st.CountContributions(ctx, store.Filter{ProcedureID: p.ID, Query: q}); err != nil {
+			t.Fatalf("search %q: %v", q, err)
+		}
+	})
+}

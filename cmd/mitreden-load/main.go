@@ -174,6 +174,9 @@ func main() {
 		fmt.Println(r)
 	}
 	fmt.Printf("viewport / ceiling: %.0f %%\n", 100*results[1].rps()/results[0].rps())
+	if rss, err := serverRSS(client, *base); err == nil {
+		fmt.Printf("server resident memory after the run: %.0f MB\n", rss/1e6)
+	}
 }
 
 var catOnce sync.Once
@@ -215,4 +218,22 @@ func middleBox(client *http.Client, base, slug string) (string, error) {
 	}
 	cx, cy := (minX+maxX)/2, (minY+maxY)/2
 	return fmt.Sprintf("%.5f,%.5f,%.5f,%.5f", cx-0.0015, cy-0.0006, cx+0.0015, cy+0.0006), nil
+}
+
+// serverRSS reads process_resident_memory_bytes from the server's /metrics.
+func serverRSS(client *http.Client, base string) (float64, error) {
+	resp, err := client.Get(base + "/metrics")
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "process_resident_memory_bytes ") {
+			var v float64
+			_, err := fmt.Sscanf(strings.TrimPrefix(line, "process_resident_memory_bytes "), "%g", &v)
+			return v, err
+		}
+	}
+	return 0, errors.New("no process_resident_memory_bytes in /metrics")
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -150,4 +151,58 @@ func BenchmarkSubmitGroupCommit(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkViewportGrowth measures the same street-sized viewport at
+// growing sizes; thanks to the R*Tree the cost should follow the rows the
+// viewport holds, not the table. Sizes from MITREDEN_BENCH_GROWTH
+// (comma-separated, default "10000,100000"; add 1000000 for the full run).
+func BenchmarkViewportGrowth(b *testing.B) {
+	sizes := []int{10_000, 100_000}
+	if v := os.Getenv("MITREDEN_BENCH_GROWTH"); v != "" {
+		sizes = nil
+		for _, f := range strings.Split(v, ",") {
+			if n, err := strconv.Atoi(strings.TrimSpace(f)); err == nil && n > 0 {
+				sizes = append(sizes, n)
+			}
+		}
+	}
+	for _, n := range sizes {
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			st, p := benchStore(b, n)
+			ctx := context.Background()
+			c := p.Area.Bound().Center()
+			// A fixed ~70 m × 45 m box: at every size it holds a share of rows
+			// proportional to the density, so per-row cost is what grows.
+			bb := orb.Bound{Min: orb.Point{c[0] - 0.0005, c[1] - 0.0002}, Max: orb.Point{c[0] + 0.0005, c[1] + 0.0002}}
+			f := store.Filter{ProcedureID: p.ID, BBox: &bb, Limit: 1000}
+			feats, _, err := st.Features(ctx, f)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportMetric(float64(len(feats)), "rows/op")
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if _, _, err := st.Features(ctx, f); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.StopTimer()
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(max(len(feats), 1)), "ns/row")
+		})
+	}
+}
+
+// BenchmarkSubmitOneTxEach is the raw rate of the same inserts, one
+// transaction each from a single writer, for comparison with
+// BenchmarkSubmitGroupCommit.
+func BenchmarkSubmitOneTxEach(b *testing.B) {
+	st, p := benchStore(b, 1000)
+	ctx := context.Background()
+	for i := 0; i < b.N; i++ {
+		c := contribution(p, fmt.Sprintf("Seriell %d", i), orb.Point{9.945, 53.556}, time.Now())
+		if err := st.InsertContribution(ctx, c, nil, ""); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

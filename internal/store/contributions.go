@@ -290,7 +290,10 @@ type Filter struct {
 // ErrBadCursor is returned for a cursor the store did not hand out.
 var ErrBadCursor = errors.New("store: invalid cursor")
 
-func (f Filter) where() (string, []any) {
+// clause renders the filter as "FROM … WHERE …". With a bbox the R*Tree
+// drives the query (CROSS JOIN fixes the join order), so a viewport costs
+// what it holds, not what the table holds.
+func (f Filter) clause() (string, []any) {
 	var conds []string
 	var args []any
 	conds = append(conds, "c.procedure_id = ?")
@@ -329,11 +332,13 @@ func (f Filter) where() (string, []any) {
 		conds = append(conds, "c.seq IN (SELECT rowid FROM contributions_fts WHERE contributions_fts MATCH ?)")
 		args = append(args, q)
 	}
+	from := "contributions c"
 	if f.BBox != nil {
-		conds = append(conds, "c.seq IN (SELECT seq FROM contributions_rtree WHERE min_lon <= ? AND max_lon >= ? AND min_lat <= ? AND max_lat >= ?)")
+		from = "contributions_rtree r CROSS JOIN contributions c ON c.seq = r.seq"
+		conds = append(conds, "r.min_lon <= ? AND r.max_lon >= ? AND r.min_lat <= ? AND r.max_lat >= ?")
 		args = append(args, f.BBox.Max.Lon(), f.BBox.Min.Lon(), f.BBox.Max.Lat(), f.BBox.Min.Lat())
 	}
-	return strings.Join(conds, " AND "), args
+	return "FROM " + from + " WHERE " + strings.Join(conds, " AND "), args
 }
 
 // ftsQuery turns free text into a safe FTS5 query: every word quoted, the
@@ -398,7 +403,7 @@ func decodeCursor(s string) (int64, int64, error) {
 // page builds the ordered, keyset-paged query over the filter. sel is the
 // selected column list; the sort value and seq are appended for the cursor.
 func (f Filter) page(sel string) (string, []any, error) {
-	where, args := f.where()
+	where, args := f.clause()
 	col, desc := sortSpec(f.Sort)
 	if f.Cursor != "" {
 		v, seq, err := decodeCursor(f.Cursor)
@@ -420,7 +425,7 @@ func (f Filter) page(sel string) (string, []any, error) {
 	if limit <= 0 {
 		limit = 50
 	}
-	q := fmt.Sprintf(`SELECT %s, %s, c.seq FROM contributions c WHERE %s ORDER BY %s %s, c.seq %s LIMIT %d`,
+	q := fmt.Sprintf(`SELECT %s, %s, c.seq %s ORDER BY %s %s, c.seq %s LIMIT %d`,
 		sel, col, where, col, dir, dir, limit+1)
 	return q, args, nil
 }
@@ -497,9 +502,9 @@ func (s *Store) Features(ctx context.Context, f Filter) ([][]byte, string, error
 
 // CountContributions counts the contributions matching f (ignoring paging).
 func (s *Store) CountContributions(ctx context.Context, f Filter) (int, error) {
-	where, args := f.where()
+	where, args := f.clause()
 	var n int
-	err := s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM contributions c WHERE `+where, args...).Scan(&n)
+	err := s.read.QueryRowContext(ctx, `SELECT COUNT(*) `+where, args...).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("store: unable to count contributions: %w", err)
 	}
@@ -509,8 +514,8 @@ func (s *Store) CountContributions(ctx context.Context, f Filter) (int, error) {
 // Centroids returns the centre points of the contributions matching f inside
 // its bbox (for server-side clustering), at most limit of them.
 func (s *Store) Centroids(ctx context.Context, f Filter, limit int) ([]orb.Point, error) {
-	where, args := f.where()
-	rows, err := s.read.QueryContext(ctx, `SELECT c.lon, c.lat FROM contributions c WHERE `+where+` AND c.lon IS NOT NULL LIMIT ?`,
+	where, args := f.clause()
+	rows, err := s.read.QueryContext(ctx, `SELECT c.lon, c.lat `+where+` AND c.lon IS NOT NULL LIMIT ?`,
 		append(args, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to query centroids: %w", err)
@@ -618,9 +623,9 @@ func (s *Store) Clusters(ctx context.Context, f Filter, cellLon, cellLat float64
 	if cellLon <= 0 || cellLat <= 0 {
 		return nil, fmt.Errorf("store: cluster cell must be positive")
 	}
-	where, args := f.where()
+	where, args := f.clause()
 	q := `SELECT COUNT(*), AVG(c.lon), AVG(c.lat), MIN(c.lon), MIN(c.lat), MAX(c.lon), MAX(c.lat)
-		FROM contributions c WHERE ` + where + ` AND c.lon IS NOT NULL
+		` + where + ` AND c.lon IS NOT NULL
 		GROUP BY CAST((c.lon + 180.0) / ? AS INTEGER), CAST((c.lat + 90.0) / ? AS INTEGER)
 		ORDER BY 1 DESC`
 	rows, err := s.read.QueryContext(ctx, q, append(args, cellLon, cellLat)...)

@@ -117,6 +117,7 @@ func TestPagesAnswerWithContent(t *testing.T) {
 		{"/p/" + slug + "/appointments.ics", "BEGIN:VEVENT", 200},
 		{"/p/" + slug + "/contributions/" + id, "Bewertung", 200},
 		{"/p/" + slug + "/theme.css", ".cat-verkehr{--cat:", 200},
+		{"/p/" + slug + "/theme.css", `;--icon:url("/static/`, 200},
 		{"/p/nope", "Dieses Verfahren gibt es nicht", 404},
 		{"/p/NOT_A_SLUG!", "Dieses Verfahren gibt es nicht", 404},
 		{"/p/" + slug + "/pages/nope", "", 404},

@@ -211,8 +211,8 @@ func foldICS(s string) string {
 	return b.String()
 }
 
-// themeCSS gives each category its colour as a class, so pages need no
-// inline styles (the CSP forbids them).
+// themeCSS gives each category its colour and icon as a class, so pages need
+// no inline styles (the CSP forbids them).
 func (h *Handler) themeCSS(c *fiber.Ctx) error {
 	p, err := h.LoadProcedure(c)
 	if p == nil {
@@ -224,7 +224,11 @@ func (h *Handler) themeCSS(c *fiber.Ctx) error {
 		if !analysis.ValidColour(col) {
 			col = "#005ca9"
 		}
-		fmt.Fprintf(&b, ".cat-%s{--cat:%s}\n", cssIdent(k.Key), col)
+		icon := ""
+		if name := "icons/" + cssIdent(k.Icon) + ".svg"; k.Icon != "" && h.Assets.Has(name) {
+			icon = fmt.Sprintf(`;--icon:url("%s")`, h.Assets.URL(name))
+		}
+		fmt.Fprintf(&b, ".cat-%s{--cat:%s%s}\n", cssIdent(k.Key), col, icon)
 	}
 	c.Set(fiber.HeaderContentType, "text/css; charset=utf-8")
 	c.Set(fiber.HeaderCacheControl, "public, max-age=300")

@@ -46,7 +46,7 @@ fuzz:
 BENCH_N ?= 100000
 BENCH_DB := bin/bench.db
 bench: build
-	go test -run '^$$' -bench . -benchmem -benchtime 2s ./internal/store/
+	go test -run '^$$' -bench . -benchmem -benchtime 2s ./internal/store/ ./internal/app/
 	go build -o bin/mitreden-load ./cmd/mitreden-load
 	rm -f $(BENCH_DB) $(BENCH_DB)-wal $(BENCH_DB)-shm
 	./$(BIN) demo --db $(BENCH_DB) --contributions $(BENCH_N)

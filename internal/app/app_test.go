@@ -32,7 +32,7 @@ type env struct {
 	st  *store.Store
 }
 
-func newEnv(t *testing.T, mutate func(*config.Config)) *env {
+func newEnv(t testing.TB, mutate func(*config.Config)) *env {
 	t.Helper()
 	st, err := store.Open(filepath.Join(t.TempDir(), "app.db"), store.Options{})
 	if err != nil {

@@ -14,9 +14,16 @@ import (
 // viewport answer shows a count. A write bumps the version and so retires
 // the procedure's entries.
 type counts struct {
-	mu      sync.Mutex
-	version map[int64]int64
-	n       map[int64]map[string]int
+	mu       sync.Mutex
+	version  map[int64]int64
+	n        map[int64]map[string]int
+	inflight map[string]*countCall // one count per key at a time (after a write, many requests miss together)
+}
+
+type countCall struct {
+	done chan struct{}
+	n    int
+	err  error
 }
 
 const countsPerProcedure = 256
@@ -35,12 +42,27 @@ func (s *Server) Count(ctx context.Context, p *model.Procedure, f store.Filter) 
 			return n, nil
 		}
 	}
+	flight := fmt.Sprintf("%d|%d|%s", p.ID, p.Version, key)
+	if call, ok := c.inflight[flight]; ok {
+		c.mu.Unlock()
+		<-call.done
+		return call.n, call.err
+	}
+	if c.inflight == nil {
+		c.inflight = map[string]*countCall{}
+	}
+	call := &countCall{done: make(chan struct{})}
+	c.inflight[flight] = call
 	c.mu.Unlock()
 	n, err := s.Store.CountContributions(ctx, f)
+	call.n, call.err = n, err
+	c.mu.Lock()
+	delete(c.inflight, flight)
+	close(call.done)
 	if err != nil {
+		c.mu.Unlock()
 		return 0, err
 	}
-	c.mu.Lock()
 	if c.version[p.ID] != p.Version || len(c.n[p.ID]) >= countsPerProcedure {
 		c.version[p.ID] = p.Version
 		c.n[p.ID] = map[string]int{}

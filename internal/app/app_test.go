@@ -698,3 +698,41 @@ func TestFullOrReadOnlyDatabaseRefusesWritesAndKeepsServingReads(t *testing.T) {
 		})
 	}
 }
+
+func TestCachedProcedurePageCarriesItsOwnNonceAndFollowsWrites(t *testing.T) {
+	e := newEnv(t, nil)
+	nonceOf := func(r result) string {
+		return strings.SplitN(strings.SplitN(r.header.Get("Content-Security-Policy"), "'nonce-", 2)[1], "'", 2)[0]
+	}
+	first := e.do(t, "GET", "/p/"+slug, "", "")
+	second := e.do(t, "GET", "/p/"+slug, "", "")
+	n1, n2 := nonceOf(first), nonceOf(second)
+	if n1 == n2 {
+		t.Fatal("two answers share a nonce")
+	}
+	for _, r := range []struct {
+		res   result
+		nonce string
+	}{{first, n1}, {second, n2}} {
+		if c := strings.Count(r.res.body, "<script"); c == 0 || strings.Count(r.res.body, `nonce="`+r.nonce+`"`) != c {
+			t.Fatal("a script tag lacks its answer's nonce")
+		}
+		if strings.Contains(r.res.body, "nonce-placeholder") {
+			t.Fatal("placeholder leaked")
+		}
+	}
+	if strings.Contains(first.body, "Frisch eingetroffen") {
+		t.Fatal("test title already present")
+	}
+	e.do(t, "POST", "/api/v1/procedures/"+slug+"/contributions", "application/json", feature(`null`, "Frisch eingetroffen", okText, "verkehr"))
+	if r := e.do(t, "GET", "/p/"+slug, "", ""); !strings.Contains(r.body, "Frisch eingetroffen") {
+		t.Fatal("cached page did not follow the write")
+	}
+	// Locale and query are part of the key.
+	if r := e.do(t, "GET", "/p/"+slug+"?lang=en", "", ""); !strings.Contains(r.body, "Timeline") {
+		t.Fatal("English page served from the German cache")
+	}
+	if r := e.do(t, "GET", "/p/"+slug+"?category=gruen", "", ""); strings.Contains(r.body, "Frisch eingetroffen") {
+		t.Fatal("filtered page served from the unfiltered cache")
+	}
+}

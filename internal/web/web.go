@@ -53,8 +53,9 @@ type Server struct {
 	Metrics  *Metrics
 	Now      func() time.Time
 
-	procs  sync.Map // slug → *model.Procedure, see LoadProcedure
-	counts counts   // see Count
+	procs  sync.Map  // slug → *model.Procedure, see LoadProcedure
+	counts counts    // see Count
+	pages  pageCache // see RenderCached
 }
 
 // NewServer loads the theme and locales and wires the shared parts.
@@ -337,9 +338,20 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 
 // Render writes page with data inside the layout.
 func (s *Server) Render(c *fiber.Ctx, page string, data fiber.Map) error {
+	b, err := s.render(c, page, data, Nonce(c))
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	return c.Send(b)
+}
+
+// render executes page with data and the request's common values, with
+// nonce as the scripts' nonce, and sets the page's CSP.
+func (s *Server) render(c *fiber.Ctx, page string, data fiber.Map, nonce string) ([]byte, error) {
 	t, ok := s.Pages.Lookup(page)
 	if !ok {
-		return fmt.Errorf("web: no template %q", page)
+		return nil, fmt.Errorf("web: no template %q", page)
 	}
 	if data == nil {
 		data = fiber.Map{}
@@ -349,23 +361,26 @@ func (s *Server) Render(c *fiber.Ctx, page string, data fiber.Map) error {
 	data["Lang"] = l.Lang()
 	data["Locale"] = l.Tag
 	data["Locales"] = s.I18n.Available()
-	data["Nonce"] = Nonce(c)
+	data["Nonce"] = nonce
 	data["CSRF"] = c.Locals("csrf")
 	data["Path"] = c.Path()
 	data["Query"] = string(c.Request().URI().QueryString())
 	data["Config"] = s.Config
-	// A procedure's WMS base layer is another image source of its pages.
+	s.setPageCSP(c, data)
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", data); err != nil {
+		return nil, fmt.Errorf("web: render %s: %w", page, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// setPageCSP adds a procedure's WMS base layer to the page's image sources.
+func (s *Server) setPageCSP(c *fiber.Ctx, data fiber.Map) {
 	if p, ok := data["P"].(interface{ WMSURL() string }); ok {
 		if o := tileOrigin(p.WMSURL()); o != "" {
 			c.Set("Content-Security-Policy", s.csp(Nonce(c), o))
 		}
 	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout.html", data); err != nil {
-		return fmt.Errorf("web: render %s: %w", page, err)
-	}
-	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	return c.Send(buf.Bytes())
 }
 
 // FieldMessages translates validation errors into messages per field.

@@ -6,6 +6,7 @@ package public
 
 import (
 	"errors"
+	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -100,9 +101,18 @@ func (h *Handler) procedure(c *fiber.Ctx) error {
 	if p == nil {
 		return err
 	}
+	// The page is the same for everyone with the same URL and phase, so it
+	// is rendered once per procedure version (see web.RenderCached).
+	now := h.Now()
+	phase, _ := p.CurrentPhase(now)
+	key := fmt.Sprintf("%s|%d|%s", c.Request().URI().QueryString(), phase.ID, p.Status(now))
+	return h.RenderCached(c, p, key, "procedure", func() (fiber.Map, error) { return h.procedureData(c, p) })
+}
+
+func (h *Handler) procedureData(c *fiber.Ctx, p *model.Procedure) (fiber.Map, error) {
 	v, err := h.procView(c, p)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	l := web.Localizer(c)
 	f, bad := api.ParseFilter(c, p)
@@ -121,28 +131,27 @@ func (h *Handler) procedure(c *fiber.Ctx) error {
 		list, next, err = h.Store.Contributions(c.Context(), f)
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
 	count, err := h.Count(c.Context(), p, f)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	appts, err := h.Store.Appointments(c.Context(), p.ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	nextURL := ""
 	if next != "" {
-		qs := c.Queries()
 		vals := url.Values{}
-		for k, val := range qs {
+		for k, val := range c.Queries() {
 			vals.Set(k, val)
 		}
 		vals.Set("cursor", next)
 		nextURL = "/p/" + p.Slug + "?" + vals.Encode() + "#list"
 	}
-	return h.Render(c, "procedure", fiber.Map{"Title": v.Text.Title, "P": v, "List": list, "Count": count, "Filter": f,
-		"FilterError": filterErr, "NextURL": nextURL, "Appointments": appts, "Sorts": []string{store.SortNewest, store.SortOldest, store.SortRated, store.SortCommented}})
+	return fiber.Map{"Title": v.Text.Title, "P": v, "List": list, "Count": count, "Filter": f,
+		"FilterError": filterErr, "NextURL": nextURL, "Appointments": appts, "Sorts": []string{store.SortNewest, store.SortOldest, store.SortRated, store.SortCommented}}, nil
 }
 
 func (h *Handler) page(c *fiber.Ctx) error {

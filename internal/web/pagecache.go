@@ -1,0 +1,73 @@
+package web
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"sync"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/mitreden/mitreden/internal/model"
+)
+
+// pageCache keeps rendered pages that are the same for every visitor, per
+// procedure version: after a newspaper article thousands ask for the same
+// procedure page. The per-request CSP nonce is rendered as a random
+// placeholder and replaced on the way out; a write bumps the version and
+// retires the procedure's pages.
+type pageCache struct {
+	once        sync.Once
+	placeholder []byte
+	mu          sync.Mutex
+	version     map[int64]int64
+	pages       map[int64]map[string][]byte
+}
+
+const pagesPerProcedure = 128
+
+func (pc *pageCache) init() {
+	pc.once.Do(func() {
+		b := make([]byte, 16)
+		_, _ = rand.Read(b)
+		pc.placeholder = []byte("nonce-placeholder-" + hex.EncodeToString(b))
+		pc.version, pc.pages = map[int64]int64{}, map[int64]map[string][]byte{}
+	})
+}
+
+// RenderCached answers with page for procedure p like Render, from the
+// cache when the same key was rendered at p's current version. key must
+// name everything else the page depends on (locale, query, phase); build
+// is only called on a miss. Only pages without per-visitor content (no
+// CSRF token, no own vote) may use it.
+func (s *Server) RenderCached(c *fiber.Ctx, p *model.Procedure, key, page string, build func() (fiber.Map, error)) error {
+	pc := &s.pages
+	pc.init()
+	key = Localizer(c).Tag + "|" + key
+	pc.mu.Lock()
+	b, ok := pc.pages[p.ID][key]
+	if pc.version[p.ID] != p.Version {
+		ok = false
+	}
+	pc.mu.Unlock()
+	if !ok {
+		data, err := build()
+		if err != nil {
+			return err
+		}
+		if b, err = s.render(c, page, data, string(pc.placeholder)); err != nil {
+			return err
+		}
+		pc.mu.Lock()
+		if pc.version[p.ID] != p.Version || len(pc.pages[p.ID]) >= pagesPerProcedure {
+			pc.version[p.ID] = p.Version
+			pc.pages[p.ID] = map[string][]byte{}
+		}
+		pc.pages[p.ID][key] = b
+		pc.mu.Unlock()
+	} else {
+		s.setPageCSP(c, fiber.Map{"P": p})
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	return c.Send(bytes.ReplaceAll(b, pc.placeholder, []byte(Nonce(c))))
+}

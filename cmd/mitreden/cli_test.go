@@ -61,7 +61,7 @@ func TestMigrateUserTokenDemoAndBackup(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "m.db")
 	code, out, stderr := runCLI(t, "", nil, "migrate", "--db", db)
-	if code != 0 || !strings.Contains(out, "schema version 2") {
+	if code != 0 || !strings.Contains(out, "schema version 3") {
 		t.Fatalf("migrate: %d %q %q", code, out, stderr)
 	}
 	// The environment variable names the database too.

@@ -495,7 +495,7 @@ func TestLowZoomViewportAnswersWithServerClusters(t *testing.T) {
 	e := newEnv(t, nil)
 	ctx := context.Background()
 	p, _ := e.st.ProcedureBySlug(ctx, slug)
-	if err := demo.Generate(ctx, e.st, p, 3000, 7, nil); err != nil {
+	if err := demo.Generate(ctx, e.st, p, 4200, 7, nil); err != nil {
 		t.Fatal(err)
 	}
 	b := p.Area.Bound().Pad(0.01)
@@ -524,6 +524,28 @@ func TestLowZoomViewportAnswersWithServerClusters(t *testing.T) {
 	}
 	if sum != fc.Matched || len(fc.Features) > 200 || len(fc.Features) < 2 {
 		t.Fatalf("%d clusters hold %d of %d", len(fc.Features), sum, fc.Matched)
+	}
+	// A filtered view is clustered live, by the same rules.
+	r = e.do(t, "GET", "/api/v1/procedures/"+slug+"/contributions?cluster=1&category=verkehr&bbox="+bbox, "", "")
+	var filtered struct {
+		Clustered bool `json:"clustered"`
+		Matched   int  `json:"numberMatched"`
+		Features  []struct {
+			Properties struct {
+				Count int `json:"count"`
+			} `json:"properties"`
+		} `json:"features"`
+	}
+	if err := json.Unmarshal([]byte(r.body), &filtered); err != nil || !filtered.Clustered || filtered.Matched >= fc.Matched {
+		t.Fatalf("filtered clusters: %.200s", r.body)
+	}
+	sum = 0
+	for _, f := range filtered.Features {
+		sum += f.Properties.Count
+	}
+	n, _ := e.st.CountContributions(ctx, store.Filter{ProcedureID: p.ID, Category: "verkehr", BBox: &b})
+	if sum != filtered.Matched || sum != n {
+		t.Fatalf("filtered clusters hold %d, matched %d, store counts %d", sum, filtered.Matched, n)
 	}
 	// A street-sized viewport below the threshold gets the features themselves.
 	c := p.Area.Bound().Center()

@@ -91,7 +91,7 @@ func BenchmarkViewportFeatures(b *testing.B) {
 	bb := viewport(p)
 	ctx := context.Background()
 	f := store.Filter{ProcedureID: p.ID, BBox: &bb, Limit: 1000}
-	feats, _, err := st.Features(ctx, f)
+	feats, _, _, err := st.Features(ctx, f)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -103,7 +103,7 @@ func BenchmarkViewportFeatures(b *testing.B) {
 	b.SetBytes(int64(bytes))
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, _, err := st.Features(ctx, f); err != nil {
+		if _, _, _, err := st.Features(ctx, f); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -176,14 +176,14 @@ func BenchmarkViewportGrowth(b *testing.B) {
 			// proportional to the density, so per-row cost is what grows.
 			bb := orb.Bound{Min: orb.Point{c[0] - 0.0005, c[1] - 0.0002}, Max: orb.Point{c[0] + 0.0005, c[1] + 0.0002}}
 			f := store.Filter{ProcedureID: p.ID, BBox: &bb, Limit: 1000}
-			feats, _, err := st.Features(ctx, f)
+			feats, _, _, err := st.Features(ctx, f)
 			if err != nil {
 				b.Fatal(err)
 			}
 			b.ReportMetric(float64(len(feats)), "rows/op")
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				if _, _, err := st.Features(ctx, f); err != nil {
+				if _, _, _, err := st.Features(ctx, f); err != nil {
 					b.Fatal(err)
 				}
 			}

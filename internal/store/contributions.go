@@ -117,6 +117,11 @@ func insertContribution(tx *sql.Tx, c *model.Contribution, manageHash []byte, im
 			return fmt.Errorf("store: unable to index contribution: %w", err)
 		}
 	}
+	if counted(c.Status, c.Geometry != nil) {
+		if err := tileDelta(tx, c.ProcedureID, c.Geometry.Bound().Center(), 1); err != nil {
+			return err
+		}
+	}
 	if withEvent && c.Status == model.Published {
 		if err := addEvent(tx, c.ProcedureID, "contribution.created", FeatureJSON(c)); err != nil {
 			return err
@@ -235,10 +240,18 @@ func saveContribution(tx *sql.Tx, c *model.Contribution) error {
 	if err != nil {
 		return err
 	}
+	var oldStatus model.ContributionStatus
+	var oldGeom sql.NullString
+	var oldLon, oldLat sql.NullFloat64
+	if err := tx.QueryRow(`SELECT status, geometry, lon, lat FROM contributions WHERE seq = ?`, c.Seq).
+		Scan(&oldStatus, &oldGeom, &oldLon, &oldLat); err != nil {
+		return fmt.Errorf("store: unable to read contribution: %w", err)
+	}
 	var lon, lat any
+	var centre orb.Point
 	if c.Geometry != nil {
-		ctr := c.Geometry.Bound().Center()
-		lon, lat = ctr.Lon(), ctr.Lat()
+		centre = c.Geometry.Bound().Center()
+		lon, lat = centre.Lon(), centre.Lat()
 	}
 	if _, err := tx.Exec(`UPDATE contributions SET category=?, type=?, title=?, text=?, geom_type=?, geometry=?, lon=?, lat=?,
 		author_name=?, status=?, reason=?, up=?, down=?, comments=?, feature=?, updated_at=? WHERE seq=?`,
@@ -246,14 +259,30 @@ func saveContribution(tx *sql.Tx, c *model.Contribution) error {
 		c.Up, c.Down, c.Comments, FeatureJSON(c), ms(c.UpdatedAt), c.Seq); err != nil {
 		return fmt.Errorf("store: unable to update contribution: %w", err)
 	}
-	if _, err := tx.Exec(`DELETE FROM contributions_rtree WHERE seq = ?`, c.Seq); err != nil {
-		return err
-	}
-	if c.Geometry != nil {
-		b := c.Geometry.Bound()
-		if _, err := tx.Exec(`INSERT INTO contributions_rtree(seq, min_lon, max_lon, min_lat, max_lat) VALUES (?,?,?,?,?)`,
-			c.Seq, b.Min.Lon(), b.Max.Lon(), b.Min.Lat(), b.Max.Lat()); err != nil {
+	newGeom, _ := geom.(string)
+	moved := oldGeom.String != newGeom || oldGeom.Valid != (c.Geometry != nil)
+	if moved {
+		if _, err := tx.Exec(`DELETE FROM contributions_rtree WHERE seq = ?`, c.Seq); err != nil {
 			return err
+		}
+		if c.Geometry != nil {
+			b := c.Geometry.Bound()
+			if _, err := tx.Exec(`INSERT INTO contributions_rtree(seq, min_lon, max_lon, min_lat, max_lat) VALUES (?,?,?,?,?)`,
+				c.Seq, b.Min.Lon(), b.Max.Lon(), b.Min.Lat(), b.Max.Lat()); err != nil {
+				return err
+			}
+		}
+	}
+	if moved || oldStatus != c.Status {
+		if counted(oldStatus, oldLon.Valid) {
+			if err := tileDelta(tx, c.ProcedureID, orb.Point{oldLon.Float64, oldLat.Float64}, -1); err != nil {
+				return err
+			}
+		}
+		if counted(c.Status, c.Geometry != nil) {
+			if err := tileDelta(tx, c.ProcedureID, centre, 1); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -285,6 +314,15 @@ type Filter struct {
 	Sort        string
 	Limit       int
 	Cursor      string
+}
+
+// Key names what f selects, paging aside, for caches of counts and answers.
+func (f Filter) Key() string {
+	bb := ""
+	if f.BBox != nil {
+		bb = fmt.Sprintf("%.7f,%.7f,%.7f,%.7f", f.BBox.Min.Lon(), f.BBox.Min.Lat(), f.BBox.Max.Lon(), f.BBox.Max.Lat())
+	}
+	return fmt.Sprintf("%d|%v|%s|%s|%s|%s|%q|%s", f.ProcedureID, f.Statuses, f.Category, f.Type, f.GeomType, f.Origin, f.Query, bb)
 }
 
 // ErrBadCursor is returned for a cursor the store did not hand out.
@@ -472,32 +510,42 @@ func trimPage[T any](items []T, keys [][2]int64, limit int) ([]T, string, error)
 }
 
 // Features returns the ready GeoJSON Feature bytes of the contributions
-// matching f, and the cursor of the next page.
-func (s *Store) Features(ctx context.Context, f Filter) ([][]byte, string, error) {
-	q, args, err := f.page("c.feature")
+// matching f, the cursor of the next page and, on the first page (no
+// cursor), the number of all matches counted in the same pass (-1 on later
+// pages: ask CountContributions).
+func (s *Store) Features(ctx context.Context, f Filter) (feats [][]byte, next string, total int, err error) {
+	sel := "c.feature, -1"
+	if f.Cursor == "" {
+		sel = "c.feature, COUNT(*) OVER ()"
+	}
+	q, args, err := f.page(sel)
 	if err != nil {
-		return nil, "", err
+		return nil, "", 0, err
 	}
 	rows, err := s.read.QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, "", fmt.Errorf("store: unable to query features: %w", err)
+		return nil, "", 0, fmt.Errorf("store: unable to query features: %w", err)
 	}
 	defer rows.Close()
-	var out [][]byte
 	var keys [][2]int64
+	total = -1
+	if f.Cursor == "" {
+		total = 0 // no rows, no window: nothing matched
+	}
 	for rows.Next() {
 		var b []byte
 		var v, seq int64
-		if err := rows.Scan(&b, &v, &seq); err != nil {
-			return nil, "", err
+		if err := rows.Scan(&b, &total, &v, &seq); err != nil {
+			return nil, "", 0, err
 		}
-		out = append(out, b)
+		feats = append(feats, b)
 		keys = append(keys, [2]int64{v, seq})
 	}
 	if err := rows.Err(); err != nil {
-		return nil, "", err
+		return nil, "", 0, err
 	}
-	return trimPage(out, keys, f.Limit)
+	feats, next, err = trimPage(feats, keys, f.Limit)
+	return feats, next, total, err
 }
 
 // CountContributions counts the contributions matching f (ignoring paging).

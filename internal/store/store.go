@@ -337,6 +337,11 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 			if _, err := tx.Exec(m.sql); err != nil {
 				return fmt.Errorf("store: migration %s failed: %w", m.name, err)
 			}
+			if m.version == 3 {
+				if err := recountTiles(tx); err != nil {
+					return fmt.Errorf("store: counting tiles: %w", err)
+				}
+			}
 			_, err := tx.Exec(`INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)`,
 				m.version, m.name, time.Now().UnixMilli())
 			return err

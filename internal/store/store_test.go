@@ -137,9 +137,13 @@ func TestContributionsBBoxFilterSearchSortAndPaging(t *testing.T) {
 		}
 	}
 	bb := orb.Bound{Min: orb.Point{9.94, 53.54}, Max: orb.Point{9.96, 53.56}}
-	feats, _, err := st.Features(ctx, store.Filter{ProcedureID: p.ID, BBox: &bb})
-	if err != nil || len(feats) != 1 {
-		t.Fatalf("bbox features = %d, %v", len(feats), err)
+	feats, _, total, err := st.Features(ctx, store.Filter{ProcedureID: p.ID, BBox: &bb})
+	if err != nil || len(feats) != 1 || total != 1 {
+		t.Fatalf("bbox features = %d (total %d), %v", len(feats), total, err)
+	}
+	far := orb.Bound{Min: orb.Point{1, 1}, Max: orb.Point{2, 2}}
+	if feats, _, total, err := st.Features(ctx, store.Filter{ProcedureID: p.ID, BBox: &far}); err != nil || len(feats) != 0 || total != 0 {
+		t.Fatalf("empty viewport = %d (total %d), %v", len(feats), total, err)
 	}
 	list, _, err := st.Contributions(ctx, store.Filter{ProcedureID: p.ID, Category: "verkehr"})
 	if err != nil || len(list) != 1 || list[0].ID != none.ID {
@@ -376,4 +380,58 @@ func FuzzSearchQuery(f *testing.F) {
 			t.Fatalf("search %q: %v", q, err)
 		}
 	})
+}
+
+func TestTileCountsFollowInsertsMovesAndWithdrawals(t *testing.T) {
+	st := open(t)
+	p := procedure(t, st)
+	ctx := context.Background()
+	all := orb.Bound{Min: orb.Point{9.9, 53.5}, Max: orb.Point{10.0, 53.6}}
+	total := func(z int) int {
+		_, n, err := st.TileClusters(ctx, p.ID, all, z)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	var ids []string
+	for i := 0; i < 30; i++ {
+		c := contribution(p, "Kachel", orb.Point{9.91 + float64(i)*0.002, 53.55}, time.Now())
+		if err := st.InsertContribution(ctx, c, nil, ""); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, c.ID)
+	}
+	if err := st.InsertContribution(ctx, contribution(p, "Ohne Ort", nil, time.Now()), nil, ""); err != nil {
+		t.Fatal(err)
+	}
+	for z := store.MinTileZoom; z <= store.MaxTileZoom; z++ {
+		if n := total(z); n != 30 {
+			t.Fatalf("zoom %d counts %d, want 30", z, n)
+		}
+	}
+	cells, _, _ := st.TileClusters(ctx, p.ID, all, 19)
+	if len(cells) != 30 {
+		t.Fatalf("zoom 19 has %d tiles, want 30", len(cells))
+	}
+	if _, _, err := st.Rate(ctx, ids[0], []byte("v"), 1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.UpdateContribution(ctx, ids[1], func(c *model.Contribution) error { c.Status = model.Withdrawn; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.UpdateContribution(ctx, ids[2], func(c *model.Contribution) error { c.Geometry = orb.Point{9.99, 53.59}; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if n := total(15); n != 29 {
+		t.Fatalf("after withdrawal %d, want 29", n)
+	}
+	moved := orb.Bound{Min: orb.Point{9.985, 53.585}, Max: orb.Point{9.995, 53.595}}
+	if _, n, _ := st.TileClusters(ctx, p.ID, moved, 19); n != 1 {
+		t.Fatalf("moved contribution counted %d times at its new place", n)
+	}
+	// The bbox of the moved contribution is in the R*Tree at the new place.
+	if n, _ := st.CountContributions(ctx, store.Filter{ProcedureID: p.ID, BBox: &moved}); n != 1 {
+		t.Fatalf("R*Tree not updated: %d", n)
+	}
 }

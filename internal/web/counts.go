@@ -30,7 +30,7 @@ const countsPerProcedure = 256
 
 // Count returns the number of contributions of p matching f (paging ignored).
 func (s *Server) Count(ctx context.Context, p *model.Procedure, f store.Filter) (int, error) {
-	key := fmt.Sprintf("%v|%s|%s|%s|%s|%s|%v", f.Statuses, f.Category, f.Type, f.GeomType, f.Origin, f.Query, f.BBox)
+	key := f.Key()
 	c := &s.counts
 	c.mu.Lock()
 	if c.version == nil {

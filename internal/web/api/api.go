@@ -276,27 +276,59 @@ func (h *Handler) contributions(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderContentType, "application/geo+json")
 		return c.Send(b)
 	}
-	if c.Query("cluster") == "1" && f.BBox != nil && f.Cursor == "" {
-		out, clustered, err := h.clusters(c.Context(), p, f)
+	if c.Query("cluster") == "1" && f.BBox != nil && f.Cursor == "" && unfiltered(f) {
+		// Unfiltered views read the tile counts the store keeps per zoom.
+		z := tileZoom(*f.BBox)
+		x0, y0 := store.TileXY(orb.Point{f.BBox.Min.Lon(), f.BBox.Max.Lat()}, z)
+		x1, y1 := store.TileXY(orb.Point{f.BBox.Max.Lon(), f.BBox.Min.Lat()}, z)
+		key := fmt.Sprintf("tiles|%d|%d-%d|%d-%d", z, x0, x1, y0, y1)
+		if b, ok := h.cacheGet(p.ID, p.Version, key); ok {
+			c.Set(fiber.HeaderContentType, "application/geo+json")
+			return c.Send(b)
+		}
+		cells, total, err := h.Store.TileClusters(c.Context(), p.ID, *f.BBox, z)
+		if err != nil {
+			return err
+		}
+		if total > ClusterThreshold {
+			out, err := clusterCollection(cells, total)
+			if err != nil {
+				return err
+			}
+			h.cachePut(p.ID, p.Version, key, out)
+			c.Set(fiber.HeaderContentType, "application/geo+json")
+			return c.Send(out)
+		}
+	} else if c.Query("cluster") == "1" && f.BBox != nil && f.Cursor == "" {
+		// Clusters are computed for the viewport snapped outward to the
+		// grid, so everyone panning within the same cells shares an answer.
+		g := snapToGrid(f)
+		key := "clusters|" + g.filter.Key()
+		if b, ok := h.cacheGet(p.ID, p.Version, key); ok {
+			c.Set(fiber.HeaderContentType, "application/geo+json")
+			return c.Send(b)
+		}
+		out, clustered, err := h.clusters(c.Context(), p, g)
 		if err != nil {
 			return err
 		}
 		if clustered {
-			h.cachePut(p.ID, p.Version, string(c.Request().URI().QueryString()), out)
+			h.cachePut(p.ID, p.Version, key, out)
 			c.Set(fiber.HeaderContentType, "application/geo+json")
 			return c.Send(out)
 		}
 	}
-	feats, next, err := h.Store.Features(c.Context(), f)
+	feats, next, total, err := h.Store.Features(c.Context(), f)
 	if errors.Is(err, store.ErrBadCursor) {
 		return h.Fail(c, fiber.StatusBadRequest, "bad_parameter", l.T("validation.bad_cursor"))
 	}
 	if err != nil {
 		return err
 	}
-	total, err := h.Count(c.Context(), p, f)
-	if err != nil {
-		return err
+	if total < 0 {
+		if total, err = h.Count(c.Context(), p, f); err != nil {
+			return err
+		}
 	}
 	var buf bytes.Buffer
 	buf.Grow(64 + len(feats)*300)
@@ -327,26 +359,74 @@ const ClusterThreshold = 500
 // clusterGrid is about how many cells across the viewport clusters use.
 const clusterGrid = 8
 
+// grid is a viewport filter snapped outward to a cluster grid.
+type grid struct {
+	filter           store.Filter
+	cellLon, cellLat float64
+}
+
+// snapToGrid chooses the cluster cell for f's viewport — a power-of-two
+// fraction of 360° about 1/clusterGrid of its width, square on the ground
+// at the viewport's latitude rounded to whole degrees — and widens the
+// bbox to whole cells of the grid anchored at -180°/-90° that SQLite
+// groups by.
+func snapToGrid(f store.Filter) grid {
+	b := *f.BBox
+	cell := 360.0
+	for cell > (b.Max.Lon()-b.Min.Lon())/clusterGrid && cell > 1e-6 {
+		cell /= 2
+	}
+	lat := math.Round((b.Min.Lat() + b.Max.Lat()) / 2)
+	cellLat := cell * math.Cos(lat*math.Pi/180)
+	snap := func(v, anchor, size float64, up bool) float64 {
+		n := (v - anchor) / size
+		if up {
+			n = math.Ceil(n)
+		} else {
+			n = math.Floor(n)
+		}
+		return anchor + n*size
+	}
+	b.Min[0], b.Max[0] = snap(b.Min[0], -180, cell, false), snap(b.Max[0], -180, cell, true)
+	b.Min[1], b.Max[1] = snap(b.Min[1], -90, cellLat, false), snap(b.Max[1], -90, cellLat, true)
+	f.BBox = &b
+	return grid{filter: f, cellLon: cell, cellLat: cellLat}
+}
+
 // clusters answers a viewport holding more than ClusterThreshold
 // contributions with grid clusters, so a low-zoom view never ships 100,000
-// points. The grid is anchored to the world and its cell a power-of-two
-// fraction of 360°, so clusters stay put while the map pans.
-func (h *Handler) clusters(ctx context.Context, p *model.Procedure, f store.Filter) ([]byte, bool, error) {
-	total, err := h.Count(ctx, p, f)
+// points; false means the viewport is small enough for features.
+func (h *Handler) clusters(ctx context.Context, p *model.Procedure, g grid) ([]byte, bool, error) {
+	total, err := h.Count(ctx, p, g.filter)
 	if err != nil || total <= ClusterThreshold {
 		return nil, false, err
 	}
-	width := f.BBox.Max.Lon() - f.BBox.Min.Lon()
-	cell := 360.0
-	for cell > width/clusterGrid && cell > 1e-6 {
-		cell /= 2
-	}
-	lat := (f.BBox.Min.Lat() + f.BBox.Max.Lat()) / 2
-	cellLat := cell * math.Cos(lat*math.Pi/180)
-	cells, err := h.Store.Clusters(ctx, f, cell, cellLat)
+	cells, err := h.Store.Clusters(ctx, g.filter, g.cellLon, g.cellLat)
 	if err != nil {
 		return nil, false, err
 	}
+	b, err := clusterCollection(cells, total)
+	return b, err == nil, err
+}
+
+// unfiltered reports whether f selects by viewport only.
+func unfiltered(f store.Filter) bool {
+	return f.Category == "" && f.Type == "" && f.GeomType == "" && f.Origin == "" && f.Query == "" && len(f.Statuses) == 0
+}
+
+// tileZoom picks the tile zoom at which a viewport spans about clusterGrid
+// tiles across.
+func tileZoom(b orb.Bound) int {
+	w := b.Max.Lon() - b.Min.Lon()
+	z := store.MaxTileZoom
+	if w > 0 {
+		z = int(math.Round(math.Log2(360 * clusterGrid / w)))
+	}
+	return min(max(z, store.MinTileZoom), store.MaxTileZoom)
+}
+
+// clusterCollection renders clusters as a GeoJSON FeatureCollection.
+func clusterCollection(cells []store.Cluster, total int) ([]byte, error) {
 	type clusterProps struct {
 		Cluster bool       `json:"cluster"`
 		Count   int        `json:"count"`
@@ -365,9 +445,8 @@ func (h *Handler) clusters(ctx context.Context, p *model.Procedure, f store.Filt
 			Properties: clusterProps{Cluster: true, Count: k.Count,
 				BBox: [4]float64{k.Bound.Min.Lon(), k.Bound.Min.Lat(), k.Bound.Max.Lon(), k.Bound.Max.Lat()}}})
 	}
-	b, err := json.Marshal(map[string]any{"type": "FeatureCollection", "clustered": true, "features": feats,
+	return json.Marshal(map[string]any{"type": "FeatureCollection", "clustered": true, "features": feats,
 		"numberMatched": total, "numberReturned": len(feats)})
-	return b, true, err
 }
 
 // contributionJSON is one contribution with its comments and responses.

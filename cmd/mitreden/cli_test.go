@@ -2,9 +2,12 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/mitreden/mitreden/internal/store"
 )
 
 func runCLI(t *testing.T, stdin string, env map[string]string, args ...string) (int, string, string) {
@@ -61,7 +64,7 @@ func TestMigrateUserTokenDemoAndBackup(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "m.db")
 	code, out, stderr := runCLI(t, "", nil, "migrate", "--db", db)
-	if code != 0 || !strings.Contains(out, "schema version 3") {
+	if code != 0 || !strings.Contains(out, fmt.Sprintf("schema version %d", store.LatestVersion())) {
 		t.Fatalf("migrate: %d %q %q", code, out, stderr)
 	}
 	// The environment variable names the database too.

@@ -111,10 +111,8 @@ func insertContribution(tx *sql.Tx, c *model.Contribution, manageHash []byte, im
 	}
 	c.Seq, _ = res.LastInsertId()
 	if c.Geometry != nil {
-		b := c.Geometry.Bound()
-		if _, err := tx.Exec(`INSERT INTO contributions_rtree(seq, min_lon, max_lon, min_lat, max_lat) VALUES (?,?,?,?,?)`,
-			c.Seq, b.Min.Lon(), b.Max.Lon(), b.Min.Lat(), b.Max.Lat()); err != nil {
-			return fmt.Errorf("store: unable to index contribution: %w", err)
+		if err := indexGeo(tx, c); err != nil {
+			return err
 		}
 	}
 	if counted(c.Status, c.Geometry != nil) {
@@ -126,6 +124,17 @@ func insertContribution(tx *sql.Tx, c *model.Contribution, manageHash []byte, im
 		if err := addEvent(tx, c.ProcedureID, "contribution.created", FeatureJSON(c)); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// indexGeo adds a located contribution to the spatial index.
+func indexGeo(tx *sql.Tx, c *model.Contribution) error {
+	b := c.Geometry.Bound()
+	if _, err := tx.Exec(`INSERT INTO contributions_geo(seq, min_lon, max_lon, min_lat, max_lat, procedure_id, published, created_at)
+		VALUES (?,?,?,?,?,?,?,?)`, c.Seq, b.Min.Lon(), b.Max.Lon(), b.Min.Lat(), b.Max.Lat(), c.ProcedureID,
+		c.Status == model.Published, ms(c.CreatedAt)); err != nil {
+		return fmt.Errorf("store: unable to index contribution: %w", err)
 	}
 	return nil
 }
@@ -262,15 +271,17 @@ func saveContribution(tx *sql.Tx, c *model.Contribution) error {
 	newGeom, _ := geom.(string)
 	moved := oldGeom.String != newGeom || oldGeom.Valid != (c.Geometry != nil)
 	if moved {
-		if _, err := tx.Exec(`DELETE FROM contributions_rtree WHERE seq = ?`, c.Seq); err != nil {
+		if _, err := tx.Exec(`DELETE FROM contributions_geo WHERE seq = ?`, c.Seq); err != nil {
 			return err
 		}
 		if c.Geometry != nil {
-			b := c.Geometry.Bound()
-			if _, err := tx.Exec(`INSERT INTO contributions_rtree(seq, min_lon, max_lon, min_lat, max_lat) VALUES (?,?,?,?,?)`,
-				c.Seq, b.Min.Lon(), b.Max.Lon(), b.Min.Lat(), b.Max.Lat()); err != nil {
+			if err := indexGeo(tx, c); err != nil {
 				return err
 			}
+		}
+	} else if oldStatus != c.Status && c.Geometry != nil {
+		if _, err := tx.Exec(`UPDATE contributions_geo SET published = ? WHERE seq = ?`, c.Status == model.Published, c.Seq); err != nil {
+			return fmt.Errorf("store: unable to index contribution: %w", err)
 		}
 	}
 	if moved || oldStatus != c.Status {
@@ -372,7 +383,7 @@ func (f Filter) clause() (string, []any) {
 	}
 	from := "contributions c"
 	if f.BBox != nil {
-		from = "contributions_rtree r CROSS JOIN contributions c ON c.seq = r.seq"
+		from = "contributions_geo r CROSS JOIN contributions c ON c.seq = r.seq"
 		conds = append(conds, "r.min_lon <= ? AND r.max_lon >= ? AND r.min_lat <= ? AND r.max_lat >= ?")
 		args = append(args, f.BBox.Max.Lon(), f.BBox.Min.Lon(), f.BBox.Max.Lat(), f.BBox.Min.Lat())
 	}
@@ -519,6 +530,9 @@ func (s *Store) Features(ctx context.Context, f Filter) (feats [][]byte, next st
 		sel = "c.feature, COUNT(*) OVER ()"
 	}
 	q, args, err := f.page(sel)
+	if f.viewportOnly() {
+		q, args, err = f.viewportPage()
+	}
 	if err != nil {
 		return nil, "", 0, err
 	}
@@ -546,6 +560,45 @@ func (s *Store) Features(ctx context.Context, f Filter) (feats [][]byte, next st
 	}
 	feats, next, err = trimPage(feats, keys, f.Limit)
 	return feats, next, total, err
+}
+
+// viewportOnly reports whether f asks for published contributions in a
+// bbox by date and nothing else: the map's question, answered inside the
+// spatial index (see viewportPage).
+func (f Filter) viewportOnly() bool {
+	published := len(f.Statuses) == 0 || (len(f.Statuses) == 1 && f.Statuses[0] == model.Published)
+	return f.BBox != nil && published && f.Category == "" && f.Type == "" && f.GeomType == "" && f.Origin == "" &&
+		ftsQuery(f.Query) == "" && (f.Sort == "" || f.Sort == SortNewest || f.Sort == SortOldest)
+}
+
+// viewportPage picks the page inside the R*Tree, whose auxiliary columns
+// hold procedure, published flag and creation time, then reads only the
+// chosen rows; the window count on the first page counts all matches.
+func (f Filter) viewportPage() (string, []any, error) {
+	dir, op := "DESC", "<"
+	if f.Sort == SortOldest {
+		dir, op = "ASC", ">"
+	}
+	cond := "min_lon <= ? AND max_lon >= ? AND min_lat <= ? AND max_lat >= ? AND procedure_id = ? AND published = 1"
+	args := []any{f.BBox.Max.Lon(), f.BBox.Min.Lon(), f.BBox.Max.Lat(), f.BBox.Min.Lat(), f.ProcedureID}
+	total := "COUNT(*) OVER ()"
+	if f.Cursor != "" {
+		v, seq, err := decodeCursor(f.Cursor)
+		if err != nil {
+			return "", nil, err
+		}
+		cond += fmt.Sprintf(" AND (created_at %s ? OR (created_at = ? AND seq %s ?))", op, op)
+		args = append(args, v, v, seq)
+		total = "-1"
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	q := fmt.Sprintf(`SELECT c.feature, g.total, g.created_at, g.seq FROM (
+		SELECT seq, created_at, %s AS total FROM contributions_geo WHERE %s ORDER BY created_at %s, seq %s LIMIT %d
+	) g JOIN contributions c ON c.seq = g.seq ORDER BY g.created_at %s, g.seq %s`, total, cond, dir, dir, limit+1, dir, dir)
+	return q, args, nil
 }
 
 // CountContributions counts the contributions matching f (ignoring paging).

@@ -13,7 +13,7 @@ import (
 
 // axe runs axe-core (from npm, injected through DevTools so the page's CSP
 // is untouched) against the loaded page and returns its violations.
-func axe(t *testing.T, ctx contextLike) []string {
+func axe(t testing.TB, ctx contextLike) []string {
 	t.Helper()
 	src, err := os.ReadFile(filepath.Join(rootDir, "node_modules", "axe-core", "axe.min.js"))
 	if err != nil {

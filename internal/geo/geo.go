@@ -1,7 +1,8 @@
 // Package geo parses, validates and renders the geometries residents draw on
 // the map (a Point, a LineString or a Polygon), and provides the small amount
 // of spherical maths the map views need: bounding boxes, representative
-// points, grid clustering, Web Mercator conversion and distances.
+// points, Web Mercator conversion and distances. (Map clusters are counted in
+// the store: tile counts per zoom, or a GROUP BY for filtered views.)
 //
 // Coordinates are orb.Point values in EPSG:4326 order [longitude, latitude].
 // The package has no database and no HTTP dependencies.

@@ -612,27 +612,6 @@ func (s *Store) CountContributions(ctx context.Context, f Filter) (int, error) {
 	return n, nil
 }
 
-// Centroids returns the centre points of the contributions matching f inside
-// its bbox (for server-side clustering), at most limit of them.
-func (s *Store) Centroids(ctx context.Context, f Filter, limit int) ([]orb.Point, error) {
-	where, args := f.clause()
-	rows, err := s.read.QueryContext(ctx, `SELECT c.lon, c.lat `+where+` AND c.lon IS NOT NULL LIMIT ?`,
-		append(args, limit)...)
-	if err != nil {
-		return nil, fmt.Errorf("store: unable to query centroids: %w", err)
-	}
-	defer rows.Close()
-	var out []orb.Point
-	for rows.Next() {
-		var p orb.Point
-		if err := rows.Scan(&p[0], &p[1]); err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
-}
-
 // Count is a label with a number, for statistics.
 type Count struct {
 	Key string

@@ -163,17 +163,6 @@ func (s *Store) ProcedureByID(ctx context.Context, id int64) (*model.Procedure, 
 	return p, s.loadProcedureParts(ctx, p)
 }
 
-// ProcedureVersion returns the procedure's change counter, bumped by every
-// write that changes what residents see.
-func (s *Store) ProcedureVersion(ctx context.Context, id int64) (int64, error) {
-	var v int64
-	err := s.read.QueryRowContext(ctx, `SELECT version FROM procedures WHERE id = ?`, id).Scan(&v)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, ErrNotFound
-	}
-	return v, err
-}
-
 // ProcedureStamp returns the id and change counter of the procedure with
 // slug: one indexed lookup, for callers that cache whole procedures.
 func (s *Store) ProcedureStamp(ctx context.Context, slug string) (id, version int64, err error) {

@@ -238,7 +238,7 @@ func TestRatingsCommentsResponsesAndEvents(t *testing.T) {
 	if err != nil || len(evs) < 5 || evs[0].Type != "contribution.created" {
 		t.Fatalf("events = %d %v", len(evs), err)
 	}
-	v1, _ := st.ProcedureVersion(ctx, p.ID)
+	_, v1, _ := st.ProcedureStamp(ctx, p.Slug)
 	if v1 <= v0 {
 		t.Fatalf("version did not move: %d -> %d", v0, v1)
 	}
@@ -362,7 +362,7 @@ func TestBulkInsertIndexesWithoutEvents(t *testing.T) {
 	if evs, _ := st.EventsSince(ctx, p.ID, 0, 100); len(evs) != 0 {
 		t.Fatalf("bulk insert wrote %d events", len(evs))
 	}
-	if v, _ := st.ProcedureVersion(ctx, p.ID); v <= p.Version {
+	if _, v, _ := st.ProcedureStamp(ctx, p.Slug); v <= p.Version {
 		t.Fatal("version not bumped")
 	}
 }

@@ -29,6 +29,7 @@ func TestUsageErrorsExitTwoWithMessage(t *testing.T) {
 		{[]string{"serve", "--bogus"}, "flag provided but not defined"},
 		{[]string{"serve", "--write-limit", "many"}, "invalid value"},
 		{[]string{"serve", "--trusted-proxies", "not-an-ip", "--db", db}, "neither an address nor a CIDR"},
+		{[]string{"serve", "--db", db, "--tile-mbtiles", "/nonexistent/map.mbtiles"}, "offline base map"},
 		{[]string{"user"}, "usage: mitreden user add"},
 		{[]string{"user", "add", "--db", db}, "--email and --role are required"},
 		{[]string{"user", "add", "--db", db, "--email", "not-an-email", "--role", "admin"}, "is not an email address"},

@@ -4,8 +4,10 @@ package app
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
@@ -13,6 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/mitreden/mitreden/internal/basemap"
 	"github.com/mitreden/mitreden/internal/config"
 	"github.com/mitreden/mitreden/internal/store"
 	"github.com/mitreden/mitreden/internal/web"
@@ -24,6 +27,19 @@ import (
 
 // New builds the server over an open, migrated store.
 func New(cfg config.Config, st *store.Store, log *slog.Logger) (*web.Server, *fiber.App, error) {
+	var mbtiles *basemap.MBTiles
+	if cfg.TileMBTiles != "" {
+		// An offline base map: served by this server, so the map works
+		// without network (a workshop laptop).
+		var err error
+		if mbtiles, err = basemap.Open(cfg.TileMBTiles); err != nil {
+			return nil, nil, err
+		}
+		cfg.TileURL = "/tiles/{z}/{x}/{y}." + mbtiles.Format
+		if mbtiles.Attrib != "" {
+			cfg.TileAttribution = mbtiles.Attrib
+		}
+	}
 	s, err := web.NewServer(cfg, st, themes.FS, locales.FS, log)
 	if err != nil {
 		return nil, nil, err
@@ -61,6 +77,26 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*web.Server, *fi
 		c.Type(strings.TrimPrefix(path.Ext(name), "."))
 		return c.Send(b)
 	})
+	if mbtiles != nil {
+		app.Get("/tiles/:z/:x/:y", func(c *fiber.Ctx) error {
+			z, errZ := strconv.Atoi(c.Params("z"))
+			x, errX := strconv.Atoi(c.Params("x"))
+			y, errY := strconv.Atoi(strings.TrimSuffix(c.Params("y"), "."+mbtiles.Format))
+			if errZ != nil || errX != nil || errY != nil {
+				return s.Fail(c, fiber.StatusBadRequest, "bad_tile", web.Localizer(c).T("error.not_found"))
+			}
+			b, err := mbtiles.Tile(c.Context(), z, x, y)
+			if errors.Is(err, basemap.ErrNoTile) {
+				return fiber.ErrNotFound
+			}
+			if err != nil {
+				return err
+			}
+			c.Set(fiber.HeaderCacheControl, "public, max-age=86400")
+			c.Type(mbtiles.Format)
+			return c.Send(b)
+		})
+	}
 	api.Register(app, s)
 	public.Register(app, s)
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })

@@ -758,3 +758,41 @@ func TestCachedProcedurePageCarriesItsOwnNonceAndFollowsWrites(t *testing.T) {
 		t.Fatal("filtered page served from the unfiltered cache")
 	}
 }
+
+func TestOfflineBaseMapFromMBTiles(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "map.mbtiles")
+	db, err := sql.Open("sqlite3", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	png := []byte("\x89PNG\r\n\x1a\nfake-tile")
+	for _, q := range []string{
+		`CREATE TABLE metadata (name TEXT, value TEXT)`,
+		`CREATE TABLE tiles (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER, tile_data BLOB)`,
+		`INSERT INTO metadata VALUES ('format', 'png'), ('attribution', '© Stadt Hamburg, LGV')`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// XYZ tile 15/17289/10607 is TMS row 2^15-1-10607.
+	if _, err := db.Exec(`INSERT INTO tiles VALUES (15, 17289, ?, ?)`, (1<<15)-1-10607, png); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	e := newEnv(t, func(c *config.Config) { c.TileMBTiles = path })
+	r := e.do(t, "GET", "/tiles/15/17289/10607.png", "", "")
+	if r.status != 200 || r.body != string(png) || r.header.Get("Content-Type") != "image/png" {
+		t.Fatalf("tile: %d %q %s", r.status, r.body, r.header.Get("Content-Type"))
+	}
+	if r := e.do(t, "GET", "/tiles/15/17289/10608.png", "", ""); r.status != 404 {
+		t.Fatalf("missing tile = %d", r.status)
+	}
+	if r := e.do(t, "GET", "/tiles/x/1/2.png", "", ""); r.status != 400 {
+		t.Fatalf("bad tile address = %d", r.status)
+	}
+	page := e.do(t, "GET", "/p/"+slug, "", "")
+	if !strings.Contains(page.body, `data-tiles="/tiles/{z}/{x}/{y}.png"`) || !strings.Contains(page.body, "Stadt Hamburg, LGV") {
+		t.Fatal("the map does not use the offline tiles")
+	}
+}

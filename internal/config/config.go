@@ -114,6 +114,7 @@ func ServeFlags(fs *flag.FlagSet, env Env) func() (Config, error) {
 	fs.StringVar(&c.ThemesDir, "themes-dir", c.ThemesDir, "directory with themes that add to or override the embedded ones (MITREDEN_THEMES_DIR)")
 	fs.StringVar(&c.TileURL, "tile-url", c.TileURL, "XYZ tile URL template of the base map (MITREDEN_TILE_URL)")
 	fs.StringVar(&c.TileAttribution, "tile-attribution", c.TileAttribution, "base map attribution (MITREDEN_TILE_ATTRIBUTION)")
+	fs.StringVar(&c.TileMBTiles, "tile-mbtiles", c.TileMBTiles, "MBTiles file with an offline raster base map, served under /tiles (MITREDEN_TILE_MBTILES)")
 	fs.BoolVar(&c.Demo, "demo", c.Demo, "load the demo procedure into an empty database (MITREDEN_DEMO)")
 	fs.IntVar(&c.WriteLimit, "write-limit", c.WriteLimit, "anonymous writes per client per minute, 0 = off (MITREDEN_WRITE_LIMIT)")
 	fs.StringVar(&proxies, "trusted-proxies", proxies, "comma-separated addresses or CIDRs whose X-Forwarded-For is believed (MITREDEN_TRUSTED_PROXIES)")
@@ -143,6 +144,11 @@ func ServeFlags(fs *flag.FlagSet, env Env) func() (Config, error) {
 		}
 		if s := strings.ToUpper(c.Synchronous); s != "NORMAL" && s != "FULL" {
 			return c, fmt.Errorf("MITREDEN_SYNCHRONOUS must be NORMAL or FULL, got %q", c.Synchronous)
+		}
+		if c.TileMBTiles != "" {
+			if _, err := os.Stat(c.TileMBTiles); err != nil {
+				return c, fmt.Errorf("offline base map %s: %v", c.TileMBTiles, err)
+			}
 		}
 		if c.Addr == "" {
 			return c, errors.New("--addr must not be empty")

@@ -32,8 +32,8 @@ func finish(t *testing.T, ctx context.Context) {
 	t.Helper()
 	run(t, ctx,
 		chromedp.Click("#wizard-next", chromedp.ByID),
-		chromedp.WaitVisible("button.primary", chromedp.ByQuery),
-		chromedp.Click("button.primary", chromedp.ByQuery),
+		chromedp.WaitVisible("#submit-contribution", chromedp.ByID),
+		chromedp.Click("#submit-contribution", chromedp.ByID),
 		chromedp.WaitVisible("#manage-link", chromedp.ByID),
 	)
 }

@@ -126,7 +126,7 @@
 
     var nav = h('div', 'wizard-nav');
     var prev = button('wizard-prev', t('contribute.prev'), 'secondary');
-    var next = button('wizard-next', t('contribute.next'), '');
+    var next = button('wizard-next', t('contribute.next'), 'primary');
     nav.appendChild(prev);
     nav.appendChild(next);
     submit.parentNode.insertBefore(nav, submit);
@@ -535,7 +535,7 @@
         tools.appendChild(group);
       }
       var actions = h('div', 'map-actions');
-      var here = button('map-place-here', t('map.place_here'), '');
+      var here = button('map-place-here', t('map.place_here'), 'primary');
       ui.undo = button('map-undo', t('map.undo'), 'secondary');
       var clear = button('map-clear', t('map.clear'), 'secondary');
       actions.appendChild(here);

@@ -261,7 +261,10 @@ func createUser(ctx context.Context, st *store.Store, email, role, password stri
 	if errors.Is(err, store.ErrConflict) {
 		return usageError{fmt.Sprintf("an account for %s exists already", email)}
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	return st.Audit(ctx, "cli", "user.add", email, nil, map[string]string{"role": role})
 }
 
 func (c *cli) userAdd(args []string) error {
@@ -329,6 +332,9 @@ func (c *cli) tokenCreate(args []string) error {
 	}
 	tok := auth.NewToken()
 	if err := st.CreateToken(ctx, u.ID, auth.HashToken(tok)); err != nil {
+		return err
+	}
+	if err := st.Audit(ctx, "cli", "token.create", u.Email, nil, nil); err != nil {
 		return err
 	}
 	fmt.Fprintf(c.stdout, "API token for %s: %s\n", u.Email, tok)

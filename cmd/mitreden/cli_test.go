@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -89,6 +90,15 @@ func TestMigrateUserTokenDemoAndBackup(t *testing.T) {
 	fields := strings.Fields(out)
 	if code != 0 || len(fields) == 0 || len(fields[len(fields)-1]) < 40 {
 		t.Fatalf("token create: %d %q", code, out)
+	}
+	st, err := store.Open(db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, err := st.AuditLog(context.Background(), 10)
+	st.Close()
+	if err != nil || len(entries) != 2 || entries[0].Action != "token.create" || entries[1].Action != "user.add" {
+		t.Fatalf("audit log = %+v, %v", entries, err)
 	}
 	code, out, stderr = runCLI(t, "", nil, "demo", "--db", db, "--contributions", "250")
 	if code != 0 || !strings.Contains(out, "generated 250 contributions") {

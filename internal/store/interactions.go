@@ -266,3 +266,31 @@ func (s *Store) Audit(ctx context.Context, actor, action, subject string, before
 		return err
 	})
 }
+
+// AuditEntry is one line of the audit log.
+type AuditEntry struct {
+	Actor, Action, Subject string
+	Before, After          string // JSON
+	At                     time.Time
+}
+
+// AuditLog returns the newest audit entries first, at most limit.
+func (s *Store) AuditLog(ctx context.Context, limit int) ([]AuditEntry, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT actor, action, subject, COALESCE(before_json, ''), COALESCE(after_json, ''), at
+		FROM audit ORDER BY id DESC LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to read the audit log: %w", err)
+	}
+	defer rows.Close()
+	var out []AuditEntry
+	for rows.Next() {
+		var e AuditEntry
+		var at int64
+		if err := rows.Scan(&e.Actor, &e.Action, &e.Subject, &e.Before, &e.After, &at); err != nil {
+			return nil, err
+		}
+		e.At = fromMS(at)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}

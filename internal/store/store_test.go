@@ -504,3 +504,21 @@ func TestViewportPathAgreesWithGeneralQuery(t *testing.T) {
 		}
 	}
 }
+
+func TestAuditLogKeepsWhoDidWhat(t *testing.T) {
+	st := open(t)
+	ctx := context.Background()
+	if err := st.Audit(ctx, "planer@example.org", "contribution.hide", "c-1", map[string]string{"status": "published"}, map[string]string{"status": "hidden"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Audit(ctx, "cli", "user.add", "a@example.org", nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	log, err := st.AuditLog(ctx, 10)
+	if err != nil || len(log) != 2 {
+		t.Fatalf("audit log = %v, %v", log, err)
+	}
+	if log[0].Action != "user.add" || log[1].Actor != "planer@example.org" || log[1].After != `{"status":"hidden"}` || log[1].At.IsZero() {
+		t.Fatalf("entries = %+v", log)
+	}
+}

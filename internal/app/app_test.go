@@ -796,3 +796,15 @@ func TestOfflineBaseMapFromMBTiles(t *testing.T) {
 		t.Fatal("the map does not use the offline tiles")
 	}
 }
+
+func TestHomeSearchKeepsWhatWasTypedAndFilters(t *testing.T) {
+	e := newEnv(t, nil)
+	r := e.do(t, "GET", "/?q=Gr%C3%BCnzug", "", "")
+	if !strings.Contains(r.body, `value="Grünzug"`) || !strings.Contains(r.body, `href="/p/`+slug+`"`) {
+		t.Fatalf("search for the procedure: %.300s", r.body)
+	}
+	r = e.do(t, "GET", "/?q=Atlantis", "", "")
+	if !strings.Contains(r.body, `value="Atlantis"`) || strings.Contains(r.body, `href="/p/`+slug+`"`) {
+		t.Fatal("a search without hits still lists the procedure")
+	}
+}

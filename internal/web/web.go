@@ -364,7 +364,6 @@ func (s *Server) render(c *fiber.Ctx, page string, data fiber.Map, nonce string)
 	data["Nonce"] = nonce
 	data["CSRF"] = c.Locals("csrf")
 	data["Path"] = c.Path()
-	data["Query"] = string(c.Request().URI().QueryString())
 	data["Config"] = s.Config
 	s.setPageCSP(c, data)
 	var buf bytes.Buffer

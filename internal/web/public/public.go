@@ -91,7 +91,7 @@ func (h *Handler) home(c *fiber.Ctx) error {
 		v.Current, _ = p.CurrentPhase(now)
 		groups[v.Status] = append(groups[v.Status], v)
 	}
-	return h.Render(c, "home", fiber.Map{"Title": web.Localizer(c).T("home.title"), "Query": c.Query("q"),
+	return h.Render(c, "home", fiber.Map{"Title": web.Localizer(c).T("home.title"), "Search": c.Query("q"),
 		"Running": groups[model.StatusRunning], "Upcoming": groups[model.StatusUpcoming], "Finished": groups[model.StatusFinished],
 		"Count": len(groups[model.StatusRunning]) + len(groups[model.StatusUpcoming]) + len(groups[model.StatusFinished])})
 }

@@ -808,3 +808,17 @@ func TestHomeSearchKeepsWhatWasTypedAndFilters(t *testing.T) {
 		t.Fatal("a search without hits still lists the procedure")
 	}
 }
+
+func TestContentPageHasOneTitleAndSwitchesLanguageLevel(t *testing.T) {
+	e := newEnv(t, nil)
+	r := e.do(t, "GET", "/p/"+slug+"/pages/der-plan", "", "")
+	if n := strings.Count(r.body, "<h1"); n != 1 {
+		t.Fatalf("%d h1 elements", n)
+	}
+	easy := e.do(t, "GET", "/p/"+slug+"/pages/der-plan?lang=de-x-ls", "", "")
+	standard := e.do(t, "GET", "/p/"+slug+"/pages/der-plan?lang=de-x-ls&easy=0", "", "")
+	if !strings.Contains(easy.body, "Es gibt 3 Ideen") || strings.Contains(standard.body, "Es gibt 3 Ideen") ||
+		!strings.Contains(easy.body, "?easy=0") || !strings.Contains(standard.body, "?easy=1") {
+		t.Fatal("Leichte Sprache readers cannot switch to the standard text")
+	}
+}

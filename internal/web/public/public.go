@@ -174,13 +174,32 @@ func (h *Handler) page(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	easy := c.Query("easy") == "1" || web.Localizer(c).Tag == "de-x-ls"
+	// Leichte Sprache shows the easy variant unless ?easy=0 asks otherwise;
+	// other languages show it on ?easy=1.
+	easy := c.Query("easy") == "1"
+	if web.Localizer(c).Tag == "de-x-ls" {
+		easy = c.Query("easy") != "0"
+	}
 	body := pg.BodyMD
 	if easy && pg.EasyMD != "" {
 		body = pg.EasyMD
 	}
+	body = withoutTitle(body)
 	return h.Render(c, "page", fiber.Map{"Title": pg.Title + " – " + v.Text.Title, "P": v, "Page": pg, "Body": body,
 		"Easy": easy && pg.EasyMD != "", "HasEasy": pg.EasyMD != ""})
+}
+
+// withoutTitle drops a leading level-1 heading from a page's Markdown: the
+// page shows its title as the one h1 already.
+func withoutTitle(md string) string {
+	trimmed := strings.TrimLeft(md, " \t\r\n")
+	if !strings.HasPrefix(trimmed, "# ") {
+		return md
+	}
+	if i := strings.IndexByte(trimmed, '\n'); i >= 0 {
+		return trimmed[i+1:]
+	}
+	return ""
 }
 
 func (h *Handler) contribution(c *fiber.Ctx) error {

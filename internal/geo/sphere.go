@@ -17,8 +17,6 @@ const (
 	MaxMercatorLat = 85.05112877980659
 )
 
-// mercatorHalfWorld is the largest x (and y) in EPSG:3857, in metres.
-var mercatorHalfWorld = math.Pi * mercatorRadius
 
 // ToWebMercator converts a [lon, lat] point (EPSG:4326) to EPSG:3857 metres.
 // Latitudes beyond ±MaxMercatorLat are clamped to it.

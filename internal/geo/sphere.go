@@ -17,7 +17,6 @@ const (
 	MaxMercatorLat = 85.05112877980659
 )
 
-
 // ToWebMercator converts a [lon, lat] point (EPSG:4326) to EPSG:3857 metres.
 // Latitudes beyond ±MaxMercatorLat are clamped to it.
 func ToWebMercator(p orb.Point) orb.Point {

@@ -598,21 +598,33 @@ func VoterKey(c *fiber.Ctx, secure bool) string {
 }
 
 func (h *Handler) rate(c *fiber.Ctx) error {
+	value, ok := h.vote(c)
+	if !ok {
+		return nil
+	}
+	id := utils.CopyString(c.Params("id"))
+	up, down, err := h.Part.Rate(c.Context(), id, VoterKey(c, h.Secure()), value)
+	if err != nil {
+		return h.WriteError(c, err)
+	}
+	return c.JSON(fiber.Map{"id": id, "rating_up": up, "rating_down": down, "your_vote": value})
+}
+
+// vote reads {"value": 1 | -1 | 0}; on bad input it has answered already
+// and returns false.
+func (h *Handler) vote(c *fiber.Ctx) (int, bool) {
 	var in struct {
 		Value *int `json:"value"`
 	}
 	if err := decodeStrict(c.Body(), &in); err != nil {
-		return h.badJSON(c, err)
+		_ = h.badJSON(c, err)
+		return 0, false
 	}
 	if in.Value == nil {
-		return h.WriteError(c, participation.ErrInvalidVote)
+		_ = h.WriteError(c, participation.ErrInvalidVote)
+		return 0, false
 	}
-	id := utils.CopyString(c.Params("id"))
-	up, down, err := h.Part.Rate(c.Context(), id, VoterKey(c, h.Secure()), *in.Value)
-	if err != nil {
-		return h.WriteError(c, err)
-	}
-	return c.JSON(fiber.Map{"id": id, "rating_up": up, "rating_down": down, "your_vote": *in.Value})
+	return *in.Value, true
 }
 
 func (h *Handler) flag(c *fiber.Ctx) error {
@@ -720,21 +732,16 @@ func (h *Handler) rateConception(c *fiber.Ctx) error {
 	if p == nil {
 		return err
 	}
-	var in struct {
-		Value *int `json:"value"`
-	}
-	if err := decodeStrict(c.Body(), &in); err != nil {
-		return h.badJSON(c, err)
-	}
-	if in.Value == nil {
-		return h.WriteError(c, participation.ErrInvalidVote)
+	value, ok := h.vote(c)
+	if !ok {
+		return nil
 	}
 	key := utils.CopyString(c.Params("key"))
-	up, down, err := h.Part.RateConception(c.Context(), p, key, VoterKey(c, h.Secure()), *in.Value)
+	up, down, err := h.Part.RateConception(c.Context(), p, key, VoterKey(c, h.Secure()), value)
 	if err != nil {
 		return h.WriteError(c, err)
 	}
-	return c.JSON(fiber.Map{"key": key, "rating_up": up, "rating_down": down, "your_vote": *in.Value})
+	return c.JSON(fiber.Map{"key": key, "rating_up": up, "rating_down": down, "your_vote": value})
 }
 
 func (h *Handler) commentConception(c *fiber.Ctx) error {

@@ -822,3 +822,47 @@ func TestContentPageHasOneTitleAndSwitchesLanguageLevel(t *testing.T) {
 		t.Fatal("Leichte Sprache readers cannot switch to the standard text")
 	}
 }
+
+// No input a client can send makes the server answer 500.
+func TestHostileRequestsNeverAnswer500(t *testing.T) {
+	e := newEnv(t, nil)
+	var list struct {
+		Features []struct{ ID string } `json:"features"`
+	}
+	_ = json.Unmarshal([]byte(e.do(t, "GET", "/api/v1/procedures/"+slug+"/contributions?limit=1", "", "").body), &list)
+	id := list.Features[0].ID
+	values := []string{"", "%00", "%FF%FE", strings.Repeat("a", 5000), "-1", "1e309", "NaN", "%27%3B--", "%3Cscript%3E", "..%2F..%2Fetc%2Fpasswd", "%E2%80%AE", "0x10", "[]", "{}"}
+	paths := []string{"/", "/p/" + slug, "/p/" + slug + "/pages/faq", "/p/" + slug + "/statistics", "/p/" + slug + "/conceptions",
+		"/p/" + slug + "/contribute", "/p/" + slug + "/contributions/" + id, "/api/v1/procedures", "/api/v1/procedures/" + slug,
+		"/api/v1/procedures/" + slug + "/contributions", "/api/v1/contributions/" + id, "/api/v1/procedures/" + slug + "/places",
+		"/api/v1/procedures/" + slug + "/conceptions", "/p/" + slug + "/appointments.ics", "/static/0/..%2F..%2Fgo.mod", "/p/%00", "/manage/%FF"}
+	params := []string{"q", "category", "type", "geometry", "origin", "sort", "limit", "cursor", "bbox", "cluster", "lang", "easy", "reply", "notice", "k"}
+	for _, p := range paths {
+		for _, k := range params {
+			for _, v := range values {
+				r := e.do(t, "GET", p+"?"+k+"="+v, "", "")
+				if r.status >= 500 {
+					t.Fatalf("GET %s?%s=%.40s = %d: %.200s", p, k, v, r.status, r.body)
+				}
+			}
+		}
+	}
+	for _, p := range []string{"/static/0/..%2F..%2Fgo.mod", "/static/0/../../../go.mod", "/static/abc/%2e%2e/%2e%2e/locales/de.toml"} {
+		if r := e.do(t, "GET", p, "", ""); r.status != 404 || strings.Contains(r.body, "module ") {
+			t.Fatalf("GET %s = %d", p, r.status)
+		}
+	}
+	bodies := []string{"", "null", "[]", "{}", `{"type":"Feature"}`, `{"type":"Feature","properties":null}`, `{"value":null}`, `{"text":null}`,
+		`{"type":"Feature","geometry":{"type":"Point","coordinates":[]},"properties":{}}`, `{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[]]},"properties":{}}`,
+		`{"type":"Feature","geometry":{"type":"LineString","coordinates":[[1,2,3,4]]},"properties":{}}`, strings.Repeat("[", 10000), "\xff\xfe"}
+	posts := []string{"/api/v1/procedures/" + slug + "/contributions", "/api/v1/contributions/" + id + "/comments",
+		"/api/v1/contributions/" + id + "/ratings", "/api/v1/contributions/" + id + "/flags",
+		"/api/v1/procedures/" + slug + "/conceptions/variante-a/ratings", "/api/v1/procedures/" + slug + "/conceptions/variante-a/comments"}
+	for _, p := range posts {
+		for _, b := range bodies {
+			if r := e.do(t, "POST", p, "application/json", b); r.status >= 500 {
+				t.Fatalf("POST %s %.60q = %d: %.200s", p, b, r.status, r.body)
+			}
+		}
+	}
+}

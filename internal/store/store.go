@@ -69,6 +69,9 @@ func dsn(path string, sync string, readOnly bool) string {
 	q.Set("_foreign_keys", "on")
 	q.Set("_synchronous", sync)
 	q.Set("_txlock", "immediate")
+	// Keep prepared statements per connection: the writer runs the same
+	// dozen statements for every contribution.
+	q.Set("_stmt_cache_size", "64")
 	if readOnly {
 		q.Set("_query_only", "true")
 		q.Set("_txlock", "deferred")

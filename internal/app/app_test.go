@@ -866,3 +866,13 @@ func TestHostileRequestsNeverAnswer500(t *testing.T) {
 		}
 	}
 }
+
+func TestScriptMessagesComeFromTheLocaleFiles(t *testing.T) {
+	e := newEnv(t, nil)
+	for lang, want := range map[string]string{"de": "Schritt {} von {}", "en": "Step {} of {}"} {
+		r := e.do(t, "GET", "/p/"+slug+"/contribute?lang="+lang, "", "")
+		if !strings.Contains(r.body, want) || !strings.Contains(r.body, "js.step") {
+			t.Errorf("%s: data-i18n lacks %q", lang, want)
+		}
+	}
+}

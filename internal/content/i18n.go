@@ -34,6 +34,7 @@ const DefaultLocale = "de"
 // "de-x-ls" apart, hence a bundle each; the locale is chosen explicitly.
 type I18n struct {
 	bundles map[string]*i18n.Bundle
+	ids     []string // message IDs of the source language, sorted
 }
 
 // LoadI18n reads the message files from fsys (the embedded locales).
@@ -66,7 +67,21 @@ func LoadI18n(fsys fs.FS) (*I18n, error) {
 	if out.bundles[DefaultLocale] == nil {
 		return nil, fmt.Errorf("content: no %s.toml message file", DefaultLocale)
 	}
+	if data, err := fs.ReadFile(fsys, "de.toml"); err == nil {
+		out.ids, _ = MessageIDs(data)
+	}
 	return out, nil
+}
+
+// IDsWithPrefix returns the source language's message IDs that start with prefix.
+func (l *I18n) IDsWithPrefix(prefix string) []string {
+	var out []string
+	for _, id := range l.ids {
+		if strings.HasPrefix(id, prefix) {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // Has reports whether tag is a loaded interface language.

@@ -428,7 +428,7 @@ func (s *Server) funcs() template.FuncMap {
 		// jsI18n gives scripts the messages they show, as JSON for a data attribute.
 		"jsI18n": func(l *content.Localizer) string {
 			m := map[string]string{}
-			for _, k := range jsMessages {
+			for _, k := range append(jsMessages, s.I18n.IDsWithPrefix("js.")...) {
 				m[k] = l.T(k)
 			}
 			b, _ := json.Marshal(m)
@@ -437,7 +437,8 @@ func (s *Server) funcs() template.FuncMap {
 	}
 }
 
-// jsMessages are the message IDs the theme's scripts use.
+// jsMessages are the message IDs the theme's scripts use besides the "js."
+// ones, which all go to them.
 var jsMessages = []string{"map.label", "map.place_here", "map.undo", "map.clear", "map.finish", "map.mode_point",
 	"map.mode_line", "map.mode_polygon", "map.keyboard_hint", "map.placed", "contribute.next", "contribute.prev",
 	"validation.required", "procedure.map", "procedure.new", "geometry.none", "contribution.anonymous",

@@ -77,7 +77,17 @@ func TestPlacePointWithKeyboardOnly(t *testing.T) {
 	if !strings.Contains(geom, `"Point"`) || !strings.HasPrefix(lat, "53.5") || !strings.HasPrefix(lon, "9.9") {
 		t.Fatalf("keyboard point: geometry %q lat %q lon %q", geom, lat, lon)
 	}
-	finish(t, ctx)
+	var review string
+	run(t, ctx,
+		chromedp.Focus("#wizard-next", chromedp.ByID),
+		chromedp.KeyEvent(kb.Enter),
+		chromedp.WaitVisible("#review-summary", chromedp.ByID),
+		chromedp.Text("#review-summary", &review, chromedp.ByID),
+	)
+	if !strings.Contains(review, "Tastaturpunkt") || !strings.Contains(review, "Punkt bei 53.5") || !strings.Contains(review, "Grün") {
+		t.Fatalf("review before sending: %q", review)
+	}
+	run(t, ctx, chromedp.Click("#submit-contribution", chromedp.ByID), chromedp.WaitVisible("#manage-link", chromedp.ByID))
 	if g := storedGeometry(t, s, "Tastaturpunkt"); g.Type != "Point" {
 		t.Fatalf("stored %v", g)
 	}

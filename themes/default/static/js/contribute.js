@@ -109,6 +109,57 @@
     return first;
   }
 
+  // labelText is a field's visible label without its "(Pflichtfeld)" note.
+  function labelText(id) {
+    var l = form.querySelector('label[for="' + id + '"]');
+    return l && l.firstChild ? l.firstChild.textContent.trim() : id;
+  }
+
+  // locationText describes where the contribution sits, for the review.
+  function locationText() {
+    var g = null;
+    try { g = JSON.parse((document.getElementById('geometry') || {}).value || 'null'); } catch (e) { g = null; }
+    if (g && g.type === 'Point') { return t('js.review_point', [speak(g.coordinates[1]), speak(g.coordinates[0])]); }
+    if (g && g.type === 'LineString') { return t('js.review_line', [g.coordinates.length]); }
+    if (g && g.type === 'Polygon') { return t('js.review_polygon', [g.coordinates[0].length - 1]); }
+    var lat = document.getElementById('lat'), lon = document.getElementById('lon');
+    if (lat && lon && lat.value.trim() && lon.value.trim()) { return t('js.review_point', [lat.value.trim(), lon.value.trim()]); }
+    var place = document.getElementById('place');
+    if (place && place.value.trim()) { return place.value.trim(); }
+    return t('js.review_none');
+  }
+
+  // renderReview shows what will be sent, at the top of the last step.
+  function renderReview(step) {
+    var box = document.getElementById('review-summary');
+    if (!box) {
+      box = h('div', 'review-summary');
+      box.id = 'review-summary';
+      var legend = step.querySelector('legend');
+      step.insertBefore(box, legend ? legend.nextSibling : step.firstChild);
+    }
+    while (box.firstChild) { box.removeChild(box.firstChild); }
+    box.appendChild(h('p', null, t('js.review_intro')));
+    var dl = h('dl');
+    var selected = function (id) {
+      var el = document.getElementById(id);
+      return el && el.selectedIndex > 0 ? el.options[el.selectedIndex].text : '';
+    };
+    var text = (document.getElementById('text') || {}).value || '';
+    [
+      [labelText('title'), (document.getElementById('title') || {}).value || ''],
+      [labelText('text'), text.length > 300 ? text.slice(0, 300) + '…' : text],
+      [labelText('category'), selected('category')],
+      [labelText('type'), selected('type')],
+      [t('js.review_location'), locationText()]
+    ].forEach(function (row) {
+      if (!row[1]) { return; }
+      dl.appendChild(h('dt', null, row[0]));
+      dl.appendChild(h('dd', null, row[1]));
+    });
+    box.appendChild(dl);
+  }
+
   function initWizard() {
     if (steps.length < 2 || !submit) { return; }
     // After a failed submit the server lists every error: show all steps.
@@ -141,6 +192,7 @@
       next.hidden = current === steps.length - 1;
       submit.hidden = current !== steps.length - 1;
       form.setAttribute('data-step', String(current + 1));
+      if (current === steps.length - 1) { renderReview(steps[current]); }
       try {
         steps[current].dispatchEvent(new CustomEvent('mitreden:step', { bubbles: true }));
       } catch (e) { /* old browsers: no map refresh */ }

@@ -41,6 +41,8 @@ Commands:
   migrate   apply pending database migrations
   user add  create an account
   token create  print a new API token for an account
+  export    write a procedure's contributions (csv, xlsx, geojson, gpkg, synopsis, bundle)
+  import    import a workshop bundle or a GeoJSON of contributions, idempotently
   demo      generate synthetic contributions
   backup    write a consistent copy of the database
 
@@ -90,6 +92,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, env config.En
 		err = c.demo(args[1:])
 	case "backup":
 		err = c.backup(args[1:])
+	case "export":
+		err = c.export(args[1:])
+	case "import":
+		err = c.importFile(args[1:])
 	default:
 		fmt.Fprintf(stderr, "mitreden: unknown command %q\n\n%s", args[0], usage)
 		return exitUsage

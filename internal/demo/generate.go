@@ -88,12 +88,27 @@ func Generate(ctx context.Context, st *store.Store, p *model.Procedure, n int, s
 				g = ls
 			case k < 96:
 				// A small convex polygon around c: vertices at increasing angles.
-				ring := orb.Ring{}
+				// Near the area's edge it shrinks until every vertex lies
+				// inside, so generated data passes the same checks as input.
 				m := 4 + r.IntN(3)
-				for j := 0; j < m; j++ {
-					a := 2 * math.Pi * float64(j) / float64(m)
-					d := 20 + r.Float64()*30
-					ring = append(ring, orb.Point{c[0] + d*math.Cos(a)/(111320*math.Cos(c[1]*math.Pi/180)), c[1] + d*math.Sin(a)/110540})
+				ds := make([]float64, m)
+				for j := range ds {
+					ds[j] = 20 + r.Float64()*30
+				}
+				var ring orb.Ring
+				for scale := 1.0; ; scale /= 2 {
+					ring = ring[:0]
+					ok := true
+					for j := 0; j < m; j++ {
+						a := 2 * math.Pi * float64(j) / float64(m)
+						d := ds[j] * scale
+						pt := orb.Point{c[0] + d*math.Cos(a)/(111320*math.Cos(c[1]*math.Pi/180)), c[1] + d*math.Sin(a)/110540}
+						ok = ok && inside(pt)
+						ring = append(ring, pt)
+					}
+					if ok || scale < 0.1 {
+						break
+					}
 				}
 				ring = append(ring, ring[0])
 				g = orb.Polygon{ring}

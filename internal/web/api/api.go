@@ -45,6 +45,7 @@ func Register(app *fiber.App, s *web.Server) {
 	g.Get("/procedures/:slug/places", h.places)
 	g.Get("/procedures/:slug/events", h.events)
 	g.Get("/contributions/:id", h.contribution)
+	g.Get("/procedures/:slug/export.:format", s.Require("export"), h.export)
 	w := g.Group("", s.WriteLimiter())
 	w.Post("/procedures/:slug/contributions", h.jsonOnly, h.createContribution)
 	w.Post("/contributions/:id/comments", h.jsonOnly, h.createComment)

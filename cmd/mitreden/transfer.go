@@ -1,0 +1,144 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/mitreden/mitreden/internal/config"
+	"github.com/mitreden/mitreden/internal/content"
+	"github.com/mitreden/mitreden/internal/export"
+	"github.com/mitreden/mitreden/internal/geo"
+	"github.com/mitreden/mitreden/internal/model"
+	"github.com/mitreden/mitreden/internal/store"
+	"github.com/mitreden/mitreden/internal/workshop"
+	"github.com/mitreden/mitreden/locales"
+)
+
+// procedureFor opens the database at db and loads procedure slug.
+func procedureFor(ctx context.Context, db, slug string) (*store.Store, *model.Procedure, error) {
+	if slug == "" {
+		return nil, nil, usageError{"--procedure is required"}
+	}
+	if _, err := os.Stat(db); err != nil {
+		return nil, nil, usageError{fmt.Sprintf("database %s not found", db)}
+	}
+	st, _, err := openStore(ctx, db, "FULL")
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := st.ProcedureBySlug(ctx, slug)
+	if errors.Is(err, store.ErrNotFound) {
+		st.Close()
+		return nil, nil, usageError{fmt.Sprintf("no procedure %q", slug)}
+	}
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return st, p, nil
+}
+
+func (c *cli) export(args []string) error {
+	fs := c.flags("export", "Writes a procedure's contributions (all but those their authors withdrew) in one format.\nA terminal shows a progress bar; the file appears complete or not at all.")
+	db := config.DBFlag(fs, c.env)
+	slug := fs.String("procedure", "", "procedure slug (required)")
+	format := fs.String("format", "", "csv, xlsx, geojson, gpkg, synopsis or bundle (required)")
+	out := fs.String("out", "", `target file (required; "-" writes to standard output, except gpkg)`)
+	locale := fs.String("locale", "de", "language of labels and spreadsheet headings (de, en, de-x-ls)")
+	if err := c.parse(fs, args); err != nil {
+		return err
+	}
+	f, err := export.ParseFormat(*format)
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	if *out == "" {
+		return usageError{"--out is required"}
+	}
+	if *out == "-" && f == export.GPKG {
+		return usageError{"a GeoPackage is a database file; give --out a file name"}
+	}
+	i18n, err := content.LoadI18n(locales.FS)
+	if err != nil {
+		return err
+	}
+	if !i18n.Has(*locale) {
+		return usageError{fmt.Sprintf("unknown locale %q", *locale)}
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	st, p, err := procedureFor(ctx, *db, *slug)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	z := i18n.Localizer(*locale)
+	var bar *progress
+	opt := export.Options{Locale: *locale, T: func(id string) string { return z.T(id) }}
+	if *out == "-" {
+		return export.Write(ctx, st, f, p, c.stdout, opt)
+	}
+	bar = newProgress(c.stderr, 0, "contributions")
+	opt.Progress = func(done, total int) { bar.total = total; bar.Set(done) }
+	if err := export.WriteFile(ctx, st, f, p, *out, opt); err != nil {
+		bar.Done()
+		return err
+	}
+	bar.Done()
+	info, err := os.Stat(*out)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "wrote %s export of %s to %s (%d bytes)\n", f, p.Slug, *out, info.Size())
+	return nil
+}
+
+func (c *cli) importFile(args []string) error {
+	fs := c.flags("import", "Imports a workshop bundle (from `mitreden export --format bundle`) or a GeoJSON\nFeatureCollection of contributions into a procedure. Contributions already\nthere are skipped, so importing the same file twice adds nothing.\n\nUsage: mitreden import --procedure SLUG [flags] FILE")
+	db := config.DBFlag(fs, c.env)
+	slug := fs.String("procedure", "", "procedure slug (required)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err.Error()}
+	}
+	if fs.NArg() != 1 {
+		return usageError{"usage: mitreden import --procedure SLUG FILE"}
+	}
+	fh, err := os.Open(fs.Arg(0))
+	if err != nil {
+		return usageError{fmt.Sprintf("cannot read %s: %v", fs.Arg(0), errors.Unwrap(err))}
+	}
+	defer fh.Close()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	st, p, err := procedureFor(ctx, *db, *slug)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	bar := newProgress(c.stderr, 0, "contributions")
+	d := &workshop.Decoder{Procedure: p, Limits: geo.DefaultLimits()}
+	res, err := workshop.Import(ctx, st, d, fh, func(r store.ImportResult) {
+		bar.total = r.Added + r.Skipped
+		bar.Set(r.Added + r.Skipped)
+	})
+	bar.Done()
+	if err != nil {
+		if errors.Is(err, workshop.ErrInvalid) {
+			return usageError{fmt.Sprintf("%v (before it: %d imported, %d already there)", err, res.Added, res.Skipped)}
+		}
+		return err
+	}
+	if err := st.Audit(ctx, "cli", "contributions.import", p.Slug, nil, map[string]any{"file": fs.Arg(0), "added": res.Added, "skipped": res.Skipped}); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "imported %d contributions (%d comments) into %s; %d were already there\n", res.Added, res.Comments, p.Slug, res.Skipped)
+	return nil
+}

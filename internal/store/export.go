@@ -1,0 +1,264 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/mitreden/mitreden/internal/model"
+)
+
+// ExportRow is one contribution as exports see it, with its published
+// comments and the official responses when the export asked for them.
+type ExportRow struct {
+	Contribution *model.Contribution
+	Comments     []model.Comment // flat, oldest first; replies carry ParentID
+	Responses    []model.Response
+}
+
+// ExportOptions choose what StreamContributions reads besides the rows.
+type ExportOptions struct {
+	Discussion bool // comments and official responses
+}
+
+// exportable is every contribution a planner's export holds: everything a
+// resident submitted except what they withdrew themselves.
+const exportable = `procedure_id = ? AND status != 'withdrawn'`
+
+// CountExportable returns how many contributions an export of the procedure
+// holds (for progress bars).
+func (s *Store) CountExportable(ctx context.Context, procedureID int64) (int, error) {
+	var n int
+	err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM contributions WHERE `+exportable, procedureID).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: unable to count contributions: %w", err)
+	}
+	return n, nil
+}
+
+// StreamContributions calls fn for every exportable contribution of the
+// procedure, oldest first, from one consistent snapshot, without holding
+// more than one row in memory. With opt.Discussion the comments and
+// responses are read in the same order and joined in as the rows pass.
+func (s *Store) StreamContributions(ctx context.Context, procedureID int64, opt ExportOptions, fn func(*ExportRow) error) error {
+	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("store: unable to start export: %w", err)
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `SELECT `+contributionCols+` FROM contributions WHERE `+exportable+` ORDER BY seq`, procedureID)
+	if err != nil {
+		return fmt.Errorf("store: unable to export contributions: %w", err)
+	}
+	defer rows.Close()
+	var comments *commentCursor
+	var responses *responseCursor
+	if opt.Discussion {
+		if comments, err = newCommentCursor(ctx, tx, procedureID); err != nil {
+			return err
+		}
+		defer comments.rows.Close()
+		if responses, err = newResponseCursor(ctx, tx, procedureID); err != nil {
+			return err
+		}
+		defer responses.rows.Close()
+	}
+	var row ExportRow
+	for rows.Next() {
+		c, err := scanContribution(rows)
+		if err != nil {
+			return fmt.Errorf("store: unable to read contribution: %w", err)
+		}
+		row = ExportRow{Contribution: c}
+		if opt.Discussion {
+			if row.Comments, err = comments.upTo(c.Seq); err != nil {
+				return err
+			}
+			if row.Responses, err = responses.upTo(c.Seq); err != nil {
+				return err
+			}
+		}
+		if err := fn(&row); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// commentCursor walks the procedure's published comments ordered by
+// contribution, so they can be merged into the contribution stream.
+type commentCursor struct {
+	rows    *sql.Rows
+	pending *model.Comment
+	seq     int64 // contribution of pending
+	done    bool
+}
+
+func newCommentCursor(ctx context.Context, tx *sql.Tx, procedureID int64) (*commentCursor, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT m.contribution_seq, m.id, m.parent_id, m.text, m.author_name, m.created_at
+		FROM comments m JOIN contributions c ON c.seq = m.contribution_seq
+		WHERE c.procedure_id = ? AND c.status != 'withdrawn' AND m.status = 'published'
+		ORDER BY m.contribution_seq, m.created_at, m.id`, procedureID)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to export comments: %w", err)
+	}
+	return &commentCursor{rows: rows}, nil
+}
+
+// upTo returns the comments of contribution seq (and skips any of earlier
+// contributions, which cannot occur with matching orders).
+func (k *commentCursor) upTo(seq int64) ([]model.Comment, error) {
+	var out []model.Comment
+	for {
+		if k.pending == nil && !k.done {
+			if !k.rows.Next() {
+				k.done = true
+				if err := k.rows.Err(); err != nil {
+					return nil, fmt.Errorf("store: unable to read comments: %w", err)
+				}
+				break
+			}
+			var m model.Comment
+			var parent sql.NullInt64
+			var created int64
+			if err := k.rows.Scan(&k.seq, &m.ID, &parent, &m.Text, &m.AuthorName, &created); err != nil {
+				return nil, fmt.Errorf("store: unable to read comment: %w", err)
+			}
+			m.ParentID = parent.Int64
+			m.Status = model.Published
+			m.CreatedAt = fromMS(created)
+			k.pending = &m
+		}
+		if k.pending == nil || k.seq > seq {
+			break
+		}
+		if k.seq == seq {
+			out = append(out, *k.pending)
+		}
+		k.pending = nil
+	}
+	return out, nil
+}
+
+// responseCursor walks the procedure's official responses by contribution.
+type responseCursor struct {
+	rows    *sql.Rows
+	pending *model.Response
+	seq     int64
+	done    bool
+}
+
+func newResponseCursor(ctx context.Context, tx *sql.Tx, procedureID int64) (*responseCursor, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT r.contribution_seq, r.id, r.author, r.text_md, r.created_at
+		FROM responses r JOIN contributions c ON c.seq = r.contribution_seq
+		WHERE c.procedure_id = ? AND c.status != 'withdrawn'
+		ORDER BY r.contribution_seq, r.created_at, r.id`, procedureID)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to export responses: %w", err)
+	}
+	return &responseCursor{rows: rows}, nil
+}
+
+func (k *responseCursor) upTo(seq int64) ([]model.Response, error) {
+	var out []model.Response
+	for {
+		if k.pending == nil && !k.done {
+			if !k.rows.Next() {
+				k.done = true
+				if err := k.rows.Err(); err != nil {
+					return nil, fmt.Errorf("store: unable to read responses: %w", err)
+				}
+				break
+			}
+			var r model.Response
+			var created int64
+			if err := k.rows.Scan(&k.seq, &r.ID, &r.Author, &r.TextMD, &created); err != nil {
+				return nil, fmt.Errorf("store: unable to read response: %w", err)
+			}
+			r.CreatedAt = fromMS(created)
+			k.pending = &r
+		}
+		if k.pending == nil || k.seq > seq {
+			break
+		}
+		if k.seq == seq {
+			out = append(out, *k.pending)
+		}
+		k.pending = nil
+	}
+	return out, nil
+}
+
+// ImportItem is one contribution to import with the comments that came
+// with it. Key makes the import idempotent: an item whose key (or whose
+// contribution id) is already stored is skipped.
+type ImportItem struct {
+	Key          string
+	Contribution *model.Contribution
+	Comments     []model.Comment
+}
+
+// ImportResult counts what an import did.
+type ImportResult struct {
+	Added, Skipped, Comments int
+}
+
+// ImportContributions stores items in one transaction, skipping those
+// already present (by import key or id), records a contribution.created
+// event for each published one and bumps the procedure's version once.
+func (s *Store) ImportContributions(ctx context.Context, procedureID int64, items []ImportItem) (ImportResult, error) {
+	var res ImportResult
+	err := s.Write(ctx, func(tx *sql.Tx) error {
+		res = ImportResult{}
+		for _, it := range items {
+			c := it.Contribution
+			c.ProcedureID = procedureID
+			var n int
+			if err := tx.QueryRow(`SELECT count(*) FROM contributions WHERE import_key = ? OR id = ?`, it.Key, c.ID).Scan(&n); err != nil {
+				return err
+			}
+			if n > 0 {
+				res.Skipped++
+				continue
+			}
+			c.Comments = 0
+			for _, m := range it.Comments {
+				if m.Status == model.Published || m.Status == "" {
+					c.Comments++
+				}
+			}
+			if err := insertContribution(tx, c, nil, it.Key, true); err != nil {
+				return err
+			}
+			ids := map[int64]int64{} // comment id in the source → id here
+			for _, m := range it.Comments {
+				var parent any
+				if id, ok := ids[m.ParentID]; ok && m.ParentID != 0 {
+					parent = id
+				}
+				st := m.Status
+				if st == "" {
+					st = model.Published
+				}
+				r, err := tx.Exec(`INSERT INTO comments(contribution_seq, parent_id, text, author_name, status, created_at) VALUES (?,?,?,?,?,?)`,
+					c.Seq, parent, m.Text, m.AuthorName, st, ms(m.CreatedAt))
+				if err != nil {
+					return fmt.Errorf("store: unable to import comment: %w", err)
+				}
+				if parent == nil {
+					ids[m.ID], _ = r.LastInsertId()
+				}
+				res.Comments++
+			}
+			res.Added++
+		}
+		if res.Added == 0 {
+			return nil
+		}
+		return bumpVersion(tx, procedureID)
+	})
+	if err != nil {
+		return ImportResult{}, err
+	}
+	return res, nil
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -54,7 +55,7 @@ func TestUsageErrorsExitTwoWithMessage(t *testing.T) {
 }
 
 func TestHelpOnEveryCommand(t *testing.T) {
-	for _, args := range [][]string{{"--help"}, {"serve", "--help"}, {"migrate", "-h"}, {"user", "add", "--help"}, {"token", "create", "--help"}, {"demo", "--help"}, {"backup", "--help"}} {
+	for _, args := range [][]string{{"--help"}, {"serve", "--help"}, {"migrate", "-h"}, {"user", "add", "--help"}, {"token", "create", "--help"}, {"demo", "--help"}, {"backup", "--help"}, {"export", "--help"}, {"import", "--help"}} {
 		code, out, stderr := runCLI(t, "", nil, args...)
 		if code != 0 || !strings.Contains(out+stderr, "Usage") {
 			t.Errorf("%v: exit %d, output %q", args, code, out+stderr)
@@ -112,5 +113,68 @@ func TestMigrateUserTokenDemoAndBackup(t *testing.T) {
 	code, _, stderr = runCLI(t, "", nil, "backup", "--db", db, "--out", bak)
 	if code != 2 || !strings.Contains(stderr, "exists already") {
 		t.Fatalf("backup over existing: %d %q", code, stderr)
+	}
+}
+
+func TestExportAndImportCommands(t *testing.T) {
+	dir := t.TempDir()
+	src, dst := filepath.Join(dir, "src.db"), filepath.Join(dir, "dst.db")
+	const proc = "gruenzug-altona"
+	if code, _, stderr := runCLI(t, "", nil, "demo", "--db", src, "--contributions", "300"); code != 0 {
+		t.Fatal(stderr)
+	}
+	if code, _, stderr := runCLI(t, "", nil, "demo", "--db", dst, "--contributions", "0"); code != 0 {
+		t.Fatal(stderr)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"export", "--db", src, "--format", "csv", "--out", "x"}, "--procedure is required"},
+		{[]string{"export", "--db", src, "--procedure", proc, "--format", "pdf", "--out", "x"}, `unknown format "pdf"`},
+		{[]string{"export", "--db", src, "--procedure", proc, "--format", "csv"}, "--out is required"},
+		{[]string{"export", "--db", src, "--procedure", proc, "--format", "gpkg", "--out", "-"}, "give --out a file name"},
+		{[]string{"export", "--db", src, "--procedure", "nope", "--format", "csv", "--out", "x"}, `no procedure "nope"`},
+		{[]string{"export", "--db", filepath.Join(dir, "none.db"), "--procedure", proc, "--format", "csv", "--out", "x"}, "not found"},
+		{[]string{"export", "--db", src, "--procedure", proc, "--format", "csv", "--out", "x", "--locale", "xx"}, `unknown locale "xx"`},
+		{[]string{"import", "--db", dst, "--procedure", proc}, "usage: mitreden import"},
+		{[]string{"import", "--db", dst, "--procedure", proc, filepath.Join(dir, "missing.json")}, "cannot read"},
+	} {
+		code, _, stderr := runCLI(t, "", nil, c.args...)
+		if code != 2 || !strings.Contains(stderr, c.want) {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", c.args, code, stderr, c.want)
+		}
+	}
+	bundle := filepath.Join(dir, "werkstatt.json")
+	code, out, stderr := runCLI(t, "", nil, "export", "--db", src, "--procedure", proc, "--format", "bundle", "--out", bundle)
+	if code != 0 || !strings.Contains(out, "wrote bundle export") {
+		t.Fatalf("export: %d %q %q", code, out, stderr)
+	}
+	code, out, stderr = runCLI(t, "", nil, "import", "--db", dst, "--procedure", proc, bundle)
+	if code != 0 || !strings.Contains(out, "imported 340 contributions") { // 40 demo + 300 generated
+		t.Fatalf("import: %d %q %q", code, out, stderr)
+	}
+	code, out, _ = runCLI(t, "", nil, "import", "--db", dst, "--procedure", proc, bundle)
+	if code != 0 || !strings.Contains(out, "imported 0 contributions") || !strings.Contains(out, "340 were already there") {
+		t.Fatalf("second import: %d %q", code, out)
+	}
+	bad := filepath.Join(dir, "bad.json")
+	os.WriteFile(bad, []byte(`{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[200,0]},"properties":{"title":"Weit weg","text":"Ganz woanders.","category":"gruen"}}]}`), 0o644)
+	code, _, stderr = runCLI(t, "", nil, "import", "--db", dst, "--procedure", proc, bad)
+	if code != 2 || !strings.Contains(stderr, "contribution 1") {
+		t.Fatalf("bad import: %d %q", code, stderr)
+	}
+	csvOut := filepath.Join(dir, "out.csv")
+	if code, _, stderr := runCLI(t, "", nil, "export", "--db", dst, "--procedure", proc, "--format", "csv", "--out", csvOut); code != 0 {
+		t.Fatal(stderr)
+	}
+	b, _ := os.ReadFile(csvOut)
+	if lines := strings.Count(string(b), "\n"); lines < 341 {
+		t.Fatalf("csv of the import has %d lines", lines)
+	}
+	var stdout bytes.Buffer
+	if code := run([]string{"export", "--db", dst, "--procedure", proc, "--format", "geojson", "--out", "-"}, strings.NewReader(""), &stdout, &bytes.Buffer{}, func(string) (string, bool) { return "", false }); code != 0 ||
+		!strings.HasPrefix(stdout.String(), `{"type":"FeatureCollection"`) {
+		t.Fatalf("geojson to stdout: %d %.80q", code, stdout.String())
 	}
 }

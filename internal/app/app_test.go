@@ -20,8 +20,10 @@ import (
 
 	"github.com/mitreden/mitreden/data"
 	"github.com/mitreden/mitreden/internal/app"
+	"github.com/mitreden/mitreden/internal/auth"
 	"github.com/mitreden/mitreden/internal/config"
 	"github.com/mitreden/mitreden/internal/demo"
+	"github.com/mitreden/mitreden/internal/model"
 	"github.com/mitreden/mitreden/internal/store"
 )
 
@@ -835,7 +837,7 @@ func TestHostileRequestsNeverAnswer500(t *testing.T) {
 	paths := []string{"/", "/p/" + slug, "/p/" + slug + "/pages/faq", "/p/" + slug + "/statistics", "/p/" + slug + "/conceptions",
 		"/p/" + slug + "/contribute", "/p/" + slug + "/contributions/" + id, "/api/v1/procedures", "/api/v1/procedures/" + slug,
 		"/api/v1/procedures/" + slug + "/contributions", "/api/v1/contributions/" + id, "/api/v1/procedures/" + slug + "/places",
-		"/api/v1/procedures/" + slug + "/conceptions", "/p/" + slug + "/appointments.ics", "/static/0/..%2F..%2Fgo.mod", "/p/%00", "/manage/%FF"}
+		"/api/v1/procedures/" + slug + "/conceptions", "/p/" + slug + "/appointments.ics", "/api/v1/procedures/" + slug + "/export.csv", "/static/0/..%2F..%2Fgo.mod", "/p/%00", "/manage/%FF"}
 	params := []string{"q", "category", "type", "geometry", "origin", "sort", "limit", "cursor", "bbox", "cluster", "lang", "easy", "reply", "notice", "k"}
 	for _, p := range paths {
 		for _, k := range params {
@@ -874,5 +876,83 @@ func TestScriptMessagesComeFromTheLocaleFiles(t *testing.T) {
 		if !strings.Contains(r.body, want) || !strings.Contains(r.body, "js.step") {
 			t.Errorf("%s: data-i18n lacks %q", lang, want)
 		}
+	}
+}
+
+func (e *env) token(t *testing.T, email string, role model.Role) string {
+	t.Helper()
+	ctx := context.Background()
+	u := &model.User{Email: email, PasswordHash: "x", Role: role}
+	if err := e.st.CreateUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	u, err := e.st.UserByEmail(ctx, email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok := auth.NewToken()
+	if err := e.st.CreateToken(ctx, u.ID, auth.HashToken(tok)); err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+func TestExportAPIIsForPlannersOnly(t *testing.T) {
+	e := newEnv(t, nil)
+	planner := e.token(t, "planerin@example.org", model.RolePlanner)
+	moderator := e.token(t, "moderator@example.org", model.RoleModerator)
+	base := "/api/v1/procedures/" + slug + "/export."
+	for _, c := range []struct {
+		path, auth string
+		status     int
+	}{
+		{base + "csv", "", 401},
+		{base + "csv", "Bearer nonsense", 401},
+		{base + "csv", "Basic " + planner, 401},
+		{base + "csv", "Bearer " + moderator, 403},
+		{base + "pdf", "Bearer " + planner, 404},
+		{"/api/v1/procedures/nirgendwo/export.csv", "Bearer " + planner, 404},
+	} {
+		r := e.do(t, "GET", c.path, "", "", "Authorization", c.auth)
+		if r.status != c.status || !strings.Contains(r.body, `"error"`) {
+			t.Fatalf("GET %s with %q = %d %s, want %d", c.path, c.auth, r.status, r.body, c.status)
+		}
+		if c.status == 401 && r.header.Get("WWW-Authenticate") == "" {
+			t.Fatal("401 without WWW-Authenticate")
+		}
+	}
+	n, err := e.st.CountExportable(context.Background(), 1)
+	if err != nil || n == 0 {
+		t.Fatalf("%d exportable, %v", n, err)
+	}
+	r := e.do(t, "GET", base+"csv", "", "", "Authorization", "Bearer "+planner, "Accept-Language", "en")
+	if r.status != 200 || r.header.Get("Content-Type") != "text/csv; charset=utf-8" ||
+		r.header.Get("Content-Disposition") != `attachment; filename="`+slug+`.csv"` || r.header.Get("Cache-Control") != "private, no-store" {
+		t.Fatalf("csv: %d %v", r.status, r.header)
+	}
+	if lines := strings.Count(r.body, "\n"); lines < n+1 {
+		t.Fatalf("csv has %d lines for %d contributions", lines, n)
+	}
+	for _, f := range []string{"xlsx", "geojson", "gpkg", "synopsis", "bundle"} {
+		r := e.do(t, "GET", base+f, "", "", "Authorization", "Bearer "+planner)
+		if r.status != 200 || len(r.body) < 1000 {
+			t.Fatalf("%s: %d, %d bytes", f, r.status, len(r.body))
+		}
+	}
+	if r := e.do(t, "GET", base+"gpkg", "", "", "Authorization", "Bearer "+planner); !strings.HasPrefix(r.body, "SQLite format 3\x00") {
+		t.Fatal("gpkg is not a SQLite file")
+	}
+	log, err := e.st.AuditLog(context.Background(), 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exports := 0
+	for _, a := range log {
+		if a.Action == "export" && a.Actor == "planerin@example.org" {
+			exports++
+		}
+	}
+	if exports != 7 {
+		t.Fatalf("%d exports in the audit log", exports)
 	}
 }

@@ -232,7 +232,9 @@ type column struct {
 var columns = []column{
 	{key: "id", get: func(_ *model.Procedure, _ string, c *model.Contribution) string { return c.ID }},
 	{key: "category", text: true, get: func(_ *model.Procedure, _ string, c *model.Contribution) string { return c.Category }},
-	{key: "category_label", text: true, get: func(p *model.Procedure, l string, c *model.Contribution) string { return p.CategoryLabel(c.Category, l) }},
+	{key: "category_label", text: true, get: func(p *model.Procedure, l string, c *model.Contribution) string {
+		return p.CategoryLabel(c.Category, l)
+	}},
 	{key: "type", text: true, get: func(_ *model.Procedure, _ string, c *model.Contribution) string { return c.Type }},
 	{key: "type_label", text: true, get: func(p *model.Procedure, l string, c *model.Contribution) string {
 		if c.Type == "" {

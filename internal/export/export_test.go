@@ -271,6 +271,33 @@ func TestXLSXHasLocalisedHeadingsAndEveryRow(t *testing.T) {
 	if !found {
 		t.Fatal("contribution missing")
 	}
+	// GDAL's XLSX driver reads the same file as a table of the same size
+	path := filepath.Join(t.TempDir(), "out.xlsx")
+	os.WriteFile(path, b, 0o644)
+	if out, ok := ogrinfo(t, "-ro", "-so", "-al", path); ok {
+		if !strings.Contains(out, "Feature Count: "+strconv.Itoa(f.exported)) || !strings.Contains(out, "Titel: String") {
+			t.Fatalf("ogrinfo on the XLSX:\n%s", out)
+		}
+	}
+}
+
+// ogrinfo runs GDAL's ogrinfo; without GDAL it reports false, except in
+// CI, where make test installs gdal-bin and its absence is a failure.
+func ogrinfo(t *testing.T, args ...string) (string, bool) {
+	t.Helper()
+	bin, err := exec.LookPath("ogrinfo")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("ogrinfo (gdal-bin) is required in CI")
+		}
+		t.Log("ogrinfo not installed; GDAL check skipped (make test installs gdal-bin)")
+		return "", false
+	}
+	out, err := exec.Command(bin, args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("ogrinfo %v: %v\n%s", args, err, out)
+	}
+	return string(out), true
 }
 
 type gjFeature struct {
@@ -347,29 +374,21 @@ func TestGeoPackageIsValidAndComplete(t *testing.T) {
 	if integrity != "ok" {
 		t.Fatal(integrity)
 	}
-	ogr, err := exec.LookPath("ogrinfo")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("ogrinfo (gdal-bin) is required in CI")
-		}
-		t.Log("ogrinfo not installed; GDAL check skipped (make test installs gdal-bin)")
+	out, ok := ogrinfo(t, "-ro", "-so", path, "contributions")
+	if !ok {
 		return
 	}
-	out, err := exec.Command(ogr, "-ro", "-so", path, "contributions").CombinedOutput()
-	if err != nil {
-		t.Fatalf("ogrinfo: %v\n%s", err, out)
-	}
 	for _, want := range []string{"using driver `GPKG' successful", "Feature Count: " + strconv.Itoa(f.exported), `ID["EPSG",4326]`, "Extent: (9.9"} {
-		if !strings.Contains(string(out), want) {
+		if !strings.Contains(out, want) {
 			t.Fatalf("ogrinfo output lacks %q:\n%s", want, out)
 		}
 	}
-	if strings.Contains(string(out), "ERROR") || strings.Contains(string(out), "Warning") {
+	if strings.Contains(out, "ERROR") || strings.Contains(out, "Warning") {
 		t.Fatalf("ogrinfo complains:\n%s", out)
 	}
-	out, err = exec.Command(ogr, "-ro", "-q", path, "-sql", "SELECT title, ST_GeometryType(geom) AS t FROM contributions WHERE id = '"+f.polygon.ID+"'").CombinedOutput()
-	if err != nil || !strings.Contains(string(out), "t (String) = POLYGON") || !strings.Contains(string(out), "Fläche") {
-		t.Fatalf("ogrinfo query: %v\n%s", err, out)
+	out, _ = ogrinfo(t, "-ro", "-q", path, "-sql", "SELECT title, ST_GeometryType(geom) AS t FROM contributions WHERE id = '"+f.polygon.ID+"'")
+	if !strings.Contains(out, "t (String) = POLYGON") || !strings.Contains(out, "Fläche") {
+		t.Fatalf("ogrinfo query:\n%s", out)
 	}
 }
 

@@ -19,11 +19,12 @@ func writeSynopsis(s *stream, w io.Writer) error {
 	for i, k := range keys {
 		head[i] = s.opt.t("export.synopsis." + k)
 	}
-	sh, err := newSheet(s.opt.t("export.sheet.synopsis"), []float64{8, 18, 30, 60, 24, 10, 60, 50, 50})
+	sh, err := newSheet(w, s.opt.t("export.sheet.synopsis"), []float64{8, 18, 30, 60, 24, 10, 60, 50, 50})
 	if err != nil {
 		return fmt.Errorf("export: unable to start synopsis: %w", err)
 	}
 	if err := sh.heading(head); err != nil {
+		sh.abort(err)
 		return err
 	}
 	n := 0
@@ -59,12 +60,13 @@ func writeSynopsis(s *stream, w io.Writer) error {
 		if c.Status != "published" {
 			text = "[" + string(c.Status) + "] " + text
 		}
-		vals := []any{n, cleanXML(s.p.CategoryLabel(c.Category, s.opt.Locale)), cleanXML(c.Title), cleanXML(text), place,
-			fmt.Sprintf("+%d / −%d", c.Up, c.Down), cleanXML(comments.String()), cleanXML(responses.String()), ""}
-		return sh.add(vals)
+		vals := []any{n, s.p.CategoryLabel(c.Category, s.opt.Locale), c.Title, text, place,
+			fmt.Sprintf("+%d / −%d", c.Up, c.Down), comments.String(), responses.String(), ""}
+		return sh.add(vals, true)
 	})
 	if err != nil {
+		sh.abort(err)
 		return err
 	}
-	return sh.finish(w)
+	return sh.finish()
 }

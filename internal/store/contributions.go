@@ -14,6 +14,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
+	"github.com/mitreden/mitreden/internal/geo"
 	"github.com/mitreden/mitreden/internal/model"
 )
 
@@ -171,9 +172,8 @@ func scanContribution(row interface{ Scan(...any) error }, extra ...any) (*model
 	}
 	c.CreatedAt, c.UpdatedAt = fromMS(created), fromMS(updated)
 	if geom.Valid {
-		g, err := geojson.UnmarshalGeometry([]byte(geom.String))
-		if err == nil {
-			c.Geometry = g.Geometry()
+		if g, err := geo.DecodeStored([]byte(geom.String)); err == nil {
+			c.Geometry = g
 		}
 	}
 	return &c, nil

@@ -25,6 +25,11 @@ type ExportOptions struct {
 // resident submitted except what they withdrew themselves.
 const exportable = `procedure_id = ? AND status != 'withdrawn'`
 
+// exportableScan selects the same rows in table order: the unary + keeps
+// SQLite from picking an index and then sorting every row by seq in a
+// temporary b-tree (80 MB at 100,000 contributions); the scan streams.
+const exportableScan = `+procedure_id = ? AND +status != 'withdrawn'`
+
 // CountExportable returns how many contributions an export of the procedure
 // holds (for progress bars).
 func (s *Store) CountExportable(ctx context.Context, procedureID int64) (int, error) {
@@ -46,7 +51,7 @@ func (s *Store) StreamContributions(ctx context.Context, procedureID int64, opt 
 		return fmt.Errorf("store: unable to start export: %w", err)
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `SELECT `+contributionCols+` FROM contributions WHERE `+exportable+` ORDER BY seq`, procedureID)
+	rows, err := tx.QueryContext(ctx, `SELECT `+contributionCols+` FROM contributions WHERE `+exportableScan+` ORDER BY seq`, procedureID)
 	if err != nil {
 		return fmt.Errorf("store: unable to export contributions: %w", err)
 	}
@@ -94,9 +99,11 @@ type commentCursor struct {
 	done    bool
 }
 
+// CROSS JOIN makes SQLite walk the comments in index order instead of
+// sorting them all in memory.
 func newCommentCursor(ctx context.Context, tx *sql.Tx, procedureID int64) (*commentCursor, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT m.contribution_seq, m.id, m.parent_id, m.text, m.author_name, m.created_at
-		FROM comments m JOIN contributions c ON c.seq = m.contribution_seq
+		FROM comments m CROSS JOIN contributions c ON c.seq = m.contribution_seq
 		WHERE c.procedure_id = ? AND c.status != 'withdrawn' AND m.status = 'published'
 		ORDER BY m.contribution_seq, m.created_at, m.id`, procedureID)
 	if err != nil {
@@ -150,7 +157,7 @@ type responseCursor struct {
 
 func newResponseCursor(ctx context.Context, tx *sql.Tx, procedureID int64) (*responseCursor, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT r.contribution_seq, r.id, r.author, r.text_md, r.created_at
-		FROM responses r JOIN contributions c ON c.seq = r.contribution_seq
+		FROM responses r CROSS JOIN contributions c ON c.seq = r.contribution_seq
 		WHERE c.procedure_id = ? AND c.status != 'withdrawn'
 		ORDER BY r.contribution_seq, r.created_at, r.id`, procedureID)
 	if err != nil {

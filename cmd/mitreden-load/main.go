@@ -9,6 +9,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -18,6 +19,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -25,6 +27,9 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/mitreden/mitreden/internal/model"
+	"github.com/mitreden/mitreden/internal/store"
 )
 
 type result struct {
@@ -190,9 +195,68 @@ func main() {
 		fmt.Println(r)
 	}
 	fmt.Printf("viewport read / ceiling: %.0f %%\n", 100*results[1].rps()/results[0].rps())
+	if raw, err := rawInsertRate(*dur, firstCategory(client, *base, *slug)); err != nil {
+		fmt.Fprintln(os.Stderr, "mitreden-load: raw insert:", err)
+	} else {
+		sub := results[len(results)-1].rps()
+		fmt.Printf("raw SQLite insert, same rows, one transaction each: %.0f rows/s\n", raw)
+		fmt.Printf("submit through HTTP / raw SQLite insert: %.0f %%\n", 100*sub/raw)
+	}
 	if rss, err := serverRSS(client, *base); err == nil {
 		fmt.Printf("server resident memory after the run: %.0f MB\n", rss/1e6)
 	}
+}
+
+// rawInsertRate inserts the submit scenario's rows with plain INSERTs, one
+// transaction each (WAL, synchronous=NORMAL as the server), into a scratch
+// database with Mitreden's schema, for dur, and returns rows per second:
+// what SQLite does for these rows without HTTP, validation or group commit.
+func rawInsertRate(dur time.Duration, category string) (float64, error) {
+	dir, err := os.MkdirTemp("", "mitreden-raw-")
+	if err != nil {
+		return 0, err
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "raw.db")
+	st, err := store.Open(path, store.Options{})
+	if err != nil {
+		return 0, err
+	}
+	ctx := context.Background()
+	if _, err := st.Migrate(ctx); err != nil {
+		st.Close()
+		return 0, err
+	}
+	pid, err := st.CreateProcedure(ctx, store.ProcedureSeed{Procedure: model.Procedure{Slug: "raw", Title: "Raw",
+		Categories: []model.Category{{Key: category}}}})
+	st.Close()
+	if err != nil {
+		return 0, err
+	}
+	db, err := sql.Open("sqlite3", "file:"+path+"?_journal_mode=WAL&_synchronous=NORMAL&_busy_timeout=5000")
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	ins, err := db.Prepare(`INSERT INTO contributions(id, procedure_id, category, title, text, feature, created_at, updated_at)
+		VALUES (?,?,?,?,?,?,?,?)`)
+	if err != nil {
+		return 0, err
+	}
+	defer ins.Close()
+	start := time.Now()
+	n := 0
+	for time.Since(start) < dur {
+		now := time.Now().UnixMilli()
+		title := fmt.Sprintf("Lasttest %d", n)
+		feature := fmt.Sprintf(`{"type":"Feature","id":"raw-%d","geometry":null,"properties":{"title":%q}}`, n, title)
+		if _, err := ins.Exec(fmt.Sprintf("raw-%d", n), pid, category, title, "Ein Beitrag aus dem Lasttest.", feature, now, now); err != nil {
+			return 0, err
+		}
+		n++
+	}
+	return float64(n) / time.Since(start).Seconds(), nil
 }
 
 var catOnce sync.Once

@@ -956,3 +956,123 @@ func TestExportAPIIsForPlannersOnly(t *testing.T) {
 		t.Fatalf("%d exports in the audit log", exports)
 	}
 }
+
+func TestModerationAPIHidesMergesAndAnswersWithAudit(t *testing.T) {
+	e := newEnv(t, nil)
+	moderator := "Bearer " + e.token(t, "moderator@example.org", model.RoleModerator)
+	planner := "Bearer " + e.token(t, "planerin@example.org", model.RolePlanner)
+	ctx := context.Background()
+	create := func(title string) string {
+		r := e.do(t, "POST", "/api/v1/procedures/"+slug+"/contributions", "application/json",
+			feature(`{"type":"Point","coordinates":[9.9395,53.5535]}`, title, okText, "gruen"))
+		if r.status != 201 {
+			t.Fatalf("create: %d %s", r.status, r.body)
+		}
+		var out struct{ ID string }
+		json.Unmarshal([]byte(r.body), &out)
+		return out.ID
+	}
+	a, b := create("Doppelter Wunsch eins"), create("Doppelter Wunsch zwei")
+	before, _ := e.st.Contribution(ctx, a)
+	patch := func(id, auth, body string) result {
+		return e.do(t, "PATCH", "/api/v1/contributions/"+id, "application/json", body, "Authorization", auth)
+	}
+	// refused, and nothing changes
+	for _, c := range []struct {
+		auth, body string
+		status     int
+	}{
+		{"", `{"status":"hidden","reason":"Beleidigung"}`, 401},
+		{"Bearer wrong", `{"status":"hidden","reason":"Beleidigung"}`, 401},
+		{moderator, `{"status":"hidden"}`, 422},
+		{moderator, `{"status":"withdrawn"}`, 422},
+		{moderator, `{"status":"merged"}`, 422},
+		{moderator, `{"status":"gelöscht"}`, 422},
+		{moderator, `{"category":"gibtsnicht"}`, 422},
+		{moderator, `{"title":"Neuer Titel"}`, 400},
+		{moderator, `{}`, 400},
+		{moderator, `{"status":"hidden","reason":"` + strings.Repeat("x", 501) + `"}`, 422},
+		{moderator, `{"status":"hidden","reason":"a\u0000b"}`, 422},
+		{moderator, `[`, 400},
+	} {
+		if r := patch(a, c.auth, c.body); r.status != c.status || !strings.Contains(r.body, `"error"`) {
+			t.Fatalf("PATCH %s with %q = %d %s, want %d", c.body, c.auth, r.status, r.body, c.status)
+		}
+	}
+	if r := patch("00000000-0000-0000-0000-000000000000", moderator, `{"status":"hidden","reason":"x"}`); r.status != 404 {
+		t.Fatalf("unknown contribution: %d", r.status)
+	}
+	if now, _ := e.st.Contribution(ctx, a); now.Status != before.Status || now.Category != before.Category || !now.UpdatedAt.Equal(before.UpdatedAt) {
+		t.Fatalf("a refused request changed %+v", now)
+	}
+	// hide with a public reason: gone from the public API and map, kept in the store
+	r := patch(a, moderator, `{"status":"hidden","reason":"Enthält eine Beleidigung."}`)
+	if r.status != 200 || !strings.Contains(r.body, `"status":"hidden"`) || !strings.Contains(r.body, "Beleidigung") {
+		t.Fatalf("hide: %d %s", r.status, r.body)
+	}
+	if r := e.do(t, "GET", "/api/v1/contributions/"+a, "", ""); r.status != 404 {
+		t.Fatalf("hidden contribution still public: %d", r.status)
+	}
+	if r := e.do(t, "GET", "/api/v1/procedures/"+slug+"/contributions?q=Doppelter", "", ""); strings.Contains(r.body, a) || !strings.Contains(r.body, b) {
+		t.Fatalf("list after hiding: %s", r.body)
+	}
+	// publish again, into another category
+	if r := patch(a, moderator, `{"status":"published","category":"verkehr"}`); r.status != 200 || !strings.Contains(r.body, `"category":"verkehr"`) || !strings.Contains(r.body, `"reason":""`) {
+		t.Fatalf("republish: %d %s", r.status, r.body)
+	}
+	// merge b into a
+	merge := func(id, auth, body string) result {
+		return e.do(t, "POST", "/api/v1/contributions/"+id+"/merge", "application/json", body, "Authorization", auth)
+	}
+	if r := merge(b, moderator, `{"into":"`+b+`"}`); r.status != 409 {
+		t.Fatalf("merge into itself: %d %s", r.status, r.body)
+	}
+	if r := merge(b, moderator, `{"into":"00000000-0000-0000-0000-000000000000"}`); r.status != 409 {
+		t.Fatalf("merge into nothing: %d %s", r.status, r.body)
+	}
+	if r := merge(b, moderator, `{}`); r.status != 422 {
+		t.Fatalf("merge without target: %d %s", r.status, r.body)
+	}
+	if r := merge(b, moderator, `{"into":"`+a+`","reason":"Gleicher Wunsch wie der andere Beitrag."}`); r.status != 200 || !strings.Contains(r.body, `"merged_into":"`+a+`"`) {
+		t.Fatalf("merge: %d %s", r.status, r.body)
+	}
+	if r := patch(b, moderator, `{"status":"published"}`); r.status != 409 {
+		t.Fatalf("moderating a merged one: %d %s", r.status, r.body)
+	}
+	if r := merge(a, moderator, `{"into":"`+b+`"}`); r.status != 409 {
+		t.Fatalf("merge into a merged one: %d %s", r.status, r.body)
+	}
+	// official response: planners only
+	respond := func(auth, body string) result {
+		return e.do(t, "POST", "/api/v1/contributions/"+a+"/responses", "application/json", body, "Authorization", auth)
+	}
+	if r := respond(moderator, `{"text":"Danke!"}`); r.status != 403 {
+		t.Fatalf("moderator responding: %d", r.status)
+	}
+	if r := respond(planner, `{"text":"x"}`); r.status != 422 {
+		t.Fatalf("short response: %d", r.status)
+	}
+	r = respond(planner, `{"text":"Danke, wir **prüfen** das.<script>alert(1)</script>","author":"Bezirksamt Altona"}`)
+	var answer struct{ HTML string }
+	json.Unmarshal([]byte(r.body), &answer)
+	if r.status != 201 || !strings.Contains(answer.HTML, `<strong>prüfen</strong>`) || strings.Contains(answer.HTML, "<script") {
+		t.Fatalf("respond: %d %s", r.status, r.body)
+	}
+	if r := e.do(t, "GET", "/api/v1/contributions/"+a, "", ""); !strings.Contains(r.body, "Bezirksamt Altona") {
+		t.Fatalf("response not shown: %s", r.body)
+	}
+	// every step is in the audit log, with who did it
+	log, _ := e.st.AuditLog(ctx, 20)
+	var steps []string
+	for _, x := range log {
+		steps = append(steps, x.Actor+" "+x.Action)
+	}
+	want := []string{"planerin@example.org contribution.respond", "moderator@example.org contribution.merge",
+		"moderator@example.org contribution.moderate", "moderator@example.org contribution.moderate"}
+	if len(steps) < 4 || strings.Join(steps[:4], "|") != strings.Join(want, "|") {
+		t.Fatalf("audit log %v", steps)
+	}
+	if !strings.Contains(log[2].Before, `"status":"hidden"`) || !strings.Contains(log[2].After, `"category":"verkehr"`) {
+		t.Fatalf("audit before/after: %+v", log[2])
+	}
+}

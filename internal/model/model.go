@@ -301,7 +301,8 @@ type Contribution struct {
 	AuthorName  string
 	Origin      string // online | table:N | import
 	Status      ContributionStatus
-	Reason      string
+	Reason      string // public reason of a moderation step
+	MergedInto  string // id of the contribution this one duplicates (status merged)
 	Up          int
 	Down        int
 	Comments    int

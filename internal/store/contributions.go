@@ -157,19 +157,20 @@ func addEvent(tx *sql.Tx, procedureID int64, typ string, data []byte) error {
 	return nil
 }
 
-const contributionCols = `seq, id, procedure_id, category, type, title, text, geometry, author_name, origin, status, reason, up, down, comments, created_at, updated_at`
+const contributionCols = `seq, id, procedure_id, category, type, title, text, geometry, author_name, origin, status, reason, merged_into, up, down, comments, created_at, updated_at`
 
 // scanContribution reads the contributionCols of a row; extra receives
 // columns selected after them.
 func scanContribution(row interface{ Scan(...any) error }, extra ...any) (*model.Contribution, error) {
 	var c model.Contribution
-	var geom sql.NullString
+	var geom, merged sql.NullString
 	var created, updated int64
 	dest := append([]any{&c.Seq, &c.ID, &c.ProcedureID, &c.Category, &c.Type, &c.Title, &c.Text, &geom, &c.AuthorName,
-		&c.Origin, &c.Status, &c.Reason, &c.Up, &c.Down, &c.Comments, &created, &updated}, extra...)
+		&c.Origin, &c.Status, &c.Reason, &merged, &c.Up, &c.Down, &c.Comments, &created, &updated}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
+	c.MergedInto = merged.String
 	c.CreatedAt, c.UpdatedAt = fromMS(created), fromMS(updated)
 	if geom.Valid {
 		if g, err := geo.DecodeStored([]byte(geom.String)); err == nil {
@@ -207,6 +208,13 @@ func (s *Store) ContributionByManageHash(ctx context.Context, h []byte) (*model.
 // lets change modify it and stores the result: row, ready feature bytes,
 // R*Tree entry and an event when residents can see the change.
 func (s *Store) UpdateContribution(ctx context.Context, id string, change func(*model.Contribution) error) (*model.Contribution, error) {
+	return s.updateContribution(ctx, id, change, nil)
+}
+
+// updateContribution is UpdateContribution with a hook that runs in the
+// same transaction after the row is saved (audit entries, checks of other
+// rows); its error undoes the change.
+func (s *Store) updateContribution(ctx context.Context, id string, change func(*model.Contribution) error, after func(*sql.Tx, *model.Contribution) error) (*model.Contribution, error) {
 	var out *model.Contribution
 	err := s.Write(ctx, func(tx *sql.Tx) error {
 		c, err := scanContribution(tx.QueryRow(`SELECT `+contributionCols+` FROM contributions WHERE id = ?`, id))
@@ -223,6 +231,11 @@ func (s *Store) UpdateContribution(ctx context.Context, id string, change func(*
 		c.UpdatedAt = time.Now().UTC()
 		if err := saveContribution(tx, c); err != nil {
 			return err
+		}
+		if after != nil {
+			if err := after(tx, c); err != nil {
+				return err
+			}
 		}
 		if c.Status == model.Published || before == model.Published {
 			ev := "contribution.updated"
@@ -244,6 +257,14 @@ func (s *Store) UpdateContribution(ctx context.Context, id string, change func(*
 	return out, err
 }
 
+// nullable stores "" as NULL.
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
 func saveContribution(tx *sql.Tx, c *model.Contribution) error {
 	geom, err := geometryText(c.Geometry)
 	if err != nil {
@@ -263,8 +284,8 @@ func saveContribution(tx *sql.Tx, c *model.Contribution) error {
 		lon, lat = centre.Lon(), centre.Lat()
 	}
 	if _, err := tx.Exec(`UPDATE contributions SET category=?, type=?, title=?, text=?, geom_type=?, geometry=?, lon=?, lat=?,
-		author_name=?, status=?, reason=?, up=?, down=?, comments=?, feature=?, updated_at=? WHERE seq=?`,
-		c.Category, c.Type, c.Title, c.Text, c.GeometryType(), geom, lon, lat, c.AuthorName, c.Status, c.Reason,
+		author_name=?, status=?, reason=?, merged_into=?, up=?, down=?, comments=?, feature=?, updated_at=? WHERE seq=?`,
+		c.Category, c.Type, c.Title, c.Text, c.GeometryType(), geom, lon, lat, c.AuthorName, c.Status, c.Reason, nullable(c.MergedInto),
 		c.Up, c.Down, c.Comments, FeatureJSON(c), ms(c.UpdatedAt), c.Seq); err != nil {
 		return fmt.Errorf("store: unable to update contribution: %w", err)
 	}

@@ -56,8 +56,8 @@ func (s *Store) StreamContributions(ctx context.Context, procedureID int64, opt 
 		return fmt.Errorf("store: unable to export contributions: %w", err)
 	}
 	defer rows.Close()
-	var comments *commentCursor
-	var responses *responseCursor
+	var comments *cursor[model.Comment]
+	var responses *cursor[model.Response]
 	if opt.Discussion {
 		if comments, err = newCommentCursor(ctx, tx, procedureID); err != nil {
 			return err
@@ -90,18 +90,50 @@ func (s *Store) StreamContributions(ctx context.Context, procedureID int64, opt 
 	return rows.Err()
 }
 
-// commentCursor walks the procedure's published comments ordered by
-// contribution, so they can be merged into the contribution stream.
-type commentCursor struct {
+// cursor walks rows ordered by contribution seq, so that they can be
+// merged into the contribution stream, which has the same order.
+type cursor[T any] struct {
 	rows    *sql.Rows
-	pending *model.Comment
+	scan    func(*sql.Rows) (seq int64, item T, err error)
+	pending *T
 	seq     int64 // contribution of pending
 	done    bool
 }
 
-// CROSS JOIN makes SQLite walk the comments in index order instead of
-// sorting them all in memory.
-func newCommentCursor(ctx context.Context, tx *sql.Tx, procedureID int64) (*commentCursor, error) {
+// upTo returns the items of contribution seq (skipping any of earlier
+// contributions, which matching orders cannot produce).
+func (k *cursor[T]) upTo(seq int64) ([]T, error) {
+	var out []T
+	for {
+		if k.pending == nil && !k.done {
+			if !k.rows.Next() {
+				k.done = true
+				if err := k.rows.Err(); err != nil {
+					return nil, fmt.Errorf("store: unable to export: %w", err)
+				}
+				break
+			}
+			s, item, err := k.scan(k.rows)
+			if err != nil {
+				return nil, fmt.Errorf("store: unable to export: %w", err)
+			}
+			k.seq, k.pending = s, &item
+		}
+		if k.pending == nil || k.seq > seq {
+			break
+		}
+		if k.seq == seq {
+			out = append(out, *k.pending)
+		}
+		k.pending = nil
+	}
+	return out, nil
+}
+
+// newCommentCursor walks the procedure's published comments. CROSS JOIN
+// makes SQLite follow the comments' index instead of sorting them all in
+// memory.
+func newCommentCursor(ctx context.Context, tx *sql.Tx, procedureID int64) (*cursor[model.Comment], error) {
 	rows, err := tx.QueryContext(ctx, `SELECT m.contribution_seq, m.id, m.parent_id, m.text, m.author_name, m.created_at
 		FROM comments m CROSS JOIN contributions c ON c.seq = m.contribution_seq
 		WHERE c.procedure_id = ? AND c.status != 'withdrawn' AND m.status = 'published'
@@ -109,53 +141,18 @@ func newCommentCursor(ctx context.Context, tx *sql.Tx, procedureID int64) (*comm
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to export comments: %w", err)
 	}
-	return &commentCursor{rows: rows}, nil
+	return &cursor[model.Comment]{rows: rows, scan: func(r *sql.Rows) (int64, model.Comment, error) {
+		var seq, created int64
+		var m model.Comment
+		var parent sql.NullInt64
+		err := r.Scan(&seq, &m.ID, &parent, &m.Text, &m.AuthorName, &created)
+		m.ParentID, m.Status, m.CreatedAt = parent.Int64, model.Published, fromMS(created)
+		return seq, m, err
+	}}, nil
 }
 
-// upTo returns the comments of contribution seq (and skips any of earlier
-// contributions, which cannot occur with matching orders).
-func (k *commentCursor) upTo(seq int64) ([]model.Comment, error) {
-	var out []model.Comment
-	for {
-		if k.pending == nil && !k.done {
-			if !k.rows.Next() {
-				k.done = true
-				if err := k.rows.Err(); err != nil {
-					return nil, fmt.Errorf("store: unable to read comments: %w", err)
-				}
-				break
-			}
-			var m model.Comment
-			var parent sql.NullInt64
-			var created int64
-			if err := k.rows.Scan(&k.seq, &m.ID, &parent, &m.Text, &m.AuthorName, &created); err != nil {
-				return nil, fmt.Errorf("store: unable to read comment: %w", err)
-			}
-			m.ParentID = parent.Int64
-			m.Status = model.Published
-			m.CreatedAt = fromMS(created)
-			k.pending = &m
-		}
-		if k.pending == nil || k.seq > seq {
-			break
-		}
-		if k.seq == seq {
-			out = append(out, *k.pending)
-		}
-		k.pending = nil
-	}
-	return out, nil
-}
-
-// responseCursor walks the procedure's official responses by contribution.
-type responseCursor struct {
-	rows    *sql.Rows
-	pending *model.Response
-	seq     int64
-	done    bool
-}
-
-func newResponseCursor(ctx context.Context, tx *sql.Tx, procedureID int64) (*responseCursor, error) {
+// newResponseCursor walks the official responses to the procedure's contributions.
+func newResponseCursor(ctx context.Context, tx *sql.Tx, procedureID int64) (*cursor[model.Response], error) {
 	rows, err := tx.QueryContext(ctx, `SELECT r.contribution_seq, r.id, r.author, r.text_md, r.created_at
 		FROM responses r CROSS JOIN contributions c ON c.seq = r.contribution_seq
 		WHERE c.procedure_id = ? AND c.status != 'withdrawn'
@@ -163,37 +160,13 @@ func newResponseCursor(ctx context.Context, tx *sql.Tx, procedureID int64) (*res
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to export responses: %w", err)
 	}
-	return &responseCursor{rows: rows}, nil
-}
-
-func (k *responseCursor) upTo(seq int64) ([]model.Response, error) {
-	var out []model.Response
-	for {
-		if k.pending == nil && !k.done {
-			if !k.rows.Next() {
-				k.done = true
-				if err := k.rows.Err(); err != nil {
-					return nil, fmt.Errorf("store: unable to read responses: %w", err)
-				}
-				break
-			}
-			var r model.Response
-			var created int64
-			if err := k.rows.Scan(&k.seq, &r.ID, &r.Author, &r.TextMD, &created); err != nil {
-				return nil, fmt.Errorf("store: unable to read response: %w", err)
-			}
-			r.CreatedAt = fromMS(created)
-			k.pending = &r
-		}
-		if k.pending == nil || k.seq > seq {
-			break
-		}
-		if k.seq == seq {
-			out = append(out, *k.pending)
-		}
-		k.pending = nil
-	}
-	return out, nil
+	return &cursor[model.Response]{rows: rows, scan: func(r *sql.Rows) (int64, model.Response, error) {
+		var seq, created int64
+		var x model.Response
+		err := r.Scan(&seq, &x.ID, &x.Author, &x.TextMD, &created)
+		x.CreatedAt = fromMS(created)
+		return seq, x, err
+	}}, nil
 }
 
 // ImportItem is one contribution to import with the comments that came

@@ -152,6 +152,12 @@ func (s *Store) Vote(ctx context.Context, contributionID string, voter []byte) (
 
 // AddResponse stores a planner's official response to a contribution.
 func (s *Store) AddResponse(ctx context.Context, contributionID string, r *model.Response, userID int64) error {
+	return s.RespondTo(ctx, contributionID, r, userID, Audited{})
+}
+
+// RespondTo stores an official response and, when a.Actor is set, its
+// audit entry in the same transaction.
+func (s *Store) RespondTo(ctx context.Context, contributionID string, r *model.Response, userID int64, a Audited) error {
 	return s.Write(ctx, func(tx *sql.Tx) error {
 		var seq, proc int64
 		err := tx.QueryRow(`SELECT seq, procedure_id FROM contributions WHERE id = ?`, contributionID).Scan(&seq, &proc)
@@ -171,6 +177,11 @@ func (s *Store) AddResponse(ctx context.Context, contributionID string, r *model
 			return fmt.Errorf("store: unable to add response: %w", err)
 		}
 		r.ID, _ = res.LastInsertId()
+		if a.Actor != "" {
+			if err := auditTx(tx, a, contributionID, nil, map[string]any{"response": r.ID}); err != nil {
+				return err
+			}
+		}
 		return bumpVersion(tx, proc)
 	})
 }

@@ -30,6 +30,7 @@ import (
 	"github.com/mitreden/mitreden/internal/config"
 	"github.com/mitreden/mitreden/internal/content"
 	"github.com/mitreden/mitreden/internal/model"
+	"github.com/mitreden/mitreden/internal/moderation"
 	"github.com/mitreden/mitreden/internal/participation"
 	"github.com/mitreden/mitreden/internal/store"
 )
@@ -47,11 +48,13 @@ type Server struct {
 	Assets   *Assets
 	Pages    *Templates
 	Part     *participation.Service
-	Broker   *Broker
-	Hasher   *auth.Hasher
-	Log      *slog.Logger
-	Metrics  *Metrics
-	Now      func() time.Time
+	// Moderation carries out moderators' and planners' steps.
+	Moderation *moderation.Service
+	Broker     *Broker
+	Hasher     *auth.Hasher
+	Log        *slog.Logger
+	Metrics    *Metrics
+	Now        func() time.Time
 
 	procs  sync.Map  // slug → *model.Procedure, see LoadProcedure
 	counts counts    // see Count
@@ -73,7 +76,7 @@ func NewServer(cfg config.Config, st *store.Store, themeFS, localeFS fs.FS, log 
 		return nil, err
 	}
 	s := &Server{Config: cfg, Store: st, I18n: i18n, Markdown: content.NewMarkdown(), Assets: assets,
-		Part: participation.New(st), Hasher: auth.NewHasher(), Log: log, Now: time.Now, Metrics: NewMetrics()}
+		Part: participation.New(st), Moderation: moderation.New(st), Hasher: auth.NewHasher(), Log: log, Now: time.Now, Metrics: NewMetrics()}
 	s.Pages, err = LoadTemplates(theme, s.funcs())
 	if err != nil {
 		return nil, err
@@ -518,6 +521,10 @@ func (s *Server) WriteError(c *fiber.Ctx, err error) error {
 		{store.ErrInvalidParent, fiber.StatusBadRequest, "invalid_parent", "error.invalid_parent"},
 		{participation.ErrInvalidFlagKind, fiber.StatusBadRequest, "invalid_flag", "error.invalid_flag"},
 		{participation.ErrNoConception, fiber.StatusNotFound, "not_found", "error.conception_not_found"},
+		{moderation.ErrForbidden, fiber.StatusForbidden, "forbidden", "error.forbidden"},
+		{moderation.ErrNoChange, fiber.StatusBadRequest, "no_change", "error.no_change"},
+		{store.ErrNotEditable, fiber.StatusConflict, "not_moderatable", "error.not_moderatable"},
+		{store.ErrMergeTarget, fiber.StatusConflict, "merge_target", "error.merge_target"},
 	} {
 		if errors.Is(err, m.err) {
 			return s.Fail(c, m.status, m.code, l.T(m.key))

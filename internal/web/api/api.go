@@ -46,6 +46,9 @@ func Register(app *fiber.App, s *web.Server) {
 	g.Get("/procedures/:slug/events", h.events)
 	g.Get("/contributions/:id", h.contribution)
 	g.Get("/procedures/:slug/export.:format", s.Require("export"), h.export)
+	g.Patch("/contributions/:id", h.jsonOnly, s.Require("moderate"), h.moderate)
+	g.Post("/contributions/:id/merge", h.jsonOnly, s.Require("moderate"), h.merge)
+	g.Post("/contributions/:id/responses", h.jsonOnly, s.Require("respond"), h.respond)
 	w := g.Group("", s.WriteLimiter())
 	w.Post("/procedures/:slug/contributions", h.jsonOnly, h.createContribution)
 	w.Post("/contributions/:id/comments", h.jsonOnly, h.createComment)
@@ -527,6 +530,9 @@ func (h *Handler) badJSON(c *fiber.Ctx, err error) error {
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
 		return h.Fail(c, fiber.StatusBadRequest, "invalid_json", l.T("error.json_type", "Field", te.Field))
+	}
+	if strings.HasPrefix(err.Error(), "json: unknown field") {
+		return h.Fail(c, fiber.StatusBadRequest, "unknown_field", l.T("error.json_unknown_field"))
 	}
 	return h.Fail(c, fiber.StatusBadRequest, "invalid_json", l.T("error.json_malformed"))
 }

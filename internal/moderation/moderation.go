@@ -1,0 +1,164 @@
+// Package moderation is what moderators and planners do to contributions:
+// publish or hide them with a public reason, re-categorise them, merge
+// duplicates and answer officially. Every step is written to the audit
+// log in the same transaction; nothing a resident submitted is deleted.
+package moderation
+
+import (
+	"context"
+	"errors"
+	"time"
+	"unicode/utf8"
+
+	"github.com/mitreden/mitreden/internal/auth"
+	"github.com/mitreden/mitreden/internal/model"
+	"github.com/mitreden/mitreden/internal/store"
+)
+
+// Limits on moderators' input.
+const (
+	ReasonMax   = 500
+	ResponseMin = 2
+	ResponseMax = 10000
+	AuthorMax   = 120
+)
+
+// Errors besides model.Errors and the store's.
+var (
+	ErrForbidden = errors.New("moderation: this account may not do this")
+	ErrNoChange  = errors.New("moderation: the request changes nothing")
+)
+
+// Change is a moderation step on one contribution; nil fields stay as they are.
+type Change struct {
+	Status   *model.ContributionStatus
+	Reason   *string
+	Category *string
+}
+
+// Service carries out moderation.
+type Service struct {
+	Store *store.Store
+	Now   func() time.Time
+}
+
+// New returns a Service on st.
+func New(st *store.Store) *Service { return &Service{Store: st, Now: time.Now} }
+
+// Moderate applies ch to contribution id. A moderator may set the status
+// to submitted (back to the queue), published or hidden — hidden needs a
+// public reason — and move it to another category of its procedure.
+// Merging has its own step; withdrawing is the author's alone.
+func (s *Service) Moderate(ctx context.Context, actor *model.User, p func(id int64) (*model.Procedure, error), id string, ch Change) (*model.Contribution, error) {
+	if actor == nil || !auth.Can(actor.Role, "moderate") {
+		return nil, ErrForbidden
+	}
+	if ch.Status == nil && ch.Reason == nil && ch.Category == nil {
+		return nil, ErrNoChange
+	}
+	var errs model.Errors
+	if ch.Status != nil {
+		switch *ch.Status {
+		case model.Submitted, model.Published, model.Hidden:
+		default:
+			errs = append(errs, model.FieldError{Field: "status", Code: "status_not_settable"})
+		}
+	}
+	if ch.Reason != nil {
+		r := model.Normalize(*ch.Reason)
+		ch.Reason = &r
+		errs = append(errs, checkReason(r)...)
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return s.Store.ModerateContribution(ctx, id, store.Audited{Actor: actor.Email, Action: "contribution.moderate"}, func(c *model.Contribution) error {
+		switch c.Status {
+		case model.Withdrawn, model.Merged:
+			return store.ErrNotEditable
+		}
+		if ch.Category != nil {
+			proc, err := p(c.ProcedureID)
+			if err != nil {
+				return err
+			}
+			if _, ok := proc.Category(*ch.Category); !ok {
+				return model.Errors{{Field: "category", Code: "unknown_category"}}
+			}
+			c.Category = *ch.Category
+		}
+		if ch.Status != nil {
+			c.Status = *ch.Status
+		}
+		if ch.Reason != nil {
+			c.Reason = *ch.Reason
+		}
+		if c.Status == model.Hidden && c.Reason == "" {
+			return model.Errors{{Field: "reason", Code: "required"}}
+		}
+		if c.Status == model.Published && ch.Status != nil && ch.Reason == nil {
+			c.Reason = "" // a reason for hiding does not outlive the hiding
+		}
+		return nil
+	})
+}
+
+// Merge marks contribution id as a duplicate of into, with a public reason.
+func (s *Service) Merge(ctx context.Context, actor *model.User, id, into, reason string) (*model.Contribution, error) {
+	if actor == nil || !auth.Can(actor.Role, "moderate") {
+		return nil, ErrForbidden
+	}
+	reason = model.Normalize(reason)
+	var errs model.Errors
+	if into == "" {
+		errs = append(errs, model.FieldError{Field: "into", Code: "required"})
+	}
+	errs = append(errs, checkReason(reason)...)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return s.Store.MergeContribution(ctx, id, into, reason, store.Audited{Actor: actor.Email, Action: "contribution.merge"})
+}
+
+// Respond adds a planner's official response (Markdown) to contribution id,
+// signed with author (the office's name, never the planner's address).
+func (s *Service) Respond(ctx context.Context, actor *model.User, id, textMD, author string) (*model.Response, error) {
+	if actor == nil || !auth.Can(actor.Role, "respond") {
+		return nil, ErrForbidden
+	}
+	textMD, author = model.Normalize(textMD), model.Normalize(author)
+	var errs model.Errors
+	if n := utf8.RuneCountInString(textMD); !utf8.ValidString(textMD) {
+		errs = append(errs, model.FieldError{Field: "text", Code: "invalid_utf8"})
+	} else if n < ResponseMin {
+		errs = append(errs, model.FieldError{Field: "text", Code: "too_short", Args: map[string]any{"Min": ResponseMin}})
+	} else if n > ResponseMax {
+		errs = append(errs, model.FieldError{Field: "text", Code: "too_long", Args: map[string]any{"Max": ResponseMax}})
+	}
+	if !utf8.ValidString(author) || utf8.RuneCountInString(author) > AuthorMax {
+		errs = append(errs, model.FieldError{Field: "author", Code: "too_long", Args: map[string]any{"Max": AuthorMax}})
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	r := &model.Response{TextMD: textMD, Author: author, CreatedAt: s.Now().UTC()}
+	if err := s.Store.RespondTo(ctx, id, r, actor.ID, store.Audited{Actor: actor.Email, Action: "contribution.respond"}); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+func checkReason(r string) model.Errors {
+	switch {
+	case !utf8.ValidString(r):
+		return model.Errors{{Field: "reason", Code: "invalid_utf8"}}
+	case utf8.RuneCountInString(r) > ReasonMax:
+		return model.Errors{{Field: "reason", Code: "too_long", Args: map[string]any{"Max": ReasonMax}}}
+	}
+	for _, c := range r {
+		if c < 0x20 && c != '\n' {
+			return model.Errors{{Field: "reason", Code: "control_chars"}}
+		}
+	}
+	return nil
+}

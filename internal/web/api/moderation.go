@@ -1,0 +1,113 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/mitreden/mitreden/internal/model"
+	"github.com/mitreden/mitreden/internal/moderation"
+	"github.com/mitreden/mitreden/internal/store"
+	"github.com/mitreden/mitreden/internal/web"
+)
+
+// decodeKnown decodes exactly one JSON object into v and refuses members v
+// does not have, so a moderator never believes a field was changed that
+// this endpoint cannot change.
+func decodeKnown(body []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return errors.New("trailing data after JSON value")
+	}
+	return nil
+}
+
+// moderationChange turns the decoded PATCH body into a moderation change.
+func moderationChange(status *model.ContributionStatus, reason, category *string) moderation.Change {
+	return moderation.Change{Status: status, Reason: reason, Category: category}
+}
+
+// moderatedJSON is a contribution as moderators see it: the public feature
+// plus status, reason and merge target.
+func moderatedJSON(c *model.Contribution) (contributionJSON, error) {
+	var feat contributionJSON
+	if err := json.Unmarshal(store.FeatureJSON(c), &feat); err != nil {
+		return feat, err
+	}
+	feat.Properties["status"] = c.Status
+	feat.Properties["reason"] = c.Reason
+	if c.MergedInto != "" {
+		feat.Properties["merged_into"] = c.MergedInto
+	}
+	return feat, nil
+}
+
+// moderate answers PATCH /contributions/:id: {"status", "reason", "category"}.
+func (h *Handler) moderate(c *fiber.Ctx) error {
+	var in struct {
+		Status   *model.ContributionStatus `json:"status"`
+		Reason   *string                   `json:"reason"`
+		Category *string                   `json:"category"`
+	}
+	if err := decodeKnown(c.Body(), &in); err != nil {
+		return h.badJSON(c, err)
+	}
+	procedure := func(id int64) (*model.Procedure, error) { return h.Store.ProcedureByID(c.Context(), id) }
+	ct, err := h.Moderation.Moderate(c.Context(), web.User(c), procedure, c.Params("id"),
+		moderationChange(in.Status, in.Reason, in.Category))
+	if err != nil {
+		return h.WriteError(c, err)
+	}
+	out, err := moderatedJSON(ct)
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
+// merge answers POST /contributions/:id/merge: {"into": "ID", "reason": "…"}.
+func (h *Handler) merge(c *fiber.Ctx) error {
+	var in struct {
+		Into   string `json:"into"`
+		Reason string `json:"reason"`
+	}
+	if err := decodeKnown(c.Body(), &in); err != nil {
+		return h.badJSON(c, err)
+	}
+	ct, err := h.Moderation.Merge(c.Context(), web.User(c), c.Params("id"), in.Into, in.Reason)
+	if err != nil {
+		return h.WriteError(c, err)
+	}
+	out, err := moderatedJSON(ct)
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
+// respond answers POST /contributions/:id/responses: {"text": "Markdown", "author": "Bezirksamt …"}.
+func (h *Handler) respond(c *fiber.Ctx) error {
+	var in struct {
+		Text   string `json:"text"`
+		Author string `json:"author"`
+	}
+	if err := decodeKnown(c.Body(), &in); err != nil {
+		return h.badJSON(c, err)
+	}
+	if in.Author == "" {
+		in.Author = web.Localizer(c).T("response.default_author")
+	}
+	r, err := h.Moderation.Respond(c.Context(), web.User(c), c.Params("id"), in.Text, in.Author)
+	if err != nil {
+		return h.WriteError(c, err)
+	}
+	return c.Status(fiber.StatusCreated).JSON(map[string]any{"id": r.ID, "contribution_id": c.Params("id"),
+		"text_md": r.TextMD, "html": string(h.Markdown.Render(r.TextMD)), "author": r.Author, "created_at": r.CreatedAt})
+}

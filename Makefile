@@ -65,7 +65,7 @@ bench: build system-deps
 	./$(BIN) demo --db $(BENCH_DB) --contributions $(BENCH_N)
 	./bin/mitreden-exportbench --bin $(BIN) --db $(BENCH_DB)
 	./$(BIN) serve --db $(BENCH_DB) --addr 127.0.0.1:18080 --write-limit 0 2>/dev/null & pid=$$!; \
-	  sleep 2; ./bin/mitreden-load --url http://127.0.0.1:18080 --duration $${BENCH_SECONDS:-10s} --connections 50; \
+	  sleep 2; ./bin/mitreden-load --url http://127.0.0.1:18080 --pid $$pid --duration $${BENCH_SECONDS:-10s} --connections 50; \
 	  status=$$?; kill $$pid; wait $$pid; exit $$status
 
 # Static checks, part of `make test`: gofmt, go vet, staticcheck and

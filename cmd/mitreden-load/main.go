@@ -123,6 +123,7 @@ func main() {
 	dur := flag.Duration("duration", 10*time.Second, "duration of each scenario")
 	conns := flag.Int("connections", 50, "concurrent connections")
 	bbox := flag.String("bbox", "", "viewport bbox (default: a street-sized box in the middle of the area)")
+	pid := flag.Int("pid", 0, "process id of the server, to split its memory into anonymous and file-backed")
 	flag.Parse()
 	if err := loopback(*base); err != nil {
 		fmt.Fprintln(os.Stderr, "mitreden-load:", err)
@@ -205,6 +206,29 @@ func main() {
 	if rss, err := serverRSS(client, *base); err == nil {
 		fmt.Printf("server resident memory after the run: %.0f MB\n", rss/1e6)
 	}
+	if *pid > 0 {
+		if anon, file, err := rssParts(*pid); err == nil {
+			fmt.Printf("  of which anonymous (heap, stacks, SQLite caches): %.0f MB; file-backed (binary, mapped database pages, reclaimable): %.0f MB\n", anon/1e6, file/1e6)
+		}
+	}
+}
+
+// rssParts reads RssAnon and RssFile of a local process from /proc.
+func rssParts(pid int) (anon, file float64, err error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		var kb float64
+		if _, err := fmt.Sscanf(line, "RssAnon: %g kB", &kb); err == nil {
+			anon = kb * 1024
+		}
+		if _, err := fmt.Sscanf(line, "RssFile: %g kB", &kb); err == nil {
+			file = kb * 1024
+		}
+	}
+	return anon, file, nil
 }
 
 // rawInsertRate inserts the submit scenario's rows with plain INSERTs, one

@@ -20,6 +20,7 @@ import (
 	"github.com/mitreden/mitreden/internal/store"
 	"github.com/mitreden/mitreden/internal/web"
 	"github.com/mitreden/mitreden/internal/web/api"
+	"github.com/mitreden/mitreden/internal/web/ogc"
 	"github.com/mitreden/mitreden/internal/web/public"
 	"github.com/mitreden/mitreden/locales"
 	"github.com/mitreden/mitreden/themes"
@@ -98,6 +99,7 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*web.Server, *fi
 		})
 	}
 	api.Register(app, s)
+	ogc.Register(app, s)
 	public.Register(app, s)
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return s, app, nil

@@ -8,9 +8,12 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -837,7 +840,7 @@ func TestHostileRequestsNeverAnswer500(t *testing.T) {
 	paths := []string{"/", "/p/" + slug, "/p/" + slug + "/pages/faq", "/p/" + slug + "/statistics", "/p/" + slug + "/conceptions",
 		"/p/" + slug + "/contribute", "/p/" + slug + "/contributions/" + id, "/api/v1/procedures", "/api/v1/procedures/" + slug,
 		"/api/v1/procedures/" + slug + "/contributions", "/api/v1/contributions/" + id, "/api/v1/procedures/" + slug + "/places",
-		"/api/v1/procedures/" + slug + "/conceptions", "/p/" + slug + "/appointments.ics", "/api/v1/procedures/" + slug + "/export.csv", "/static/0/..%2F..%2Fgo.mod", "/p/%00", "/manage/%FF"}
+		"/api/v1/procedures/" + slug + "/conceptions", "/p/" + slug + "/appointments.ics", "/api/v1/procedures/" + slug + "/export.csv", "/ogcapi", "/ogcapi/collections", "/ogcapi/collections/" + slug + "/items", "/ogcapi/collections/" + slug + "/items/" + id, "/static/0/..%2F..%2Fgo.mod", "/p/%00", "/manage/%FF"}
 	params := []string{"q", "category", "type", "geometry", "origin", "sort", "limit", "cursor", "bbox", "cluster", "lang", "easy", "reply", "notice", "k"}
 	for _, p := range paths {
 		for _, k := range params {
@@ -1074,5 +1077,108 @@ func TestModerationAPIHidesMergesAndAnswersWithAudit(t *testing.T) {
 	}
 	if !strings.Contains(log[2].Before, `"status":"hidden"`) || !strings.Contains(log[2].After, `"category":"verkehr"`) {
 		t.Fatalf("audit before/after: %+v", log[2])
+	}
+}
+
+func TestOGCAPIFeaturesServesPublishedContributionsToGDAL(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + ln.Addr().String()
+	e := newEnv(t, func(c *config.Config) { c.BaseURL = base })
+	go e.app.Listener(ln)
+	t.Cleanup(func() { e.app.Shutdown() })
+	ctx := context.Background()
+	p, _ := e.st.ProcedureBySlug(ctx, slug)
+	published, err := e.st.CountContributions(ctx, store.Filter{ProcedureID: p.ID})
+	if err != nil || published < 20 {
+		t.Fatalf("%d published, %v", published, err)
+	}
+	get := func(path string) (int, map[string]any, string) {
+		res, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		var doc map[string]any
+		json.Unmarshal(b, &doc)
+		return res.StatusCode, doc, res.Header.Get("Content-Type")
+	}
+	if s, doc, _ := get("/ogcapi"); s != 200 || len(doc["links"].([]any)) < 4 {
+		t.Fatalf("landing: %d %v", s, doc)
+	}
+	if s, doc, _ := get("/ogcapi/conformance"); s != 200 || !strings.Contains(fmt.Sprint(doc["conformsTo"]), "ogcapi-features-1/1.0/conf/core") {
+		t.Fatalf("conformance: %d %v", s, doc)
+	}
+	if s, doc, _ := get("/ogcapi/api"); s != 200 || doc["openapi"] != "3.0.3" {
+		t.Fatalf("api: %d", s)
+	}
+	if s, doc, _ := get("/ogcapi/collections"); s != 200 || !strings.Contains(fmt.Sprint(doc["collections"]), "id:"+slug) {
+		t.Fatalf("collections: %d %v", s, doc)
+	}
+	s, page, ctype := get("/ogcapi/collections/" + slug + "/items?limit=5")
+	if s != 200 || ctype != "application/geo+json" || page["numberReturned"] != float64(5) || page["numberMatched"] != float64(published) {
+		t.Fatalf("items: %d %s %v %v", s, ctype, page["numberReturned"], page["numberMatched"])
+	}
+	var nextURL string
+	for _, l := range page["links"].([]any) {
+		if m := l.(map[string]any); m["rel"] == "next" {
+			nextURL = m["href"].(string)
+		}
+	}
+	if !strings.HasPrefix(nextURL, base+"/ogcapi/collections/"+slug+"/items?") {
+		t.Fatalf("next link %q", nextURL)
+	}
+	_, page2, _ := get(strings.TrimPrefix(nextURL, base))
+	first := page["features"].([]any)[0].(map[string]any)["id"]
+	if page2["numberReturned"] != float64(5) || page2["features"].([]any)[0].(map[string]any)["id"] == first {
+		t.Fatalf("second page %v", page2["numberReturned"])
+	}
+	if _, doc, _ := get("/ogcapi/collections/" + slug + "/items?datetime=2000-01-01T00:00:00Z/2000-12-31T00:00:00Z"); doc["numberReturned"] != float64(0) {
+		t.Fatalf("datetime filter: %v", doc["numberReturned"])
+	}
+	if _, doc, _ := get("/ogcapi/collections/" + slug + "/items?bbox=0,0,1,1"); doc["numberReturned"] != float64(0) {
+		t.Fatalf("bbox filter: %v", doc["numberReturned"])
+	}
+	for _, bad := range []string{"?sortby=title", "?limit=0", "?bbox=1,2", "?datetime=bald", "?f=html", "?cursor=abc"} {
+		if s, doc, _ := get("/ogcapi/collections/" + slug + "/items" + bad); s != 400 || doc["error"] == nil {
+			t.Fatalf("%s: %d %v", bad, s, doc)
+		}
+	}
+	if s, _, _ := get("/ogcapi/collections/nirgendwo/items"); s != 404 {
+		t.Fatalf("unknown collection: %d", s)
+	}
+	id := first.(string)
+	if s, doc, ctype := get("/ogcapi/collections/" + slug + "/items/" + id); s != 200 || ctype != "application/geo+json" || doc["id"] != id || doc["links"] == nil {
+		t.Fatalf("item: %d %v", s, doc)
+	}
+	if _, err := e.st.UpdateContribution(ctx, id, func(c *model.Contribution) error { c.Status = model.Hidden; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if s, _, _ := get("/ogcapi/collections/" + slug + "/items/" + id); s != 404 {
+		t.Fatalf("hidden item: %d", s)
+	}
+	published--
+	// GDAL's OGC API – Features driver reads the whole collection through the paging links.
+	ogr2ogr, err := exec.LookPath("ogr2ogr")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("ogr2ogr (gdal-bin) is required in CI")
+		}
+		t.Skip("GDAL not installed (make test installs gdal-bin)")
+	}
+	out := filepath.Join(t.TempDir(), "oapif.geojson")
+	cmd := exec.Command(ogr2ogr, "-f", "GeoJSON", out, "OAPIF:"+base+"/ogcapi", slug, "-oo", "PAGE_SIZE=7")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("ogr2ogr: %v\n%s", err, b)
+	}
+	b, _ := os.ReadFile(out)
+	var fc struct {
+		Features []struct{ ID any } `json:"features"`
+	}
+	if err := json.Unmarshal(b, &fc); err != nil || len(fc.Features) != published {
+		t.Fatalf("GDAL read %d features, want %d (%v)", len(fc.Features), published, err)
 	}
 }

@@ -343,6 +343,8 @@ type Filter struct {
 	Origin      string
 	Query       string // full-text search
 	BBox        *orb.Bound
+	CreatedFrom *time.Time // created at or after (nil: open)
+	CreatedTo   *time.Time // created at or before (nil: open)
 	Sort        string
 	Limit       int
 	Cursor      string
@@ -354,7 +356,19 @@ func (f Filter) Key() string {
 	if f.BBox != nil {
 		bb = fmt.Sprintf("%.7f,%.7f,%.7f,%.7f", f.BBox.Min.Lon(), f.BBox.Min.Lat(), f.BBox.Max.Lon(), f.BBox.Max.Lat())
 	}
-	return fmt.Sprintf("%d|%v|%s|%s|%s|%s|%q|%s", f.ProcedureID, f.Statuses, f.Category, f.Type, f.GeomType, f.Origin, f.Query, bb)
+	span := ""
+	if f.CreatedFrom != nil || f.CreatedTo != nil {
+		span = fmt.Sprintf("|%d-%d", stampOr(f.CreatedFrom, 0), stampOr(f.CreatedTo, 0))
+	}
+	return fmt.Sprintf("%d|%v|%s|%s|%s|%s|%q|%s%s", f.ProcedureID, f.Statuses, f.Category, f.Type, f.GeomType, f.Origin, f.Query, bb, span)
+}
+
+// stampOr returns t in Unix milliseconds, or def for nil.
+func stampOr(t *time.Time, def int64) int64 {
+	if t == nil {
+		return def
+	}
+	return ms(*t)
 }
 
 // ErrBadCursor is returned for a cursor the store did not hand out.
@@ -397,6 +411,14 @@ func (f Filter) clause() (string, []any) {
 			conds = append(conds, "c.origin = ?")
 			args = append(args, f.Origin)
 		}
+	}
+	if f.CreatedFrom != nil {
+		conds = append(conds, "c.created_at >= ?")
+		args = append(args, ms(*f.CreatedFrom))
+	}
+	if f.CreatedTo != nil {
+		conds = append(conds, "c.created_at <= ?")
+		args = append(args, ms(*f.CreatedTo))
 	}
 	if q := ftsQuery(f.Query); q != "" {
 		conds = append(conds, "c.seq IN (SELECT rowid FROM contributions_fts WHERE contributions_fts MATCH ?)")
@@ -589,6 +611,7 @@ func (s *Store) Features(ctx context.Context, f Filter) (feats [][]byte, next st
 func (f Filter) viewportOnly() bool {
 	published := len(f.Statuses) == 0 || (len(f.Statuses) == 1 && f.Statuses[0] == model.Published)
 	return f.BBox != nil && published && f.Category == "" && f.Type == "" && f.GeomType == "" && f.Origin == "" &&
+		f.CreatedFrom == nil && f.CreatedTo == nil &&
 		ftsQuery(f.Query) == "" && (f.Sort == "" || f.Sort == SortNewest || f.Sort == SortOldest)
 }
 

@@ -149,7 +149,7 @@ func TestPagesAnswerWithContent(t *testing.T) {
 
 func TestSecurityHeadersOnEveryPageType(t *testing.T) {
 	e := newEnv(t, nil)
-	for _, p := range []string{"/", "/p/" + slug, "/p/" + slug + "/contribute", "/api/v1/procedures", "/nowhere", "/healthz"} {
+	for _, p := range []string{"/", "/p/" + slug, "/p/" + slug + "/contribute", "/api/v1/procedures", "/nowhere", "/healthz", "/ogcapi", "/ogcapi/collections/" + slug + "/items", "/api/v1/procedures/" + slug + "/export.csv"} {
 		r := e.do(t, "GET", p, "", "")
 		csp := r.header.Get("Content-Security-Policy")
 		if !strings.Contains(csp, "script-src 'self' 'nonce-") || strings.Contains(csp, "unsafe-inline") || !strings.Contains(csp, "frame-ancestors") {

@@ -1182,3 +1182,49 @@ func TestOGCAPIFeaturesServesPublishedContributionsToGDAL(t *testing.T) {
 		t.Fatalf("GDAL read %d features, want %d (%v)", len(fc.Features), published, err)
 	}
 }
+
+func TestRemovedContributionsSayWhatHappened(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	p, _ := e.st.ProcedureBySlug(ctx, slug)
+	list, _, err := e.st.Contributions(ctx, store.Filter{ProcedureID: p.ID, Limit: 3})
+	if err != nil || len(list) < 3 {
+		t.Fatal(err)
+	}
+	hidden, merged, withdrawn := list[0], list[1], list[2]
+	set := func(c *model.Contribution, s model.ContributionStatus, reason, into string) {
+		if _, err := e.st.UpdateContribution(ctx, c.ID, func(x *model.Contribution) error {
+			x.Status, x.Reason, x.MergedInto = s, reason, into
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	set(hidden, model.Hidden, "Enthält <b>persönliche</b> Daten.", "")
+	set(merged, model.Merged, "Gleicher Wunsch.", withdrawn.ID)
+	set(withdrawn, model.Withdrawn, "", "")
+	for _, c := range []struct {
+		id   string
+		want []string
+	}{
+		{hidden.ID, []string{"ausgeblendet", "Enthält &lt;b&gt;persönliche&lt;/b&gt; Daten."}},
+		{merged.ID, []string{"zusammengeführt", `href="/p/` + slug + `/contributions/` + withdrawn.ID + `"`, "Gleicher Wunsch."}},
+		{withdrawn.ID, []string{"zurückgezogen"}},
+	} {
+		r := e.do(t, "GET", "/p/"+slug+"/contributions/"+c.id, "", "")
+		if r.status != 410 {
+			t.Fatalf("%s: %d", c.id, r.status)
+		}
+		for _, w := range c.want {
+			if !strings.Contains(r.body, w) {
+				t.Fatalf("%s lacks %q:\n%.2000s", c.id, w, r.body)
+			}
+		}
+	}
+	if r := e.do(t, "GET", "/p/anderes-verfahren/contributions/"+hidden.ID, "", ""); r.status != 404 {
+		t.Fatalf("other procedure's address: %d", r.status)
+	}
+	if r := e.do(t, "GET", "/p/"+slug+"/contributions/"+hidden.ID+"?lang=de-x-ls", "", ""); !strings.Contains(r.body, "versteckt") {
+		t.Fatal("no Leichte Sprache text")
+	}
+}

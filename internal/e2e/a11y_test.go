@@ -38,7 +38,8 @@ func TestEveryPublicPageHasNoAxeViolations(t *testing.T) {
 	ctx := browser(t)
 	id := firstContribution(t, s)
 	token := submitViaAPI(t, s, "Barrierefreiheit prüfen")
-	pages := []string{"/", "/p/gruenzug-altona", "/p/gruenzug-altona/pages/faq", "/p/gruenzug-altona/pages/der-plan?easy=1",
+	hidden := hideViaAPI(t, s, "Wird ausgeblendet")
+	pages := []string{"/p/gruenzug-altona/contributions/" + hidden, "/", "/p/gruenzug-altona", "/p/gruenzug-altona/pages/faq", "/p/gruenzug-altona/pages/der-plan?easy=1",
 		"/p/gruenzug-altona/contribute", "/p/gruenzug-altona/contributions/" + id, "/p/gruenzug-altona/statistics",
 		"/p/gruenzug-altona/conceptions", "/manage/" + token, "/p/nope", "/?lang=en", "/p/gruenzug-altona?lang=de-x-ls"}
 	for _, p := range pages {

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+	"time"
 )
 
 type contextLike = context.Context
@@ -55,3 +56,32 @@ func post(t *testing.T, s *server, title string) (token, id string) {
 }
 
 func execBinary(args ...string) *exec.Cmd { return exec.Command(binary, args...) }
+
+// hideViaAPI submits a contribution and hides it with a public reason
+// through the moderation API, with a moderator's token made by the CLI on
+// the running server's database; it returns the contribution's id.
+func hideViaAPI(t *testing.T, s *server, title string) string {
+	t.Helper()
+	_, id := post(t, s, title)
+	email := fmt.Sprintf("mod-%d@example.org", time.Now().UnixNano())
+	if out, err := execBinary("user", "add", "--db", s.DB, "--email", email, "--role", "moderator").CombinedOutput(); err != nil {
+		t.Fatalf("user add: %v %s", err, out)
+	}
+	out, err := execBinary("token", "create", "--db", s.DB, "--email", email).Output()
+	if err != nil {
+		t.Fatalf("token create: %v", err)
+	}
+	fields := strings.Fields(string(out))
+	req, _ := http.NewRequest("PATCH", s.URL+"/api/v1/contributions/"+id, strings.NewReader(`{"status":"hidden","reason":"Enthält persönliche Daten."}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+fields[len(fields)-1])
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 {
+		t.Fatalf("hide: %d", res.StatusCode)
+	}
+	return id
+}

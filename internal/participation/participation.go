@@ -165,6 +165,31 @@ func (s *Service) Visible(ctx context.Context, id string) (*model.Contribution, 
 	return c, p, nil
 }
 
+// Removed returns a contribution that was public and is no longer — hidden
+// by moderation, merged into another or withdrawn by its author — with its
+// procedure, so that its address can say what happened instead of "not
+// found". Contributions still waiting for pre-moderation were never public
+// and are not returned.
+func (s *Service) Removed(ctx context.Context, id string) (*model.Contribution, *model.Procedure, error) {
+	if _, err := uuid.Parse(id); err != nil {
+		return nil, nil, store.ErrNotFound
+	}
+	c, err := s.Store.Contribution(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	switch c.Status {
+	case model.Hidden, model.Merged, model.Withdrawn:
+	default:
+		return nil, nil, store.ErrNotFound
+	}
+	p, err := s.Store.ProcedureByID(ctx, c.ProcedureID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, p, nil
+}
+
 // Comment adds a comment (parentID 0) or reply to a published contribution.
 func (s *Service) Comment(ctx context.Context, contributionID string, parentID int64, text, author string) (*model.Comment, error) {
 	_, p, err := s.Visible(ctx, contributionID)

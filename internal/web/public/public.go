@@ -205,7 +205,10 @@ func withoutTitle(md string) string {
 func (h *Handler) contribution(c *fiber.Ctx) error {
 	l := web.Localizer(c)
 	ct, p, err := h.Part.Visible(c.Context(), c.Params("id"))
-	if errors.Is(err, store.ErrNotFound) || (err == nil && p.Slug != c.Params("slug")) {
+	if errors.Is(err, store.ErrNotFound) {
+		return h.removed(c)
+	}
+	if err == nil && p.Slug != c.Params("slug") {
 		return h.notFound(c, "error.contribution_not_found")
 	}
 	if err != nil {
@@ -242,6 +245,26 @@ func (h *Handler) contribution(c *fiber.Ctx) error {
 		"Category": cat, "Type": typ, "Comments": comments, "Responses": responses, "Related": related,
 		"Vote": h.Part.Vote(c.Context(), ct.ID, c.Cookies("mitreden_voter")), "Geometry": string(geo.MarshalGeometry(ct.Geometry)),
 		"Notice": noticeText(l, c.Query("notice")), "NoticeKey": c.Query("notice"), "Error": c.Query("error"), "ReplyTo": c.QueryInt("reply")})
+}
+
+// removed answers the address of a contribution that is no longer public
+// with 410 and what happened: hidden with the moderation's public reason,
+// merged with a link to the contribution it duplicates, or withdrawn.
+func (h *Handler) removed(c *fiber.Ctx) error {
+	ct, p, err := h.Part.Removed(c.Context(), c.Params("id"))
+	if errors.Is(err, store.ErrNotFound) || (err == nil && p.Slug != c.Params("slug")) {
+		return h.notFound(c, "error.contribution_not_found")
+	}
+	if err != nil {
+		return err
+	}
+	v, err := h.procView(c, p)
+	if err != nil {
+		return err
+	}
+	l := web.Localizer(c)
+	c.Status(fiber.StatusGone)
+	return h.Render(c, "removed", fiber.Map{"Title": l.T("removed.title") + " – " + v.Text.Title, "P": v, "C": ct})
 }
 
 func noticeText(l interface{ T(string, ...any) string }, key string) string {

@@ -1019,6 +1019,23 @@ func TestModerationAPIHidesMergesAndAnswersWithAudit(t *testing.T) {
 	if r := e.do(t, "GET", "/api/v1/procedures/"+slug+"/contributions?q=Doppelter", "", ""); strings.Contains(r.body, a) || !strings.Contains(r.body, b) {
 		t.Fatalf("list after hiding: %s", r.body)
 	}
+	// the moderators' queue lists it, for moderators only, uncached
+	queue := func(auth, query string) result {
+		return e.do(t, "GET", "/api/v1/procedures/"+slug+"/moderation"+query, "", "", "Authorization", auth)
+	}
+	if r := queue("", "?status=hidden"); r.status != 401 {
+		t.Fatalf("anonymous queue: %d", r.status)
+	}
+	if r := queue(moderator, "?status=gelöscht"); r.status != 400 {
+		t.Fatalf("bad status: %d", r.status)
+	}
+	if r := queue(moderator, "?status=hidden"); r.status != 200 || !strings.Contains(r.body, a) || !strings.Contains(r.body, `"flags":0`) ||
+		strings.Contains(r.body, b) || r.header.Get("Cache-Control") != "private, no-store" {
+		t.Fatalf("queue: %d %s", r.status, r.body)
+	}
+	if r := queue(moderator, ""); r.status != 200 || strings.Contains(r.body, a) {
+		t.Fatalf("default queue (submitted): %d %s", r.status, r.body)
+	}
 	// publish again, into another category
 	if r := patch(a, moderator, `{"status":"published","category":"verkehr"}`); r.status != 200 || !strings.Contains(r.body, `"category":"verkehr"`) || !strings.Contains(r.body, `"reason":""`) {
 		t.Fatalf("republish: %d %s", r.status, r.body)

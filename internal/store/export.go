@@ -33,12 +33,35 @@ const exportableScan = `+procedure_id = ? AND +status != 'withdrawn'`
 // CountExportable returns how many contributions an export of the procedure
 // holds (for progress bars).
 func (s *Store) CountExportable(ctx context.Context, procedureID int64) (int, error) {
-	var n int
-	err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM contributions WHERE `+exportable, procedureID).Scan(&n)
+	conn, done, err := s.scanConn(ctx)
 	if err != nil {
+		return 0, err
+	}
+	defer done()
+	var n int
+	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM contributions WHERE `+exportable, procedureID).Scan(&n); err != nil {
 		return 0, fmt.Errorf("store: unable to count contributions: %w", err)
 	}
 	return n, nil
+}
+
+// scanConn returns a read connection that does not map the database
+// file, for reads that sweep a whole table (mapping would pull all of it
+// into the process's resident memory); done gives the mapping back and
+// returns the connection to the pool.
+func (s *Store) scanConn(ctx context.Context) (*sql.Conn, func(), error) {
+	conn, err := s.read.Conn(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("store: unable to start export: %w", err)
+	}
+	if _, err := conn.ExecContext(ctx, `PRAGMA mmap_size = 0`); err != nil {
+		conn.Close()
+		return nil, nil, fmt.Errorf("store: unable to start export: %w", err)
+	}
+	return conn, func() {
+		conn.ExecContext(context.Background(), fmt.Sprintf(`PRAGMA mmap_size = %d`, readMmap))
+		conn.Close()
+	}, nil
 }
 
 // StreamContributions calls fn for every exportable contribution of the
@@ -46,7 +69,12 @@ func (s *Store) CountExportable(ctx context.Context, procedureID int64) (int, er
 // more than one row in memory. With opt.Discussion the comments and
 // responses are read in the same order and joined in as the rows pass.
 func (s *Store) StreamContributions(ctx context.Context, procedureID int64, opt ExportOptions, fn func(*ExportRow) error) error {
-	tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	conn, done, err := s.scanConn(ctx)
+	if err != nil {
+		return err
+	}
+	defer done()
+	tx, err := conn.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return fmt.Errorf("store: unable to start export: %w", err)
 	}

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -62,6 +64,12 @@ func (h *Handler) moderate(c *fiber.Ctx) error {
 	procedure := func(id int64) (*model.Procedure, error) { return h.Store.ProcedureByID(c.Context(), id) }
 	ct, err := h.Moderation.Moderate(c.Context(), web.User(c), procedure, c.Params("id"),
 		moderationChange(in.Status, in.Reason, in.Category))
+	return h.answerModerated(c, ct, err)
+}
+
+// answerModerated answers a moderation step with the contribution as
+// moderators see it, or with the step's error.
+func (h *Handler) answerModerated(c *fiber.Ctx, ct *model.Contribution, err error) error {
 	if err != nil {
 		return h.WriteError(c, err)
 	}
@@ -82,14 +90,7 @@ func (h *Handler) merge(c *fiber.Ctx) error {
 		return h.badJSON(c, err)
 	}
 	ct, err := h.Moderation.Merge(c.Context(), web.User(c), c.Params("id"), in.Into, in.Reason)
-	if err != nil {
-		return h.WriteError(c, err)
-	}
-	out, err := moderatedJSON(ct)
-	if err != nil {
-		return err
-	}
-	return c.JSON(out)
+	return h.answerModerated(c, ct, err)
 }
 
 // respond answers POST /contributions/:id/responses: {"text": "Markdown", "author": "Bezirksamt …"}.
@@ -110,4 +111,57 @@ func (h *Handler) respond(c *fiber.Ctx) error {
 	}
 	return c.Status(fiber.StatusCreated).JSON(map[string]any{"id": r.ID, "contribution_id": c.Params("id"),
 		"text_md": r.TextMD, "html": string(h.Markdown.Render(r.TextMD)), "author": r.Author, "created_at": r.CreatedAt})
+}
+
+// queue answers GET /procedures/:slug/moderation for moderators: the
+// contributions in the given statuses (default: submitted, i.e. waiting
+// for pre-moderation), oldest first, with status, reason and the number of
+// reports, paged like the public list. It is never cached.
+func (h *Handler) queue(c *fiber.Ctx) error {
+	p, err := h.LoadProcedure(c)
+	if p == nil {
+		return err
+	}
+	l := web.Localizer(c)
+	f := store.Filter{ProcedureID: p.ID, Sort: store.SortOldest, Limit: 50, Cursor: c.Query("cursor")}
+	for _, s := range strings.Split(c.Query("status", string(model.Submitted)), ",") {
+		st := model.ContributionStatus(strings.TrimSpace(s))
+		if !model.ValidStatus(st) {
+			return h.Fail(c, fiber.StatusBadRequest, "bad_parameter", l.T("validation.unknown_status"))
+		}
+		f.Statuses = append(f.Statuses, st)
+	}
+	if v := c.Query("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return h.Fail(c, fiber.StatusBadRequest, "bad_parameter", l.T("validation.bad_limit"))
+		}
+		f.Limit = min(n, MaxLimit)
+	}
+	list, next, err := h.Store.Contributions(c.Context(), f)
+	if errors.Is(err, store.ErrBadCursor) {
+		return h.Fail(c, fiber.StatusBadRequest, "bad_parameter", l.T("validation.bad_cursor"))
+	}
+	if err != nil {
+		return err
+	}
+	feats := make([]contributionJSON, 0, len(list))
+	for _, ct := range list {
+		feat, err := moderatedJSON(ct)
+		if err != nil {
+			return err
+		}
+		n, err := h.Store.CountFlags(c.Context(), "contribution", ct.ID)
+		if err != nil {
+			return err
+		}
+		feat.Properties["flags"] = n
+		feats = append(feats, feat)
+	}
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	out := fiber.Map{"type": "FeatureCollection", "features": feats}
+	if next != "" {
+		out["next_cursor"] = next
+	}
+	return c.JSON(out)
 }

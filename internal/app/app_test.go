@@ -1245,3 +1245,70 @@ func TestRemovedContributionsSayWhatHappened(t *testing.T) {
 		t.Fatal("no Leichte Sprache text")
 	}
 }
+
+func TestReportsReachModeratorsAndCanBeResolved(t *testing.T) {
+	e := newEnv(t, nil)
+	moderator := "Bearer " + e.token(t, "moderator@example.org", model.RoleModerator)
+	var list struct {
+		Features []struct{ ID string } `json:"features"`
+	}
+	json.Unmarshal([]byte(e.do(t, "GET", "/api/v1/procedures/"+slug+"/contributions?limit=1", "", "").body), &list)
+	id := list.Features[0].ID
+	r := e.do(t, "POST", "/api/v1/contributions/"+id+"/comments", "application/json", `{"text":"Ein unfreundlicher Kommentar."}`)
+	var cm struct{ ID int64 }
+	json.Unmarshal([]byte(r.body), &cm)
+	if r.status != 201 || cm.ID == 0 {
+		t.Fatalf("comment: %d %s", r.status, r.body)
+	}
+	for _, body := range []string{`{"reason":"Beleidigend"}`, fmt.Sprintf(`{"reason":"Spam","comment_id":%d}`, cm.ID)} {
+		if r := e.do(t, "POST", "/api/v1/contributions/"+id+"/flags", "application/json", body); r.status >= 300 {
+			t.Fatalf("flag %s: %d %s", body, r.status, r.body)
+		}
+	}
+	reports := func(auth, q string) (int, []map[string]any) {
+		r := e.do(t, "GET", "/api/v1/procedures/"+slug+"/reports"+q, "", "", "Authorization", auth)
+		var out struct{ Reports []map[string]any }
+		json.Unmarshal([]byte(r.body), &out)
+		return r.status, out.Reports
+	}
+	if s, _ := reports("", ""); s != 401 {
+		t.Fatalf("anonymous: %d", s)
+	}
+	if s, _ := reports(moderator, "?state=all"); s != 400 {
+		t.Fatalf("bad state: %d", s)
+	}
+	s, open := reports(moderator, "")
+	if s != 200 || len(open) != 2 || open[0]["reason"] != "Beleidigend" || open[1]["kind"] != "comment" ||
+		open[1]["excerpt"] != "Ein unfreundlicher Kommentar." || open[1]["contribution_id"] != id {
+		t.Fatalf("open reports: %d %v", s, open)
+	}
+	first := fmt.Sprint(open[0]["id"])
+	resolve := func(path, body string) result {
+		return e.do(t, "POST", "/api/v1/procedures/"+path+"/resolve", "application/json", body, "Authorization", moderator)
+	}
+	if r := resolve("anderes/reports/"+first, ""); r.status != 404 {
+		t.Fatalf("other procedure: %d", r.status)
+	}
+	if r := resolve(slug+"/reports/999999", ""); r.status != 404 {
+		t.Fatalf("unknown report: %d", r.status)
+	}
+	if r := resolve(slug+"/reports/"+first, `{"note":"Geprüft, bleibt stehen.","extra":1}`); r.status != 400 {
+		t.Fatalf("unknown member: %d", r.status)
+	}
+	if r := resolve(slug+"/reports/"+first, `{"note":"Geprüft, bleibt stehen."}`); r.status != 200 {
+		t.Fatalf("resolve: %d %s", r.status, r.body)
+	}
+	if r := resolve(slug+"/reports/"+first, ``); r.status != 409 {
+		t.Fatalf("resolve twice: %d", r.status)
+	}
+	if _, open := reports(moderator, ""); len(open) != 1 {
+		t.Fatalf("%d open after resolving one", len(open))
+	}
+	if _, done := reports(moderator, "?state=resolved"); len(done) != 1 || done[0]["resolved_by"] != "moderator@example.org" {
+		t.Fatalf("resolved: %v", done)
+	}
+	log, _ := e.st.AuditLog(context.Background(), 1)
+	if len(log) != 1 || log[0].Action != "report.resolve" || !strings.Contains(log[0].After, "bleibt stehen") {
+		t.Fatalf("audit %+v", log)
+	}
+}

@@ -162,3 +162,17 @@ func checkReason(r string) model.Errors {
 	}
 	return nil
 }
+
+// ResolveReport marks a resident's report as dealt with (after hiding the
+// contribution, say, or deciding it stays), with an optional internal note.
+func (s *Service) ResolveReport(ctx context.Context, actor *model.User, procedureID, id int64, note string) error {
+	if actor == nil || !auth.Can(actor.Role, "moderate") {
+		return ErrForbidden
+	}
+	note = model.Normalize(note)
+	if errs := checkReason(note); len(errs) > 0 {
+		errs[0].Field = "note"
+		return errs
+	}
+	return s.Store.ResolveReport(ctx, procedureID, id, note, store.Audited{Actor: actor.Email, Action: "report.resolve"})
+}

@@ -525,6 +525,7 @@ func (s *Server) WriteError(c *fiber.Ctx, err error) error {
 		{moderation.ErrNoChange, fiber.StatusBadRequest, "no_change", "error.no_change"},
 		{store.ErrNotEditable, fiber.StatusConflict, "not_moderatable", "error.not_moderatable"},
 		{store.ErrMergeTarget, fiber.StatusConflict, "merge_target", "error.merge_target"},
+		{store.ErrResolved, fiber.StatusConflict, "resolved", "error.report_resolved"},
 	} {
 		if errors.Is(err, m.err) {
 			return s.Fail(c, m.status, m.code, l.T(m.key))

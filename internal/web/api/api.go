@@ -47,6 +47,8 @@ func Register(app *fiber.App, s *web.Server) {
 	g.Get("/contributions/:id", h.contribution)
 	g.Get("/procedures/:slug/export.:format", s.Require("export"), h.export)
 	g.Get("/procedures/:slug/moderation", s.Require("moderate"), h.queue)
+	g.Get("/procedures/:slug/reports", s.Require("moderate"), h.reports)
+	g.Post("/procedures/:slug/reports/:id/resolve", s.Require("moderate"), h.resolveReport)
 	g.Patch("/contributions/:id", h.jsonOnly, s.Require("moderate"), h.moderate)
 	g.Post("/contributions/:id/merge", h.jsonOnly, s.Require("moderate"), h.merge)
 	g.Post("/contributions/:id/responses", h.jsonOnly, s.Require("respond"), h.respond)

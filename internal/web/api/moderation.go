@@ -165,3 +165,69 @@ func (h *Handler) queue(c *fiber.Ctx) error {
 	}
 	return c.JSON(out)
 }
+
+// reports answers GET /procedures/:slug/reports?state=open|resolved for
+// moderators: residents' reports with the reported text and the
+// contribution concerned, oldest first.
+func (h *Handler) reports(c *fiber.Ctx) error {
+	p, err := h.LoadProcedure(c)
+	if p == nil {
+		return err
+	}
+	l := web.Localizer(c)
+	state := c.Query("state", "open")
+	if state != "open" && state != "resolved" {
+		return h.Fail(c, fiber.StatusBadRequest, "bad_parameter", l.T("validation.unknown_report_state"))
+	}
+	limit := 100
+	if v := c.Query("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return h.Fail(c, fiber.StatusBadRequest, "bad_parameter", l.T("validation.bad_limit"))
+		}
+		limit = min(n, MaxLimit)
+	}
+	list, err := h.Store.Reports(c.Context(), p.ID, state == "resolved", limit)
+	if err != nil {
+		return err
+	}
+	out := make([]fiber.Map, 0, len(list))
+	for _, r := range list {
+		m := fiber.Map{"id": r.ID, "kind": r.Kind, "subject_id": r.SubjectID, "contribution_id": r.ContributionID,
+			"excerpt": r.Excerpt, "reason": r.Reason, "created_at": r.CreatedAt}
+		if r.ResolvedAt != nil {
+			m["resolved_at"], m["resolved_by"] = r.ResolvedAt, r.ResolvedBy
+		}
+		out = append(out, m)
+	}
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	return c.JSON(fiber.Map{"reports": out})
+}
+
+// resolveReport answers POST /procedures/:slug/reports/:id/resolve: {"note": "…"}.
+func (h *Handler) resolveReport(c *fiber.Ctx) error {
+	p, err := h.LoadProcedure(c)
+	if p == nil {
+		return err
+	}
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil || id < 1 {
+		return h.Fail(c, fiber.StatusNotFound, "not_found", web.Localizer(c).T("error.report_not_found"))
+	}
+	var in struct {
+		Note string `json:"note"`
+	}
+	if len(bytes.TrimSpace(c.Body())) > 0 {
+		if err := decodeKnown(c.Body(), &in); err != nil {
+			return h.badJSON(c, err)
+		}
+	}
+	err = h.Moderation.ResolveReport(c.Context(), web.User(c), p.ID, id, in.Note)
+	if errors.Is(err, store.ErrNotFound) {
+		return h.Fail(c, fiber.StatusNotFound, "not_found", web.Localizer(c).T("error.report_not_found"))
+	}
+	if err != nil {
+		return h.WriteError(c, err)
+	}
+	return c.JSON(fiber.Map{"id": id, "resolved": true})
+}

@@ -1304,11 +1304,54 @@ func TestReportsReachModeratorsAndCanBeResolved(t *testing.T) {
 	if _, open := reports(moderator, ""); len(open) != 1 {
 		t.Fatalf("%d open after resolving one", len(open))
 	}
+	// hide the reported comment: gone from the contribution, counted out, kept in the store
+	count := func() (int, string) {
+		var f struct {
+			Properties struct {
+				CommentCount int `json:"comment_count"`
+				Comments     any `json:"comments"`
+			} `json:"properties"`
+		}
+		r := e.do(t, "GET", "/api/v1/contributions/"+id, "", "")
+		json.Unmarshal([]byte(r.body), &f)
+		return f.Properties.CommentCount, fmt.Sprint(f.Properties.Comments)
+	}
+	n0, shown := count()
+	if !strings.Contains(shown, "unfreundlicher") {
+		t.Fatalf("comment not shown before hiding: %s", shown)
+	}
+	patchComment := func(cid, body string) result {
+		return e.do(t, "PATCH", "/api/v1/comments/"+cid, "application/json", body, "Authorization", moderator)
+	}
+	cid := fmt.Sprint(cm.ID)
+	for body, want := range map[string]int{`{"status":"merged"}`: 422, `{"status":"hidden","reason":"x"}`: 400, `{}`: 422} {
+		if r := patchComment(cid, body); r.status != want {
+			t.Fatalf("PATCH comment %s: %d %s", body, r.status, r.body)
+		}
+	}
+	if r := patchComment("999999", `{"status":"hidden"}`); r.status != 404 {
+		t.Fatalf("unknown comment: %d", r.status)
+	}
+	if r := e.do(t, "PATCH", "/api/v1/comments/"+cid, "application/json", `{"status":"hidden"}`); r.status != 401 {
+		t.Fatalf("anonymous: %d", r.status)
+	}
+	if r := patchComment(cid, `{"status":"hidden"}`); r.status != 200 {
+		t.Fatalf("hide comment: %d %s", r.status, r.body)
+	}
+	if n1, shown := count(); n1 != n0-1 || strings.Contains(shown, "unfreundlicher") {
+		t.Fatalf("after hiding: count %d (was %d), comments %s", n1, n0, shown)
+	}
+	if r := patchComment(cid, `{"status":"published"}`); r.status != 200 {
+		t.Fatalf("publish comment: %d", r.status)
+	}
+	if n2, _ := count(); n2 != n0 {
+		t.Fatalf("after publishing again: %d, want %d", n2, n0)
+	}
 	if _, done := reports(moderator, "?state=resolved"); len(done) != 1 || done[0]["resolved_by"] != "moderator@example.org" {
 		t.Fatalf("resolved: %v", done)
 	}
-	log, _ := e.st.AuditLog(context.Background(), 1)
-	if len(log) != 1 || log[0].Action != "report.resolve" || !strings.Contains(log[0].After, "bleibt stehen") {
+	log, _ := e.st.AuditLog(context.Background(), 3)
+	if len(log) != 3 || log[0].Action != "comment.moderate" || log[2].Action != "report.resolve" || !strings.Contains(log[2].After, "bleibt stehen") {
 		t.Fatalf("audit %+v", log)
 	}
 }

@@ -176,3 +176,15 @@ func (s *Service) ResolveReport(ctx context.Context, actor *model.User, procedur
 	}
 	return s.Store.ResolveReport(ctx, procedureID, id, note, store.Audited{Actor: actor.Email, Action: "report.resolve"})
 }
+
+// ModerateComment hides a comment (it stays stored, out of public view)
+// or publishes it again.
+func (s *Service) ModerateComment(ctx context.Context, actor *model.User, commentID int64, status model.ContributionStatus) (*model.Contribution, error) {
+	if actor == nil || !auth.Can(actor.Role, "moderate") {
+		return nil, ErrForbidden
+	}
+	if status != model.Published && status != model.Hidden {
+		return nil, model.Errors{{Field: "status", Code: "comment_status"}}
+	}
+	return s.Store.ModerateComment(ctx, commentID, status, store.Audited{Actor: actor.Email, Action: "comment.moderate"})
+}

@@ -50,6 +50,7 @@ func Register(app *fiber.App, s *web.Server) {
 	g.Get("/procedures/:slug/reports", s.Require("moderate"), h.reports)
 	g.Post("/procedures/:slug/reports/:id/resolve", s.Require("moderate"), h.resolveReport)
 	g.Patch("/contributions/:id", h.jsonOnly, s.Require("moderate"), h.moderate)
+	g.Patch("/comments/:id", h.jsonOnly, s.Require("moderate"), h.moderateComment)
 	g.Post("/contributions/:id/merge", h.jsonOnly, s.Require("moderate"), h.merge)
 	g.Post("/contributions/:id/responses", h.jsonOnly, s.Require("respond"), h.respond)
 	w := g.Group("", s.WriteLimiter())

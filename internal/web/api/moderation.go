@@ -231,3 +231,26 @@ func (h *Handler) resolveReport(c *fiber.Ctx) error {
 	}
 	return c.JSON(fiber.Map{"id": id, "resolved": true})
 }
+
+// moderateComment answers PATCH /comments/:id: {"status": "hidden"|"published"}.
+func (h *Handler) moderateComment(c *fiber.Ctx) error {
+	l := web.Localizer(c)
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil || id < 1 {
+		return h.Fail(c, fiber.StatusNotFound, "not_found", l.T("error.comment_not_found"))
+	}
+	var in struct {
+		Status model.ContributionStatus `json:"status"`
+	}
+	if err := decodeKnown(c.Body(), &in); err != nil {
+		return h.badJSON(c, err)
+	}
+	ct, err := h.Moderation.ModerateComment(c.Context(), web.User(c), id, in.Status)
+	if errors.Is(err, store.ErrNotFound) {
+		return h.Fail(c, fiber.StatusNotFound, "not_found", l.T("error.comment_not_found"))
+	}
+	if err != nil {
+		return h.WriteError(c, err)
+	}
+	return c.JSON(fiber.Map{"id": id, "status": in.Status, "contribution_id": ct.ID, "comment_count": ct.Comments})
+}

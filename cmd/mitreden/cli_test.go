@@ -52,6 +52,10 @@ func TestUsageErrorsExitTwoWithMessage(t *testing.T) {
 	if code != 2 || !strings.Contains(stderr, "MITREDEN_WRITE_LIMIT") {
 		t.Errorf("bad env: exit %d %q", code, stderr)
 	}
+	code, _, stderr = runCLI(t, "", map[string]string{"MITREDEN_TABLE_IDLE": "0"}, "serve", "--db", db)
+	if code != 2 || !strings.Contains(stderr, "MITREDEN_TABLE_IDLE") {
+		t.Errorf("bad table idle: exit %d %q", code, stderr)
+	}
 }
 
 func TestHelpOnEveryCommand(t *testing.T) {

@@ -32,6 +32,7 @@ type Config struct {
 	FrameAncestors  string
 	Dev             bool
 	Synchronous     string
+	TableIdle       int // seconds without input after which a workshop table starts over
 }
 
 // Defaults returns the settings used when nothing is configured.
@@ -46,6 +47,7 @@ func Defaults() Config {
 		WriteLimit:      120,
 		FrameAncestors:  "'self'",
 		Synchronous:     "NORMAL",
+		TableIdle:       120,
 	}
 }
 
@@ -102,6 +104,13 @@ func ServeFlags(fs *flag.FlagSet, env Env) func() (Config, error) {
 		}
 		c.WriteLimit = n
 	}
+	if v, ok := env("MITREDEN_TABLE_IDLE"); ok && v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			problems = append(problems, fmt.Sprintf("MITREDEN_TABLE_IDLE=%q must be a whole number of seconds ≥ 1", v))
+		}
+		c.TableIdle = n
+	}
 	proxies := ""
 	if v, ok := env("MITREDEN_TRUSTED_PROXIES"); ok {
 		proxies = v
@@ -117,6 +126,7 @@ func ServeFlags(fs *flag.FlagSet, env Env) func() (Config, error) {
 	fs.StringVar(&c.TileMBTiles, "tile-mbtiles", c.TileMBTiles, "MBTiles file with an offline raster base map, served under /tiles (MITREDEN_TILE_MBTILES)")
 	fs.BoolVar(&c.Demo, "demo", c.Demo, "load the demo procedure into an empty database (MITREDEN_DEMO)")
 	fs.IntVar(&c.WriteLimit, "write-limit", c.WriteLimit, "anonymous writes per client per minute, 0 = off (MITREDEN_WRITE_LIMIT)")
+	fs.IntVar(&c.TableIdle, "table-idle", c.TableIdle, "seconds without input after which a workshop table starts over (MITREDEN_TABLE_IDLE)")
 	fs.StringVar(&proxies, "trusted-proxies", proxies, "comma-separated addresses or CIDRs whose X-Forwarded-For is believed (MITREDEN_TRUSTED_PROXIES)")
 
 	return func() (Config, error) {
@@ -125,6 +135,9 @@ func ServeFlags(fs *flag.FlagSet, env Env) func() (Config, error) {
 		}
 		if c.WriteLimit < 0 {
 			return c, fmt.Errorf("--write-limit must be ≥ 0, got %d", c.WriteLimit)
+		}
+		if c.TableIdle < 1 {
+			return c, fmt.Errorf("--table-idle must be ≥ 1 second, got %d", c.TableIdle)
 		}
 		c.TrustedProxies = nil
 		for _, p := range strings.Split(proxies, ",") {

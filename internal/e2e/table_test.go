@@ -1,0 +1,100 @@
+package e2e
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// A contribution written at a workshop table in the browser (touch-sized
+// wizard, map step) is tagged with the table, shows no private link and
+// appears live on the wall projection.
+func TestWorkshopTableFeedsTheWall(t *testing.T) {
+	s := start(t, "")
+	wall := browser(t)
+	run(t, wall, chromedp.Navigate(s.URL+"/wall/gruenzug-altona"), chromedp.WaitVisible("#wall-list", chromedp.ByID),
+		chromedp.Sleep(500*time.Millisecond)) // the event stream connects
+	table := browser(t)
+	var thanks string
+	run(t, table,
+		chromedp.Navigate(s.URL+"/table/gruenzug-altona?table=4"),
+		toPlaceStep("Vom Werkstatt-Tisch vier"),
+		clickMap(10, 10),
+		chromedp.Sleep(200*time.Millisecond),
+		chromedp.Click("#wizard-next", chromedp.ByID),
+		chromedp.WaitVisible("#submit-contribution", chromedp.ByID),
+		chromedp.Click("#submit-contribution", chromedp.ByID),
+		chromedp.WaitVisible("#next-contribution", chromedp.ByID),
+		chromedp.Text("main", &thanks, chromedp.ByQuery),
+	)
+	if strings.Contains(thanks, "/manage/") {
+		t.Fatalf("a private link on a shared table: %q", thanks)
+	}
+	if v := axe(t, table); len(v) > 0 {
+		t.Errorf("thanks page: axe violations:\n  %s", strings.Join(v, "\n  "))
+	}
+	res, err := http.Get(s.URL + "/api/v1/procedures/gruenzug-altona/contributions?origin=table:4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	var fc struct {
+		Features []struct {
+			Geometry   *struct{ Type string } `json:"geometry"`
+			Properties struct{ Title, Origin string }
+		} `json:"features"`
+	}
+	json.Unmarshal(b, &fc)
+	if len(fc.Features) != 1 || fc.Features[0].Properties.Title != "Vom Werkstatt-Tisch vier" || fc.Features[0].Geometry == nil {
+		t.Fatalf("stored from table 4: %s", b)
+	}
+	var first string
+	run(t, wall, chromedp.WaitVisible("#wall-list li.wall-new", chromedp.ByQuery),
+		chromedp.Text("#wall-list li:first-child", &first, chromedp.ByQuery))
+	if !strings.Contains(first, "Vom Werkstatt-Tisch vier") || !strings.Contains(first, "vom Werkstatt-Tisch") {
+		t.Fatalf("wall shows %q", first)
+	}
+}
+
+// After a spell without input the table warns, then starts over with an
+// empty form; "I am still here" keeps what was typed.
+func TestWorkshopTableStartsOverAfterInactivity(t *testing.T) {
+	s := start(t, "", "MITREDEN_TABLE_IDLE=4")
+	ctx := browser(t)
+	var title string
+	run(t, ctx,
+		chromedp.Navigate(s.URL+"/table/gruenzug-altona?table=2"),
+		chromedp.WaitVisible("#title", chromedp.ByID),
+		chromedp.SendKeys("#title", "Halb geschrieben", chromedp.ByID),
+		chromedp.WaitVisible("#idle-dialog", chromedp.ByID), // after 2 s
+		chromedp.Click("#idle-stay", chromedp.ByID),
+		chromedp.WaitNotVisible("#idle-dialog", chromedp.ByID),
+		chromedp.Value("#title", &title, chromedp.ByID),
+	)
+	if title != "Halb geschrieben" {
+		t.Fatalf("staying lost the text: %q", title)
+	}
+	run(t, ctx, chromedp.WaitVisible("#idle-dialog", chromedp.ByID))
+	if v := axe(t, ctx); len(v) > 0 {
+		t.Errorf("idle warning: axe violations:\n  %s", strings.Join(v, "\n  "))
+	}
+	run(t, ctx,
+		chromedp.Sleep(3*time.Second), // the reset follows the warning
+		chromedp.WaitVisible("#title", chromedp.ByID),
+		chromedp.Value("#title", &title, chromedp.ByID),
+	)
+	if title != "" {
+		t.Fatalf("the next person finds %q", title)
+	}
+	var url string
+	run(t, ctx, chromedp.Location(&url))
+	if !strings.HasSuffix(url, "/table/gruenzug-altona?table=2") {
+		t.Fatalf("reset to %s", url)
+	}
+}

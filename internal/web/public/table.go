@@ -1,0 +1,125 @@
+package public
+
+import (
+	"encoding/json"
+	"errors"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/mitreden/mitreden/internal/model"
+	"github.com/mitreden/mitreden/internal/store"
+	"github.com/mitreden/mitreden/internal/web"
+)
+
+// The workshop table: a touch screen at a public event. It shows the
+// contribution form full-screen with big targets, tags every contribution
+// with its table, never shows a private manage link (the next person
+// would see it), and starts over after a spell without input. The wall is
+// the live projection of what comes in. Both share the residents' form
+// code, which is why they live in this package (DESIGN names web/table).
+
+// tableNumber reads ?table=N (1–999); ok is false otherwise.
+func tableNumber(c *fiber.Ctx) (int, bool) {
+	n, err := strconv.Atoi(c.Query("table"))
+	return n, err == nil && model.ValidOrigin("table:"+strconv.Itoa(n))
+}
+
+func (h *Handler) tableData(c *fiber.Ctx, p *model.Procedure, n int, f contribForm) (fiber.Map, error) {
+	v, err := h.procView(c, p)
+	if err != nil {
+		return nil, err
+	}
+	places, err := h.Store.Places(c.Context(), p.ID)
+	if err != nil {
+		return nil, err
+	}
+	geomJSON, pt := geometryView(f.Geom)
+	self := "/table/" + p.Slug + "?table=" + strconv.Itoa(n)
+	return fiber.Map{"Title": web.Localizer(c).T("table.title", "Table", n) + " – " + v.Text.Title, "P": v, "Table": n,
+		"In": f.In, "Errors": f.Fields, "GeometryJSON": geomJSON, "Point": pt, "Places": places, "PlaceName": f.Place,
+		"Action": self, "Reset": self, "Idle": h.Config.TableIdle, "BodyClass": "kiosk"}, nil
+}
+
+func (h *Handler) table(c *fiber.Ctx) error {
+	p, err := h.LoadProcedure(c)
+	if p == nil {
+		return err
+	}
+	n, ok := tableNumber(c)
+	if !ok {
+		return h.Fail(c, fiber.StatusBadRequest, "bad_table", web.Localizer(c).T("error.table_number"))
+	}
+	data, err := h.tableData(c, p, n, contribForm{})
+	if err != nil {
+		return err
+	}
+	return h.Render(c, "table", data)
+}
+
+func (h *Handler) tableSubmit(c *fiber.Ctx) error {
+	p, err := h.LoadProcedure(c)
+	if p == nil {
+		return err
+	}
+	l := web.Localizer(c)
+	n, ok := tableNumber(c)
+	if !ok {
+		return h.Fail(c, fiber.StatusBadRequest, "bad_table", l.T("error.table_number"))
+	}
+	if c.FormValue("website") != "" {
+		return h.Fail(c, fiber.StatusBadRequest, "rejected", l.T("error.rejected"))
+	}
+	f, err := h.readForm(c, p)
+	if err != nil {
+		return err
+	}
+	f.In.Origin = "table:" + strconv.Itoa(n)
+	if len(f.Fields) == 0 {
+		_, _, err = h.Part.Submit(c.Context(), p, f.In, f.Geom)
+		var verrs model.Errors
+		if errors.As(err, &verrs) {
+			f.Fields = web.FieldMessages(l, verrs)
+			err = nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+	data, err := h.tableData(c, p, n, f)
+	if err != nil {
+		return err
+	}
+	if len(f.Fields) > 0 {
+		c.Status(fiber.StatusUnprocessableEntity)
+		return h.Render(c, "table", data)
+	}
+	h.Metrics.Contributions.Inc()
+	c.Status(fiber.StatusCreated)
+	return h.Render(c, "table-thanks", data)
+}
+
+// wall is the live projection: the newest contributions, large, updated
+// through the event stream as they come in.
+func (h *Handler) wall(c *fiber.Ctx) error {
+	p, err := h.LoadProcedure(c)
+	if p == nil {
+		return err
+	}
+	v, err := h.procView(c, p)
+	if err != nil {
+		return err
+	}
+	list, _, err := h.Store.Contributions(c.Context(), store.Filter{ProcedureID: p.ID, Sort: store.SortNewest, Limit: 12})
+	if err != nil {
+		return err
+	}
+	l := web.Localizer(c)
+	labels := map[string]string{}
+	for _, k := range p.Categories {
+		labels[k.Key] = k.Label.Get(l.Tag)
+	}
+	lj, _ := json.Marshal(labels)
+	return h.Render(c, "wall", fiber.Map{"Title": l.T("wall.title") + " – " + v.Text.Title, "P": v,
+		"List": list, "Labels": string(lj), "BodyClass": "wall"})
+}

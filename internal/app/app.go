@@ -19,6 +19,7 @@ import (
 	"github.com/mitreden/mitreden/internal/config"
 	"github.com/mitreden/mitreden/internal/store"
 	"github.com/mitreden/mitreden/internal/web"
+	"github.com/mitreden/mitreden/internal/web/admin"
 	"github.com/mitreden/mitreden/internal/web/api"
 	"github.com/mitreden/mitreden/internal/web/ogc"
 	"github.com/mitreden/mitreden/internal/web/public"
@@ -49,7 +50,7 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*web.Server, *fi
 	app := s.App()
 	app.Get("/healthz", func(c *fiber.Ctx) error { return c.JSON(fiber.Map{"status": "ok"}) })
 	app.Get("/readyz", func(c *fiber.Ctx) error {
-		ctx, cancel := context.WithTimeout(c.Context(), 2*time.Second)
+		ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
 		defer cancel()
 		if err := st.Ping(ctx); err != nil {
 			return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "database unreachable"})
@@ -86,7 +87,7 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*web.Server, *fi
 			if errZ != nil || errX != nil || errY != nil {
 				return s.Fail(c, fiber.StatusBadRequest, "bad_tile", web.Localizer(c).T("error.not_found"))
 			}
-			b, err := mbtiles.Tile(c.Context(), z, x, y)
+			b, err := mbtiles.Tile(c.UserContext(), z, x, y)
 			if errors.Is(err, basemap.ErrNoTile) {
 				return fiber.ErrNotFound
 			}
@@ -100,6 +101,7 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*web.Server, *fi
 	}
 	api.Register(app, s)
 	ogc.Register(app, s)
+	admin.Register(app, s)
 	public.Register(app, s)
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return s, app, nil

@@ -149,7 +149,7 @@ func TestPagesAnswerWithContent(t *testing.T) {
 
 func TestSecurityHeadersOnEveryPageType(t *testing.T) {
 	e := newEnv(t, nil)
-	for _, p := range []string{"/", "/p/" + slug, "/p/" + slug + "/contribute", "/api/v1/procedures", "/nowhere", "/healthz", "/ogcapi", "/ogcapi/collections/" + slug + "/items", "/api/v1/procedures/" + slug + "/export.csv"} {
+	for _, p := range []string{"/", "/p/" + slug, "/p/" + slug + "/contribute", "/api/v1/procedures", "/nowhere", "/healthz", "/ogcapi", "/ogcapi/collections/" + slug + "/items", "/api/v1/procedures/" + slug + "/export.csv", "/admin/login", "/table/" + slug + "?table=1", "/wall/" + slug} {
 		r := e.do(t, "GET", p, "", "")
 		csp := r.header.Get("Content-Security-Policy")
 		if !strings.Contains(csp, "script-src 'self' 'nonce-") || strings.Contains(csp, "unsafe-inline") || !strings.Contains(csp, "frame-ancestors") {
@@ -840,7 +840,7 @@ func TestHostileRequestsNeverAnswer500(t *testing.T) {
 	paths := []string{"/", "/p/" + slug, "/p/" + slug + "/pages/faq", "/p/" + slug + "/statistics", "/p/" + slug + "/conceptions",
 		"/p/" + slug + "/contribute", "/p/" + slug + "/contributions/" + id, "/api/v1/procedures", "/api/v1/procedures/" + slug,
 		"/api/v1/procedures/" + slug + "/contributions", "/api/v1/contributions/" + id, "/api/v1/procedures/" + slug + "/places",
-		"/api/v1/procedures/" + slug + "/conceptions", "/p/" + slug + "/appointments.ics", "/api/v1/procedures/" + slug + "/export.csv", "/ogcapi", "/ogcapi/collections", "/ogcapi/collections/" + slug + "/items", "/ogcapi/collections/" + slug + "/items/" + id, "/static/0/..%2F..%2Fgo.mod", "/p/%00", "/manage/%FF"}
+		"/api/v1/procedures/" + slug + "/conceptions", "/p/" + slug + "/appointments.ics", "/api/v1/procedures/" + slug + "/export.csv", "/ogcapi", "/ogcapi/collections", "/ogcapi/collections/" + slug + "/items", "/ogcapi/collections/" + slug + "/items/" + id, "/admin/login", "/table/" + slug, "/wall/" + slug, "/static/0/..%2F..%2Fgo.mod", "/p/%00", "/manage/%FF"}
 	params := []string{"q", "category", "type", "geometry", "origin", "sort", "limit", "cursor", "bbox", "cluster", "lang", "easy", "reply", "notice", "k"}
 	for _, p := range paths {
 		for _, k := range params {
@@ -1389,5 +1389,154 @@ func TestWorkshopTableTagsContributionsAndShowsNoManageLink(t *testing.T) {
 	wall := e.do(t, "GET", "/wall/"+slug, "", "")
 	if wall.status != 200 || !strings.Contains(wall.body, "Vom Tisch drei") || !strings.Contains(wall.body, `id="wall-list"`) {
 		t.Fatalf("wall: %d", wall.status)
+	}
+}
+
+// cookieJar keeps the cookies of a conversation with the test app.
+type cookieJar map[string]string
+
+func (j cookieJar) header() string {
+	var parts []string
+	for k, v := range j {
+		parts = append(parts, k+"="+v)
+	}
+	return strings.Join(parts, "; ")
+}
+
+func (j cookieJar) take(h http.Header) {
+	for _, sc := range h.Values("Set-Cookie") {
+		kv := strings.SplitN(strings.SplitN(sc, ";", 2)[0], "=", 2)
+		if len(kv) == 2 {
+			if kv[1] == "" {
+				delete(j, kv[0])
+			} else {
+				j[kv[0]] = kv[1]
+			}
+		}
+	}
+}
+
+func TestBackOfficeLoginModerationExportAndAudit(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	hash, err := auth.HashPassword("ein langes Passwort")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.st.CreateUser(ctx, &model.User{Email: "planerin@example.org", PasswordHash: hash, Role: model.RolePlanner}); err != nil {
+		t.Fatal(err)
+	}
+	jar := cookieJar{}
+	get := func(path string) result {
+		r := e.do(t, "GET", path, "", "", "Cookie", jar.header())
+		jar.take(r.header)
+		return r
+	}
+	post := func(path string, form url.Values) result {
+		r := e.do(t, "POST", path, "application/x-www-form-urlencoded", form.Encode(), "Cookie", jar.header())
+		jar.take(r.header)
+		return r
+	}
+	csrfOf := func(body string) string {
+		return strings.SplitN(strings.SplitN(body, `name="_csrf" value="`, 2)[1], `"`, 2)[0]
+	}
+	// not logged in: to the login page
+	if r := get("/admin/p/" + slug); r.status != 303 || !strings.HasPrefix(r.header.Get("Location"), "/admin/login?next=") {
+		t.Fatalf("anonymous: %d %v", r.status, r.header.Get("Location"))
+	}
+	page := get("/admin/login?next=/admin/p/" + slug)
+	if page.status != 200 || !strings.Contains(page.body, `autocomplete="current-password"`) {
+		t.Fatalf("login page: %d", page.status)
+	}
+	form := url.Values{"_csrf": {csrfOf(page.body)}, "email": {"planerin@example.org"}, "password": {"falsch"}, "next": {"/admin/p/" + slug}}
+	if r := post("/admin/login", form); r.status != 401 || !strings.Contains(r.body, "stimmen nicht") {
+		t.Fatalf("wrong password: %d", r.status)
+	}
+	form.Set("email", "niemand@example.org")
+	if r := post("/admin/login", form); r.status != 401 {
+		t.Fatalf("unknown account: %d", r.status)
+	}
+	form.Set("email", "planerin@example.org")
+	form.Set("password", "ein langes Passwort")
+	form.Set("next", "//evil.example/x")
+	r := post("/admin/login", form)
+	if r.status != 303 || r.header.Get("Location") != "/admin" {
+		t.Fatalf("login: %d %v", r.status, r.header.Get("Location"))
+	}
+	sc := strings.Join(r.header.Values("Set-Cookie"), "\n")
+	if !strings.Contains(sc, "mitreden_session=") || !strings.Contains(strings.ToLower(sc), "httponly") || !strings.Contains(strings.ToLower(sc), "samesite=lax") {
+		t.Fatalf("session cookie: %s", sc)
+	}
+	home := get("/admin")
+	if home.status != 200 || !strings.Contains(home.body, "/api/v1/procedures/"+slug+"/export.gpkg") || home.header.Get("Cache-Control") != "private, no-store" {
+		t.Fatalf("home: %d", home.status)
+	}
+	// the session downloads exports (reads), but API writes still need a token
+	if r := get("/api/v1/procedures/" + slug + "/export.csv"); r.status != 200 || !strings.Contains(r.body, "category_label") {
+		t.Fatalf("export with session: %d", r.status)
+	}
+	// moderation by form: hiding needs a reason
+	var list struct {
+		Features []struct{ ID string } `json:"features"`
+	}
+	json.Unmarshal([]byte(e.do(t, "GET", "/api/v1/procedures/"+slug+"/contributions?limit=1", "", "").body), &list)
+	id := list.Features[0].ID
+	if r := e.do(t, "PATCH", "/api/v1/contributions/"+id, "application/json", `{"status":"hidden","reason":"x"}`, "Cookie", jar.header()); r.status != 401 {
+		t.Fatalf("API write with only a session: %d", r.status)
+	}
+	mod := get("/admin/p/" + slug)
+	csrf := csrfOf(mod.body)
+	if r := post("/admin/p/"+slug+"/contributions/"+id, url.Values{"_csrf": {csrf}, "action": {"hide"}}); r.status != 303 || !strings.Contains(r.header.Get("Location"), "error=reason") {
+		t.Fatalf("hide without reason: %d %v", r.status, r.header.Get("Location"))
+	}
+	if r := post("/admin/p/"+slug+"/contributions/"+id, url.Values{"action": {"hide"}, "reason": {"Beleidigung"}}); r.status != 403 {
+		t.Fatalf("without csrf: %d", r.status)
+	}
+	if r := post("/admin/p/"+slug+"/contributions/"+id, url.Values{"_csrf": {csrf}, "action": {"hide"}, "reason": {"Beleidigung"}}); r.status != 303 {
+		t.Fatalf("hide: %d", r.status)
+	}
+	if c, _ := e.st.Contribution(ctx, id); c.Status != model.Hidden || c.Reason != "Beleidigung" {
+		t.Fatalf("after hiding: %+v", c)
+	}
+	mod = get("/admin/p/" + slug + "?notice=hidden")
+	if !strings.Contains(mod.body, "ist ausgeblendet") || !strings.Contains(mod.body, "Beleidigung") {
+		t.Fatalf("moderation page after hiding")
+	}
+	// the audit log is for admins
+	if r := get("/admin/audit"); r.status != 403 {
+		t.Fatalf("planner on audit: %d", r.status)
+	}
+	log, _ := e.st.AuditLog(ctx, 5)
+	if len(log) < 2 || log[0].Action != "contribution.moderate" || log[0].Actor != "planerin@example.org" {
+		t.Fatalf("audit: %+v", log)
+	}
+	// logout ends the session
+	if r := post("/admin/logout", url.Values{"_csrf": {csrf}}); r.status != 303 {
+		t.Fatalf("logout: %d", r.status)
+	}
+	if r := get("/admin"); r.status != 303 {
+		t.Fatalf("after logout: %d", r.status)
+	}
+}
+
+func TestLoginIsRateLimited(t *testing.T) {
+	e := newEnv(t, nil)
+	page := e.do(t, "GET", "/admin/login", "", "")
+	csrf := strings.SplitN(strings.SplitN(page.body, `name="_csrf" value="`, 2)[1], `"`, 2)[0]
+	cookie := strings.SplitN(page.header.Get("Set-Cookie"), ";", 2)[0]
+	form := url.Values{"_csrf": {csrf}, "email": {"a@example.org"}, "password": {"nope"}}.Encode()
+	limited := false
+	for i := 0; i < 12; i++ {
+		r := e.do(t, "POST", "/admin/login", "application/x-www-form-urlencoded", form, "Cookie", cookie)
+		if r.status == 429 {
+			limited = i >= 10
+			break
+		}
+		if r.status != 401 {
+			t.Fatalf("attempt %d: %d", i, r.status)
+		}
+	}
+	if !limited {
+		t.Fatal("eleventh login attempt in a minute was not refused")
 	}
 }

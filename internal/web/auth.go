@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -19,13 +20,25 @@ func (s *Server) Require(action string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		l := Localizer(c)
 		h := c.Get(fiber.HeaderAuthorization)
+		if h == "" && (c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead) {
+			// A back-office session may read (exports, queues); writes
+			// through the API need a token, so no cross-site form can
+			// ride on the session cookie.
+			if u := s.SessionUser(c); u != nil {
+				if !auth.Can(u.Role, action) {
+					return s.Fail(c, fiber.StatusForbidden, "forbidden", l.T("error.forbidden"))
+				}
+				c.Locals("user", u)
+				return c.Next()
+			}
+		}
 		scheme, tok, ok := strings.Cut(h, " ")
 		tok = strings.TrimSpace(tok)
 		if !ok || !strings.EqualFold(scheme, "Bearer") || tok == "" || len(tok) > 200 {
 			c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="mitreden"`)
 			return s.Fail(c, fiber.StatusUnauthorized, "unauthorized", l.T("error.unauthorized"))
 		}
-		u, err := s.Store.UserByTokenHash(c.Context(), auth.HashToken(tok))
+		u, err := s.Store.UserByTokenHash(c.UserContext(), auth.HashToken(tok))
 		if errors.Is(err, store.ErrNotFound) {
 			c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="mitreden", error="invalid_token"`)
 			return s.Fail(c, fiber.StatusUnauthorized, "unauthorized", l.T("error.unauthorized"))
@@ -46,3 +59,50 @@ func User(c *fiber.Ctx) *model.User {
 	u, _ := c.Locals("user").(*model.User)
 	return u
 }
+
+// SessionCookie is the back office's session cookie.
+const SessionCookie = "mitreden_session"
+
+// SessionTTL is how long a back-office login lasts.
+const SessionTTL = 12 * time.Hour
+
+// SessionUser returns the account of the request's back-office session,
+// nil without a valid one.
+func (s *Server) SessionUser(c *fiber.Ctx) *model.User {
+	v := c.Cookies(SessionCookie)
+	if v == "" || len(v) > 200 {
+		return nil
+	}
+	u, err := s.Store.UserBySession(c.UserContext(), auth.HashToken(v))
+	if err != nil {
+		return nil
+	}
+	return u
+}
+
+// StartSession logs u in: a random cookie value (stored hashed), HttpOnly,
+// SameSite=Lax, Secure behind TLS.
+func (s *Server) StartSession(c *fiber.Ctx, u *model.User) error {
+	tok := auth.NewToken()
+	if err := s.Store.CreateSession(c.UserContext(), auth.HashToken(tok), u.ID, time.Now().Add(SessionTTL)); err != nil {
+		return err
+	}
+	c.Cookie(&fiber.Cookie{Name: SessionCookie, Value: tok, Path: "/", HTTPOnly: true, SameSite: "Lax",
+		Secure: s.Secure(), Expires: time.Now().Add(SessionTTL)})
+	return nil
+}
+
+// EndSession logs the request's session out.
+func (s *Server) EndSession(c *fiber.Ctx) error {
+	if v := c.Cookies(SessionCookie); v != "" {
+		if err := s.Store.DeleteSession(c.UserContext(), auth.HashToken(v)); err != nil {
+			return err
+		}
+	}
+	c.Cookie(&fiber.Cookie{Name: SessionCookie, Value: "", Path: "/", HTTPOnly: true, SameSite: "Lax",
+		Secure: s.Secure(), Expires: time.Unix(0, 0)})
+	return nil
+}
+
+// LoginLimiter allows 10 login attempts per client per minute.
+func (s *Server) LoginLimiter() fiber.Handler { return s.limiter(10, time.Minute) }

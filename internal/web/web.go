@@ -466,7 +466,7 @@ func (s *Server) Shutdown() { s.Broker.Close() }
 func (s *Server) LoadProcedure(c *fiber.Ctx) (*model.Procedure, error) {
 	slug := c.Params("slug")
 	if model.ValidSlug(slug) {
-		p, err := s.procedure(c.Context(), slug)
+		p, err := s.procedure(c.UserContext(), slug)
 		if !errors.Is(err, store.ErrNotFound) {
 			return p, err
 		}

@@ -152,7 +152,7 @@ func areaGeometry(p *model.Procedure) orb.Geometry {
 }
 
 func (h *Handler) procedures(c *fiber.Ctx) error {
-	ps, err := h.Store.Procedures(c.Context())
+	ps, err := h.Store.Procedures(c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -169,12 +169,12 @@ func (h *Handler) procedure(c *fiber.Ctx) error {
 		return err
 	}
 	out := h.procedureJSON(c, p, true)
-	n, err := h.Count(c.Context(), p, store.Filter{ProcedureID: p.ID})
+	n, err := h.Count(c.UserContext(), p, store.Filter{ProcedureID: p.ID})
 	if err != nil {
 		return err
 	}
 	out.Contributions = &n
-	appts, err := h.Store.Appointments(c.Context(), p.ID)
+	appts, err := h.Store.Appointments(c.UserContext(), p.ID)
 	if err != nil {
 		return err
 	}
@@ -194,7 +194,7 @@ func (h *Handler) places(c *fiber.Ctx) error {
 	if p == nil {
 		return err
 	}
-	places, err := h.Store.Places(c.Context(), p.ID)
+	places, err := h.Store.Places(c.UserContext(), p.ID)
 	if err != nil {
 		return err
 	}
@@ -294,7 +294,7 @@ func (h *Handler) contributions(c *fiber.Ctx) error {
 			c.Set(fiber.HeaderContentType, "application/geo+json")
 			return c.Send(b)
 		}
-		cells, total, err := h.Store.TileClusters(c.Context(), p.ID, *f.BBox, z)
+		cells, total, err := h.Store.TileClusters(c.UserContext(), p.ID, *f.BBox, z)
 		if err != nil {
 			return err
 		}
@@ -316,7 +316,7 @@ func (h *Handler) contributions(c *fiber.Ctx) error {
 			c.Set(fiber.HeaderContentType, "application/geo+json")
 			return c.Send(b)
 		}
-		out, clustered, err := h.clusters(c.Context(), p, g)
+		out, clustered, err := h.clusters(c.UserContext(), p, g)
 		if err != nil {
 			return err
 		}
@@ -326,7 +326,7 @@ func (h *Handler) contributions(c *fiber.Ctx) error {
 			return c.Send(out)
 		}
 	}
-	feats, next, total, err := h.Store.Features(c.Context(), f)
+	feats, next, total, err := h.Store.Features(c.UserContext(), f)
 	if errors.Is(err, store.ErrBadCursor) {
 		return h.Fail(c, fiber.StatusBadRequest, "bad_parameter", l.T("validation.bad_cursor"))
 	}
@@ -334,7 +334,7 @@ func (h *Handler) contributions(c *fiber.Ctx) error {
 		return err
 	}
 	if total < 0 {
-		if total, err = h.Count(c.Context(), p, f); err != nil {
+		if total, err = h.Count(c.UserContext(), p, f); err != nil {
 			return err
 		}
 	}
@@ -467,7 +467,7 @@ type contributionJSON struct {
 
 func (h *Handler) contribution(c *fiber.Ctx) error {
 	l := web.Localizer(c)
-	ct, p, err := h.Part.Visible(c.Context(), c.Params("id"))
+	ct, p, err := h.Part.Visible(c.UserContext(), c.Params("id"))
 	if errors.Is(err, store.ErrNotFound) {
 		return h.Fail(c, fiber.StatusNotFound, "not_found", l.T("error.contribution_not_found"))
 	}
@@ -478,11 +478,11 @@ func (h *Handler) contribution(c *fiber.Ctx) error {
 	if err := json.Unmarshal(store.FeatureJSON(ct), &feat); err != nil {
 		return err
 	}
-	comments, err := h.Store.Comments(c.Context(), ct.ID)
+	comments, err := h.Store.Comments(c.UserContext(), ct.ID)
 	if err != nil {
 		return err
 	}
-	responses, err := h.Store.Responses(c.Context(), ct.ID)
+	responses, err := h.Store.Responses(c.UserContext(), ct.ID)
 	if err != nil {
 		return err
 	}
@@ -561,7 +561,7 @@ func (h *Handler) createContribution(c *fiber.Ctx) error {
 			map[string]string{"geometry": l.T("validation." + fe.Code)})
 	}
 	pr := in.Properties
-	ct, token, err := h.Part.Submit(c.Context(), p, model.ContributionInput{Title: str(pr.Title), Text: str(pr.Text),
+	ct, token, err := h.Part.Submit(c.UserContext(), p, model.ContributionInput{Title: str(pr.Title), Text: str(pr.Text),
 		Category: str(pr.Category), Type: str(pr.Type), AuthorName: str(pr.AuthorName), Origin: str(pr.Origin)}, g)
 	if err != nil {
 		return h.WriteError(c, err)
@@ -586,7 +586,7 @@ func (h *Handler) createComment(c *fiber.Ctx) error {
 	if err := decodeStrict(c.Body(), &in); err != nil {
 		return h.badJSON(c, err)
 	}
-	m, err := h.Part.Comment(c.Context(), utils.CopyString(c.Params("id")), in.ParentID, str(in.Text), str(in.AuthorName))
+	m, err := h.Part.Comment(c.UserContext(), utils.CopyString(c.Params("id")), in.ParentID, str(in.Text), str(in.AuthorName))
 	if err != nil {
 		return h.WriteError(c, err)
 	}
@@ -614,7 +614,7 @@ func (h *Handler) rate(c *fiber.Ctx) error {
 		return nil
 	}
 	id := utils.CopyString(c.Params("id"))
-	up, down, err := h.Part.Rate(c.Context(), id, VoterKey(c, h.Secure()), value)
+	up, down, err := h.Part.Rate(c.UserContext(), id, VoterKey(c, h.Secure()), value)
 	if err != nil {
 		return h.WriteError(c, err)
 	}
@@ -651,7 +651,7 @@ func (h *Handler) flag(c *fiber.Ctx) error {
 	if in.CommentID != 0 {
 		kind, subject = "comment", strconv.FormatInt(in.CommentID, 10)
 	}
-	if err := h.Part.Flag(c.Context(), kind, id, subject, in.Reason); err != nil {
+	if err := h.Part.Flag(c.UserContext(), kind, id, subject, in.Reason); err != nil {
 		return h.WriteError(c, err)
 	}
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"reported": true})
@@ -666,7 +666,7 @@ func (h *Handler) events(c *fiber.Ctx) error {
 	}
 	last, _ := strconv.ParseInt(c.Get("Last-Event-ID", c.Query("last_event_id")), 10, 64)
 	if last <= 0 {
-		last, _ = h.Store.LastEventID(c.Context())
+		last, _ = h.Store.LastEventID(c.UserContext())
 	}
 	c.Set(fiber.HeaderContentType, "text/event-stream")
 	c.Set(fiber.HeaderCacheControl, "no-cache")
@@ -721,11 +721,11 @@ func (h *Handler) conceptions(c *fiber.Ctx) error {
 	if p == nil {
 		return err
 	}
-	cs, err := h.Store.Conceptions(c.Context(), p.ID)
+	cs, err := h.Store.Conceptions(c.UserContext(), p.ID)
 	if err != nil {
 		return err
 	}
-	comments, err := h.Store.ConceptionComments(c.Context(), p.ID)
+	comments, err := h.Store.ConceptionComments(c.UserContext(), p.ID)
 	if err != nil {
 		return err
 	}
@@ -748,7 +748,7 @@ func (h *Handler) rateConception(c *fiber.Ctx) error {
 		return nil
 	}
 	key := utils.CopyString(c.Params("key"))
-	up, down, err := h.Part.RateConception(c.Context(), p, key, VoterKey(c, h.Secure()), value)
+	up, down, err := h.Part.RateConception(c.UserContext(), p, key, VoterKey(c, h.Secure()), value)
 	if err != nil {
 		return h.WriteError(c, err)
 	}
@@ -767,7 +767,7 @@ func (h *Handler) commentConception(c *fiber.Ctx) error {
 	if err := decodeStrict(c.Body(), &in); err != nil {
 		return h.badJSON(c, err)
 	}
-	m, err := h.Part.CommentConception(c.Context(), p, utils.CopyString(c.Params("key")), str(in.Text), str(in.AuthorName))
+	m, err := h.Part.CommentConception(c.UserContext(), p, utils.CopyString(c.Params("key")), str(in.Text), str(in.AuthorName))
 	if err != nil {
 		return h.WriteError(c, err)
 	}

@@ -31,7 +31,7 @@ func (h *Handler) export(c *fiber.Ctx) error {
 	tmp.Close()
 	defer os.Remove(path)
 	opt := export.Options{Locale: l.Tag, T: func(id string) string { return l.T(id) }}
-	if err := export.WriteFile(c.Context(), h.Store, f, p, path, opt); err != nil {
+	if err := export.WriteFile(c.UserContext(), h.Store, f, p, path, opt); err != nil {
 		return err
 	}
 	fh, err := os.Open(path)
@@ -45,7 +45,7 @@ func (h *Handler) export(c *fiber.Ctx) error {
 	}
 	if u := web.User(c); u != nil {
 		// a read-only database must not stop an export; the log keeps the trace
-		if err := h.Store.Audit(c.Context(), u.Email, "export", p.Slug, nil, map[string]string{"format": string(f)}); err != nil {
+		if err := h.Store.Audit(c.UserContext(), u.Email, "export", p.Slug, nil, map[string]string{"format": string(f)}); err != nil {
 			h.Log.Warn("audit of export failed", "procedure", p.Slug, "error", err.Error())
 		}
 	}

@@ -61,8 +61,8 @@ func (h *Handler) moderate(c *fiber.Ctx) error {
 	if err := decodeKnown(c.Body(), &in); err != nil {
 		return h.badJSON(c, err)
 	}
-	procedure := func(id int64) (*model.Procedure, error) { return h.Store.ProcedureByID(c.Context(), id) }
-	ct, err := h.Moderation.Moderate(c.Context(), web.User(c), procedure, c.Params("id"),
+	procedure := func(id int64) (*model.Procedure, error) { return h.Store.ProcedureByID(c.UserContext(), id) }
+	ct, err := h.Moderation.Moderate(c.UserContext(), web.User(c), procedure, c.Params("id"),
 		moderationChange(in.Status, in.Reason, in.Category))
 	return h.answerModerated(c, ct, err)
 }
@@ -89,7 +89,7 @@ func (h *Handler) merge(c *fiber.Ctx) error {
 	if err := decodeKnown(c.Body(), &in); err != nil {
 		return h.badJSON(c, err)
 	}
-	ct, err := h.Moderation.Merge(c.Context(), web.User(c), c.Params("id"), in.Into, in.Reason)
+	ct, err := h.Moderation.Merge(c.UserContext(), web.User(c), c.Params("id"), in.Into, in.Reason)
 	return h.answerModerated(c, ct, err)
 }
 
@@ -105,7 +105,7 @@ func (h *Handler) respond(c *fiber.Ctx) error {
 	if in.Author == "" {
 		in.Author = web.Localizer(c).T("response.default_author")
 	}
-	r, err := h.Moderation.Respond(c.Context(), web.User(c), c.Params("id"), in.Text, in.Author)
+	r, err := h.Moderation.Respond(c.UserContext(), web.User(c), c.Params("id"), in.Text, in.Author)
 	if err != nil {
 		return h.WriteError(c, err)
 	}
@@ -138,7 +138,7 @@ func (h *Handler) queue(c *fiber.Ctx) error {
 		}
 		f.Limit = min(n, MaxLimit)
 	}
-	list, next, err := h.Store.Contributions(c.Context(), f)
+	list, next, err := h.Store.Contributions(c.UserContext(), f)
 	if errors.Is(err, store.ErrBadCursor) {
 		return h.Fail(c, fiber.StatusBadRequest, "bad_parameter", l.T("validation.bad_cursor"))
 	}
@@ -151,7 +151,7 @@ func (h *Handler) queue(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		n, err := h.Store.CountFlags(c.Context(), "contribution", ct.ID)
+		n, err := h.Store.CountFlags(c.UserContext(), "contribution", ct.ID)
 		if err != nil {
 			return err
 		}
@@ -187,7 +187,7 @@ func (h *Handler) reports(c *fiber.Ctx) error {
 		}
 		limit = min(n, MaxLimit)
 	}
-	list, err := h.Store.Reports(c.Context(), p.ID, state == "resolved", limit)
+	list, err := h.Store.Reports(c.UserContext(), p.ID, state == "resolved", limit)
 	if err != nil {
 		return err
 	}
@@ -222,7 +222,7 @@ func (h *Handler) resolveReport(c *fiber.Ctx) error {
 			return h.badJSON(c, err)
 		}
 	}
-	err = h.Moderation.ResolveReport(c.Context(), web.User(c), p.ID, id, in.Note)
+	err = h.Moderation.ResolveReport(c.UserContext(), web.User(c), p.ID, id, in.Note)
 	if errors.Is(err, store.ErrNotFound) {
 		return h.Fail(c, fiber.StatusNotFound, "not_found", web.Localizer(c).T("error.report_not_found"))
 	}
@@ -245,7 +245,7 @@ func (h *Handler) moderateComment(c *fiber.Ctx) error {
 	if err := decodeKnown(c.Body(), &in); err != nil {
 		return h.badJSON(c, err)
 	}
-	ct, err := h.Moderation.ModerateComment(c.Context(), web.User(c), id, in.Status)
+	ct, err := h.Moderation.ModerateComment(c.UserContext(), web.User(c), id, in.Status)
 	if errors.Is(err, store.ErrNotFound) {
 		return h.Fail(c, fiber.StatusNotFound, "not_found", l.T("error.comment_not_found"))
 	}

@@ -73,7 +73,7 @@ func (h *Handler) collections(c *fiber.Ctx) error {
 	if !h.format(c) {
 		return nil
 	}
-	procs, err := h.Store.Procedures(c.Context())
+	procs, err := h.Store.Procedures(c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -113,7 +113,7 @@ func (h *Handler) items(c *fiber.Ctx) error {
 	if err != nil {
 		return h.Fail(c, fiber.StatusBadRequest, "bad_parameter", l.T("ogc.bad_query", "Detail", strings.TrimPrefix(err.Error(), ogcapi.ErrQuery.Error()+": ")))
 	}
-	feats, next, total, err := h.Store.Features(c.Context(), f)
+	feats, next, total, err := h.Store.Features(c.UserContext(), f)
 	if errors.Is(err, store.ErrBadCursor) {
 		return h.Fail(c, fiber.StatusBadRequest, "bad_parameter", l.T("validation.bad_cursor"))
 	}
@@ -165,7 +165,7 @@ func (h *Handler) item(c *fiber.Ctx) error {
 	if p == nil {
 		return err
 	}
-	ct, owner, err := h.Part.Visible(c.Context(), c.Params("id"))
+	ct, owner, err := h.Part.Visible(c.UserContext(), c.Params("id"))
 	if errors.Is(err, store.ErrNotFound) || (err == nil && (owner.ID != p.ID || ct.Status != model.Published)) {
 		return h.Fail(c, fiber.StatusNotFound, "not_found", web.Localizer(c).T("error.contribution_not_found"))
 	}

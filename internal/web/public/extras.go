@@ -28,11 +28,11 @@ func (h *Handler) statistics(c *fiber.Ctx) error {
 		return err
 	}
 	l := web.Localizer(c)
-	byCat, err := h.Store.CountBy(c.Context(), p.ID, "category")
+	byCat, err := h.Store.CountBy(c.UserContext(), p.ID, "category")
 	if err != nil {
 		return err
 	}
-	byType, err := h.Store.CountBy(c.Context(), p.ID, "type")
+	byType, err := h.Store.CountBy(c.UserContext(), p.ID, "type")
 	if err != nil {
 		return err
 	}
@@ -49,15 +49,15 @@ func (h *Handler) statistics(c *fiber.Ctx) error {
 		}
 		typeBars = append(typeBars, analysis.Bar{Label: label, Value: n.N})
 	}
-	topComments, _, err := h.Store.Contributions(c.Context(), store.Filter{ProcedureID: p.ID, Sort: store.SortCommented, Limit: 10})
+	topComments, _, err := h.Store.Contributions(c.UserContext(), store.Filter{ProcedureID: p.ID, Sort: store.SortCommented, Limit: 10})
 	if err != nil {
 		return err
 	}
-	topRated, _, err := h.Store.Contributions(c.Context(), store.Filter{ProcedureID: p.ID, Sort: store.SortRated, Limit: 10})
+	topRated, _, err := h.Store.Contributions(c.UserContext(), store.Filter{ProcedureID: p.ID, Sort: store.SortRated, Limit: 10})
 	if err != nil {
 		return err
 	}
-	total, err := h.Count(c.Context(), p, store.Filter{ProcedureID: p.ID})
+	total, err := h.Count(c.UserContext(), p, store.Filter{ProcedureID: p.ID})
 	if err != nil {
 		return err
 	}
@@ -83,18 +83,18 @@ func (h *Handler) conceptions(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	cs, err := h.Store.Conceptions(c.Context(), p.ID)
+	cs, err := h.Store.Conceptions(c.UserContext(), p.ID)
 	if err != nil {
 		return err
 	}
-	comments, err := h.Store.ConceptionComments(c.Context(), p.ID)
+	comments, err := h.Store.ConceptionComments(c.UserContext(), p.ID)
 	if err != nil {
 		return err
 	}
 	voter := c.Cookies("mitreden_voter")
 	views := make([]conceptionView, 0, len(cs))
 	for _, k := range cs {
-		views = append(views, conceptionView{Conception: k, Vote: h.Part.ConceptionVote(c.Context(), p, k.Key, voter), Comments: comments[k.Key]})
+		views = append(views, conceptionView{Conception: k, Vote: h.Part.ConceptionVote(c.UserContext(), p, k.Key, voter), Comments: comments[k.Key]})
 	}
 	l := web.Localizer(c)
 	return h.Render(c, "conceptions", fiber.Map{"Title": l.T("conceptions.title") + " – " + v.Text.Title, "P": v,
@@ -116,10 +116,10 @@ func (h *Handler) rateConception(c *fiber.Ctx) error {
 		return h.WriteError(c, participation.ErrInvalidVote)
 	}
 	voter := api.VoterKey(c, h.Secure())
-	if value != 0 && h.Part.ConceptionVote(c.Context(), p, key, voter) == value {
+	if value != 0 && h.Part.ConceptionVote(c.UserContext(), p, key, voter) == value {
 		value = 0 // pressing the same thumb again takes the vote back
 	}
-	if _, _, err := h.Part.RateConception(c.Context(), p, key, voter, value); err != nil {
+	if _, _, err := h.Part.RateConception(c.UserContext(), p, key, voter, value); err != nil {
 		return h.WriteError(c, err)
 	}
 	notice := "rated"
@@ -138,7 +138,7 @@ func (h *Handler) commentConception(c *fiber.Ctx) error {
 		return h.Fail(c, fiber.StatusBadRequest, "rejected", web.Localizer(c).T("error.rejected"))
 	}
 	key := utils.CopyString(c.Params("key"))
-	if _, err := h.Part.CommentConception(c.Context(), p, key, c.FormValue("text"), c.FormValue("author_name")); err != nil {
+	if _, err := h.Part.CommentConception(c.UserContext(), p, key, c.FormValue("text"), c.FormValue("author_name")); err != nil {
 		return h.WriteError(c, err)
 	}
 	return h.backToConception(c, p.Slug, key, "commented")
@@ -150,7 +150,7 @@ func (h *Handler) ics(c *fiber.Ctx) error {
 	if p == nil {
 		return err
 	}
-	appts, err := h.Store.Appointments(c.Context(), p.ID)
+	appts, err := h.Store.Appointments(c.UserContext(), p.ID)
 	if err != nil {
 		return err
 	}

@@ -72,12 +72,12 @@ func (h *Handler) procView(c *fiber.Ctx, p *model.Procedure) (procView, error) {
 	v := procView{Procedure: p, Text: p.Text(web.Localizer(c).Tag), Status: p.Status(now), Open: p.ParticipationOpen(now)}
 	v.Current, _ = p.CurrentPhase(now)
 	var err error
-	v.Pages, err = h.Store.Pages(c.Context(), p.ID, web.Localizer(c).Tag)
+	v.Pages, err = h.Store.Pages(c.UserContext(), p.ID, web.Localizer(c).Tag)
 	return v, err
 }
 
 func (h *Handler) home(c *fiber.Ctx) error {
-	ps, err := h.Store.Procedures(c.Context())
+	ps, err := h.Store.Procedures(c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -127,20 +127,20 @@ func (h *Handler) procedureData(c *fiber.Ctx, p *model.Procedure) (fiber.Map, er
 	if c.Query("limit") == "" {
 		f.Limit = 20
 	}
-	list, next, err := h.Store.Contributions(c.Context(), f)
+	list, next, err := h.Store.Contributions(c.UserContext(), f)
 	if errors.Is(err, store.ErrBadCursor) {
 		filterErr = l.T("validation.bad_cursor")
 		f.Cursor = ""
-		list, next, err = h.Store.Contributions(c.Context(), f)
+		list, next, err = h.Store.Contributions(c.UserContext(), f)
 	}
 	if err != nil {
 		return nil, err
 	}
-	count, err := h.Count(c.Context(), p, f)
+	count, err := h.Count(c.UserContext(), p, f)
 	if err != nil {
 		return nil, err
 	}
-	appts, err := h.Store.Appointments(c.Context(), p.ID)
+	appts, err := h.Store.Appointments(c.UserContext(), p.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -170,7 +170,7 @@ func (h *Handler) page(c *fiber.Ctx) error {
 	if !model.ValidSlug(slug) {
 		return h.notFound(c, "error.page_not_found")
 	}
-	pg, err := h.Store.Page(c.Context(), p.ID, slug, web.Localizer(c).Tag)
+	pg, err := h.Store.Page(c.UserContext(), p.ID, slug, web.Localizer(c).Tag)
 	if errors.Is(err, store.ErrNotFound) {
 		return h.notFound(c, "error.page_not_found")
 	}
@@ -207,7 +207,7 @@ func withoutTitle(md string) string {
 
 func (h *Handler) contribution(c *fiber.Ctx) error {
 	l := web.Localizer(c)
-	ct, p, err := h.Part.Visible(c.Context(), c.Params("id"))
+	ct, p, err := h.Part.Visible(c.UserContext(), c.Params("id"))
 	if errors.Is(err, store.ErrNotFound) {
 		return h.removed(c)
 	}
@@ -221,18 +221,18 @@ func (h *Handler) contribution(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	comments, err := h.Store.Comments(c.Context(), ct.ID)
+	comments, err := h.Store.Comments(c.UserContext(), ct.ID)
 	if err != nil {
 		return err
 	}
-	responses, err := h.Store.Responses(c.Context(), ct.ID)
+	responses, err := h.Store.Responses(c.UserContext(), ct.ID)
 	if err != nil {
 		return err
 	}
 	var related []*model.Contribution
 	if ct.Geometry != nil {
 		b := ct.Geometry.Bound().Pad(0.003)
-		rel, _, err := h.Store.Contributions(c.Context(), store.Filter{ProcedureID: p.ID, Category: ct.Category, BBox: &b, Limit: 6})
+		rel, _, err := h.Store.Contributions(c.UserContext(), store.Filter{ProcedureID: p.ID, Category: ct.Category, BBox: &b, Limit: 6})
 		if err != nil {
 			return err
 		}
@@ -246,7 +246,7 @@ func (h *Handler) contribution(c *fiber.Ctx) error {
 	typ, _ := p.Type(ct.Type)
 	return h.Render(c, "contribution", fiber.Map{"Title": ct.Title + " – " + v.Text.Title, "P": v, "C": ct,
 		"Category": cat, "Type": typ, "Comments": comments, "Responses": responses, "Related": related,
-		"Vote": h.Part.Vote(c.Context(), ct.ID, c.Cookies("mitreden_voter")), "Geometry": string(geo.MarshalGeometry(ct.Geometry)),
+		"Vote": h.Part.Vote(c.UserContext(), ct.ID, c.Cookies("mitreden_voter")), "Geometry": string(geo.MarshalGeometry(ct.Geometry)),
 		"Notice": noticeText(l, c.Query("notice")), "NoticeKey": c.Query("notice"), "Error": c.Query("error"), "ReplyTo": c.QueryInt("reply")})
 }
 
@@ -254,7 +254,7 @@ func (h *Handler) contribution(c *fiber.Ctx) error {
 // with 410 and what happened: hidden with the moderation's public reason,
 // merged with a link to the contribution it duplicates, or withdrawn.
 func (h *Handler) removed(c *fiber.Ctx) error {
-	ct, p, err := h.Part.Removed(c.Context(), c.Params("id"))
+	ct, p, err := h.Part.Removed(c.UserContext(), c.Params("id"))
 	if errors.Is(err, store.ErrNotFound) || (err == nil && p.Slug != c.Params("slug")) {
 		return h.notFound(c, "error.contribution_not_found")
 	}
@@ -313,7 +313,7 @@ func (h *Handler) readForm(c *fiber.Ctx, p *model.Procedure) (contribForm, error
 			f.Geom = orb.Point{lo, la}
 		}
 	case f.Place != "":
-		places, err := h.Store.Places(c.Context(), p.ID)
+		places, err := h.Store.Places(c.UserContext(), p.ID)
 		if err != nil {
 			return f, err
 		}
@@ -372,7 +372,7 @@ func (h *Handler) renderContribute(c *fiber.Ctx, p *model.Procedure, f contribFo
 	if err != nil {
 		return err
 	}
-	places, err := h.Store.Places(c.Context(), p.ID)
+	places, err := h.Store.Places(c.UserContext(), p.ID)
 	if err != nil {
 		return err
 	}
@@ -400,7 +400,7 @@ func (h *Handler) contribute(c *fiber.Ctx) error {
 		c.Status(fiber.StatusUnprocessableEntity)
 		return h.renderContribute(c, p, f)
 	}
-	ct, token, err := h.Part.Submit(c.Context(), p, f.In, f.Geom)
+	ct, token, err := h.Part.Submit(c.UserContext(), p, f.In, f.Geom)
 	var verrs model.Errors
 	if errors.As(err, &verrs) {
 		status := fiber.StatusUnprocessableEntity
@@ -434,7 +434,7 @@ func (h *Handler) comment(c *fiber.Ctx) error {
 	if c.FormValue("website") != "" {
 		return h.Fail(c, fiber.StatusBadRequest, "rejected", web.Localizer(c).T("error.rejected"))
 	}
-	_, err := h.Part.Comment(c.Context(), id, parent, c.FormValue("text"), c.FormValue("author_name"))
+	_, err := h.Part.Comment(c.UserContext(), id, parent, c.FormValue("text"), c.FormValue("author_name"))
 	if err != nil {
 		return h.WriteError(c, err)
 	}
@@ -448,10 +448,10 @@ func (h *Handler) rate(c *fiber.Ctx) error {
 		return h.WriteError(c, participation.ErrInvalidVote)
 	}
 	key := api.VoterKey(c, h.Secure())
-	if value != 0 && h.Part.Vote(c.Context(), id, key) == value {
+	if value != 0 && h.Part.Vote(c.UserContext(), id, key) == value {
 		value = 0 // pressing the same thumb again takes the vote back
 	}
-	if _, _, err := h.Part.Rate(c.Context(), id, key, value); err != nil {
+	if _, _, err := h.Part.Rate(c.UserContext(), id, key, value); err != nil {
 		return h.WriteError(c, err)
 	}
 	notice := "rated"
@@ -467,21 +467,21 @@ func (h *Handler) flag(c *fiber.Ctx) error {
 	if cid := c.FormValue("comment_id"); cid != "" {
 		kind, subject = "comment", cid
 	}
-	if err := h.Part.Flag(c.Context(), kind, id, subject, c.FormValue("reason")); err != nil {
+	if err := h.Part.Flag(c.UserContext(), kind, id, subject, c.FormValue("reason")); err != nil {
 		return h.WriteError(c, err)
 	}
 	return h.back(c, c.Params("slug"), id, "notice=flagged")
 }
 
 func (h *Handler) manage(c *fiber.Ctx) error {
-	ct, err := h.Part.ByManageToken(c.Context(), c.Params("token"))
+	ct, err := h.Part.ByManageToken(c.UserContext(), c.Params("token"))
 	if errors.Is(err, store.ErrNotFound) {
 		return h.notFound(c, "error.manage_not_found")
 	}
 	if err != nil {
 		return err
 	}
-	p, err := h.Store.ProcedureByID(c.Context(), ct.ProcedureID)
+	p, err := h.Store.ProcedureByID(c.UserContext(), ct.ProcedureID)
 	if err != nil {
 		return err
 	}
@@ -494,7 +494,7 @@ func (h *Handler) renderManage(c *fiber.Ctx, p *model.Procedure, ct *model.Contr
 	if err != nil {
 		return err
 	}
-	places, err := h.Store.Places(c.Context(), p.ID)
+	places, err := h.Store.Places(c.UserContext(), p.ID)
 	if err != nil {
 		return err
 	}
@@ -513,20 +513,20 @@ func (h *Handler) renderManage(c *fiber.Ctx, p *model.Procedure, ct *model.Contr
 
 func (h *Handler) manageSave(c *fiber.Ctx) error {
 	token := utils.CopyString(c.Params("token"))
-	ct, err := h.Part.ByManageToken(c.Context(), token)
+	ct, err := h.Part.ByManageToken(c.UserContext(), token)
 	if errors.Is(err, store.ErrNotFound) {
 		return h.notFound(c, "error.manage_not_found")
 	}
 	if err != nil {
 		return err
 	}
-	p, err := h.Store.ProcedureByID(c.Context(), ct.ProcedureID)
+	p, err := h.Store.ProcedureByID(c.UserContext(), ct.ProcedureID)
 	if err != nil {
 		return err
 	}
 	l := web.Localizer(c)
 	if c.FormValue("action") == "withdraw" {
-		if _, err := h.Part.Withdraw(c.Context(), p, token); err != nil {
+		if _, err := h.Part.Withdraw(c.UserContext(), p, token); err != nil {
 			return h.WriteError(c, err)
 		}
 		return c.Redirect("/manage/"+token+"?notice=withdrawn", fiber.StatusSeeOther)
@@ -539,7 +539,7 @@ func (h *Handler) manageSave(c *fiber.Ctx) error {
 		c.Status(fiber.StatusUnprocessableEntity)
 		return h.renderManage(c, p, ct, f, "")
 	}
-	_, err = h.Part.Edit(c.Context(), p, token, f.In, f.Geom)
+	_, err = h.Part.Edit(c.UserContext(), p, token, f.In, f.Geom)
 	var verrs model.Errors
 	if errors.As(err, &verrs) {
 		c.Status(fiber.StatusUnprocessableEntity)

@@ -30,7 +30,7 @@ func (h *Handler) tableData(c *fiber.Ctx, p *model.Procedure, n int, f contribFo
 	if err != nil {
 		return nil, err
 	}
-	places, err := h.Store.Places(c.Context(), p.ID)
+	places, err := h.Store.Places(c.UserContext(), p.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -76,7 +76,7 @@ func (h *Handler) tableSubmit(c *fiber.Ctx) error {
 	}
 	f.In.Origin = "table:" + strconv.Itoa(n)
 	if len(f.Fields) == 0 {
-		_, _, err = h.Part.Submit(c.Context(), p, f.In, f.Geom)
+		_, _, err = h.Part.Submit(c.UserContext(), p, f.In, f.Geom)
 		var verrs model.Errors
 		if errors.As(err, &verrs) {
 			f.Fields = web.FieldMessages(l, verrs)
@@ -110,7 +110,7 @@ func (h *Handler) wall(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list, _, err := h.Store.Contributions(c.Context(), store.Filter{ProcedureID: p.ID, Sort: store.SortNewest, Limit: 12})
+	list, _, err := h.Store.Contributions(c.UserContext(), store.Filter{ProcedureID: p.ID, Sort: store.SortNewest, Limit: 12})
 	if err != nil {
 		return err
 	}

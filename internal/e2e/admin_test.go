@@ -1,0 +1,61 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// A planner signs in, sees the procedures with their exports, publishes a
+// hidden contribution again from the moderation page; every back-office
+// page passes axe-core.
+func TestBackOfficeInTheBrowser(t *testing.T) {
+	s := start(t, "")
+	hidden := hideViaAPI(t, s, "Zu Unrecht ausgeblendet")
+	cmd := execBinary("user", "add", "--db", s.DB, "--email", "admin@example.org", "--role", "admin", "--password-stdin")
+	cmd.Stdin = strings.NewReader("ein sehr langes Passwort\n")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("user add: %v %s", err, out)
+	}
+	ctx := browser(t)
+	check := func(page string) {
+		t.Helper()
+		if v := axe(t, ctx); len(v) > 0 {
+			t.Errorf("%s: %d axe violations:\n  %s", page, len(v), strings.Join(v, "\n  "))
+		}
+	}
+	run(t, ctx, chromedp.Navigate(s.URL+"/admin/p/gruenzug-altona"), chromedp.WaitVisible("#email", chromedp.ByID))
+	check("login")
+	var notice, body string
+	run(t, ctx,
+		chromedp.SendKeys("#email", "admin@example.org", chromedp.ByID),
+		chromedp.SendKeys("#password", "ein sehr langes Passwort", chromedp.ByID),
+		chromedp.Click("#login", chromedp.ByID),
+		chromedp.WaitVisible("#hidden-h", chromedp.ByID), // back where the login began
+		chromedp.Text("main", &body, chromedp.ByQuery),
+	)
+	if !strings.Contains(body, "Zu Unrecht ausgeblendet") {
+		t.Fatalf("moderation page: %q", body)
+	}
+	check("moderation")
+	run(t, ctx,
+		chromedp.Click(`form[action$="/`+hidden+`"] button[value="publish"]`, chromedp.ByQuery),
+		chromedp.WaitVisible("#admin-notice", chromedp.ByID),
+		chromedp.Text("#admin-notice", &notice, chromedp.ByID),
+	)
+	if !strings.Contains(notice, "veröffentlicht") {
+		t.Fatalf("notice %q", notice)
+	}
+	if code, _ := s.get(t, "/api/v1/contributions/"+hidden); code != 200 {
+		t.Fatalf("published again, but the API answers %d", code)
+	}
+	run(t, ctx, chromedp.Navigate(s.URL+"/admin"), chromedp.WaitVisible(".admin-table", chromedp.ByQuery))
+	check("home")
+	run(t, ctx, chromedp.Navigate(s.URL+"/admin/audit"), chromedp.WaitVisible(".admin-table", chromedp.ByQuery), chromedp.Text("main", &body, chromedp.ByQuery))
+	if !strings.Contains(body, "contribution.moderate") || !strings.Contains(body, "admin@example.org") {
+		t.Fatalf("audit page: %q", body)
+	}
+	check("audit")
+	run(t, ctx, chromedp.Click("#logout", chromedp.ByID), chromedp.WaitVisible("#email", chromedp.ByID))
+}

@@ -1,0 +1,210 @@
+// Package admin serves the planners' back office under /admin: login with
+// a session, the procedures overview with exports, the moderation queue
+// and the audit log. Its pages are server-rendered forms with CSRF tokens;
+// the steps themselves are the moderation service's.
+package admin
+
+import (
+	"errors"
+	"net/url"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
+
+	"github.com/mitreden/mitreden/internal/auth"
+	"github.com/mitreden/mitreden/internal/export"
+	"github.com/mitreden/mitreden/internal/model"
+	"github.com/mitreden/mitreden/internal/moderation"
+	"github.com/mitreden/mitreden/internal/store"
+	"github.com/mitreden/mitreden/internal/web"
+)
+
+// dummyHash is checked for unknown addresses (same cost as a real check).
+var dummyHash, _ = auth.HashPassword("no account has this password")
+
+// Handler serves the back office.
+type Handler struct{ *web.Server }
+
+// Register adds the /admin routes.
+func Register(app *fiber.App, s *web.Server) {
+	h := &Handler{s}
+	csrf := s.CSRF()
+	g := app.Group("/admin", func(c *fiber.Ctx) error {
+		c.Set(fiber.HeaderCacheControl, "private, no-store")
+		return c.Next()
+	})
+	g.Get("/login", csrf, h.loginForm)
+	g.Post("/login", s.LoginLimiter(), csrf, h.login)
+	g.Post("/logout", csrf, h.logout)
+	g.Get("/", csrf, h.session("moderate"), h.home)
+	g.Get("/p/:slug", csrf, h.session("moderate"), h.procedure)
+	g.Post("/p/:slug/contributions/:id", csrf, h.session("moderate"), h.moderate)
+	g.Get("/audit", csrf, h.session("manage_users"), h.audit)
+}
+
+// session admits a logged-in account whose role may do action; others go
+// to the login page (no session) or get 403 (role).
+func (h *Handler) session(action string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		u := h.SessionUser(c)
+		if u == nil {
+			return c.Redirect("/admin/login?next="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
+		}
+		if !auth.Can(u.Role, action) {
+			return h.Fail(c, fiber.StatusForbidden, "forbidden", web.Localizer(c).T("error.forbidden"))
+		}
+		c.Locals("user", u)
+		return c.Next()
+	}
+}
+
+// next is where a login continues: a local /admin path only.
+func next(raw string) string {
+	if strings.HasPrefix(raw, "/admin") && !strings.HasPrefix(raw, "//") && !strings.ContainsAny(raw, "\\\r\n") {
+		return raw
+	}
+	return "/admin"
+}
+
+func (h *Handler) loginForm(c *fiber.Ctx) error {
+	if h.SessionUser(c) != nil {
+		return c.Redirect(next(c.Query("next")), fiber.StatusSeeOther)
+	}
+	return h.Render(c, "admin-login", fiber.Map{"Title": web.Localizer(c).T("admin.login_title"), "Next": next(c.Query("next"))})
+}
+
+func (h *Handler) login(c *fiber.Ctx) error {
+	l := web.Localizer(c)
+	email := strings.TrimSpace(utils.CopyString(c.FormValue("email")))
+	password := c.FormValue("password")
+	u, err := h.Store.UserByEmail(c.UserContext(), email)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	// Check a password even for an unknown address, so timing does not
+	// tell which addresses have accounts.
+	hash := dummyHash
+	if u != nil {
+		hash = u.PasswordHash
+	}
+	ok := auth.CheckPassword(hash, password)
+	if u == nil || !ok || len(password) > 1000 {
+		c.Status(fiber.StatusUnauthorized)
+		return h.Render(c, "admin-login", fiber.Map{"Title": l.T("admin.login_title"), "Error": l.T("admin.login_failed"),
+			"Email": email, "Next": next(c.FormValue("next"))})
+	}
+	if err := h.StartSession(c, u); err != nil {
+		return err
+	}
+	if err := h.Store.Audit(c.UserContext(), u.Email, "login", u.Email, nil, nil); err != nil {
+		return err
+	}
+	return c.Redirect(next(c.FormValue("next")), fiber.StatusSeeOther)
+}
+
+func (h *Handler) logout(c *fiber.Ctx) error {
+	if err := h.EndSession(c); err != nil {
+		return err
+	}
+	return c.Redirect("/admin/login", fiber.StatusSeeOther)
+}
+
+// procRow is one procedure in the overview.
+type procRow struct {
+	P                          *model.Procedure
+	Published, Waiting, Hidden int
+	Reports                    int
+}
+
+func (h *Handler) home(c *fiber.Ctx) error {
+	procs, err := h.Store.Procedures(c.UserContext())
+	if err != nil {
+		return err
+	}
+	var rows []procRow
+	for _, p := range procs {
+		r := procRow{P: p}
+		for _, x := range []struct {
+			st model.ContributionStatus
+			n  *int
+		}{{model.Published, &r.Published}, {model.Submitted, &r.Waiting}, {model.Hidden, &r.Hidden}} {
+			if *x.n, err = h.Store.CountContributions(c.UserContext(), store.Filter{ProcedureID: p.ID, Statuses: []model.ContributionStatus{x.st}}); err != nil {
+				return err
+			}
+		}
+		reports, err := h.Store.Reports(c.UserContext(), p.ID, false, 1000)
+		if err != nil {
+			return err
+		}
+		r.Reports = len(reports)
+		rows = append(rows, r)
+	}
+	return h.Render(c, "admin-home", fiber.Map{"Title": web.Localizer(c).T("admin.title"), "User": web.User(c),
+		"Rows": rows, "Formats": export.Formats})
+}
+
+func (h *Handler) procedure(c *fiber.Ctx) error {
+	p, err := h.LoadProcedure(c)
+	if p == nil {
+		return err
+	}
+	waiting, _, err := h.Store.Contributions(c.UserContext(), store.Filter{ProcedureID: p.ID, Statuses: []model.ContributionStatus{model.Submitted}, Sort: store.SortOldest, Limit: 50})
+	if err != nil {
+		return err
+	}
+	reports, err := h.Store.Reports(c.UserContext(), p.ID, false, 100)
+	if err != nil {
+		return err
+	}
+	hidden, _, err := h.Store.Contributions(c.UserContext(), store.Filter{ProcedureID: p.ID, Statuses: []model.ContributionStatus{model.Hidden}, Sort: store.SortNewest, Limit: 50})
+	if err != nil {
+		return err
+	}
+	l := web.Localizer(c)
+	notice := ""
+	if k := c.Query("notice"); k == "published" || k == "hidden" {
+		notice = l.T("admin.notice_" + k)
+	}
+	return h.Render(c, "admin-procedure", fiber.Map{"Title": l.T("admin.moderation") + " – " + p.Title, "User": web.User(c),
+		"Proc": p, "Waiting": waiting, "Reports": reports, "Hidden": hidden, "Notice": notice, "Error": c.Query("error")})
+}
+
+func (h *Handler) moderate(c *fiber.Ctx) error {
+	p, err := h.LoadProcedure(c)
+	if p == nil {
+		return err
+	}
+	var status model.ContributionStatus
+	switch c.FormValue("action") {
+	case "publish":
+		status = model.Published
+	case "hide":
+		status = model.Hidden
+	default:
+		return h.Fail(c, fiber.StatusBadRequest, "bad_action", web.Localizer(c).T("admin.bad_action"))
+	}
+	reason := utils.CopyString(c.FormValue("reason"))
+	ch := moderation.Change{Status: &status}
+	if status == model.Hidden {
+		ch.Reason = &reason
+	}
+	procedure := func(int64) (*model.Procedure, error) { return p, nil }
+	_, err = h.Moderation.Moderate(c.UserContext(), web.User(c), procedure, utils.CopyString(c.Params("id")), ch)
+	var verrs model.Errors
+	if errors.As(err, &verrs) {
+		return c.Redirect("/admin/p/"+p.Slug+"?error="+url.QueryEscape(verrs[0].Field), fiber.StatusSeeOther)
+	}
+	if err != nil {
+		return h.WriteError(c, err)
+	}
+	return c.Redirect("/admin/p/"+p.Slug+"?notice="+map[model.ContributionStatus]string{model.Published: "published", model.Hidden: "hidden"}[status], fiber.StatusSeeOther)
+}
+
+func (h *Handler) audit(c *fiber.Ctx) error {
+	entries, err := h.Store.AuditLog(c.UserContext(), 200)
+	if err != nil {
+		return err
+	}
+	return h.Render(c, "admin-audit", fiber.Map{"Title": web.Localizer(c).T("admin.audit"), "User": web.User(c), "Entries": entries})
+}

@@ -1540,3 +1540,92 @@ func TestLoginIsRateLimited(t *testing.T) {
 		t.Fatal("eleventh login attempt in a minute was not refused")
 	}
 }
+
+func TestBackOfficeRespondsMergesAndRecategorises(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	hash, _ := auth.HashPassword("ein langes Passwort")
+	for _, u := range []*model.User{{Email: "p@example.org", PasswordHash: hash, Role: model.RolePlanner}, {Email: "m@example.org", PasswordHash: hash, Role: model.RoleModerator}} {
+		if err := e.st.CreateUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	login := func(email string) (cookieJar, string) {
+		jar := cookieJar{}
+		page := e.do(t, "GET", "/admin/login", "", "")
+		jar.take(page.header)
+		csrf := strings.SplitN(strings.SplitN(page.body, `name="_csrf" value="`, 2)[1], `"`, 2)[0]
+		r := e.do(t, "POST", "/admin/login", "application/x-www-form-urlencoded",
+			url.Values{"_csrf": {csrf}, "email": {email}, "password": {"ein langes Passwort"}}.Encode(), "Cookie", jar.header())
+		jar.take(r.header)
+		if r.status != 303 {
+			t.Fatalf("login %s: %d", email, r.status)
+		}
+		return jar, csrf
+	}
+	jar, csrf := login("p@example.org")
+	var list struct {
+		Features []struct{ ID string } `json:"features"`
+	}
+	json.Unmarshal([]byte(e.do(t, "GET", "/api/v1/procedures/"+slug+"/contributions?limit=2", "", "").body), &list)
+	a, b := list.Features[0].ID, list.Features[1].ID
+	act := func(jar cookieJar, id string, form url.Values) result {
+		form.Set("_csrf", csrf)
+		return e.do(t, "POST", "/admin/p/"+slug+"/contributions/"+id+"/act", "application/x-www-form-urlencoded", form.Encode(), "Cookie", jar.header())
+	}
+	page := e.do(t, "GET", "/admin/p/"+slug+"/contributions/"+a, "", "", "Cookie", jar.header())
+	if page.status != 200 || !strings.Contains(page.body, `id="respond"`) {
+		t.Fatalf("contribution page: %d", page.status)
+	}
+	if r := act(jar, a, url.Values{"action": {"respond"}, "text": {"x"}}); r.status != 303 || !strings.Contains(r.header.Get("Location"), "error=text") {
+		t.Fatalf("short response: %d %v", r.status, r.header.Get("Location"))
+	}
+	if r := act(jar, a, url.Values{"action": {"respond"}, "text": {"Wir **prüfen** das."}, "author": {"Bezirksamt Altona"}}); r.status != 303 || !strings.Contains(r.header.Get("Location"), "notice=responded") {
+		t.Fatalf("respond: %d %v", r.status, r.header.Get("Location"))
+	}
+	if r := e.do(t, "GET", "/p/"+slug+"/contributions/"+a, "", ""); !strings.Contains(r.body, "<strong>prüfen</strong>") || !strings.Contains(r.body, "Bezirksamt Altona") {
+		t.Fatal("response not on the public page")
+	}
+	if r := act(jar, a, url.Values{"action": {"category"}, "category": {"nix"}}); !strings.Contains(r.header.Get("Location"), "error=category") {
+		t.Fatalf("bad category: %v", r.header.Get("Location"))
+	}
+	if r := act(jar, a, url.Values{"action": {"category"}, "category": {"verkehr"}}); !strings.Contains(r.header.Get("Location"), "notice=recategorised") {
+		t.Fatalf("recategorise: %v", r.header.Get("Location"))
+	}
+	if r := act(jar, b, url.Values{"action": {"merge"}, "into": {b}}); !strings.Contains(r.header.Get("Location"), "error=into") {
+		t.Fatalf("merge into itself: %v", r.header.Get("Location"))
+	}
+	if r := act(jar, b, url.Values{"action": {"merge"}, "into": {a}, "reason": {"Doppelt"}}); !strings.Contains(r.header.Get("Location"), "notice=merged") {
+		t.Fatalf("merge: %v", r.header.Get("Location"))
+	}
+	if c, _ := e.st.Contribution(ctx, b); c.Status != model.Merged || c.MergedInto != a {
+		t.Fatalf("merged: %+v", c)
+	}
+	if c, _ := e.st.Contribution(ctx, a); c.Category != "verkehr" {
+		t.Fatalf("category: %+v", c)
+	}
+	// a moderator may not answer officially
+	mjar, _ := login("m@example.org")
+	if r := act(mjar, a, url.Values{"action": {"respond"}, "text": {"Von der Moderation"}}); r.status != 403 {
+		t.Fatalf("moderator responding: %d", r.status)
+	}
+	if r := e.do(t, "GET", "/admin/p/"+slug+"/contributions/"+a, "", "", "Cookie", mjar.header()); strings.Contains(r.body, `id="respond"`) {
+		t.Fatal("moderator sees the response form")
+	}
+	// search finds contributions in every status but withdrawn
+	if r := e.do(t, "GET", "/admin/p/"+slug+"/search?q=Doppelt", "", "", "Cookie", jar.header()); r.status != 200 {
+		t.Fatalf("search: %d", r.status)
+	}
+	for _, path := range []string{"/admin/p/" + slug, "/admin/p/" + slug + "/search", "/admin/p/" + slug + "/contributions/" + b, "/admin"} {
+		r := e.do(t, "GET", path, "", "", "Cookie", jar.header())
+		main := r.body[strings.Index(r.body, "<main"):]
+		if r.status != 200 || strings.Contains(main, "no value") {
+			i := strings.Index(main, "no value")
+			r.body = main
+			t.Fatalf("%s: %d or a missing value in the page: %s", path, r.status, r.body[max(0, i-300):min(len(r.body), i+50)])
+		}
+	}
+	if r := e.do(t, "GET", "/admin/p/"+slug+"/contributions/00000000-0000-0000-0000-000000000000", "", "", "Cookie", jar.header()); r.status != 404 {
+		t.Fatalf("unknown contribution: %d", r.status)
+	}
+}

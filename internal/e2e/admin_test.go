@@ -50,6 +50,10 @@ func TestBackOfficeInTheBrowser(t *testing.T) {
 	if code, _ := s.get(t, "/api/v1/contributions/"+hidden); code != 200 {
 		t.Fatalf("published again, but the API answers %d", code)
 	}
+	run(t, ctx, chromedp.Navigate(s.URL+"/admin/p/gruenzug-altona/contributions/"+hidden), chromedp.WaitVisible("#respond", chromedp.ByID))
+	check("contribution")
+	run(t, ctx, chromedp.Navigate(s.URL+"/admin/p/gruenzug-altona/search?q=Unrecht"), chromedp.WaitVisible("#admin-q", chromedp.ByID))
+	check("search")
 	run(t, ctx, chromedp.Navigate(s.URL+"/admin"), chromedp.WaitVisible(".admin-table", chromedp.ByQuery))
 	check("home")
 	run(t, ctx, chromedp.Navigate(s.URL+"/admin/audit"), chromedp.WaitVisible(".admin-table", chromedp.ByQuery), chromedp.Text("main", &body, chromedp.ByQuery))

@@ -28,6 +28,16 @@ const (
 	saltLen      = 16
 )
 
+// hashSlots bounds how many argon2id computations run at once: each takes
+// 64 MB, so a burst of logins cannot exhaust memory.
+var hashSlots = make(chan struct{}, 2)
+
+func idKey(password, salt []byte, t, m uint32, p uint8, n uint32) []byte {
+	hashSlots <- struct{}{}
+	defer func() { <-hashSlots }()
+	return argon2.IDKey(password, salt, t, m, p, n)
+}
+
 // MinPasswordLength is the shortest password accepted.
 const MinPasswordLength = 10
 
@@ -43,7 +53,7 @@ func HashPassword(password string) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
 	}
-	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	key := idKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
 		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil
 }
@@ -65,7 +75,10 @@ func CheckPassword(encoded, password string) bool {
 	if err1 != nil || err2 != nil || len(want) == 0 {
 		return false
 	}
-	got := argon2.IDKey([]byte(password), salt, t, m, p, uint32(len(want)))
+	if m > 4*argonMemory || t > 10 || p == 0 || len(want) > 64 {
+		return false // not a hash this program made
+	}
+	got := idKey([]byte(password), salt, t, m, p, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1
 }
 

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"net/url"
 	"strings"
+	"sync"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/utils"
@@ -21,7 +22,12 @@ import (
 )
 
 // dummyHash is checked for unknown addresses (same cost as a real check).
-var dummyHash, _ = auth.HashPassword("no account has this password")
+// It is made on first use: argon2id takes 64 MB and ~50 ms, which every
+// command of the binary would otherwise pay at start.
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := auth.HashPassword("no account has this password")
+	return h
+})
 
 // Handler serves the back office.
 type Handler struct{ *web.Server }
@@ -87,7 +93,10 @@ func (h *Handler) login(c *fiber.Ctx) error {
 	}
 	// Check a password even for an unknown address, so timing does not
 	// tell which addresses have accounts.
-	hash := dummyHash
+	hash := ""
+	if u == nil {
+		hash = dummyHash()
+	}
 	if u != nil {
 		hash = u.PasswordHash
 	}

@@ -1629,3 +1629,90 @@ func TestBackOfficeRespondsMergesAndRecategorises(t *testing.T) {
 		t.Fatalf("unknown contribution: %d", r.status)
 	}
 }
+
+func TestSettingsSwitchToPreModerationAndTheQueueFills(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	hash, _ := auth.HashPassword("ein langes Passwort")
+	for _, u := range []*model.User{{Email: "p@example.org", PasswordHash: hash, Role: model.RolePlanner}, {Email: "m@example.org", PasswordHash: hash, Role: model.RoleModerator}} {
+		if err := e.st.CreateUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	login := func(email string) (cookieJar, string) {
+		jar := cookieJar{}
+		page := e.do(t, "GET", "/admin/login", "", "")
+		jar.take(page.header)
+		csrf := strings.SplitN(strings.SplitN(page.body, `name="_csrf" value="`, 2)[1], `"`, 2)[0]
+		r := e.do(t, "POST", "/admin/login", "application/x-www-form-urlencoded",
+			url.Values{"_csrf": {csrf}, "email": {email}, "password": {"ein langes Passwort"}}.Encode(), "Cookie", jar.header())
+		jar.take(r.header)
+		return jar, csrf
+	}
+	mjar, _ := login("m@example.org")
+	if r := e.do(t, "GET", "/admin/p/"+slug+"/settings", "", "", "Cookie", mjar.header()); r.status != 403 {
+		t.Fatalf("moderator on settings: %d", r.status)
+	}
+	jar, csrf := login("p@example.org")
+	page := e.do(t, "GET", "/admin/p/"+slug+"/settings", "", "", "Cookie", jar.header())
+	if page.status != 200 || !strings.Contains(page.body, `id="moderation-post" name="moderation" value="post" checked`) {
+		t.Fatalf("settings page: %d", page.status)
+	}
+	form := url.Values{"_csrf": {csrf}, "moderation": {"pre"}, "comments": {"readonly"}, "ratings": {"on"},
+		"geometry_Point": {"on"}, "geometry_none": {"on"}, "text_min": {"20"}, "text_max": {"3000"}}
+	save := func(f url.Values) result {
+		return e.do(t, "POST", "/admin/p/"+slug+"/settings", "application/x-www-form-urlencoded", f.Encode(), "Cookie", jar.header())
+	}
+	for field, bad := range map[string]string{"moderation": "later", "comments": "maybe", "text_min": "0", "text_max": "10", "wms_url": "javascript:alert(1)"} {
+		f := url.Values{}
+		for k, v := range form {
+			f[k] = v
+		}
+		f.Set(field, bad)
+		if r := save(f); r.status != 422 || !strings.Contains(r.body, `href="#`+field+`"`) {
+			t.Fatalf("%s=%s: %d", field, bad, r.status)
+		}
+	}
+	noGeom := url.Values{}
+	for k, v := range form {
+		if !strings.HasPrefix(k, "geometry_") {
+			noGeom[k] = v
+		}
+	}
+	if r := save(noGeom); r.status != 422 {
+		t.Fatalf("no geometry type: %d", r.status)
+	}
+	if p, _ := e.st.ProcedureBySlug(ctx, slug); p.Settings.Moderation != model.ModerationPost {
+		t.Fatal("a refused form changed the settings")
+	}
+	if r := save(form); r.status != 303 {
+		t.Fatalf("save: %d %s", r.status, r.body)
+	}
+	// the change applies at once: new contributions wait, lines are refused, comments are read-only
+	r := e.do(t, "POST", "/api/v1/procedures/"+slug+"/contributions", "application/json",
+		feature(`{"type":"Point","coordinates":[9.9395,53.5535]}`, "Wartet auf Freigabe", "Ein Text, der lang genug ist.", "gruen"))
+	if r.status != 201 {
+		t.Fatalf("submit: %d %s", r.status, r.body)
+	}
+	if r := e.do(t, "GET", "/api/v1/procedures/"+slug+"/contributions?q=Freigabe", "", ""); strings.Contains(r.body, "Wartet auf Freigabe") {
+		t.Fatal("pre-moderated contribution is public")
+	}
+	if r := e.do(t, "GET", "/admin/p/"+slug, "", "", "Cookie", jar.header()); !strings.Contains(r.body, "Wartet auf Freigabe") {
+		t.Fatal("not in the waiting queue")
+	}
+	if r := e.do(t, "POST", "/api/v1/procedures/"+slug+"/contributions", "application/json",
+		feature(`{"type":"LineString","coordinates":[[9.9395,53.5535],[9.94,53.554]]}`, "Eine Linie", "Ein Text, der lang genug ist.", "gruen")); r.status != 422 {
+		t.Fatalf("line after lines were switched off: %d", r.status)
+	}
+	var list struct {
+		Features []struct{ ID string } `json:"features"`
+	}
+	json.Unmarshal([]byte(e.do(t, "GET", "/api/v1/procedures/"+slug+"/contributions?limit=1", "", "").body), &list)
+	if r := e.do(t, "POST", "/api/v1/contributions/"+list.Features[0].ID+"/comments", "application/json", `{"text":"Noch ein Kommentar"}`); r.status != 403 {
+		t.Fatalf("comment while read-only: %d", r.status)
+	}
+	log, _ := e.st.AuditLog(ctx, 3)
+	if log[0].Action != "procedure.settings" || !strings.Contains(log[0].After, `"moderation":"pre"`) || !strings.Contains(log[0].Before, `"moderation":"post"`) {
+		t.Fatalf("audit %+v", log[0])
+	}
+}

@@ -54,6 +54,11 @@ func TestBackOfficeInTheBrowser(t *testing.T) {
 	check("contribution")
 	run(t, ctx, chromedp.Navigate(s.URL+"/admin/p/gruenzug-altona/search?q=Unrecht"), chromedp.WaitVisible("#admin-q", chromedp.ByID))
 	check("search")
+	run(t, ctx, chromedp.Navigate(s.URL+"/admin/p/gruenzug-altona/settings"), chromedp.WaitVisible("#save-settings", chromedp.ByID))
+	check("settings")
+	run(t, ctx, chromedp.Click("#moderation-pre", chromedp.ByID), chromedp.Click("#save-settings", chromedp.ByID),
+		chromedp.WaitVisible("#admin-notice", chromedp.ByID))
+	check("settings saved")
 	run(t, ctx, chromedp.Navigate(s.URL+"/admin"), chromedp.WaitVisible(".admin-table", chromedp.ByQuery))
 	check("home")
 	run(t, ctx, chromedp.Navigate(s.URL+"/admin/audit"), chromedp.WaitVisible(".admin-table", chromedp.ByQuery), chromedp.Text("main", &body, chromedp.ByQuery))

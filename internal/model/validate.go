@@ -1,6 +1,7 @@
 package model
 
 import (
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -168,4 +169,53 @@ func TableNumber(origin string) (int, bool) {
 	}
 	n, err := strconv.Atoi(m[1])
 	return n, err == nil
+}
+
+// Limits of a procedure's text length settings.
+const (
+	SettingsTextMax = 20000
+)
+
+// Validate checks a procedure's switches as a planner sets them.
+func (s Settings) Validate() Errors {
+	var errs Errors
+	for field, v := range map[string]Switch{"comments": s.Comments, "ratings": s.Ratings} {
+		if v != SwitchOn && v != SwitchReadOnly && v != SwitchOff {
+			errs = append(errs, FieldError{Field: field, Code: "unknown_switch"})
+		}
+	}
+	if s.Moderation != ModerationPost && s.Moderation != ModerationPre {
+		errs = append(errs, FieldError{Field: "moderation", Code: "unknown_moderation"})
+	}
+	if len(s.GeometryTypes) == 0 {
+		errs = append(errs, FieldError{Field: "geometry_types", Code: "required"})
+	}
+	seen := map[string]bool{}
+	for _, g := range s.GeometryTypes {
+		switch g {
+		case "Point", "LineString", "Polygon", "none":
+		default:
+			errs = append(errs, FieldError{Field: "geometry_types", Code: "geometry_type"})
+		}
+		if seen[g] {
+			errs = append(errs, FieldError{Field: "geometry_types", Code: "geometry_type"})
+		}
+		seen[g] = true
+	}
+	if s.TextMin < 1 || s.TextMin > 1000 {
+		errs = append(errs, FieldError{Field: "text_min", Code: "out_of_range", Args: map[string]any{"Min": 1, "Max": 1000}})
+	}
+	if s.TextMax < s.TextMin || s.TextMax > SettingsTextMax {
+		errs = append(errs, FieldError{Field: "text_max", Code: "out_of_range", Args: map[string]any{"Min": s.TextMin, "Max": SettingsTextMax}})
+	}
+	if s.WMSURL != "" {
+		u, err := url.Parse(s.WMSURL)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil {
+			errs = append(errs, FieldError{Field: "wms_url", Code: "bad_url"})
+		}
+	}
+	if len(s.WMSLayers) > 200 || hasControl(s.WMSLayers) {
+		errs = append(errs, FieldError{Field: "wms_layers", Code: "too_long", Args: map[string]any{"Max": 200}})
+	}
+	return errs
 }

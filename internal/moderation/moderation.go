@@ -188,3 +188,15 @@ func (s *Service) ModerateComment(ctx context.Context, actor *model.User, commen
 	}
 	return s.Store.ModerateComment(ctx, commentID, status, store.Audited{Actor: actor.Email, Action: "comment.moderate"})
 }
+
+// UpdateSettings changes a procedure's switches (moderation mode, comments,
+// ratings, geometry types, text lengths, WMS layer); planners and admins.
+func (s *Service) UpdateSettings(ctx context.Context, actor *model.User, p *model.Procedure, settings model.Settings) error {
+	if actor == nil || !auth.Can(actor.Role, "manage_procedures") {
+		return ErrForbidden
+	}
+	if errs := settings.Validate(); len(errs) > 0 {
+		return errs
+	}
+	return s.Store.UpdateProcedureSettings(ctx, p.ID, settings, store.Audited{Actor: actor.Email, Action: "procedure.settings"})
+}

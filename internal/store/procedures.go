@@ -360,3 +360,26 @@ func (s *Store) CountProcedures(ctx context.Context) (int, error) {
 	err := s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM procedures`).Scan(&n)
 	return n, err
 }
+
+// UpdateProcedureSettings stores a procedure's switches, bumps its version
+// (pages, answers and the procedure itself are cached per version) and
+// audits the change in the same transaction.
+func (s *Store) UpdateProcedureSettings(ctx context.Context, procedureID int64, settings model.Settings, a Audited) error {
+	b, err := json.Marshal(settings)
+	if err != nil {
+		return err
+	}
+	return s.Write(ctx, func(tx *sql.Tx) error {
+		var before string
+		if err := tx.QueryRow(`SELECT settings_json FROM procedures WHERE id = ?`, procedureID).Scan(&before); errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		} else if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(`UPDATE procedures SET settings_json = ?, version = version + 1, updated_at = ? WHERE id = ?`,
+			string(b), ms(time.Now()), procedureID); err != nil {
+			return fmt.Errorf("store: unable to update settings: %w", err)
+		}
+		return auditTx(tx, a, fmt.Sprintf("procedure:%d", procedureID), json.RawMessage(before), settings)
+	})
+}

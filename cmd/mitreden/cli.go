@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/mail"
 	"os"
 	"os/signal"
 	"strings"
@@ -17,6 +16,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/mitreden/mitreden/internal/accounts"
 	"github.com/mitreden/mitreden/internal/app"
 	"github.com/mitreden/mitreden/internal/auth"
 	"github.com/mitreden/mitreden/internal/config"
@@ -249,28 +249,12 @@ func (c *cli) migrate(args []string) error {
 }
 
 func createUser(ctx context.Context, st *store.Store, email, role, password string) error {
-	addr, err := mail.ParseAddress(email)
-	if err != nil || addr.Address != email {
-		return usageError{fmt.Sprintf("%q is not an email address", email)}
+	_, err := accounts.Create(ctx, st, "cli", email, role, password)
+	var ie accounts.InputError
+	if errors.As(err, &ie) {
+		return usageError{ie.Msg}
 	}
-	if !model.ValidRole(model.Role(role)) {
-		return usageError{fmt.Sprintf("role must be admin, planner or moderator, not %q", role)}
-	}
-	hash, err := auth.HashPassword(password)
-	if errors.Is(err, auth.ErrWeakPassword) {
-		return usageError{err.Error()}
-	}
-	if err != nil {
-		return err
-	}
-	err = st.CreateUser(ctx, &model.User{Email: email, PasswordHash: hash, Role: model.Role(role)})
-	if errors.Is(err, store.ErrConflict) {
-		return usageError{fmt.Sprintf("an account for %s exists already", email)}
-	}
-	if err != nil {
-		return err
-	}
-	return st.Audit(ctx, "cli", "user.add", email, nil, map[string]string{"role": role})
+	return err
 }
 
 func (c *cli) userAdd(args []string) error {
@@ -329,18 +313,12 @@ func (c *cli) tokenCreate(args []string) error {
 		return err
 	}
 	defer st.Close()
-	u, err := st.UserByEmail(ctx, *email)
-	if errors.Is(err, store.ErrNotFound) {
-		return usageError{fmt.Sprintf("no account for %s", *email)}
+	tok, u, err := accounts.NewToken(ctx, st, "cli", *email)
+	var ie accounts.InputError
+	if errors.As(err, &ie) {
+		return usageError{ie.Msg}
 	}
 	if err != nil {
-		return err
-	}
-	tok := auth.NewToken()
-	if err := st.CreateToken(ctx, u.ID, auth.HashToken(tok)); err != nil {
-		return err
-	}
-	if err := st.Audit(ctx, "cli", "token.create", u.Email, nil, nil); err != nil {
 		return err
 	}
 	fmt.Fprintf(c.stdout, "API token for %s: %s\n", u.Email, tok)

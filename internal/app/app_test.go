@@ -1716,3 +1716,62 @@ func TestSettingsSwitchToPreModerationAndTheQueueFills(t *testing.T) {
 		t.Fatalf("audit %+v", log[0])
 	}
 }
+
+func TestAdminsCreateAccountsAndTokens(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	hash, _ := auth.HashPassword("ein langes Passwort")
+	for _, u := range []*model.User{{Email: "admin@example.org", PasswordHash: hash, Role: model.RoleAdmin}, {Email: "p@example.org", PasswordHash: hash, Role: model.RolePlanner}} {
+		if err := e.st.CreateUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	login := func(email string) (cookieJar, string) {
+		jar := cookieJar{}
+		page := e.do(t, "GET", "/admin/login", "", "")
+		jar.take(page.header)
+		csrf := strings.SplitN(strings.SplitN(page.body, `name="_csrf" value="`, 2)[1], `"`, 2)[0]
+		r := e.do(t, "POST", "/admin/login", "application/x-www-form-urlencoded",
+			url.Values{"_csrf": {csrf}, "email": {email}, "password": {"ein langes Passwort"}}.Encode(), "Cookie", jar.header())
+		jar.take(r.header)
+		return jar, csrf
+	}
+	pjar, _ := login("p@example.org")
+	if r := e.do(t, "GET", "/admin/users", "", "", "Cookie", pjar.header()); r.status != 403 {
+		t.Fatalf("planner on users: %d", r.status)
+	}
+	jar, csrf := login("admin@example.org")
+	post := func(path string, f url.Values) result {
+		f.Set("_csrf", csrf)
+		return e.do(t, "POST", path, "application/x-www-form-urlencoded", f.Encode(), "Cookie", jar.header())
+	}
+	for _, bad := range []url.Values{{"email": {"kein-mail"}, "role": {"planner"}}, {"email": {"neu@example.org"}, "role": {"king"}}, {"email": {"p@example.org"}, "role": {"planner"}}} {
+		if r := post("/admin/users", bad); r.status != 422 || !strings.Contains(r.body, `id="admin-error"`) {
+			t.Fatalf("%v: %d", bad, r.status)
+		}
+	}
+	r := post("/admin/users", url.Values{"email": {"neu@example.org"}, "role": {"moderator"}})
+	if r.status != 201 || !strings.Contains(r.body, `id="new-password"`) {
+		t.Fatalf("create: %d", r.status)
+	}
+	password := strings.SplitN(strings.SplitN(r.body, `<code id="new-password">`, 2)[1], "<", 2)[0]
+	u, err := e.st.UserByEmail(ctx, "neu@example.org")
+	if err != nil || u.Role != model.RoleModerator || !auth.CheckPassword(u.PasswordHash, password) {
+		t.Fatalf("created %+v, %v", u, err)
+	}
+	r = post("/admin/users/token", url.Values{"email": {"neu@example.org"}})
+	if r.status != 201 {
+		t.Fatalf("token: %d", r.status)
+	}
+	tok := strings.SplitN(strings.SplitN(r.body, `<code id="new-token">`, 2)[1], "<", 2)[0]
+	if r := e.do(t, "GET", "/api/v1/procedures/"+slug+"/moderation", "", "", "Authorization", "Bearer "+tok); r.status != 200 {
+		t.Fatalf("the new token does not work: %d", r.status)
+	}
+	if r := post("/admin/users/token", url.Values{"email": {"niemand@example.org"}}); r.status != 422 {
+		t.Fatalf("token for nobody: %d", r.status)
+	}
+	log, _ := e.st.AuditLog(ctx, 2)
+	if log[0].Action != "token.create" || log[0].Actor != "admin@example.org" || log[1].Action != "user.add" {
+		t.Fatalf("audit %+v", log)
+	}
+}

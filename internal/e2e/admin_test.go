@@ -61,6 +61,10 @@ func TestBackOfficeInTheBrowser(t *testing.T) {
 	check("settings saved")
 	run(t, ctx, chromedp.Navigate(s.URL+"/admin"), chromedp.WaitVisible(".admin-table", chromedp.ByQuery))
 	check("home")
+	run(t, ctx, chromedp.Navigate(s.URL+"/admin/users"), chromedp.WaitVisible("#create-user", chromedp.ByID),
+		chromedp.SendKeys("#new-email", "neue@example.org", chromedp.ByID), chromedp.Click("#create-user", chromedp.ByID),
+		chromedp.WaitVisible("#new-password", chromedp.ByID))
+	check("users")
 	run(t, ctx, chromedp.Navigate(s.URL+"/admin/audit"), chromedp.WaitVisible(".admin-table", chromedp.ByQuery), chromedp.Text("main", &body, chromedp.ByQuery))
 	if !strings.Contains(body, "contribution.moderate") || !strings.Contains(body, "admin@example.org") {
 		t.Fatalf("audit page: %q", body)

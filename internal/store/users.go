@@ -78,3 +78,23 @@ func (s *Store) UserByTokenHash(ctx context.Context, hash []byte) (*model.User, 
 	u.CreatedAt = fromMS(created)
 	return &u, nil
 }
+
+// Users lists the accounts by email.
+func (s *Store) Users(ctx context.Context) ([]model.User, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT id, email, role, created_at FROM users ORDER BY email`)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list users: %w", err)
+	}
+	defer rows.Close()
+	var out []model.User
+	for rows.Next() {
+		var u model.User
+		var created int64
+		if err := rows.Scan(&u.ID, &u.Email, &u.Role, &created); err != nil {
+			return nil, err
+		}
+		u.CreatedAt = fromMS(created)
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}

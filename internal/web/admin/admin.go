@@ -14,6 +14,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/utils"
 
+	"github.com/mitreden/mitreden/internal/accounts"
 	"github.com/mitreden/mitreden/internal/auth"
 	"github.com/mitreden/mitreden/internal/export"
 	"github.com/mitreden/mitreden/internal/model"
@@ -53,6 +54,9 @@ func Register(app *fiber.App, s *web.Server) {
 	g.Get("/p/:slug/settings", csrf, h.session("manage_procedures"), h.settingsForm)
 	g.Post("/p/:slug/settings", csrf, h.session("manage_procedures"), h.saveSettings)
 	g.Get("/audit", csrf, h.session("manage_users"), h.audit)
+	g.Get("/users", csrf, h.session("manage_users"), h.users)
+	g.Post("/users", csrf, h.session("manage_users"), h.createUser)
+	g.Post("/users/token", csrf, h.session("manage_users"), h.createToken)
 }
 
 // session admits a logged-in account whose role may do action; others go
@@ -395,4 +399,55 @@ func (h *Handler) saveSettings(c *fiber.Ctx) error {
 		return h.renderSettings(c, p, st, errs)
 	}
 	return c.Redirect("/admin/p/"+p.Slug+"/settings?notice=saved", fiber.StatusSeeOther)
+}
+
+// users lists the accounts and offers to create one (admins).
+func (h *Handler) users(c *fiber.Ctx) error {
+	return h.renderUsers(c, fiber.Map{})
+}
+
+func (h *Handler) renderUsers(c *fiber.Ctx, data fiber.Map) error {
+	list, err := h.Store.Users(c.UserContext())
+	if err != nil {
+		return err
+	}
+	data["Title"] = web.Localizer(c).T("admin.users")
+	data["User"] = web.User(c)
+	data["Users"] = list
+	data["Roles"] = []model.Role{model.RoleModerator, model.RolePlanner, model.RoleAdmin}
+	return h.Render(c, "admin-users", data)
+}
+
+// createUser makes an account with a generated password, shown once.
+func (h *Handler) createUser(c *fiber.Ctx) error {
+	email := strings.TrimSpace(utils.CopyString(c.FormValue("email")))
+	role := utils.CopyString(c.FormValue("role"))
+	password := auth.NewToken()[:20]
+	_, err := accounts.Create(c.UserContext(), h.Store, web.User(c).Email, email, role, password)
+	var ie accounts.InputError
+	if errors.As(err, &ie) {
+		c.Status(fiber.StatusUnprocessableEntity)
+		return h.renderUsers(c, fiber.Map{"Error": ie.Msg, "Email": email})
+	}
+	if err != nil {
+		return err
+	}
+	c.Status(fiber.StatusCreated)
+	return h.renderUsers(c, fiber.Map{"Created": email, "Password": password})
+}
+
+// createToken makes an API token for an account, shown once.
+func (h *Handler) createToken(c *fiber.Ctx) error {
+	email := strings.TrimSpace(utils.CopyString(c.FormValue("email")))
+	tok, _, err := accounts.NewToken(c.UserContext(), h.Store, web.User(c).Email, email)
+	var ie accounts.InputError
+	if errors.As(err, &ie) {
+		c.Status(fiber.StatusUnprocessableEntity)
+		return h.renderUsers(c, fiber.Map{"Error": ie.Msg})
+	}
+	if err != nil {
+		return err
+	}
+	c.Status(fiber.StatusCreated)
+	return h.renderUsers(c, fiber.Map{"TokenFor": email, "Token": tok})
 }

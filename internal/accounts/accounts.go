@@ -1,0 +1,65 @@
+// Package accounts creates back-office accounts and API tokens, for the
+// command line and the back office alike: checked input, argon2id
+// passwords, hashed tokens, an audit entry for each.
+package accounts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/mail"
+
+	"github.com/mitreden/mitreden/internal/auth"
+	"github.com/mitreden/mitreden/internal/model"
+	"github.com/mitreden/mitreden/internal/store"
+)
+
+// InputError is bad input: the command line exits with 2, the back office
+// shows the message.
+type InputError struct{ Field, Msg string }
+
+func (e InputError) Error() string { return e.Msg }
+
+// Create makes an account; actor is who did it ("cli" or an email).
+func Create(ctx context.Context, st *store.Store, actor, email, role, password string) (*model.User, error) {
+	addr, err := mail.ParseAddress(email)
+	if err != nil || addr.Address != email {
+		return nil, InputError{"email", fmt.Sprintf("%q is not an email address", email)}
+	}
+	if !model.ValidRole(model.Role(role)) {
+		return nil, InputError{"role", fmt.Sprintf("role must be admin, planner or moderator, not %q", role)}
+	}
+	hash, err := auth.HashPassword(password)
+	if errors.Is(err, auth.ErrWeakPassword) {
+		return nil, InputError{"password", err.Error()}
+	}
+	if err != nil {
+		return nil, err
+	}
+	u := &model.User{Email: email, PasswordHash: hash, Role: model.Role(role)}
+	err = st.CreateUser(ctx, u)
+	if errors.Is(err, store.ErrConflict) {
+		return nil, InputError{"email", fmt.Sprintf("an account for %s exists already", email)}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return u, st.Audit(ctx, actor, "user.add", email, nil, map[string]string{"role": role})
+}
+
+// NewToken makes an API token for the account with email and returns it
+// (shown once; only its hash is kept).
+func NewToken(ctx context.Context, st *store.Store, actor, email string) (string, *model.User, error) {
+	u, err := st.UserByEmail(ctx, email)
+	if errors.Is(err, store.ErrNotFound) {
+		return "", nil, InputError{"email", fmt.Sprintf("no account for %s", email)}
+	}
+	if err != nil {
+		return "", nil, err
+	}
+	tok := auth.NewToken()
+	if err := st.CreateToken(ctx, u.ID, auth.HashToken(tok)); err != nil {
+		return "", nil, err
+	}
+	return tok, u, st.Audit(ctx, actor, "token.create", u.Email, nil, nil)
+}

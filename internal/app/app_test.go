@@ -1775,3 +1775,61 @@ func TestAdminsCreateAccountsAndTokens(t *testing.T) {
 		t.Fatalf("audit %+v", log)
 	}
 }
+
+func TestPlannersEditPagesInEveryLanguage(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	hash, _ := auth.HashPassword("ein langes Passwort")
+	if err := e.st.CreateUser(ctx, &model.User{Email: "p@example.org", PasswordHash: hash, Role: model.RolePlanner}); err != nil {
+		t.Fatal(err)
+	}
+	jar := cookieJar{}
+	page := e.do(t, "GET", "/admin/login", "", "")
+	jar.take(page.header)
+	csrf := strings.SplitN(strings.SplitN(page.body, `name="_csrf" value="`, 2)[1], `"`, 2)[0]
+	r := e.do(t, "POST", "/admin/login", "application/x-www-form-urlencoded",
+		url.Values{"_csrf": {csrf}, "email": {"p@example.org"}, "password": {"ein langes Passwort"}}.Encode(), "Cookie", jar.header())
+	jar.take(r.header)
+	before := e.do(t, "GET", "/p/"+slug+"/pages/faq", "", "")
+	if before.status != 200 {
+		t.Fatalf("faq: %d", before.status)
+	}
+	if r := e.do(t, "GET", "/admin/p/"+slug+"/pages", "", "", "Cookie", jar.header()); r.status != 200 || !strings.Contains(r.body, "/pages/faq?locale=en") {
+		t.Fatalf("pages list: %d", r.status)
+	}
+	form := e.do(t, "GET", "/admin/p/"+slug+"/pages/faq?locale=de", "", "", "Cookie", jar.header())
+	if form.status != 200 || !strings.Contains(form.body, `id="page-body"`) {
+		t.Fatalf("page form: %d", form.status)
+	}
+	save := func(locale string, f url.Values) result {
+		f.Set("_csrf", csrf)
+		return e.do(t, "POST", "/admin/p/"+slug+"/pages/faq?locale="+locale, "application/x-www-form-urlencoded", f.Encode(), "Cookie", jar.header())
+	}
+	if r := save("de", url.Values{"title": {"Fragen"}, "body": {"   "}}); r.status != 422 || !strings.Contains(r.body, `href="#page-body"`) {
+		t.Fatalf("empty body: %d", r.status)
+	}
+	if r := save("xx", url.Values{"title": {"Q"}, "body": {"x"}}); r.status != 400 {
+		t.Fatalf("unknown locale: %d", r.status)
+	}
+	if r := e.do(t, "POST", "/admin/p/"+slug+"/pages/gibtsnicht?locale=de", "application/x-www-form-urlencoded",
+		url.Values{"_csrf": {csrf}, "title": {"X"}, "body": {"Y"}}.Encode(), "Cookie", jar.header()); r.status != 404 {
+		t.Fatalf("unknown page: %d", r.status)
+	}
+	if r := save("de", url.Values{"title": {"Häufige Fragen neu"}, "body": {"## Neu\n\nGanz **neuer** Text.<script>alert(1)</script>"}, "easy": {"Ein leichter Text."}}); r.status != 303 {
+		t.Fatalf("save: %d %s", r.status, r.body)
+	}
+	after := e.do(t, "GET", "/p/"+slug+"/pages/faq", "", "")
+	if !strings.Contains(after.body, "Ganz <strong>neuer</strong> Text.") || strings.Contains(after.body, "alert(1)</script>") || !strings.Contains(after.body, "Häufige Fragen neu") {
+		t.Fatalf("public page after saving: %.3000s", after.body)
+	}
+	if r := save("en", url.Values{"title": {"FAQ"}, "body": {"An **English** text."}}); r.status != 303 {
+		t.Fatalf("save en: %d", r.status)
+	}
+	if r := e.do(t, "GET", "/p/"+slug+"/pages/faq?lang=en", "", ""); !strings.Contains(r.body, "An <strong>English</strong> text.") {
+		t.Fatal("English page")
+	}
+	log, _ := e.st.AuditLog(ctx, 1)
+	if log[0].Action != "page.save" || log[0].Actor != "p@example.org" {
+		t.Fatalf("audit %+v", log)
+	}
+}

@@ -59,6 +59,10 @@ func TestBackOfficeInTheBrowser(t *testing.T) {
 	run(t, ctx, chromedp.Click("#moderation-pre", chromedp.ByID), chromedp.Click("#save-settings", chromedp.ByID),
 		chromedp.WaitVisible("#admin-notice", chromedp.ByID))
 	check("settings saved")
+	run(t, ctx, chromedp.Navigate(s.URL+"/admin/p/gruenzug-altona/pages"), chromedp.WaitVisible(".admin-table", chromedp.ByQuery))
+	check("pages")
+	run(t, ctx, chromedp.Navigate(s.URL+"/admin/p/gruenzug-altona/pages/faq?locale=de"), chromedp.WaitVisible("#save-page", chromedp.ByID))
+	check("page editor")
 	run(t, ctx, chromedp.Navigate(s.URL+"/admin"), chromedp.WaitVisible(".admin-table", chromedp.ByQuery))
 	check("home")
 	run(t, ctx, chromedp.Navigate(s.URL+"/admin/users"), chromedp.WaitVisible("#create-user", chromedp.ByID),

@@ -219,3 +219,22 @@ func (s Settings) Validate() Errors {
 	}
 	return errs
 }
+
+// PageBodyMax bounds a content page's Markdown.
+const PageBodyMax = 100_000
+
+// ValidatePage checks a content page as a planner edits it.
+func ValidatePage(pg Page) Errors {
+	errs := checkText("title", pg.Title, 1, TitleMax)
+	for field, v := range map[string]string{"body": pg.BodyMD, "easy": pg.EasyMD} {
+		if !utf8.ValidString(v) {
+			errs = append(errs, FieldError{Field: field, Code: "invalid_utf8"})
+		} else if utf8.RuneCountInString(v) > PageBodyMax {
+			errs = append(errs, FieldError{Field: field, Code: "too_long", Args: map[string]any{"Max": PageBodyMax}})
+		}
+	}
+	if strings.TrimSpace(pg.BodyMD) == "" {
+		errs = append(errs, FieldError{Field: "body", Code: "required"})
+	}
+	return errs
+}

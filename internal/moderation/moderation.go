@@ -200,3 +200,17 @@ func (s *Service) UpdateSettings(ctx context.Context, actor *model.User, p *mode
 	}
 	return s.Store.UpdateProcedureSettings(ctx, p.ID, settings, store.Audited{Actor: actor.Email, Action: "procedure.settings"})
 }
+
+// SavePage writes a content page (Markdown, with an optional Leichte
+// Sprache variant) in one locale; planners and admins. The Markdown is
+// sanitised when it is rendered, as every page is.
+func (s *Service) SavePage(ctx context.Context, actor *model.User, p *model.Procedure, pg model.Page) error {
+	if actor == nil || !auth.Can(actor.Role, "manage_procedures") {
+		return ErrForbidden
+	}
+	pg.Title, pg.BodyMD, pg.EasyMD = model.Normalize(pg.Title), model.Normalize(pg.BodyMD), model.Normalize(pg.EasyMD)
+	if errs := model.ValidatePage(pg); len(errs) > 0 {
+		return errs
+	}
+	return s.Store.SavePage(ctx, p.ID, pg, store.Audited{Actor: actor.Email, Action: "page.save"})
+}

@@ -383,3 +383,56 @@ func (s *Store) UpdateProcedureSettings(ctx context.Context, procedureID int64, 
 		return auditTx(tx, a, fmt.Sprintf("procedure:%d", procedureID), json.RawMessage(before), settings)
 	})
 }
+
+// SavePage writes a content page in one locale (creating it when missing,
+// after the German original's position), bumps the procedure's version and
+// audits the change in the same transaction.
+func (s *Store) SavePage(ctx context.Context, procedureID int64, pg model.Page, a Audited) error {
+	return s.Write(ctx, func(tx *sql.Tx) error {
+		var before struct{ Title, Body, Easy string }
+		err := tx.QueryRow(`SELECT title, body_md, easy_md FROM pages WHERE procedure_id = ? AND slug = ? AND locale = ?`,
+			procedureID, pg.Slug, pg.Locale).Scan(&before.Title, &before.Body, &before.Easy)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			var pos int
+			if err := tx.QueryRow(`SELECT COALESCE(MAX(position), 0) FROM pages WHERE procedure_id = ? AND slug = ?`, procedureID, pg.Slug).Scan(&pos); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(`INSERT INTO pages(procedure_id, slug, locale, title, body_md, easy_md, position, updated_at) VALUES (?,?,?,?,?,?,?,?)`,
+				procedureID, pg.Slug, pg.Locale, pg.Title, pg.BodyMD, pg.EasyMD, pos, ms(time.Now())); err != nil {
+				return fmt.Errorf("store: unable to add page: %w", err)
+			}
+		case err != nil:
+			return err
+		default:
+			if _, err := tx.Exec(`UPDATE pages SET title = ?, body_md = ?, easy_md = ?, updated_at = ? WHERE procedure_id = ? AND slug = ? AND locale = ?`,
+				pg.Title, pg.BodyMD, pg.EasyMD, ms(time.Now()), procedureID, pg.Slug, pg.Locale); err != nil {
+				return fmt.Errorf("store: unable to save page: %w", err)
+			}
+		}
+		if err := auditTx(tx, a, fmt.Sprintf("page:%d/%s/%s", procedureID, pg.Slug, pg.Locale),
+			map[string]int{"title": len(before.Title), "body": len(before.Body), "easy": len(before.Easy)},
+			map[string]int{"title": len(pg.Title), "body": len(pg.BodyMD), "easy": len(pg.EasyMD)}); err != nil {
+			return err
+		}
+		return bumpVersion(tx, procedureID)
+	})
+}
+
+// PageSlugs lists the slugs of a procedure's pages in order, each once.
+func (s *Store) PageSlugs(ctx context.Context, procedureID int64) ([]string, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT slug FROM pages WHERE procedure_id = ? GROUP BY slug ORDER BY MIN(position), slug`, procedureID)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list pages: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}

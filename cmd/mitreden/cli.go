@@ -41,6 +41,7 @@ Commands:
   migrate   apply pending database migrations
   user add  create an account
   token create  print a new API token for an account
+  procedure add  create a procedure from a folder (procedure.json, pages/*.md)
   export    write a procedure's contributions (csv, xlsx, geojson, gpkg, synopsis, bundle)
   import    import a workshop bundle or a GeoJSON of contributions, idempotently
   demo      generate synthetic contributions
@@ -92,6 +93,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, env config.En
 		err = c.demo(args[1:])
 	case "backup":
 		err = c.backup(args[1:])
+	case "procedure":
+		if len(args) < 2 || args[1] != "add" {
+			err = usageError{"usage: mitreden procedure add --dir DIR [--samples]"}
+		} else {
+			err = c.procedureAdd(args[2:])
+		}
 	case "export":
 		err = c.export(args[1:])
 	case "import":

@@ -182,3 +182,58 @@ func TestExportAndImportCommands(t *testing.T) {
 		t.Fatalf("geojson to stdout: %d %.80q", code, stdout.String())
 	}
 }
+
+func TestProcedureAddFromAFolder(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "p.db")
+	folder := filepath.Join(dir, "verfahren")
+	os.MkdirAll(filepath.Join(folder, "pages"), 0o755)
+	procedure := `{"slug":"spielplatz-nord","title":"Spielplatz Nord","summary_md":"Ein neuer **Spielplatz**.",
+	 "phases":[{"kind":"participation","starts_at":"2026-11-01T00:00:00Z","ends_at":"2027-01-31T00:00:00Z","title":"Beteiligung"}],
+	 "categories":[{"key":"spiel","label":{"de":"Spielen","en":"Play"},"colour":"#2e7d32"}],
+	 "area":{"type":"Polygon","coordinates":[[[9.9,53.5],[10.0,53.5],[10.0,53.6],[9.9,53.6],[9.9,53.5]]]},
+	 "map":{"center":[9.95,53.55],"zoom":15},
+	 "pages":[{"slug":"ueberblick","title":"Überblick","file":"pages/ueberblick.md","position":1}]}`
+	os.WriteFile(filepath.Join(folder, "procedure.json"), []byte(procedure), 0o644)
+	os.WriteFile(filepath.Join(folder, "pages", "ueberblick.md"), []byte("# Überblick\n\nWorum es geht."), 0o644)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"procedure"}, "usage: mitreden procedure add"},
+		{[]string{"procedure", "add", "--db", db}, "--dir is required"},
+		{[]string{"procedure", "add", "--db", db, "--dir", filepath.Join(dir, "nichts")}, "no procedure.json"},
+	} {
+		if code, _, stderr := runCLI(t, "", nil, c.args...); code != 2 || !strings.Contains(stderr, c.want) {
+			t.Errorf("%v: exit %d %q", c.args, code, stderr)
+		}
+	}
+	code, out, stderr := runCLI(t, "", nil, "procedure", "add", "--db", db, "--dir", folder)
+	if code != 0 || !strings.Contains(out, "created procedure spielplatz-nord with 1 pages") {
+		t.Fatalf("add: %d %q %q", code, out, stderr)
+	}
+	if code, _, stderr := runCLI(t, "", nil, "procedure", "add", "--db", db, "--dir", folder); code != 2 || !strings.Contains(stderr, "exists already") {
+		t.Fatalf("twice: %d %q", code, stderr)
+	}
+	st, err := store.Open(db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	p, err := st.ProcedureBySlug(context.Background(), "spielplatz-nord")
+	if err != nil || len(p.Phases) != 1 || p.Phases[0].StartsAt.Month() != 11 || len(p.Categories) != 1 || p.Area == nil {
+		t.Fatalf("stored %+v, %v", p, err)
+	}
+	for name, bad := range map[string]string{
+		"bad slug":   strings.Replace(procedure, `"spielplatz-nord"`, `"Spielplatz Nord"`, 1),
+		"bad phase":  strings.Replace(procedure, `"2027-01-31T00:00:00Z"`, `"2026-10-01T00:00:00Z"`, 1),
+		"bad json":   procedure[:50],
+		"no kind":    strings.Replace(procedure, `"participation"`, `"party"`, 1),
+		"no classes": strings.Replace(procedure, `"categories":[{"key":"spiel","label":{"de":"Spielen","en":"Play"},"colour":"#2e7d32"}],`, ``, 1),
+	} {
+		os.WriteFile(filepath.Join(folder, "procedure.json"), []byte(bad), 0o644)
+		if code, _, stderr := runCLI(t, "", nil, "procedure", "add", "--db", db, "--dir", folder); code != 2 {
+			t.Errorf("%s: exit %d %q", name, code, stderr)
+		}
+	}
+}

@@ -7,10 +7,13 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
+	"time"
 
 	"github.com/mitreden/mitreden/internal/config"
 	"github.com/mitreden/mitreden/internal/content"
+	"github.com/mitreden/mitreden/internal/demo"
 	"github.com/mitreden/mitreden/internal/export"
 	"github.com/mitreden/mitreden/internal/geo"
 	"github.com/mitreden/mitreden/internal/model"
@@ -140,5 +143,54 @@ func (c *cli) importFile(args []string) error {
 		return err
 	}
 	fmt.Fprintf(c.stdout, "imported %d contributions (%d comments) into %s; %d were already there\n", res.Added, res.Comments, p.Slug, res.Skipped)
+	return nil
+}
+
+func (c *cli) procedureAdd(args []string) error {
+	fs := c.flags("procedure add", "Creates a procedure from a folder in the format of data/demo: procedure.json (slug,\ntitle, texts, phases with starts_at/ends_at, categories, area, map, settings, pages)\nand the Markdown pages it names. Contributions come later, from residents or `mitreden import`.")
+	db := config.DBFlag(fs, c.env)
+	dir := fs.String("dir", "", "folder with procedure.json (required)")
+	samples := fs.Bool("samples", false, "also load the folder's contributions.geojson as sample contributions")
+	if err := c.parse(fs, args); err != nil {
+		return err
+	}
+	if *dir == "" {
+		return usageError{"--dir is required"}
+	}
+	if _, err := os.Stat(filepath.Join(*dir, "procedure.json")); err != nil {
+		return usageError{fmt.Sprintf("no procedure.json in %s", *dir)}
+	}
+	fsys := os.DirFS(*dir)
+	seed, err := demo.ReadProcedure(fsys, time.Now())
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	if len(seed.Procedure.Categories) == 0 {
+		return usageError{"procedure.json needs at least one category"}
+	}
+	ctx := context.Background()
+	st, _, err := openStore(ctx, *db, "FULL")
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if _, err := st.ProcedureBySlug(ctx, seed.Procedure.Slug); err == nil {
+		return usageError{fmt.Sprintf("a procedure %q exists already", seed.Procedure.Slug)}
+	}
+	if *samples {
+		_, err = demo.Load(ctx, st, fsys, time.Now())
+	} else {
+		_, err = st.CreateProcedure(ctx, seed)
+	}
+	if errors.Is(err, store.ErrConflict) {
+		return usageError{fmt.Sprintf("a procedure %q exists already", seed.Procedure.Slug)}
+	}
+	if err != nil {
+		return err
+	}
+	if err := st.Audit(ctx, "cli", "procedure.add", seed.Procedure.Slug, nil, map[string]any{"dir": *dir}); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "created procedure %s with %d pages\n", seed.Procedure.Slug, len(seed.Pages))
 	return nil
 }

@@ -37,8 +37,10 @@ type procedureFile struct {
 	IntroMDEN   string `json:"intro_md_en"`
 	Phases      []struct {
 		Kind       model.PhaseKind `json:"kind"`
-		StartsDays float64         `json:"starts_days"`
+		StartsDays float64         `json:"starts_days"` // relative to now (demo)
 		EndsDays   float64         `json:"ends_days"`
+		StartsAt   *time.Time      `json:"starts_at"` // absolute (a real procedure); wins over days
+		EndsAt     *time.Time      `json:"ends_at"`
 		Title      string          `json:"title"`
 	} `json:"phases"`
 	Categories []labelled      `json:"categories"`
@@ -131,8 +133,26 @@ func ReadProcedure(fsys fs.FS, now time.Time) (store.ProcedureSeed, error) {
 		}
 		p.Area = poly
 	}
-	for _, ph := range pf.Phases {
-		p.Phases = append(p.Phases, model.Phase{Kind: ph.Kind, Title: ph.Title, StartsAt: days(now, ph.StartsDays), EndsAt: days(now, ph.EndsDays)})
+	for i, ph := range pf.Phases {
+		start, end := days(now, ph.StartsDays), days(now, ph.EndsDays)
+		if ph.StartsAt != nil && ph.EndsAt != nil {
+			start, end = ph.StartsAt.UTC(), ph.EndsAt.UTC()
+		}
+		switch ph.Kind {
+		case model.PhaseInformation, model.PhaseParticipation, model.PhaseEvaluation, model.PhaseResults:
+		default:
+			return seed, fmt.Errorf("demo: phase %d: kind must be information, participation, evaluation or results", i+1)
+		}
+		if !end.After(start) {
+			return seed, fmt.Errorf("demo: phase %d ends before it starts", i+1)
+		}
+		p.Phases = append(p.Phases, model.Phase{Kind: ph.Kind, Title: ph.Title, StartsAt: start, EndsAt: end})
+	}
+	if !model.ValidSlug(p.Slug) {
+		return seed, fmt.Errorf("demo: slug %q must be lower-case letters, digits and dashes", p.Slug)
+	}
+	if strings.TrimSpace(p.Title) == "" {
+		return seed, errors.New("demo: title is required")
 	}
 	for _, c := range pf.Categories {
 		p.Categories = append(p.Categories, model.Category{Key: c.Key, Label: c.Label, Colour: c.Colour, Icon: c.Icon})

@@ -1833,3 +1833,39 @@ func TestPlannersEditPagesInEveryLanguage(t *testing.T) {
 		t.Fatalf("audit %+v", log)
 	}
 }
+
+func TestAnalysisShowsFrequentWordsAndHotSpots(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	hash, _ := auth.HashPassword("ein langes Passwort")
+	if err := e.st.CreateUser(ctx, &model.User{Email: "m@example.org", PasswordHash: hash, Role: model.RoleModerator}); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 12; i++ {
+		r := e.do(t, "POST", "/api/v1/procedures/"+slug+"/contributions", "application/json",
+			feature(`{"type":"Point","coordinates":[9.9395,53.5535]}`, fmt.Sprintf("Querungshilfe Nummer %d", i), "Hier fehlt eine Querungshilfe für die Schule.", "verkehr"))
+		if r.status != 201 {
+			t.Fatalf("submit: %d", r.status)
+		}
+	}
+	jar := cookieJar{}
+	page := e.do(t, "GET", "/admin/login", "", "")
+	jar.take(page.header)
+	csrf := strings.SplitN(strings.SplitN(page.body, `name="_csrf" value="`, 2)[1], `"`, 2)[0]
+	r := e.do(t, "POST", "/admin/login", "application/x-www-form-urlencoded",
+		url.Values{"_csrf": {csrf}, "email": {"m@example.org"}, "password": {"ein langes Passwort"}}.Encode(), "Cookie", jar.header())
+	jar.take(r.header)
+	a := e.do(t, "GET", "/admin/p/"+slug+"/analysis", "", "", "Cookie", jar.header())
+	if a.status != 200 || !strings.Contains(a.body, `search?q=querungshilfe">querungshilfe</a></td><td>12</td>`) || !strings.Contains(a.body, "<svg") {
+		t.Fatalf("analysis: %d %.4000s", a.status, a.body[strings.Index(a.body, "<main"):])
+	}
+	if !strings.Contains(a.body, "53.553") {
+		t.Fatal("the hot spot of the twelve is missing")
+	}
+	// a new contribution moves the version on, and the analysis follows
+	e.do(t, "POST", "/api/v1/procedures/"+slug+"/contributions", "application/json",
+		feature(`{"type":"Point","coordinates":[9.9395,53.5535]}`, "Querungshilfe noch eine", "Auch hier fehlt eine Querungshilfe.", "verkehr"))
+	if a := e.do(t, "GET", "/admin/p/"+slug+"/analysis", "", "", "Cookie", jar.header()); !strings.Contains(a.body, `querungshilfe</a></td><td>13</td>`) {
+		t.Fatal("analysis did not follow the new contribution")
+	}
+}

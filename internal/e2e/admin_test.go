@@ -63,6 +63,8 @@ func TestBackOfficeInTheBrowser(t *testing.T) {
 	check("pages")
 	run(t, ctx, chromedp.Navigate(s.URL+"/admin/p/gruenzug-altona/pages/faq?locale=de"), chromedp.WaitVisible("#save-page", chromedp.ByID))
 	check("page editor")
+	run(t, ctx, chromedp.Navigate(s.URL+"/admin/p/gruenzug-altona/analysis"), chromedp.WaitVisible("#hot-h", chromedp.ByID))
+	check("analysis")
 	run(t, ctx, chromedp.Navigate(s.URL+"/admin"), chromedp.WaitVisible(".admin-table", chromedp.ByQuery))
 	check("home")
 	run(t, ctx, chromedp.Navigate(s.URL+"/admin/users"), chromedp.WaitVisible("#create-user", chromedp.ByID),

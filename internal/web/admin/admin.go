@@ -7,14 +7,17 @@ package admin
 import (
 	"errors"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/utils"
+	"github.com/paulmach/orb"
 
 	"github.com/mitreden/mitreden/internal/accounts"
+	"github.com/mitreden/mitreden/internal/analysis"
 	"github.com/mitreden/mitreden/internal/auth"
 	"github.com/mitreden/mitreden/internal/export"
 	"github.com/mitreden/mitreden/internal/model"
@@ -56,6 +59,7 @@ func Register(app *fiber.App, s *web.Server) {
 	g.Get("/p/:slug/pages", csrf, h.session("manage_procedures"), h.pages)
 	g.Get("/p/:slug/pages/:page", csrf, h.session("manage_procedures"), h.pageForm)
 	g.Post("/p/:slug/pages/:page", csrf, h.session("manage_procedures"), h.savePage)
+	g.Get("/p/:slug/analysis", csrf, h.session("moderate"), h.analysis)
 	g.Get("/audit", csrf, h.session("manage_users"), h.audit)
 	g.Get("/users", csrf, h.session("manage_users"), h.users)
 	g.Post("/users", csrf, h.session("manage_users"), h.createUser)
@@ -528,4 +532,74 @@ func (h *Handler) savePage(c *fiber.Ctx) error {
 		return h.WriteError(c, err)
 	}
 	return c.Redirect("/admin/p/"+p.Slug+"/pages/"+url.PathEscape(slug)+"?locale="+url.QueryEscape(locale)+"&notice=saved", fiber.StatusSeeOther)
+}
+
+// analysisView is what the analysis page shows; it is computed once per
+// procedure version.
+type analysisView struct {
+	Words    []analysis.WordCount
+	HotSpots []store.Cluster
+	Texts    int
+}
+
+type analysisCache struct {
+	mu      sync.Mutex
+	entries map[int64]struct {
+		version int64
+		view    analysisView
+	}
+}
+
+var analyses = analysisCache{entries: map[int64]struct {
+	version int64
+	view    analysisView
+}{}}
+
+// analysis shows the words residents use most and the places where
+// contributions gather (tiles of about 150 m), for the planners' reading.
+func (h *Handler) analysis(c *fiber.Ctx) error {
+	p, err := h.LoadProcedure(c)
+	if p == nil {
+		return err
+	}
+	analyses.mu.Lock()
+	e, ok := analyses.entries[p.ID]
+	analyses.mu.Unlock()
+	view := e.view
+	if !ok || e.version != p.Version {
+		words := analysis.NewWords()
+		n := 0
+		err := h.Store.StreamContributions(c.UserContext(), p.ID, store.ExportOptions{}, func(r *store.ExportRow) error {
+			words.Add(r.Contribution.Title + " " + r.Contribution.Text)
+			n++
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		view = analysisView{Words: words.Top(30), Texts: n}
+		b := orb.Bound{Min: orb.Point{-180, -85}, Max: orb.Point{180, 85}}
+		if p.Area != nil {
+			b = p.Area.Bound()
+		}
+		cells, _, err := h.Store.TileClusters(c.UserContext(), p.ID, b, 17)
+		if err != nil {
+			return err
+		}
+		sort.Slice(cells, func(i, j int) bool { return cells[i].Count > cells[j].Count })
+		view.HotSpots = cells[:min(10, len(cells))]
+		analyses.mu.Lock()
+		analyses.entries[p.ID] = struct {
+			version int64
+			view    analysisView
+		}{p.Version, view}
+		analyses.mu.Unlock()
+	}
+	bars := make([]analysis.Bar, 0, len(view.Words))
+	for _, w := range view.Words[:min(15, len(view.Words))] {
+		bars = append(bars, analysis.Bar{Label: w.Word, Value: w.Count})
+	}
+	l := web.Localizer(c)
+	return h.Render(c, "admin-analysis", fiber.Map{"Title": l.T("admin.analysis") + " – " + p.Title, "User": web.User(c),
+		"Proc": p, "A": view, "Chart": analysis.BarChart(l.T("admin.words_chart"), bars)})
 }

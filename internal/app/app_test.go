@@ -1862,6 +1862,12 @@ func TestAnalysisShowsFrequentWordsAndHotSpots(t *testing.T) {
 	if !strings.Contains(a.body, "53.553") {
 		t.Fatal("the hot spot of the twelve is missing")
 	}
+	rep := e.do(t, "GET", "/admin/p/"+slug+"/report", "", "", "Cookie", jar.header())
+	main := rep.body[strings.Index(rep.body, "<main"):]
+	if rep.status != 200 || !strings.Contains(main, "Querungshilfe Nummer") || !strings.Contains(main, "querungshilfe (12)") ||
+		!strings.Contains(rep.body, `class="report"`) || strings.Contains(main, "no value") {
+		t.Fatalf("report: %d %.2000s", rep.status, main)
+	}
 	// a new contribution moves the version on, and the analysis follows
 	e.do(t, "POST", "/api/v1/procedures/"+slug+"/contributions", "application/json",
 		feature(`{"type":"Point","coordinates":[9.9395,53.5535]}`, "Querungshilfe noch eine", "Auch hier fehlt eine Querungshilfe.", "verkehr"))

@@ -65,6 +65,8 @@ func TestBackOfficeInTheBrowser(t *testing.T) {
 	check("page editor")
 	run(t, ctx, chromedp.Navigate(s.URL+"/admin/p/gruenzug-altona/analysis"), chromedp.WaitVisible("#hot-h", chromedp.ByID))
 	check("analysis")
+	run(t, ctx, chromedp.Navigate(s.URL+"/admin/p/gruenzug-altona/report"), chromedp.WaitVisible("#r-list", chromedp.ByID))
+	check("report")
 	run(t, ctx, chromedp.Navigate(s.URL+"/admin"), chromedp.WaitVisible(".admin-table", chromedp.ByQuery))
 	check("home")
 	run(t, ctx, chromedp.Navigate(s.URL+"/admin/users"), chromedp.WaitVisible("#create-user", chromedp.ByID),

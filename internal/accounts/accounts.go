@@ -63,3 +63,18 @@ func NewToken(ctx context.Context, st *store.Store, actor, email string) (string
 	}
 	return tok, u, st.Audit(ctx, actor, "token.create", u.Email, nil, nil)
 }
+
+// ChangePassword sets a new password for u after checking the current one.
+func ChangePassword(ctx context.Context, st *store.Store, u *model.User, current, next string) error {
+	if !auth.CheckPassword(u.PasswordHash, current) {
+		return InputError{"current", "the current password does not match"}
+	}
+	hash, err := auth.HashPassword(next)
+	if errors.Is(err, auth.ErrWeakPassword) {
+		return InputError{"password", err.Error()}
+	}
+	if err != nil {
+		return err
+	}
+	return st.SetPassword(ctx, u.ID, hash, store.Audited{Actor: u.Email, Action: "user.password"})
+}

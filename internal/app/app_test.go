@@ -1875,3 +1875,43 @@ func TestAnalysisShowsFrequentWordsAndHotSpots(t *testing.T) {
 		t.Fatal("analysis did not follow the new contribution")
 	}
 }
+
+func TestChangeOwnPassword(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	hash, _ := auth.HashPassword("ein langes Passwort")
+	if err := e.st.CreateUser(ctx, &model.User{Email: "m@example.org", PasswordHash: hash, Role: model.RoleModerator}); err != nil {
+		t.Fatal(err)
+	}
+	jar := cookieJar{}
+	page := e.do(t, "GET", "/admin/login", "", "")
+	jar.take(page.header)
+	csrf := strings.SplitN(strings.SplitN(page.body, `name="_csrf" value="`, 2)[1], `"`, 2)[0]
+	r := e.do(t, "POST", "/admin/login", "application/x-www-form-urlencoded",
+		url.Values{"_csrf": {csrf}, "email": {"m@example.org"}, "password": {"ein langes Passwort"}}.Encode(), "Cookie", jar.header())
+	jar.take(r.header)
+	change := func(current, next, repeat string) result {
+		return e.do(t, "POST", "/admin/account", "application/x-www-form-urlencoded",
+			url.Values{"_csrf": {csrf}, "current": {current}, "password": {next}, "password2": {repeat}}.Encode(), "Cookie", jar.header())
+	}
+	if r := change("falsch", "noch ein langes", "noch ein langes"); r.status != 422 || !strings.Contains(r.body, "stimmt nicht") {
+		t.Fatalf("wrong current: %d", r.status)
+	}
+	if r := change("ein langes Passwort", "kurz", "kurz"); r.status != 422 || !strings.Contains(r.body, "Mindestens 10") {
+		t.Fatalf("weak: %d", r.status)
+	}
+	if r := change("ein langes Passwort", "noch ein langes", "anders"); r.status != 422 {
+		t.Fatalf("mismatch: %d", r.status)
+	}
+	if r := change("ein langes Passwort", "noch ein langes", "noch ein langes"); r.status != 303 {
+		t.Fatalf("change: %d", r.status)
+	}
+	u, _ := e.st.UserByEmail(ctx, "m@example.org")
+	if !auth.CheckPassword(u.PasswordHash, "noch ein langes") || auth.CheckPassword(u.PasswordHash, "ein langes Passwort") {
+		t.Fatal("password not changed")
+	}
+	log, _ := e.st.AuditLog(ctx, 1)
+	if log[0].Action != "user.password" || log[0].Actor != "m@example.org" {
+		t.Fatalf("audit %+v", log)
+	}
+}

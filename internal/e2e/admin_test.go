@@ -67,6 +67,8 @@ func TestBackOfficeInTheBrowser(t *testing.T) {
 	check("analysis")
 	run(t, ctx, chromedp.Navigate(s.URL+"/admin/p/gruenzug-altona/report"), chromedp.WaitVisible("#r-list", chromedp.ByID))
 	check("report")
+	run(t, ctx, chromedp.Navigate(s.URL+"/admin/account"), chromedp.WaitVisible("#change-password", chromedp.ByID))
+	check("account")
 	run(t, ctx, chromedp.Navigate(s.URL+"/admin"), chromedp.WaitVisible(".admin-table", chromedp.ByQuery))
 	check("home")
 	run(t, ctx, chromedp.Navigate(s.URL+"/admin/users"), chromedp.WaitVisible("#create-user", chromedp.ByID),

@@ -98,3 +98,20 @@ func (s *Store) Users(ctx context.Context) ([]model.User, error) {
 	}
 	return out, rows.Err()
 }
+
+// SetPassword replaces an account's password hash, audited in the same
+// transaction.
+func (s *Store) SetPassword(ctx context.Context, userID int64, hash string, a Audited) error {
+	return s.Write(ctx, func(tx *sql.Tx) error {
+		var email string
+		if err := tx.QueryRow(`SELECT email FROM users WHERE id = ?`, userID).Scan(&email); errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		} else if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(`UPDATE users SET password_hash = ? WHERE id = ?`, hash, userID); err != nil {
+			return fmt.Errorf("store: unable to set password: %w", err)
+		}
+		return auditTx(tx, a, email, nil, nil)
+	})
+}

@@ -62,6 +62,8 @@ func Register(app *fiber.App, s *web.Server) {
 	g.Post("/p/:slug/pages/:page", csrf, h.session("manage_procedures"), h.savePage)
 	g.Get("/p/:slug/analysis", csrf, h.session("moderate"), h.analysis)
 	g.Get("/p/:slug/report", csrf, h.session("moderate"), h.report)
+	g.Get("/account", csrf, h.session("moderate"), h.account)
+	g.Post("/account", s.LoginLimiter(), csrf, h.session("moderate"), h.changePassword)
 	g.Get("/audit", csrf, h.session("manage_users"), h.audit)
 	g.Get("/users", csrf, h.session("manage_users"), h.users)
 	g.Post("/users", csrf, h.session("manage_users"), h.createUser)
@@ -667,3 +669,35 @@ var berlin = func() *time.Location {
 	}
 	return time.FixedZone("CET", 3600)
 }()
+
+// account lets the signed-in person change their password.
+func (h *Handler) account(c *fiber.Ctx) error {
+	l := web.Localizer(c)
+	notice := ""
+	if c.Query("notice") == "changed" {
+		notice = l.T("admin.password_changed")
+	}
+	return h.Render(c, "admin-account", fiber.Map{"Title": l.T("admin.account"), "User": web.User(c), "Notice": notice})
+}
+
+func (h *Handler) changePassword(c *fiber.Ctx) error {
+	l := web.Localizer(c)
+	if c.FormValue("password") != c.FormValue("password2") {
+		c.Status(fiber.StatusUnprocessableEntity)
+		return h.Render(c, "admin-account", fiber.Map{"Title": l.T("admin.account"), "User": web.User(c), "Error": l.T("admin.password_mismatch")})
+	}
+	err := accounts.ChangePassword(c.UserContext(), h.Store, web.User(c), c.FormValue("current"), c.FormValue("password"))
+	var ie accounts.InputError
+	if errors.As(err, &ie) {
+		c.Status(fiber.StatusUnprocessableEntity)
+		msg := l.T("admin.password_current_wrong")
+		if ie.Field == "password" {
+			msg = l.T("admin.password_weak", "Min", auth.MinPasswordLength)
+		}
+		return h.Render(c, "admin-account", fiber.Map{"Title": l.T("admin.account"), "User": web.User(c), "Error": msg})
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect("/admin/account?notice=changed", fiber.StatusSeeOther)
+}

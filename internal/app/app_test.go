@@ -1770,9 +1770,47 @@ func TestAdminsCreateAccountsAndTokens(t *testing.T) {
 	if r := post("/admin/users/token", url.Values{"email": {"niemand@example.org"}}); r.status != 422 {
 		t.Fatalf("token for nobody: %d", r.status)
 	}
-	log, _ := e.st.AuditLog(ctx, 2)
-	if log[0].Action != "token.create" || log[0].Actor != "admin@example.org" || log[1].Action != "user.add" {
-		t.Fatalf("audit %+v", log)
+	// the new moderator signs in; then the admin locks the account: password, token and session stop working
+	mjar := cookieJar{}
+	page := e.do(t, "GET", "/admin/login", "", "")
+	mjar.take(page.header)
+	mcsrf := strings.SplitN(strings.SplitN(page.body, `name="_csrf" value="`, 2)[1], `"`, 2)[0]
+	r = e.do(t, "POST", "/admin/login", "application/x-www-form-urlencoded",
+		url.Values{"_csrf": {mcsrf}, "email": {"neu@example.org"}, "password": {password}}.Encode(), "Cookie", mjar.header())
+	mjar.take(r.header)
+	if r := e.do(t, "GET", "/admin", "", "", "Cookie", mjar.header()); r.status != 200 {
+		t.Fatalf("new moderator signed in: %d", r.status)
+	}
+	if r := post("/admin/users/lock", url.Values{"email": {"admin@example.org"}}); r.status != 422 {
+		t.Fatalf("locking oneself: %d", r.status)
+	}
+	if r := post("/admin/users/lock", url.Values{"email": {"neu@example.org"}}); r.status != 200 || !strings.Contains(r.body, "gesperrt") {
+		t.Fatalf("lock: %d", r.status)
+	}
+	if r := e.do(t, "GET", "/admin", "", "", "Cookie", mjar.header()); r.status != 303 {
+		t.Fatalf("locked session still works: %d", r.status)
+	}
+	if r := e.do(t, "GET", "/api/v1/procedures/"+slug+"/moderation", "", "", "Authorization", "Bearer "+tok); r.status != 401 {
+		t.Fatalf("locked token still works: %d", r.status)
+	}
+	if u, _ := e.st.UserByEmail(ctx, "neu@example.org"); auth.CheckPassword(u.PasswordHash, password) {
+		t.Fatal("locked password still works")
+	}
+	r = post("/admin/users/reset", url.Values{"email": {"neu@example.org"}})
+	if r.status != 200 || !strings.Contains(r.body, `id="new-password"`) {
+		t.Fatalf("reset: %d", r.status)
+	}
+	fresh := strings.SplitN(strings.SplitN(r.body, `<code id="new-password">`, 2)[1], "<", 2)[0]
+	if u, _ := e.st.UserByEmail(ctx, "neu@example.org"); !auth.CheckPassword(u.PasswordHash, fresh) {
+		t.Fatal("reset password does not work")
+	}
+	log, _ := e.st.AuditLog(ctx, 10)
+	var actions []string
+	for _, a := range log {
+		actions = append(actions, a.Action)
+	}
+	if !strings.HasPrefix(strings.Join(actions, " "), "user.password_reset user.lock login token.create user.add") {
+		t.Fatalf("audit %v", actions)
 	}
 }
 

@@ -115,3 +115,24 @@ func (s *Store) SetPassword(ctx context.Context, userID int64, hash string, a Au
 		return auditTx(tx, a, email, nil, nil)
 	})
 }
+
+// LockUser shuts an account out: its password no longer matches anything,
+// its API tokens and sessions are deleted. An admin can give it a new
+// password later. Audited in the same transaction.
+func (s *Store) LockUser(ctx context.Context, userID int64, a Audited) error {
+	return s.Write(ctx, func(tx *sql.Tx) error {
+		var email string
+		if err := tx.QueryRow(`SELECT email FROM users WHERE id = ?`, userID).Scan(&email); errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		} else if err != nil {
+			return err
+		}
+		for _, q := range []string{`UPDATE users SET password_hash = '' WHERE id = ?`, `DELETE FROM tokens WHERE user_id = ?`,
+			`DELETE FROM sessions WHERE CAST(value AS TEXT) = CAST(? AS TEXT)`} {
+			if _, err := tx.Exec(q, userID); err != nil {
+				return fmt.Errorf("store: unable to lock account: %w", err)
+			}
+		}
+		return auditTx(tx, a, email, nil, nil)
+	})
+}

@@ -68,6 +68,8 @@ func Register(app *fiber.App, s *web.Server) {
 	g.Get("/users", csrf, h.session("manage_users"), h.users)
 	g.Post("/users", csrf, h.session("manage_users"), h.createUser)
 	g.Post("/users/token", csrf, h.session("manage_users"), h.createToken)
+	g.Post("/users/lock", csrf, h.session("manage_users"), h.lockUser)
+	g.Post("/users/reset", csrf, h.session("manage_users"), h.resetPassword)
 }
 
 // session admits a logged-in account whose role may do action; others go
@@ -700,4 +702,46 @@ func (h *Handler) changePassword(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Redirect("/admin/account?notice=changed", fiber.StatusSeeOther)
+}
+
+// lockUser shuts an account out (password, tokens, sessions); an admin
+// cannot lock themself out.
+func (h *Handler) lockUser(c *fiber.Ctx) error {
+	l := web.Localizer(c)
+	email := strings.TrimSpace(utils.CopyString(c.FormValue("email")))
+	u, err := h.Store.UserByEmail(c.UserContext(), email)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && u.ID == web.User(c).ID) {
+		c.Status(fiber.StatusUnprocessableEntity)
+		return h.renderUsers(c, fiber.Map{"Error": l.T("admin.lock_refused")})
+	}
+	if err != nil {
+		return err
+	}
+	if err := h.Store.LockUser(c.UserContext(), u.ID, store.Audited{Actor: web.User(c).Email, Action: "user.lock"}); err != nil {
+		return err
+	}
+	return h.renderUsers(c, fiber.Map{"Locked": email})
+}
+
+// resetPassword gives an account a new generated password, shown once.
+func (h *Handler) resetPassword(c *fiber.Ctx) error {
+	l := web.Localizer(c)
+	email := strings.TrimSpace(utils.CopyString(c.FormValue("email")))
+	u, err := h.Store.UserByEmail(c.UserContext(), email)
+	if errors.Is(err, store.ErrNotFound) {
+		c.Status(fiber.StatusUnprocessableEntity)
+		return h.renderUsers(c, fiber.Map{"Error": l.T("admin.lock_refused")})
+	}
+	if err != nil {
+		return err
+	}
+	password := auth.NewToken()[:20]
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	if err := h.Store.SetPassword(c.UserContext(), u.ID, hash, store.Audited{Actor: web.User(c).Email, Action: "user.password_reset"}); err != nil {
+		return err
+	}
+	return h.renderUsers(c, fiber.Map{"Created": email, "Password": password, "Reset": true})
 }

@@ -1416,6 +1416,31 @@ func (j cookieJar) take(h http.Header) {
 	}
 }
 
+// signIn creates an account (password "ein langes Passwort") unless it
+// exists and signs it in to the back office; it returns the session's
+// cookies and a CSRF token for its forms.
+func (e *env) signIn(t *testing.T, email string, role model.Role) (cookieJar, string) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := e.st.UserByEmail(ctx, email); err != nil {
+		hash, _ := auth.HashPassword("ein langes Passwort")
+		if err := e.st.CreateUser(ctx, &model.User{Email: email, PasswordHash: hash, Role: role}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	jar := cookieJar{}
+	page := e.do(t, "GET", "/admin/login", "", "")
+	jar.take(page.header)
+	csrf := strings.SplitN(strings.SplitN(page.body, `name="_csrf" value="`, 2)[1], `"`, 2)[0]
+	r := e.do(t, "POST", "/admin/login", "application/x-www-form-urlencoded",
+		url.Values{"_csrf": {csrf}, "email": {email}, "password": {"ein langes Passwort"}}.Encode(), "Cookie", jar.header())
+	jar.take(r.header)
+	if r.status != 303 {
+		t.Fatalf("sign in %s: %d", email, r.status)
+	}
+	return jar, csrf
+}
+
 func TestBackOfficeLoginModerationExportAndAudit(t *testing.T) {
 	e := newEnv(t, nil)
 	ctx := context.Background()
@@ -1544,24 +1569,12 @@ func TestLoginIsRateLimited(t *testing.T) {
 func TestBackOfficeRespondsMergesAndRecategorises(t *testing.T) {
 	e := newEnv(t, nil)
 	ctx := context.Background()
-	hash, _ := auth.HashPassword("ein langes Passwort")
-	for _, u := range []*model.User{{Email: "p@example.org", PasswordHash: hash, Role: model.RolePlanner}, {Email: "m@example.org", PasswordHash: hash, Role: model.RoleModerator}} {
-		if err := e.st.CreateUser(ctx, u); err != nil {
-			t.Fatal(err)
-		}
-	}
 	login := func(email string) (cookieJar, string) {
-		jar := cookieJar{}
-		page := e.do(t, "GET", "/admin/login", "", "")
-		jar.take(page.header)
-		csrf := strings.SplitN(strings.SplitN(page.body, `name="_csrf" value="`, 2)[1], `"`, 2)[0]
-		r := e.do(t, "POST", "/admin/login", "application/x-www-form-urlencoded",
-			url.Values{"_csrf": {csrf}, "email": {email}, "password": {"ein langes Passwort"}}.Encode(), "Cookie", jar.header())
-		jar.take(r.header)
-		if r.status != 303 {
-			t.Fatalf("login %s: %d", email, r.status)
+		role := model.RolePlanner
+		if strings.HasPrefix(email, "m@") {
+			role = model.RoleModerator
 		}
-		return jar, csrf
+		return e.signIn(t, email, role)
 	}
 	jar, csrf := login("p@example.org")
 	var list struct {
@@ -1633,21 +1646,12 @@ func TestBackOfficeRespondsMergesAndRecategorises(t *testing.T) {
 func TestSettingsSwitchToPreModerationAndTheQueueFills(t *testing.T) {
 	e := newEnv(t, nil)
 	ctx := context.Background()
-	hash, _ := auth.HashPassword("ein langes Passwort")
-	for _, u := range []*model.User{{Email: "p@example.org", PasswordHash: hash, Role: model.RolePlanner}, {Email: "m@example.org", PasswordHash: hash, Role: model.RoleModerator}} {
-		if err := e.st.CreateUser(ctx, u); err != nil {
-			t.Fatal(err)
-		}
-	}
 	login := func(email string) (cookieJar, string) {
-		jar := cookieJar{}
-		page := e.do(t, "GET", "/admin/login", "", "")
-		jar.take(page.header)
-		csrf := strings.SplitN(strings.SplitN(page.body, `name="_csrf" value="`, 2)[1], `"`, 2)[0]
-		r := e.do(t, "POST", "/admin/login", "application/x-www-form-urlencoded",
-			url.Values{"_csrf": {csrf}, "email": {email}, "password": {"ein langes Passwort"}}.Encode(), "Cookie", jar.header())
-		jar.take(r.header)
-		return jar, csrf
+		role := model.RolePlanner
+		if strings.HasPrefix(email, "m@") {
+			role = model.RoleModerator
+		}
+		return e.signIn(t, email, role)
 	}
 	mjar, _ := login("m@example.org")
 	if r := e.do(t, "GET", "/admin/p/"+slug+"/settings", "", "", "Cookie", mjar.header()); r.status != 403 {
@@ -1720,21 +1724,12 @@ func TestSettingsSwitchToPreModerationAndTheQueueFills(t *testing.T) {
 func TestAdminsCreateAccountsAndTokens(t *testing.T) {
 	e := newEnv(t, nil)
 	ctx := context.Background()
-	hash, _ := auth.HashPassword("ein langes Passwort")
-	for _, u := range []*model.User{{Email: "admin@example.org", PasswordHash: hash, Role: model.RoleAdmin}, {Email: "p@example.org", PasswordHash: hash, Role: model.RolePlanner}} {
-		if err := e.st.CreateUser(ctx, u); err != nil {
-			t.Fatal(err)
-		}
-	}
 	login := func(email string) (cookieJar, string) {
-		jar := cookieJar{}
-		page := e.do(t, "GET", "/admin/login", "", "")
-		jar.take(page.header)
-		csrf := strings.SplitN(strings.SplitN(page.body, `name="_csrf" value="`, 2)[1], `"`, 2)[0]
-		r := e.do(t, "POST", "/admin/login", "application/x-www-form-urlencoded",
-			url.Values{"_csrf": {csrf}, "email": {email}, "password": {"ein langes Passwort"}}.Encode(), "Cookie", jar.header())
-		jar.take(r.header)
-		return jar, csrf
+		role := model.RolePlanner
+		if strings.HasPrefix(email, "admin@") {
+			role = model.RoleAdmin
+		}
+		return e.signIn(t, email, role)
 	}
 	pjar, _ := login("p@example.org")
 	if r := e.do(t, "GET", "/admin/users", "", "", "Cookie", pjar.header()); r.status != 403 {
@@ -1817,17 +1812,7 @@ func TestAdminsCreateAccountsAndTokens(t *testing.T) {
 func TestPlannersEditPagesInEveryLanguage(t *testing.T) {
 	e := newEnv(t, nil)
 	ctx := context.Background()
-	hash, _ := auth.HashPassword("ein langes Passwort")
-	if err := e.st.CreateUser(ctx, &model.User{Email: "p@example.org", PasswordHash: hash, Role: model.RolePlanner}); err != nil {
-		t.Fatal(err)
-	}
-	jar := cookieJar{}
-	page := e.do(t, "GET", "/admin/login", "", "")
-	jar.take(page.header)
-	csrf := strings.SplitN(strings.SplitN(page.body, `name="_csrf" value="`, 2)[1], `"`, 2)[0]
-	r := e.do(t, "POST", "/admin/login", "application/x-www-form-urlencoded",
-		url.Values{"_csrf": {csrf}, "email": {"p@example.org"}, "password": {"ein langes Passwort"}}.Encode(), "Cookie", jar.header())
-	jar.take(r.header)
+	jar, csrf := e.signIn(t, "p@example.org", model.RolePlanner)
 	before := e.do(t, "GET", "/p/"+slug+"/pages/faq", "", "")
 	if before.status != 200 {
 		t.Fatalf("faq: %d", before.status)
@@ -1874,11 +1859,6 @@ func TestPlannersEditPagesInEveryLanguage(t *testing.T) {
 
 func TestAnalysisShowsFrequentWordsAndHotSpots(t *testing.T) {
 	e := newEnv(t, nil)
-	ctx := context.Background()
-	hash, _ := auth.HashPassword("ein langes Passwort")
-	if err := e.st.CreateUser(ctx, &model.User{Email: "m@example.org", PasswordHash: hash, Role: model.RoleModerator}); err != nil {
-		t.Fatal(err)
-	}
 	for i := 0; i < 12; i++ {
 		r := e.do(t, "POST", "/api/v1/procedures/"+slug+"/contributions", "application/json",
 			feature(`{"type":"Point","coordinates":[9.9395,53.5535]}`, fmt.Sprintf("Querungshilfe Nummer %d", i), "Hier fehlt eine Querungshilfe für die Schule.", "verkehr"))
@@ -1886,13 +1866,7 @@ func TestAnalysisShowsFrequentWordsAndHotSpots(t *testing.T) {
 			t.Fatalf("submit: %d", r.status)
 		}
 	}
-	jar := cookieJar{}
-	page := e.do(t, "GET", "/admin/login", "", "")
-	jar.take(page.header)
-	csrf := strings.SplitN(strings.SplitN(page.body, `name="_csrf" value="`, 2)[1], `"`, 2)[0]
-	r := e.do(t, "POST", "/admin/login", "application/x-www-form-urlencoded",
-		url.Values{"_csrf": {csrf}, "email": {"m@example.org"}, "password": {"ein langes Passwort"}}.Encode(), "Cookie", jar.header())
-	jar.take(r.header)
+	jar, _ := e.signIn(t, "m@example.org", model.RoleModerator)
 	a := e.do(t, "GET", "/admin/p/"+slug+"/analysis", "", "", "Cookie", jar.header())
 	if a.status != 200 || !strings.Contains(a.body, `search?q=querungshilfe">querungshilfe</a></td><td>12</td>`) || !strings.Contains(a.body, "<svg") {
 		t.Fatalf("analysis: %d %.4000s", a.status, a.body[strings.Index(a.body, "<main"):])
@@ -1917,17 +1891,7 @@ func TestAnalysisShowsFrequentWordsAndHotSpots(t *testing.T) {
 func TestChangeOwnPassword(t *testing.T) {
 	e := newEnv(t, nil)
 	ctx := context.Background()
-	hash, _ := auth.HashPassword("ein langes Passwort")
-	if err := e.st.CreateUser(ctx, &model.User{Email: "m@example.org", PasswordHash: hash, Role: model.RoleModerator}); err != nil {
-		t.Fatal(err)
-	}
-	jar := cookieJar{}
-	page := e.do(t, "GET", "/admin/login", "", "")
-	jar.take(page.header)
-	csrf := strings.SplitN(strings.SplitN(page.body, `name="_csrf" value="`, 2)[1], `"`, 2)[0]
-	r := e.do(t, "POST", "/admin/login", "application/x-www-form-urlencoded",
-		url.Values{"_csrf": {csrf}, "email": {"m@example.org"}, "password": {"ein langes Passwort"}}.Encode(), "Cookie", jar.header())
-	jar.take(r.header)
+	jar, csrf := e.signIn(t, "m@example.org", model.RoleModerator)
 	change := func(current, next, repeat string) result {
 		return e.do(t, "POST", "/admin/account", "application/x-www-form-urlencoded",
 			url.Values{"_csrf": {csrf}, "current": {current}, "password": {next}, "password2": {repeat}}.Encode(), "Cookie", jar.header())

@@ -98,11 +98,12 @@ func insertContribution(tx *sql.Tx, c *model.Contribution, manageHash []byte, im
 	if manageHash != nil {
 		mh = manageHash
 	}
+	feat := FeatureJSON(c) // rendered once, for the row and the event
 	res, err := tx.Exec(`INSERT INTO contributions(id, procedure_id, category, type, title, text, geom_type, geometry, lon, lat,
 		author_name, origin, status, reason, manage_token_hash, import_key, up, down, comments, feature, created_at, updated_at)
 		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 		c.ID, c.ProcedureID, c.Category, c.Type, c.Title, c.Text, c.GeometryType(), geom, lon, lat,
-		c.AuthorName, c.Origin, c.Status, c.Reason, mh, key, c.Up, c.Down, c.Comments, FeatureJSON(c),
+		c.AuthorName, c.Origin, c.Status, c.Reason, mh, key, c.Up, c.Down, c.Comments, feat,
 		ms(c.CreatedAt), ms(c.UpdatedAt))
 	if isUnique(err) {
 		return fmt.Errorf("%w: contribution", ErrConflict)
@@ -122,7 +123,7 @@ func insertContribution(tx *sql.Tx, c *model.Contribution, manageHash []byte, im
 		}
 	}
 	if withEvent && c.Status == model.Published {
-		if err := addEvent(tx, c.ProcedureID, "contribution.created", FeatureJSON(c)); err != nil {
+		if err := addEvent(tx, c.ProcedureID, "contribution.created", feat); err != nil {
 			return err
 		}
 	}

@@ -81,18 +81,17 @@ func (c *cli) export(args []string) error {
 	}
 	defer st.Close()
 	z := i18n.Localizer(*locale)
-	var bar *progress
 	opt := export.Options{Locale: *locale, T: func(id string) string { return z.T(id) }}
 	if *out == "-" {
 		return export.Write(ctx, st, f, p, c.stdout, opt)
 	}
-	bar = newProgress(c.stderr, 0, "contributions")
+	bar := newProgress(c.stderr, 0, "contributions")
 	opt.Progress = func(done, total int) { bar.total = total; bar.Set(done) }
-	if err := export.WriteFile(ctx, st, f, p, *out, opt); err != nil {
-		bar.Done()
+	err = export.WriteFile(ctx, st, f, p, *out, opt)
+	bar.Done()
+	if err != nil {
 		return err
 	}
-	bar.Done()
 	info, err := os.Stat(*out)
 	if err != nil {
 		return err

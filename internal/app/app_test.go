@@ -1569,14 +1569,7 @@ func TestLoginIsRateLimited(t *testing.T) {
 func TestBackOfficeRespondsMergesAndRecategorises(t *testing.T) {
 	e := newEnv(t, nil)
 	ctx := context.Background()
-	login := func(email string) (cookieJar, string) {
-		role := model.RolePlanner
-		if strings.HasPrefix(email, "m@") {
-			role = model.RoleModerator
-		}
-		return e.signIn(t, email, role)
-	}
-	jar, csrf := login("p@example.org")
+	jar, csrf := e.signIn(t, "p@example.org", model.RolePlanner)
 	var list struct {
 		Features []struct{ ID string } `json:"features"`
 	}
@@ -1618,7 +1611,7 @@ func TestBackOfficeRespondsMergesAndRecategorises(t *testing.T) {
 		t.Fatalf("category: %+v", c)
 	}
 	// a moderator may not answer officially
-	mjar, _ := login("m@example.org")
+	mjar, _ := e.signIn(t, "m@example.org", model.RoleModerator)
 	if r := act(mjar, a, url.Values{"action": {"respond"}, "text": {"Von der Moderation"}}); r.status != 403 {
 		t.Fatalf("moderator responding: %d", r.status)
 	}
@@ -1646,18 +1639,11 @@ func TestBackOfficeRespondsMergesAndRecategorises(t *testing.T) {
 func TestSettingsSwitchToPreModerationAndTheQueueFills(t *testing.T) {
 	e := newEnv(t, nil)
 	ctx := context.Background()
-	login := func(email string) (cookieJar, string) {
-		role := model.RolePlanner
-		if strings.HasPrefix(email, "m@") {
-			role = model.RoleModerator
-		}
-		return e.signIn(t, email, role)
-	}
-	mjar, _ := login("m@example.org")
+	mjar, _ := e.signIn(t, "m@example.org", model.RoleModerator)
 	if r := e.do(t, "GET", "/admin/p/"+slug+"/settings", "", "", "Cookie", mjar.header()); r.status != 403 {
 		t.Fatalf("moderator on settings: %d", r.status)
 	}
-	jar, csrf := login("p@example.org")
+	jar, csrf := e.signIn(t, "p@example.org", model.RolePlanner)
 	page := e.do(t, "GET", "/admin/p/"+slug+"/settings", "", "", "Cookie", jar.header())
 	if page.status != 200 || !strings.Contains(page.body, `id="moderation-post" name="moderation" value="post" checked`) {
 		t.Fatalf("settings page: %d", page.status)
@@ -1724,18 +1710,11 @@ func TestSettingsSwitchToPreModerationAndTheQueueFills(t *testing.T) {
 func TestAdminsCreateAccountsAndTokens(t *testing.T) {
 	e := newEnv(t, nil)
 	ctx := context.Background()
-	login := func(email string) (cookieJar, string) {
-		role := model.RolePlanner
-		if strings.HasPrefix(email, "admin@") {
-			role = model.RoleAdmin
-		}
-		return e.signIn(t, email, role)
-	}
-	pjar, _ := login("p@example.org")
+	pjar, _ := e.signIn(t, "p@example.org", model.RolePlanner)
 	if r := e.do(t, "GET", "/admin/users", "", "", "Cookie", pjar.header()); r.status != 403 {
 		t.Fatalf("planner on users: %d", r.status)
 	}
-	jar, csrf := login("admin@example.org")
+	jar, csrf := e.signIn(t, "admin@example.org", model.RoleAdmin)
 	post := func(path string, f url.Values) result {
 		f.Set("_csrf", csrf)
 		return e.do(t, "POST", path, "application/x-www-form-urlencoded", f.Encode(), "Cookie", jar.header())

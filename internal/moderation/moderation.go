@@ -49,7 +49,7 @@ func New(st *store.Store) *Service { return &Service{Store: st, Now: time.Now} }
 // to submitted (back to the queue), published or hidden — hidden needs a
 // public reason — and move it to another category of its procedure.
 // Merging has its own step; withdrawing is the author's alone.
-func (s *Service) Moderate(ctx context.Context, actor *model.User, p func(id int64) (*model.Procedure, error), id string, ch Change) (*model.Contribution, error) {
+func (s *Service) Moderate(ctx context.Context, actor *model.User, id string, ch Change) (*model.Contribution, error) {
 	if actor == nil || !auth.Can(actor.Role, "moderate") {
 		return nil, ErrForbidden
 	}
@@ -78,7 +78,7 @@ func (s *Service) Moderate(ctx context.Context, actor *model.User, p func(id int
 			return store.ErrNotEditable
 		}
 		if ch.Category != nil {
-			proc, err := p(c.ProcedureID)
+			proc, err := s.Store.ProcedureByID(ctx, c.ProcedureID)
 			if err != nil {
 				return err
 			}

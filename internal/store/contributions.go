@@ -768,3 +768,22 @@ func (s *Store) Clusters(ctx context.Context, f Filter, cellLon, cellLat float64
 	}
 	return out, rows.Err()
 }
+
+// StatusCounts counts a procedure's contributions per status in one pass.
+func (s *Store) StatusCounts(ctx context.Context, procedureID int64) (map[model.ContributionStatus]int, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT status, count(*) FROM contributions WHERE procedure_id = ? GROUP BY status`, procedureID)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to count contributions: %w", err)
+	}
+	defer rows.Close()
+	out := map[model.ContributionStatus]int{}
+	for rows.Next() {
+		var st model.ContributionStatus
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			return nil, err
+		}
+		out[st] = n
+	}
+	return out, rows.Err()
+}

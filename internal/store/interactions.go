@@ -269,12 +269,8 @@ func (s *Store) AllEventsSince(ctx context.Context, after int64, limit int) ([]m
 
 // Audit records who did what to which subject.
 func (s *Store) Audit(ctx context.Context, actor, action, subject string, before, after any) error {
-	b, _ := json.Marshal(before)
-	a, _ := json.Marshal(after)
 	return s.Write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.Exec(`INSERT INTO audit(actor, action, subject, before_json, after_json, at) VALUES (?,?,?,?,?,?)`,
-			actor, action, subject, string(b), string(a), ms(time.Now()))
-		return err
+		return auditTx(tx, Audited{Actor: actor, Action: action}, subject, before, after)
 	})
 }
 
@@ -304,4 +300,18 @@ func (s *Store) AuditLog(ctx context.Context, limit int) ([]AuditEntry, error) {
 		out = append(out, e)
 	}
 	return out, rows.Err()
+}
+
+// Discussion returns what a contribution's page shows below it: the
+// published comments (replies nested) and the official responses.
+func (s *Store) Discussion(ctx context.Context, contributionID string) ([]model.Comment, []model.Response, error) {
+	comments, err := s.Comments(ctx, contributionID)
+	if err != nil {
+		return nil, nil, err
+	}
+	responses, err := s.Responses(ctx, contributionID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return comments, responses, nil
 }

@@ -22,23 +22,29 @@ type Report struct {
 	ResolvedBy     string
 }
 
+// reportsOf names the reports on one procedure's contributions and
+// comments r, with the contribution concerned and the reported text; it
+// takes the procedure id twice.
+const reportsOf = `WITH r AS (
+	SELECT f.id, f.subject_kind, f.subject_id, c.id AS contribution_id, c.title AS excerpt, f.reason, f.created_at, f.resolved_at, f.resolved_by
+	FROM flags f JOIN contributions c ON f.subject_kind = 'contribution' AND c.id = f.subject_id
+	WHERE c.procedure_id = ?
+	UNION ALL
+	SELECT f.id, f.subject_kind, f.subject_id, c.id, m.text, f.reason, f.created_at, f.resolved_at, f.resolved_by
+	FROM flags f JOIN comments m ON f.subject_kind = 'comment' AND CAST(m.id AS TEXT) = f.subject_id
+	JOIN contributions c ON c.seq = m.contribution_seq
+	WHERE c.procedure_id = ?)`
+
 // Reports lists the reports on a procedure's contributions and comments,
 // oldest first: the open ones, or with resolved the dealt-with ones.
 func (s *Store) Reports(ctx context.Context, procedureID int64, resolved bool, limit int) ([]Report, error) {
-	state := "f.resolved_at IS NULL"
+	state := "resolved_at IS NULL"
 	if resolved {
-		state = "f.resolved_at IS NOT NULL"
+		state = "resolved_at IS NOT NULL"
 	}
-	rows, err := s.read.QueryContext(ctx, `
-		SELECT f.id, f.subject_kind, f.subject_id, c.id, c.title, f.reason, f.created_at, f.resolved_at, f.resolved_by
-		FROM flags f JOIN contributions c ON f.subject_kind = 'contribution' AND c.id = f.subject_id
-		WHERE c.procedure_id = ? AND `+state+`
-		UNION ALL
-		SELECT f.id, f.subject_kind, f.subject_id, c.id, m.text, f.reason, f.created_at, f.resolved_at, f.resolved_by
-		FROM flags f JOIN comments m ON f.subject_kind = 'comment' AND CAST(m.id AS TEXT) = f.subject_id
-		JOIN contributions c ON c.seq = m.contribution_seq
-		WHERE c.procedure_id = ? AND `+state+`
-		ORDER BY 7, 1 LIMIT ?`, procedureID, procedureID, limit)
+	rows, err := s.read.QueryContext(ctx, reportsOf+`
+		SELECT id, subject_kind, subject_id, contribution_id, excerpt, reason, created_at, resolved_at, resolved_by
+		FROM r WHERE `+state+` ORDER BY created_at, id LIMIT ?`, procedureID, procedureID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list reports: %w", err)
 	}
@@ -95,4 +101,14 @@ func (s *Store) ResolveReport(ctx context.Context, procedureID, id int64, note s
 		}
 		return auditTx(tx, a, fmt.Sprintf("report:%d", id), nil, map[string]any{"subject": kind + ":" + subject, "note": note})
 	})
+}
+
+// CountOpenReports counts the reports on a procedure nobody has dealt with yet.
+func (s *Store) CountOpenReports(ctx context.Context, procedureID int64) (int, error) {
+	var n int
+	err := s.read.QueryRowContext(ctx, reportsOf+` SELECT count(*) FROM r WHERE resolved_at IS NULL`, procedureID, procedureID).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: unable to count reports: %w", err)
+	}
+	return n, nil
 }

@@ -20,31 +20,29 @@ func (s *Server) Require(action string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		l := Localizer(c)
 		h := c.Get(fiber.HeaderAuthorization)
+		var u *model.User
 		if h == "" && (c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead) {
 			// A back-office session may read (exports, queues); writes
 			// through the API need a token, so no cross-site form can
 			// ride on the session cookie.
-			if u := s.SessionUser(c); u != nil {
-				if !auth.Can(u.Role, action) {
-					return s.Fail(c, fiber.StatusForbidden, "forbidden", l.T("error.forbidden"))
-				}
-				c.Locals("user", u)
-				return c.Next()
+			u = s.SessionUser(c)
+		}
+		if u == nil {
+			scheme, tok, ok := strings.Cut(h, " ")
+			tok = strings.TrimSpace(tok)
+			if !ok || !strings.EqualFold(scheme, "Bearer") || tok == "" || len(tok) > 200 {
+				c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="mitreden"`)
+				return s.Fail(c, fiber.StatusUnauthorized, "unauthorized", l.T("error.unauthorized"))
 			}
-		}
-		scheme, tok, ok := strings.Cut(h, " ")
-		tok = strings.TrimSpace(tok)
-		if !ok || !strings.EqualFold(scheme, "Bearer") || tok == "" || len(tok) > 200 {
-			c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="mitreden"`)
-			return s.Fail(c, fiber.StatusUnauthorized, "unauthorized", l.T("error.unauthorized"))
-		}
-		u, err := s.Store.UserByTokenHash(c.UserContext(), auth.HashToken(tok))
-		if errors.Is(err, store.ErrNotFound) {
-			c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="mitreden", error="invalid_token"`)
-			return s.Fail(c, fiber.StatusUnauthorized, "unauthorized", l.T("error.unauthorized"))
-		}
-		if err != nil {
-			return err
+			var err error
+			u, err = s.Store.UserByTokenHash(c.UserContext(), auth.HashToken(tok))
+			if errors.Is(err, store.ErrNotFound) {
+				c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="mitreden", error="invalid_token"`)
+				return s.Fail(c, fiber.StatusUnauthorized, "unauthorized", l.T("error.unauthorized"))
+			}
+			if err != nil {
+				return err
+			}
 		}
 		if !auth.Can(u.Role, action) {
 			return s.Fail(c, fiber.StatusForbidden, "forbidden", l.T("error.forbidden"))

@@ -5,6 +5,7 @@
 package admin
 
 import (
+	"context"
 	"errors"
 	"net/url"
 	"sort"
@@ -36,11 +37,15 @@ var dummyHash = sync.OnceValue(func() string {
 })
 
 // Handler serves the back office.
-type Handler struct{ *web.Server }
+type Handler struct {
+	*web.Server
+	mu       sync.Mutex
+	analyses map[int64]analysisView // by procedure, see analysisOf
+}
 
 // Register adds the /admin routes.
 func Register(app *fiber.App, s *web.Server) {
-	h := &Handler{s}
+	h := &Handler{Server: s, analyses: map[int64]analysisView{}}
 	csrf := s.CSRF()
 	g := app.Group("/admin", func(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderCacheControl, "private, no-store")
@@ -113,12 +118,11 @@ func (h *Handler) login(c *fiber.Ctx) error {
 	}
 	// Check a password even for an unknown address, so timing does not
 	// tell which addresses have accounts.
-	hash := ""
-	if u == nil {
-		hash = dummyHash()
-	}
+	var hash string
 	if u != nil {
 		hash = u.PasswordHash
+	} else {
+		hash = dummyHash()
 	}
 	ok := auth.CheckPassword(hash, password)
 	if u == nil || !ok || len(password) > 1000 {
@@ -156,21 +160,16 @@ func (h *Handler) home(c *fiber.Ctx) error {
 	}
 	var rows []procRow
 	for _, p := range procs {
-		r := procRow{P: p}
-		for _, x := range []struct {
-			st model.ContributionStatus
-			n  *int
-		}{{model.Published, &r.Published}, {model.Submitted, &r.Waiting}, {model.Hidden, &r.Hidden}} {
-			if *x.n, err = h.Store.CountContributions(c.UserContext(), store.Filter{ProcedureID: p.ID, Statuses: []model.ContributionStatus{x.st}}); err != nil {
-				return err
-			}
-		}
-		reports, err := h.Store.Reports(c.UserContext(), p.ID, false, 1000)
+		counts, err := h.Store.StatusCounts(c.UserContext(), p.ID)
 		if err != nil {
 			return err
 		}
-		r.Reports = len(reports)
-		rows = append(rows, r)
+		reports, err := h.Store.CountOpenReports(c.UserContext(), p.ID)
+		if err != nil {
+			return err
+		}
+		rows = append(rows, procRow{P: p, Published: counts[model.Published], Waiting: counts[model.Submitted],
+			Hidden: counts[model.Hidden], Reports: reports})
 	}
 	return h.Render(c, "admin-home", fiber.Map{"Title": web.Localizer(c).T("admin.title"), "User": web.User(c),
 		"Rows": rows, "Formats": export.Formats})
@@ -221,8 +220,7 @@ func (h *Handler) moderate(c *fiber.Ctx) error {
 	if status == model.Hidden {
 		ch.Reason = &reason
 	}
-	procedure := func(int64) (*model.Procedure, error) { return p, nil }
-	_, err = h.Moderation.Moderate(c.UserContext(), web.User(c), procedure, utils.CopyString(c.Params("id")), ch)
+	_, err = h.Moderation.Moderate(c.UserContext(), web.User(c), utils.CopyString(c.Params("id")), ch)
 	back := "/admin/p/" + p.Slug
 	if c.FormValue("back") == "item" {
 		back += "/contributions/" + url.PathEscape(c.Params("id"))
@@ -260,11 +258,7 @@ func (h *Handler) contribution(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	comments, err := h.Store.Comments(c.UserContext(), ct.ID)
-	if err != nil {
-		return err
-	}
-	responses, err := h.Store.Responses(c.UserContext(), ct.ID)
+	comments, responses, err := h.Store.Discussion(c.UserContext(), ct.ID)
 	if err != nil {
 		return err
 	}
@@ -291,7 +285,6 @@ func (h *Handler) act(c *fiber.Ctx) error {
 	id := utils.CopyString(c.Params("id"))
 	u := web.User(c)
 	back := "/admin/p/" + p.Slug + "/contributions/" + url.PathEscape(id)
-	procedure := func(int64) (*model.Procedure, error) { return p, nil }
 	if ct, err := h.Store.Contribution(c.UserContext(), id); errors.Is(err, store.ErrNotFound) || (err == nil && ct.ProcedureID != p.ID) {
 		return h.Fail(c, fiber.StatusNotFound, "not_found", web.Localizer(c).T("error.contribution_not_found"))
 	} else if err != nil {
@@ -307,7 +300,7 @@ func (h *Handler) act(c *fiber.Ctx) error {
 		notice = "merged"
 	case "category":
 		cat := utils.CopyString(c.FormValue("category"))
-		_, err = h.Moderation.Moderate(c.UserContext(), u, procedure, id, moderation.Change{Category: &cat})
+		_, err = h.Moderation.Moderate(c.UserContext(), u, id, moderation.Change{Category: &cat})
 		notice = "recategorised"
 	default:
 		return h.Fail(c, fiber.StatusBadRequest, "bad_action", web.Localizer(c).T("admin.bad_action"))
@@ -543,23 +536,11 @@ func (h *Handler) savePage(c *fiber.Ctx) error {
 // analysisView is what the analysis page shows; it is computed once per
 // procedure version.
 type analysisView struct {
+	Version  int64 // the procedure version it was computed for
 	Words    []analysis.WordCount
 	HotSpots []store.Cluster
 	Texts    int
 }
-
-type analysisCache struct {
-	mu      sync.Mutex
-	entries map[int64]struct {
-		version int64
-		view    analysisView
-	}
-}
-
-var analyses = analysisCache{entries: map[int64]struct {
-	version int64
-	view    analysisView
-}{}}
 
 // analysis shows the words residents use most and the places where
 // contributions gather (tiles of about 150 m), for the planners' reading.
@@ -568,38 +549,9 @@ func (h *Handler) analysis(c *fiber.Ctx) error {
 	if p == nil {
 		return err
 	}
-	analyses.mu.Lock()
-	e, ok := analyses.entries[p.ID]
-	analyses.mu.Unlock()
-	view := e.view
-	if !ok || e.version != p.Version {
-		words := analysis.NewWords()
-		n := 0
-		err := h.Store.StreamContributions(c.UserContext(), p.ID, store.ExportOptions{}, func(r *store.ExportRow) error {
-			words.Add(r.Contribution.Title + " " + r.Contribution.Text)
-			n++
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		view = analysisView{Words: words.Top(30), Texts: n}
-		b := orb.Bound{Min: orb.Point{-180, -85}, Max: orb.Point{180, 85}}
-		if p.Area != nil {
-			b = p.Area.Bound()
-		}
-		cells, _, err := h.Store.TileClusters(c.UserContext(), p.ID, b, 17)
-		if err != nil {
-			return err
-		}
-		sort.Slice(cells, func(i, j int) bool { return cells[i].Count > cells[j].Count })
-		view.HotSpots = cells[:min(10, len(cells))]
-		analyses.mu.Lock()
-		analyses.entries[p.ID] = struct {
-			version int64
-			view    analysisView
-		}{p.Version, view}
-		analyses.mu.Unlock()
+	view, err := h.analysisOf(c.UserContext(), p)
+	if err != nil {
+		return err
 	}
 	bars := make([]analysis.Bar, 0, len(view.Words))
 	for _, w := range view.Words[:min(15, len(view.Words))] {
@@ -608,6 +560,41 @@ func (h *Handler) analysis(c *fiber.Ctx) error {
 	l := web.Localizer(c)
 	return h.Render(c, "admin-analysis", fiber.Map{"Title": l.T("admin.analysis") + " – " + p.Title, "User": web.User(c),
 		"Proc": p, "A": view, "Chart": analysis.BarChart(l.T("admin.words_chart"), bars)})
+}
+
+// analysisOf computes a procedure's analysis once per version.
+func (h *Handler) analysisOf(ctx context.Context, p *model.Procedure) (analysisView, error) {
+	h.mu.Lock()
+	view, ok := h.analyses[p.ID]
+	h.mu.Unlock()
+	if ok && view.Version == p.Version {
+		return view, nil
+	}
+	words := analysis.NewWords()
+	n := 0
+	err := h.Store.StreamContributions(ctx, p.ID, store.ExportOptions{}, func(r *store.ExportRow) error {
+		words.Add(r.Contribution.Title + " " + r.Contribution.Text)
+		n++
+		return nil
+	})
+	if err != nil {
+		return view, err
+	}
+	view = analysisView{Version: p.Version, Words: words.Top(30), Texts: n}
+	b := orb.Bound{Min: orb.Point{-180, -85}, Max: orb.Point{180, 85}}
+	if p.Area != nil {
+		b = p.Area.Bound()
+	}
+	cells, _, err := h.Store.TileClusters(ctx, p.ID, b, 17)
+	if err != nil {
+		return view, err
+	}
+	sort.Slice(cells, func(i, j int) bool { return cells[i].Count > cells[j].Count })
+	view.HotSpots = cells[:min(10, len(cells))]
+	h.mu.Lock()
+	h.analyses[p.ID] = view
+	h.mu.Unlock()
+	return view, nil
 }
 
 // reportMax is how many contributions the printable report lists; the

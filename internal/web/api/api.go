@@ -478,11 +478,7 @@ func (h *Handler) contribution(c *fiber.Ctx) error {
 	if err := json.Unmarshal(store.FeatureJSON(ct), &feat); err != nil {
 		return err
 	}
-	comments, err := h.Store.Comments(c.UserContext(), ct.ID)
-	if err != nil {
-		return err
-	}
-	responses, err := h.Store.Responses(c.UserContext(), ct.ID)
+	comments, responses, err := h.Store.Discussion(c.UserContext(), ct.ID)
 	if err != nil {
 		return err
 	}

@@ -31,11 +31,6 @@ func decodeKnown(body []byte, v any) error {
 	return nil
 }
 
-// moderationChange turns the decoded PATCH body into a moderation change.
-func moderationChange(status *model.ContributionStatus, reason, category *string) moderation.Change {
-	return moderation.Change{Status: status, Reason: reason, Category: category}
-}
-
 // moderatedJSON is a contribution as moderators see it: the public feature
 // plus status, reason and merge target.
 func moderatedJSON(c *model.Contribution) (contributionJSON, error) {
@@ -61,9 +56,8 @@ func (h *Handler) moderate(c *fiber.Ctx) error {
 	if err := decodeKnown(c.Body(), &in); err != nil {
 		return h.badJSON(c, err)
 	}
-	procedure := func(id int64) (*model.Procedure, error) { return h.Store.ProcedureByID(c.UserContext(), id) }
-	ct, err := h.Moderation.Moderate(c.UserContext(), web.User(c), procedure, c.Params("id"),
-		moderationChange(in.Status, in.Reason, in.Category))
+	ct, err := h.Moderation.Moderate(c.UserContext(), web.User(c), c.Params("id"),
+		moderation.Change{Status: in.Status, Reason: in.Reason, Category: in.Category})
 	return h.answerModerated(c, ct, err)
 }
 

@@ -221,11 +221,7 @@ func (h *Handler) contribution(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	comments, err := h.Store.Comments(c.UserContext(), ct.ID)
-	if err != nil {
-		return err
-	}
-	responses, err := h.Store.Responses(c.UserContext(), ct.ID)
+	comments, responses, err := h.Store.Discussion(c.UserContext(), ct.ID)
 	if err != nil {
 		return err
 	}
@@ -392,29 +388,14 @@ func (h *Handler) contribute(c *fiber.Ctx) error {
 	if c.FormValue("website") != "" {
 		return h.Fail(c, fiber.StatusBadRequest, "rejected", l.T("error.rejected"))
 	}
-	f, err := h.readForm(c, p)
+	f, ct, token, status, err := h.submitForm(c, p, "")
 	if err != nil {
 		return err
 	}
-	if len(f.Fields) > 0 {
-		c.Status(fiber.StatusUnprocessableEntity)
-		return h.renderContribute(c, p, f)
-	}
-	ct, token, err := h.Part.Submit(c.UserContext(), p, f.In, f.Geom)
-	var verrs model.Errors
-	if errors.As(err, &verrs) {
-		status := fiber.StatusUnprocessableEntity
-		if verrs.Has("phase") {
-			status = fiber.StatusForbidden
-		}
+	if ct == nil {
 		c.Status(status)
-		f.Fields = web.FieldMessages(l, verrs)
 		return h.renderContribute(c, p, f)
 	}
-	if err != nil {
-		return err
-	}
-	h.Metrics.Contributions.Inc()
 	v, err := h.procView(c, p)
 	if err != nil {
 		return err
@@ -422,6 +403,36 @@ func (h *Handler) contribute(c *fiber.Ctx) error {
 	c.Status(fiber.StatusCreated)
 	return h.Render(c, "submitted", fiber.Map{"Title": l.T("submitted.title"), "P": v, "C": ct,
 		"ManageURL": h.Config.BaseURL + "/manage/" + token, "URL": "/p/" + p.Slug + "/contributions/" + ct.ID})
+}
+
+// submitForm reads the contribution form and stores the contribution with
+// origin ("" for online). When the input is refused nothing is stored
+// (ct is nil), f.Fields says why and status is the answer's: 422, or 403
+// outside the participation phase.
+func (h *Handler) submitForm(c *fiber.Ctx, p *model.Procedure, origin string) (f contribForm, ct *model.Contribution, token string, status int, err error) {
+	f, err = h.readForm(c, p)
+	if err != nil {
+		return f, nil, "", 0, err
+	}
+	if len(f.Fields) > 0 {
+		return f, nil, "", fiber.StatusUnprocessableEntity, nil
+	}
+	f.In.Origin = origin
+	ct, token, err = h.Part.Submit(c.UserContext(), p, f.In, f.Geom)
+	var verrs model.Errors
+	if errors.As(err, &verrs) {
+		status = fiber.StatusUnprocessableEntity
+		if verrs.Has("phase") {
+			status = fiber.StatusForbidden
+		}
+		f.Fields = web.FieldMessages(web.Localizer(c), verrs)
+		return f, nil, "", status, nil
+	}
+	if err != nil {
+		return f, nil, "", 0, err
+	}
+	h.Metrics.Contributions.Inc()
+	return f, ct, token, fiber.StatusCreated, nil
 }
 
 func (h *Handler) back(c *fiber.Ctx, slug, id, query string) error {

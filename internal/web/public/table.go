@@ -2,7 +2,6 @@ package public
 
 import (
 	"encoding/json"
-	"errors"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -70,31 +69,18 @@ func (h *Handler) tableSubmit(c *fiber.Ctx) error {
 	if c.FormValue("website") != "" {
 		return h.Fail(c, fiber.StatusBadRequest, "rejected", l.T("error.rejected"))
 	}
-	f, err := h.readForm(c, p)
+	f, ct, _, status, err := h.submitForm(c, p, "table:"+strconv.Itoa(n))
 	if err != nil {
 		return err
-	}
-	f.In.Origin = "table:" + strconv.Itoa(n)
-	if len(f.Fields) == 0 {
-		_, _, err = h.Part.Submit(c.UserContext(), p, f.In, f.Geom)
-		var verrs model.Errors
-		if errors.As(err, &verrs) {
-			f.Fields = web.FieldMessages(l, verrs)
-			err = nil
-		}
-		if err != nil {
-			return err
-		}
 	}
 	data, err := h.tableData(c, p, n, f)
 	if err != nil {
 		return err
 	}
-	if len(f.Fields) > 0 {
-		c.Status(fiber.StatusUnprocessableEntity)
+	if ct == nil {
+		c.Status(status)
 		return h.Render(c, "table", data)
 	}
-	h.Metrics.Contributions.Inc()
 	c.Status(fiber.StatusCreated)
 	return h.Render(c, "table-thanks", data)
 }

@@ -1853,7 +1853,17 @@ func TestAnalysisShowsFrequentWordsAndHotSpots(t *testing.T) {
 	if !strings.Contains(a.body, "53.553") {
 		t.Fatal("the hot spot of the twelve is missing")
 	}
+	// an official response shows in the report even on a contribution nobody rated or commented
+	var quiet struct{ ID string }
+	json.Unmarshal([]byte(e.do(t, "POST", "/api/v1/procedures/"+slug+"/contributions", "application/json",
+		feature(`{"type":"Point","coordinates":[9.9395,53.5535]}`, "Still und ohne Echo", "Niemand hat hierauf reagiert.", "verkehr")).body), &quiet)
+	if err := e.st.AddResponse(context.Background(), quiet.ID, &model.Response{Author: "Bezirksamt", TextMD: "Wir haben es gelesen.", CreatedAt: time.Now()}, 0); err != nil {
+		t.Fatal(err)
+	}
 	rep := e.do(t, "GET", "/admin/p/"+slug+"/report", "", "", "Cookie", jar.header())
+	if !strings.Contains(rep.body, "Wir haben es gelesen.") {
+		t.Fatal("the response to a quiet contribution is missing from the report")
+	}
 	main := rep.body[strings.Index(rep.body, "<main"):]
 	if rep.status != 200 || !strings.Contains(main, "Querungshilfe Nummer") || !strings.Contains(main, "querungshilfe (12)") ||
 		!strings.Contains(rep.body, `class="report"`) || strings.Contains(main, "no value") {

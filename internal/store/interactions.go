@@ -315,3 +315,26 @@ func (s *Store) Discussion(ctx context.Context, contributionID string) ([]model.
 	}
 	return comments, responses, nil
 }
+
+// ResponsesByContribution returns every official response of a
+// procedure's contributions, by contribution id, oldest first.
+func (s *Store) ResponsesByContribution(ctx context.Context, procedureID int64) (map[string][]model.Response, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT c.id, r.id, r.author, r.text_md, r.created_at FROM responses r
+		JOIN contributions c ON c.seq = r.contribution_seq WHERE c.procedure_id = ? ORDER BY r.created_at, r.id`, procedureID)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list responses: %w", err)
+	}
+	defer rows.Close()
+	out := map[string][]model.Response{}
+	for rows.Next() {
+		var id string
+		var r model.Response
+		var created int64
+		if err := rows.Scan(&id, &r.ID, &r.Author, &r.TextMD, &created); err != nil {
+			return nil, err
+		}
+		r.CreatedAt = fromMS(created)
+		out[id] = append(out[id], r)
+	}
+	return out, rows.Err()
+}

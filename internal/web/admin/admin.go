@@ -626,16 +626,9 @@ func (h *Handler) report(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	responses := map[string][]model.Response{}
-	for _, ct := range list {
-		if ct.Comments == 0 && ct.Up == 0 {
-			continue
-		}
-		rs, err := h.Store.Responses(ctx, ct.ID)
-		if err != nil {
-			return err
-		}
-		responses[ct.ID] = rs
+	responses, err := h.Store.ResponsesByContribution(ctx, p.ID)
+	if err != nil {
+		return err
 	}
 	words := analysis.NewWords()
 	if err := h.Store.StreamContributions(ctx, p.ID, store.ExportOptions{}, func(r *store.ExportRow) error {

@@ -89,7 +89,11 @@ func NewServer(cfg config.Config, st *store.Store, themeFS, localeFS fs.FS, log 
 // the audiences' routes on it.
 func (s *Server) App() *fiber.App {
 	app := fiber.New(fiber.Config{
-		AppName:                 "Mitreden",
+		AppName: "Mitreden",
+		// The program-wide rule for request memory (docs/architecture.md):
+		// every string Fiber hands out (Params, Query, Get, Method, Path,
+		// Cookies, FormValue, IP) is a copy that may outlive the request.
+		Immutable:               true,
 		BodyLimit:               BodyLimit,
 		ReadBufferSize:          16 * 1024,
 		ReadTimeout:             30 * time.Second,

@@ -250,7 +250,7 @@ func (s *Store) commit(batch []writeReq) {
 		r := batch[0]
 		err := r.ctx.Err()
 		if err == nil {
-			err = r.fn(tx)
+			err = run(r.fn, tx)
 		}
 		if err != nil {
 			tx.Rollback()
@@ -286,7 +286,7 @@ func (s *Store) commit(batch []writeReq) {
 			errs[i] = err
 			continue
 		}
-		if err := r.fn(tx); err != nil {
+		if err := run(r.fn, tx); err != nil {
 			errs[i] = err
 			if _, rbErr := rollbackTo.Exec(); rbErr != nil {
 				tx.Rollback()
@@ -313,6 +313,22 @@ func (s *Store) commit(batch []writeReq) {
 	}
 	s.hookMu.RUnlock()
 }
+
+// run calls a write closure; a panic in it becomes that write's error, so
+// one faulty write neither ends the writer goroutine (and with it the
+// process) nor takes the other writes of its batch along.
+func run(fn func(*sql.Tx) error, tx *sql.Tx) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: %v", ErrWritePanicked, r)
+		}
+	}()
+	return fn(tx)
+}
+
+// ErrWritePanicked is returned by Write when its closure panicked; the
+// write is rolled back.
+var ErrWritePanicked = errors.New("store: write panicked")
 
 type migration struct {
 	version int

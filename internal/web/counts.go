@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/mitreden/mitreden/internal/model"
 	"github.com/mitreden/mitreden/internal/store"
@@ -42,27 +43,14 @@ func (s *Server) Count(ctx context.Context, p *model.Procedure, f store.Filter) 
 			return n, nil
 		}
 	}
-	flight := fmt.Sprintf("%d|%d|%s", p.ID, p.Version, key)
-	if call, ok := c.inflight[flight]; ok {
-		c.mu.Unlock()
-		<-call.done
-		return call.n, call.err
-	}
-	if c.inflight == nil {
-		c.inflight = map[string]*countCall{}
-	}
-	call := &countCall{done: make(chan struct{})}
-	c.inflight[flight] = call
 	c.mu.Unlock()
-	n, err := s.Store.CountContributions(ctx, f)
-	call.n, call.err = n, err
-	c.mu.Lock()
-	delete(c.inflight, flight)
-	close(call.done)
+	n, err := c.once(ctx, fmt.Sprintf("%d|%d|%s", p.ID, p.Version, key), func(ctx context.Context) (int, error) {
+		return s.Store.CountContributions(ctx, f)
+	})
 	if err != nil {
-		c.mu.Unlock()
 		return 0, err
 	}
+	c.mu.Lock()
 	if c.version[p.ID] != p.Version || len(c.n[p.ID]) >= countsPerProcedure {
 		c.version[p.ID] = p.Version
 		c.n[p.ID] = map[string]int{}
@@ -70,4 +58,42 @@ func (s *Server) Count(ctx context.Context, p *model.Procedure, f store.Filter) 
 	c.n[p.ID][key] = n
 	c.mu.Unlock()
 	return n, nil
+}
+
+// countTimeout bounds a shared count, which no single request's context
+// governs.
+const countTimeout = 30 * time.Second
+
+// once runs fn for key at most once at a time: callers asking for the same
+// key meanwhile wait for the running call's result. fn runs detached from
+// the first caller's context (a client that disconnects must not fail
+// everyone waiting on the same count); each caller stops waiting when its
+// own context ends.
+func (c *counts) once(ctx context.Context, key string, fn func(context.Context) (int, error)) (int, error) {
+	c.mu.Lock()
+	call, ok := c.inflight[key]
+	if !ok {
+		if c.inflight == nil {
+			c.inflight = map[string]*countCall{}
+		}
+		call = &countCall{done: make(chan struct{})}
+		c.inflight[key] = call
+		go func() {
+			fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), countTimeout)
+			defer cancel()
+			n, err := fn(fctx)
+			c.mu.Lock()
+			call.n, call.err = n, err
+			delete(c.inflight, key)
+			close(call.done)
+			c.mu.Unlock()
+		}()
+	}
+	c.mu.Unlock()
+	select {
+	case <-call.done:
+		return call.n, call.err
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	}
 }

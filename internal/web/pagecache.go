@@ -19,19 +19,18 @@ import (
 type pageCache struct {
 	once        sync.Once
 	placeholder []byte
-	mu          sync.Mutex
-	version     map[int64]int64
-	pages       map[int64]map[string][]byte
+	pages       *Cache
 }
 
-const pagesPerProcedure = 128
+// pageBudget bounds the rendered pages kept across all procedures.
+const pageBudget = 32 << 20
 
 func (pc *pageCache) init() {
 	pc.once.Do(func() {
 		b := make([]byte, 16)
 		_, _ = rand.Read(b)
 		pc.placeholder = []byte("nonce-placeholder-" + hex.EncodeToString(b))
-		pc.version, pc.pages = map[int64]int64{}, map[int64]map[string][]byte{}
+		pc.pages = NewCache(pageBudget)
 	})
 }
 
@@ -44,12 +43,7 @@ func (s *Server) RenderCached(c *fiber.Ctx, p *model.Procedure, key, page string
 	pc := &s.pages
 	pc.init()
 	key = Localizer(c).Tag + "|" + key
-	pc.mu.Lock()
-	b, ok := pc.pages[p.ID][key]
-	if pc.version[p.ID] != p.Version {
-		ok = false
-	}
-	pc.mu.Unlock()
+	b, ok := pc.pages.Get(p.ID, p.Version, key)
 	if !ok {
 		data, err := build()
 		if err != nil {
@@ -58,13 +52,7 @@ func (s *Server) RenderCached(c *fiber.Ctx, p *model.Procedure, key, page string
 		if b, err = s.render(c, page, data, string(pc.placeholder)); err != nil {
 			return err
 		}
-		pc.mu.Lock()
-		if pc.version[p.ID] != p.Version || len(pc.pages[p.ID]) >= pagesPerProcedure {
-			pc.version[p.ID] = p.Version
-			pc.pages[p.ID] = map[string][]byte{}
-		}
-		pc.pages[p.ID][key] = b
-		pc.mu.Unlock()
+		pc.pages.Put(p.ID, p.Version, key, b)
 	} else {
 		s.setPageCSP(c, fiber.Map{"P": p})
 	}

@@ -32,12 +32,12 @@ const MaxLimit = 1000
 // Handler serves the API.
 type Handler struct {
 	*web.Server
-	cache *answerCache
+	cache *web.Cache
 }
 
 // Register adds the API routes.
 func Register(app *fiber.App, s *web.Server) {
-	h := &Handler{Server: s, cache: newAnswerCache()}
+	h := &Handler{Server: s, cache: web.NewCache(answerBudget)}
 	g := app.Group("/api/v1")
 	g.Get("/procedures", h.procedures)
 	g.Get("/procedures/:slug", h.procedure)

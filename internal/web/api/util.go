@@ -8,7 +8,6 @@ import (
 	"errors"
 	"hash/fnv"
 	"io"
-	"sync"
 )
 
 // decodeStrict decodes exactly one JSON value into v, rejecting unknown
@@ -37,41 +36,13 @@ func hashString(s string) uint64 {
 	return h.Sum64()
 }
 
-// answerCache keeps recent viewport answers per procedure version: the
-// opening view is the same for everyone after a newspaper article. A new
-// version (any write) makes older entries unreachable; they are dropped
-// when the procedure's version moves on.
-type answerCache struct {
-	mu      sync.Mutex
-	version map[int64]int64
-	entries map[int64]map[string][]byte
-}
-
-func newAnswerCache() *answerCache {
-	return &answerCache{version: map[int64]int64{}, entries: map[int64]map[string][]byte{}}
-}
-
-const cacheEntriesPerProcedure = 64
+// answerBudget bounds the viewport answers kept across all procedures.
+const answerBudget = 64 << 20
 
 func (h *Handler) cacheGet(proc, version int64, key string) ([]byte, bool) {
-	h.cache.mu.Lock()
-	defer h.cache.mu.Unlock()
-	if h.cache.version[proc] != version {
-		return nil, false
-	}
-	b, ok := h.cache.entries[proc][key]
-	return b, ok
+	return h.cache.Get(proc, version, key)
 }
 
 func (h *Handler) cachePut(proc, version int64, key string, b []byte) {
-	if len(b) > 2<<20 {
-		return
-	}
-	h.cache.mu.Lock()
-	defer h.cache.mu.Unlock()
-	if h.cache.version[proc] != version || h.cache.entries[proc] == nil || len(h.cache.entries[proc]) >= cacheEntriesPerProcedure {
-		h.cache.version[proc] = version
-		h.cache.entries[proc] = map[string][]byte{}
-	}
-	h.cache.entries[proc][key] = b
+	h.cache.Put(proc, version, key, b)
 }

@@ -102,5 +102,3 @@ func (s *Server) EndSession(c *fiber.Ctx) error {
 	return nil
 }
 
-// LoginLimiter allows 10 login attempts per client per minute.
-func (s *Server) LoginLimiter() fiber.Handler { return s.limiter(10, time.Minute) }

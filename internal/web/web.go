@@ -24,7 +24,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/csrf"
-	"github.com/gofiber/fiber/v2/middleware/limiter"
 
 	"github.com/mitreden/mitreden/internal/auth"
 	"github.com/mitreden/mitreden/internal/config"
@@ -56,9 +55,11 @@ type Server struct {
 	Metrics    *Metrics
 	Now        func() time.Time
 
-	procs  sync.Map  // slug → *model.Procedure, see LoadProcedure
-	counts counts    // see Count
-	pages  pageCache // see RenderCached
+	procs   sync.Map  // slug → *model.Procedure, see LoadProcedure
+	counts  counts    // see Count
+	pages   pageCache // see RenderCached
+	proxies proxies   // see ClientIP
+	limits  limiters  // see WriteLimiter
 }
 
 // NewServer loads the theme and locales and wires the shared parts.
@@ -82,6 +83,7 @@ func NewServer(cfg config.Config, st *store.Store, themeFS, localeFS fs.FS, log 
 		return nil, err
 	}
 	s.Broker = NewBroker(st, log)
+	s.proxies = parseProxies(cfg.TrustedProxies)
 	return s, nil
 }
 
@@ -100,19 +102,13 @@ func (s *Server) App() *fiber.App {
 		IdleTimeout:             120 * time.Second,
 		DisableStartupMessage:   true,
 		ErrorHandler:            s.errorHandler,
-		EnableTrustedProxyCheck: len(s.Config.TrustedProxies) > 0,
+		// Only trusted proxies' X-Forwarded-Proto and -Host count (none by
+		// default); client addresses come from ClientIP, never from c.IP().
+		EnableTrustedProxyCheck: true,
 		TrustedProxies:          s.Config.TrustedProxies,
-		ProxyHeader:             proxyHeader(s.Config.TrustedProxies),
 	})
 	app.Use(s.recoverer, s.requestLog, s.securityHeaders, s.locale)
 	return app
-}
-
-func proxyHeader(trusted []string) string {
-	if len(trusted) > 0 {
-		return fiber.HeaderXForwardedFor
-	}
-	return ""
 }
 
 // Nonce returns the request's CSP nonce.
@@ -245,30 +241,6 @@ func (s *Server) CSRF() fiber.Handler {
 		ContextKey:     "csrf",
 		ErrorHandler: func(c *fiber.Ctx, err error) error {
 			return s.Fail(c, fiber.StatusForbidden, "csrf", Localizer(c).T("error.csrf"))
-		},
-	})
-}
-
-// ClientKey is the rate-limit key of a client: its address, hashed with a
-// daily rotating salt, never kept in clear.
-func (s *Server) ClientKey(c *fiber.Ctx) string { return s.Hasher.Key(c.IP()) }
-
-// WriteLimiter limits anonymous writes per client per minute (0 = off).
-func (s *Server) WriteLimiter() fiber.Handler {
-	return s.limiter(s.Config.WriteLimit, time.Minute)
-}
-
-func (s *Server) limiter(max int, per time.Duration) fiber.Handler {
-	if max <= 0 {
-		return func(c *fiber.Ctx) error { return c.Next() }
-	}
-	return limiter.New(limiter.Config{
-		Max:          max,
-		Expiration:   per,
-		KeyGenerator: s.ClientKey,
-		Next:         func(c *fiber.Ctx) bool { return c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead },
-		LimitReached: func(c *fiber.Ctx) error {
-			return s.Fail(c, fiber.StatusTooManyRequests, "rate_limited", Localizer(c).T("error.rate_limited"))
 		},
 	})
 }

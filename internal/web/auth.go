@@ -101,4 +101,3 @@ func (s *Server) EndSession(c *fiber.Ctx) error {
 		Secure: s.Secure(), Expires: time.Unix(0, 0)})
 	return nil
 }
-

@@ -95,13 +95,13 @@ func (s *Server) App() *fiber.App {
 		// The program-wide rule for request memory (docs/architecture.md):
 		// every string Fiber hands out (Params, Query, Get, Method, Path,
 		// Cookies, FormValue, IP) is a copy that may outlive the request.
-		Immutable:               true,
-		BodyLimit:               BodyLimit,
-		ReadBufferSize:          16 * 1024,
-		ReadTimeout:             30 * time.Second,
-		IdleTimeout:             120 * time.Second,
-		DisableStartupMessage:   true,
-		ErrorHandler:            s.errorHandler,
+		Immutable:             true,
+		BodyLimit:             BodyLimit,
+		ReadBufferSize:        16 * 1024,
+		ReadTimeout:           30 * time.Second,
+		IdleTimeout:           120 * time.Second,
+		DisableStartupMessage: true,
+		ErrorHandler:          s.errorHandler,
 		// Only trusted proxies' X-Forwarded-Proto and -Host count (none by
 		// default); client addresses come from ClientIP, never from c.IP().
 		EnableTrustedProxyCheck: true,

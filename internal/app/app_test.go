@@ -39,6 +39,12 @@ type env struct {
 
 func newEnv(t testing.TB, mutate func(*config.Config)) *env {
 	t.Helper()
+	return newEnvLog(t, mutate, io.Discard)
+}
+
+// newEnvLog is newEnv with the server's log written to w as JSON.
+func newEnvLog(t testing.TB, mutate func(*config.Config), w io.Writer) *env {
+	t.Helper()
 	st, err := store.Open(filepath.Join(t.TempDir(), "app.db"), store.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -57,7 +63,7 @@ func newEnv(t testing.TB, mutate func(*config.Config)) *env {
 	if mutate != nil {
 		mutate(&cfg)
 	}
-	srv, a, err := app.New(cfg, st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv, a, err := app.New(cfg, st, slog.New(slog.NewJSONHandler(w, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

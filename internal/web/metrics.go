@@ -35,9 +35,6 @@ func NewMetrics() *Metrics {
 
 // Observe records one request.
 func (m *Metrics) Observe(method, route string, status int, d time.Duration) {
-	if route == "" {
-		route = "unmatched"
-	}
 	m.requests.WithLabelValues(method, route, strconv.Itoa(status)).Inc()
 	m.latency.WithLabelValues(method, route).Observe(d.Seconds())
 }

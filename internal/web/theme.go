@@ -11,6 +11,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"syscall"
 )
 
 // overlayFS looks a file up in each layer in turn: a theme directory on
@@ -41,6 +42,9 @@ func ThemeFS(embedded fs.FS, dir, name string) (fs.FS, error) {
 	if dir != "" {
 		p := filepath.Join(dir, name)
 		if st, err := os.Stat(p); err == nil && st.IsDir() {
+			if err := checkThemeDir(dir, p); err != nil {
+				return nil, err
+			}
 			layers = append(layers, os.DirFS(p))
 		} else if name != "default" {
 			if _, err := fs.Stat(embedded, name); err != nil {
@@ -66,6 +70,35 @@ func ThemeFS(embedded fs.FS, dir, name string) (fs.FS, error) {
 		}
 	}
 	return layers, nil
+}
+
+// checkThemeDir refuses a theme that someone other than this program's
+// user (or root) could change: templates run inside every page, so a theme
+// another account can write is a way into every visitor's browser.
+func checkThemeDir(root, theme string) error {
+	uid := os.Geteuid()
+	check := func(p string, info fs.FileInfo) error {
+		if info.Mode().Perm()&0o022 != 0 {
+			return fmt.Errorf("web: theme file %s is writable by group or others (mode %v); make it writable only by its owner (chmod go-w)", p, info.Mode().Perm())
+		}
+		if st, ok := info.Sys().(*syscall.Stat_t); ok && st.Uid != 0 && int(st.Uid) != uid {
+			return fmt.Errorf("web: theme file %s belongs to user %d, not to this program's user %d or root", p, st.Uid, uid)
+		}
+		return nil
+	}
+	info, err := os.Stat(root)
+	if err != nil {
+		return err
+	}
+	if err := check(root, info); err != nil {
+		return err
+	}
+	return filepath.Walk(theme, func(p string, info fs.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		return check(p, info)
+	})
 }
 
 // Assets serves the theme's static files under fingerprinted URLs

@@ -23,7 +23,6 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/csrf"
 
 	"github.com/mitreden/mitreden/internal/auth"
 	"github.com/mitreden/mitreden/internal/config"
@@ -126,7 +125,7 @@ func Localizer(c *fiber.Ctx) *content.Localizer {
 func (s *Server) recoverer(c *fiber.Ctx) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			s.Log.Error("panic", "error", fmt.Sprint(r), "path", c.Path(), "request_id", c.Locals("rid"))
+			s.Log.Error("panic", "error", fmt.Sprint(r), "route", Route(c), "request_id", c.Locals("rid"))
 			err = fiber.ErrInternalServerError
 		}
 	}()
@@ -148,13 +147,30 @@ func (s *Server) requestLog(c *fiber.Ctx) error {
 	}
 	status := c.Response().StatusCode()
 	dur := time.Since(start)
-	route := c.Route().Path
+	route := Route(c)
 	s.Metrics.Observe(c.Method(), route, status, dur)
-	// The client address is never logged: a salted daily hash stands in
-	// for it where telling clients apart matters.
-	s.Log.Info("request", "request_id", id, "method", c.Method(), "path", c.Path(), "status", status,
+	// Neither the client address nor the path is logged: paths carry
+	// secrets (manage tokens), so the route pattern stands for the path.
+	s.Log.Info("request", "request_id", id, "method", c.Method(), "route", route, "status", status,
 		"duration_ms", float64(dur.Microseconds())/1000)
 	return nil
+}
+
+// Route is the pattern of the route that answered ("/manage/:token"), or
+// "unmatched"; logs and metrics name requests by it, never by their path.
+func Route(c *fiber.Ctx) string {
+	r := c.Route()
+	if r == nil || r.Path == "" || r.Path == "/" && c.Path() != "/" {
+		return "unmatched"
+	}
+	return r.Path
+}
+
+// NoStore keeps browsers and proxies from storing a page that carries a
+// secret (a manage link).
+func NoStore(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Next()
 }
 
 func (s *Server) securityHeaders(c *fiber.Ctx) error {
@@ -229,22 +245,6 @@ func (s *Server) locale(c *fiber.Ctx) error {
 // Secure reports whether the server is reached over HTTPS (cookies get Secure).
 func (s *Server) Secure() bool { return strings.HasPrefix(s.Config.BaseURL, "https://") }
 
-// CSRF protects server-rendered forms: a token in a cookie and in the form.
-func (s *Server) CSRF() fiber.Handler {
-	return csrf.New(csrf.Config{
-		KeyLookup:      "form:_csrf",
-		CookieName:     "mitreden_csrf",
-		CookieSecure:   s.Secure(),
-		CookieHTTPOnly: true,
-		CookieSameSite: "Lax",
-		Expiration:     12 * time.Hour,
-		ContextKey:     "csrf",
-		ErrorHandler: func(c *fiber.Ctx, err error) error {
-			return s.Fail(c, fiber.StatusForbidden, "csrf", Localizer(c).T("error.csrf"))
-		},
-	})
-}
-
 // APIError is the JSON error body of the API.
 type APIError struct {
 	Error struct {
@@ -286,7 +286,7 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 		status, code = fiber.StatusNotFound, "not_found"
 	} else if store.Unwritable(err) {
 		// Disk full or database read-only: say so, keep serving reads.
-		s.Log.Error("database cannot take writes", "error", err.Error(), "path", c.Path(), "request_id", c.Locals("rid"))
+		s.Log.Error("database cannot take writes", "error", err.Error(), "route", Route(c), "request_id", c.Locals("rid"))
 		status, code = fiber.StatusServiceUnavailable, "storage_unavailable"
 	}
 	l := Localizer(c)
@@ -306,7 +306,7 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 		msg = l.T("error.storage_unavailable")
 		c.Set(fiber.HeaderRetryAfter, "60")
 	case fiber.StatusInternalServerError:
-		s.Log.Error("internal error", "error", err.Error(), "path", c.Path(), "request_id", c.Locals("rid"))
+		s.Log.Error("internal error", "error", err.Error(), "route", Route(c), "request_id", c.Locals("rid"))
 	default:
 		if status < 500 {
 			msg = fe.Message
@@ -343,13 +343,20 @@ func (s *Server) render(c *fiber.Ctx, page string, data fiber.Map, nonce string)
 	data["Nonce"] = nonce
 	data["CSRF"] = c.Locals("csrf")
 	data["Path"] = c.Path()
-	data["Config"] = s.Config
+	data["Config"] = PageConfig{TileURL: s.Config.TileURL, TileAttribution: s.Config.TileAttribution}
 	s.setPageCSP(c, data)
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", data); err != nil {
 		return nil, fmt.Errorf("web: render %s: %w", page, err)
 	}
 	return buf.Bytes(), nil
+}
+
+// PageConfig is the part of the configuration templates may see; the rest
+// (the admin password, the metrics token, paths) never reaches a theme.
+type PageConfig struct {
+	TileURL         string
+	TileAttribution string
 }
 
 // setPageCSP adds a procedure's WMS base layer to the page's image sources.

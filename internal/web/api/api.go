@@ -570,6 +570,7 @@ func (h *Handler) createContribution(c *fiber.Ctx) error {
 	feat.Properties["manage_url"] = h.Config.BaseURL + "/manage/" + token
 	feat.Properties["url"] = h.Config.BaseURL + "/p/" + p.Slug + "/contributions/" + ct.ID
 	c.Set(fiber.HeaderLocation, "/api/v1/contributions/"+ct.ID)
+	c.Set(fiber.HeaderCacheControl, "no-store") // the answer carries the manage token
 	return c.Status(fiber.StatusCreated).JSON(feat)
 }
 

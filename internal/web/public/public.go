@@ -48,8 +48,8 @@ func Register(app *fiber.App, s *web.Server) {
 	app.Get("/table/:slug", csrf, h.table)
 	app.Post("/table/:slug", s.WriteLimiter(), csrf, h.tableSubmit)
 	app.Get("/wall/:slug", h.wall)
-	app.Get("/manage/:token", csrf, h.manage)
-	app.Post("/manage/:token", s.WriteLimiter(), csrf, h.manageSave)
+	app.Get("/manage/:token", web.NoStore, csrf, h.manage)
+	app.Post("/manage/:token", web.NoStore, s.WriteLimiter(), csrf, h.manageSave)
 	app.Get("/p/:slug/theme.css", h.themeCSS)
 }
 
@@ -401,6 +401,7 @@ func (h *Handler) contribute(c *fiber.Ctx) error {
 		return err
 	}
 	c.Status(fiber.StatusCreated)
+	c.Set(fiber.HeaderCacheControl, "no-store") // the page carries the manage link
 	return h.Render(c, "submitted", fiber.Map{"Title": l.T("submitted.title"), "P": v, "C": ct,
 		"ManageURL": h.Config.BaseURL + "/manage/" + token, "URL": "/p/" + p.Slug + "/contributions/" + ct.ID})
 }

@@ -30,6 +30,9 @@ func TestTableLinkPrintsTheKioskAddressWithItsKey(t *testing.T) {
 	if code, out, stderr := runCLI(t, "", nil, "table", "link", "--help"); code != 0 || !strings.Contains(out+stderr, "Usage") {
 		t.Errorf("table link --help: %d %q", code, out+stderr)
 	}
+	if code, _, stderr := runCLI(t, "", map[string]string{"MITREDEN_SECRET_KEY": "kurz"}, "serve", "--db", db); code != 2 || !strings.Contains(stderr, "at least 16 characters") {
+		t.Errorf("short secret: exit %d %q", code, stderr)
+	}
 	if _, err := os.Stat(db); err == nil {
 		t.Fatal("a bad call created the database")
 	}

@@ -46,6 +46,7 @@ Commands:
   import    import a workshop bundle or a GeoJSON of contributions, idempotently
   demo      generate synthetic contributions
   backup    write a consistent copy of the database
+  table link  print a workshop table's kiosk address with its key
 
 Run "mitreden <command> --help" for a command's flags.
 Every flag has a MITREDEN_* environment variable; see the README.
@@ -103,6 +104,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, env config.En
 		err = c.export(args[1:])
 	case "import":
 		err = c.importFile(args[1:])
+	case "table":
+		if len(args) < 2 || args[1] != "link" {
+			err = usageError{"usage: mitreden table link --procedure SLUG --table N [--db FILE] [--base-url URL]"}
+		} else {
+			err = c.tableLink(args[2:])
+		}
 	default:
 		fmt.Fprintf(stderr, "mitreden: unknown command %q\n\n%s", args[0], usage)
 		return exitUsage
@@ -182,6 +189,11 @@ func (c *cli) serve(args []string) error {
 	}
 	defer st.Close()
 	log.Info("database ready", "db", cfg.DB, "schema_version", v)
+	secret, err := auth.LoadSecret(cfg.SecretKey, cfg.DB)
+	if err != nil {
+		return err
+	}
+	cfg.SecretKey = string(secret)
 	if err := c.firstStart(ctx, st, cfg, log); err != nil {
 		return err
 	}

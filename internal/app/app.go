@@ -15,6 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/mitreden/mitreden/internal/auth"
 	"github.com/mitreden/mitreden/internal/basemap"
 	"github.com/mitreden/mitreden/internal/config"
 	"github.com/mitreden/mitreden/internal/store"
@@ -42,10 +43,19 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*web.Server, *fi
 			cfg.TileAttribution = mbtiles.Attrib
 		}
 	}
+	secret := []byte(cfg.SecretKey)
+	if len(secret) == 0 {
+		// serve always passes the persistent secret (auth.LoadSecret); a
+		// server built without one signs with a key of its own, so table
+		// links made elsewhere do not open its kiosk.
+		secret = []byte(auth.NewToken())
+	}
+	cfg.SecretKey = "" // the Config reaches templates; the secret must not
 	s, err := web.NewServer(cfg, st, themes.FS, locales.FS, log)
 	if err != nil {
 		return nil, nil, err
 	}
+	s.TableSecret = secret
 	s.Metrics.WatchSSE(s.Broker.Count)
 	app := s.App()
 	app.Get("/healthz", func(c *fiber.Ctx) error { return c.JSON(fiber.Map{"status": "ok"}) })

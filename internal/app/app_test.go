@@ -60,6 +60,7 @@ func newEnvLog(t testing.TB, mutate func(*config.Config), w io.Writer) *env {
 	}
 	cfg := config.Defaults()
 	cfg.WriteLimit = 0
+	cfg.SecretKey = testSecret
 	if mutate != nil {
 		mutate(&cfg)
 	}
@@ -155,7 +156,7 @@ func TestPagesAnswerWithContent(t *testing.T) {
 
 func TestSecurityHeadersOnEveryPageType(t *testing.T) {
 	e := newEnv(t, nil)
-	for _, p := range []string{"/", "/p/" + slug, "/p/" + slug + "/contribute", "/api/v1/procedures", "/nowhere", "/healthz", "/ogcapi", "/ogcapi/collections/" + slug + "/items", "/api/v1/procedures/" + slug + "/export.csv", "/admin/login", "/table/" + slug + "?table=1", "/wall/" + slug} {
+	for _, p := range []string{"/", "/p/" + slug, "/p/" + slug + "/contribute", "/api/v1/procedures", "/nowhere", "/healthz", "/ogcapi", "/ogcapi/collections/" + slug + "/items", "/api/v1/procedures/" + slug + "/export.csv", "/admin/login", tableLink(1), "/wall/" + slug} {
 		r := e.do(t, "GET", p, "", "")
 		csp := r.header.Get("Content-Security-Policy")
 		if !strings.Contains(csp, "script-src 'self' 'nonce-") || strings.Contains(csp, "unsafe-inline") || !strings.Contains(csp, "frame-ancestors") {
@@ -1372,15 +1373,15 @@ func TestWorkshopTableTagsContributionsAndShowsNoManageLink(t *testing.T) {
 	if r := e.do(t, "GET", "/table/nirgendwo?table=1", "", ""); r.status != 404 {
 		t.Fatalf("unknown procedure: %d", r.status)
 	}
-	page := e.do(t, "GET", "/table/"+slug+"?table=3", "", "")
+	page := e.do(t, "GET", tableLink(3), "", "")
 	if page.status != 200 || !strings.Contains(page.body, `class="kiosk"`) || !strings.Contains(page.body, `data-idle="90"`) ||
-		!strings.Contains(page.body, `href="?table=3&amp;lang=en"`) || strings.Contains(page.body, `href="/p/`+slug+`/contribute"`) {
+		!strings.Contains(page.body, `href="?table=3&amp;key=`+auth.TableKey([]byte(testSecret), slug, 3)+`&amp;lang=en"`) || strings.Contains(page.body, `href="/p/`+slug+`/contribute"`) {
 		t.Fatalf("table page: %d %.3000s", page.status, page.body)
 	}
 	csrf := strings.SplitN(strings.SplitN(page.body, `name="_csrf" value="`, 2)[1], `"`, 2)[0]
 	cookie := strings.SplitN(page.header.Get("Set-Cookie"), ";", 2)[0]
 	form := url.Values{"_csrf": {csrf}, "title": {"Vom Tisch drei"}, "text": {okText}, "category": {"verkehr"}, "place": {"Bahnhof Altona"}, "origin": {"online"}}
-	r := e.do(t, "POST", "/table/"+slug+"?table=3", "application/x-www-form-urlencoded", form.Encode(), "Cookie", cookie)
+	r := e.do(t, "POST", tableLink(3), "application/x-www-form-urlencoded", form.Encode(), "Cookie", cookie)
 	if r.status != 201 || strings.Contains(r.body, "/manage/") || !strings.Contains(r.body, `id="next-contribution"`) {
 		t.Fatalf("table submit: %d %.2000s", r.status, r.body)
 	}
@@ -1389,7 +1390,7 @@ func TestWorkshopTableTagsContributionsAndShowsNoManageLink(t *testing.T) {
 		t.Fatalf("not tagged with the table: %s", api.body)
 	}
 	form.Set("title", "x")
-	if r := e.do(t, "POST", "/table/"+slug+"?table=3", "application/x-www-form-urlencoded", form.Encode(), "Cookie", cookie); r.status != 422 || !strings.Contains(r.body, "error-summary") {
+	if r := e.do(t, "POST", tableLink(3), "application/x-www-form-urlencoded", form.Encode(), "Cookie", cookie); r.status != 422 || !strings.Contains(r.body, "error-summary") {
 		t.Fatalf("invalid table submit: %d", r.status)
 	}
 	wall := e.do(t, "GET", "/wall/"+slug, "", "")

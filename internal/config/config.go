@@ -33,6 +33,9 @@ type Config struct {
 	Dev             bool
 	Synchronous     string
 	TableIdle       int // seconds without input after which a workshop table starts over
+	// SecretKey signs workshop table links. Empty: the server makes one at
+	// first start and keeps it beside the database (auth.LoadSecret).
+	SecretKey string
 }
 
 // Defaults returns the settings used when nothing is configured.
@@ -87,6 +90,7 @@ func ServeFlags(fs *flag.FlagSet, env Env) func() (Config, error) {
 	str("MITREDEN_METRICS_TOKEN", &c.MetricsToken)
 	str("MITREDEN_FRAME_ANCESTORS", &c.FrameAncestors)
 	str("MITREDEN_SYNCHRONOUS", &c.Synchronous)
+	str("MITREDEN_SECRET_KEY", &c.SecretKey)
 	if v, ok := env("MITREDEN_DEMO"); ok && v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
@@ -127,6 +131,7 @@ func ServeFlags(fs *flag.FlagSet, env Env) func() (Config, error) {
 	fs.BoolVar(&c.Demo, "demo", c.Demo, "load the demo procedure into an empty database (MITREDEN_DEMO)")
 	fs.IntVar(&c.WriteLimit, "write-limit", c.WriteLimit, "anonymous writes per client per minute, 0 = off (MITREDEN_WRITE_LIMIT)")
 	fs.IntVar(&c.TableIdle, "table-idle", c.TableIdle, "seconds without input after which a workshop table starts over (MITREDEN_TABLE_IDLE)")
+	fs.StringVar(&c.SecretKey, "secret-key", c.SecretKey, "secret that signs workshop table links; default: kept in DB.secret beside the database (MITREDEN_SECRET_KEY; prefer the variable, a flag shows in the process list)")
 	fs.StringVar(&proxies, "trusted-proxies", proxies, "comma-separated addresses or CIDRs whose X-Forwarded-For is believed (MITREDEN_TRUSTED_PROXIES)")
 
 	return func() (Config, error) {
@@ -162,6 +167,9 @@ func ServeFlags(fs *flag.FlagSet, env Env) func() (Config, error) {
 			if _, err := os.Stat(c.TileMBTiles); err != nil {
 				return c, fmt.Errorf("offline base map %s: %v", c.TileMBTiles, err)
 			}
+		}
+		if c.SecretKey != "" && len(c.SecretKey) < 16 {
+			return c, errors.New("MITREDEN_SECRET_KEY (--secret-key) must be at least 16 characters")
 		}
 		if c.Addr == "" {
 			return c, errors.New("--addr must not be empty")

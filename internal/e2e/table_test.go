@@ -22,7 +22,7 @@ func TestWorkshopTableFeedsTheWall(t *testing.T) {
 	table := browser(t)
 	var thanks string
 	run(t, table,
-		chromedp.Navigate(s.URL+"/table/gruenzug-altona?table=4"),
+		chromedp.Navigate(s.URL+tableLink(t, s, 4)),
 		toPlaceStep("Vom Werkstatt-Tisch vier"),
 		clickMap(10, 10),
 		chromedp.Sleep(200*time.Millisecond),
@@ -68,8 +68,9 @@ func TestWorkshopTableStartsOverAfterInactivity(t *testing.T) {
 	s := start(t, "", "MITREDEN_TABLE_IDLE=4")
 	ctx := browser(t)
 	var title string
+	link := tableLink(t, s, 2)
 	run(t, ctx,
-		chromedp.Navigate(s.URL+"/table/gruenzug-altona?table=2"),
+		chromedp.Navigate(s.URL+link),
 		chromedp.WaitVisible("#title", chromedp.ByID),
 		chromedp.SendKeys("#title", "Halb geschrieben", chromedp.ByID),
 		chromedp.WaitVisible("#idle-dialog", chromedp.ByID), // after 2 s
@@ -94,7 +95,7 @@ func TestWorkshopTableStartsOverAfterInactivity(t *testing.T) {
 	}
 	var url string
 	run(t, ctx, chromedp.Location(&url))
-	if !strings.HasSuffix(url, "/table/gruenzug-altona?table=2") {
+	if !strings.HasSuffix(url, link) {
 		t.Fatalf("reset to %s", url)
 	}
 }

@@ -38,6 +38,7 @@ var (
 	ErrInvalidVote     = errors.New("participation: a vote is 1, -1 or 0")
 	ErrInvalidFlagKind = errors.New("participation: unknown report subject")
 	ErrNoConception    = errors.New("participation: no such plan variant")
+	ErrNoComment       = errors.New("participation: no such comment on this contribution")
 )
 
 // validate checks the input and geometry against the procedure's rules.
@@ -293,13 +294,25 @@ func (s *Service) Vote(ctx context.Context, contributionID, voterKey string) int
 	return v
 }
 
-// Flag records a report of abuse on a published contribution or comment.
+// Flag records a report of abuse on a published contribution or on a
+// published comment of it (ErrNoComment otherwise).
 func (s *Service) Flag(ctx context.Context, kind, contributionID, subjectID, reason string) error {
 	if kind != "contribution" && kind != "comment" {
 		return ErrInvalidFlagKind
 	}
 	if _, _, err := s.Visible(ctx, contributionID); err != nil {
 		return err
+	}
+	if kind == "comment" {
+		// Only a visible comment of this very contribution: a report must
+		// not land on another contribution's comment or on nothing.
+		err := s.Store.PublishedCommentOf(ctx, contributionID, subjectID)
+		if errors.Is(err, store.ErrNotFound) {
+			return ErrNoComment
+		}
+		if err != nil {
+			return err
+		}
 	}
 	reason = model.Normalize(reason)
 	if r := []rune(reason); len(r) > 500 {

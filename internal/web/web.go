@@ -54,6 +54,10 @@ type Server struct {
 	Metrics    *Metrics
 	Now        func() time.Time
 
+	// TableSecret signs workshop table links (auth.TableKey). It lives
+	// here, not in Config, so that it never reaches a template.
+	TableSecret []byte
+
 	procs   sync.Map  // slug → *model.Procedure, see LoadProcedure
 	counts  counts    // see Count
 	pages   pageCache // see RenderCached
@@ -504,6 +508,7 @@ func (s *Server) WriteError(c *fiber.Ctx, err error) error {
 		{store.ErrInvalidParent, fiber.StatusBadRequest, "invalid_parent", "error.invalid_parent"},
 		{participation.ErrInvalidFlagKind, fiber.StatusBadRequest, "invalid_flag", "error.invalid_flag"},
 		{participation.ErrNoConception, fiber.StatusNotFound, "not_found", "error.conception_not_found"},
+		{participation.ErrNoComment, fiber.StatusNotFound, "comment_not_found", "error.flag_comment"},
 		{moderation.ErrForbidden, fiber.StatusForbidden, "forbidden", "error.forbidden"},
 		{moderation.ErrNoChange, fiber.StatusBadRequest, "no_change", "error.no_change"},
 		{store.ErrNotEditable, fiber.StatusConflict, "not_moderatable", "error.not_moderatable"},

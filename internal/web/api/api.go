@@ -54,7 +54,7 @@ func Register(app *fiber.App, s *web.Server) {
 	g.Post("/contributions/:id/merge", h.jsonOnly, s.Require("moderate"), h.merge)
 	g.Post("/contributions/:id/responses", h.jsonOnly, s.Require("respond"), h.respond)
 	w := g.Group("", s.WriteLimiter())
-	w.Post("/procedures/:slug/contributions", h.jsonOnly, h.createContribution)
+	w.Post("/procedures/:slug/contributions", h.jsonOnly, h.originGate(s.Require("moderate")), h.createContribution)
 	w.Post("/contributions/:id/comments", h.jsonOnly, h.createComment)
 	w.Post("/contributions/:id/ratings", h.jsonOnly, h.rate)
 	w.Post("/contributions/:id/flags", h.jsonOnly, h.flag)
@@ -535,6 +535,34 @@ func (h *Handler) badJSON(c *fiber.Ctx, err error) error {
 		return h.Fail(c, fiber.StatusBadRequest, "unknown_field", l.T("error.json_unknown_field"))
 	}
 	return h.Fail(c, fiber.StatusBadRequest, "invalid_json", l.T("error.json_malformed"))
+}
+
+// originGate lets a new contribution that names an origin (table:N, import…)
+// through only with a planner's or moderator's API token (staff entering
+// what came in at a workshop or by post): an anonymous caller could
+// otherwise pass its text off as a workshop table's. Without an origin
+// the request goes on as an anonymous one. A body that does not parse, or
+// an origin that does not exist, is left to createContribution, which
+// explains what is wrong.
+func (h *Handler) originGate(staff fiber.Handler) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		var peek struct {
+			Properties struct {
+				Origin json.RawMessage `json:"origin"`
+			} `json:"properties"`
+		}
+		if json.Unmarshal(c.Body(), &peek) != nil {
+			return c.Next()
+		}
+		var o string
+		if json.Unmarshal(peek.Properties.Origin, &o) != nil || o == "" || !model.ValidOrigin(o) {
+			return c.Next() // no origin, or one createContribution refuses (400, 422)
+		}
+		if c.Get(fiber.HeaderAuthorization) == "" {
+			return h.Fail(c, fiber.StatusForbidden, "origin_forbidden", web.Localizer(c).T("error.origin_forbidden"))
+		}
+		return staff(c)
+	}
 }
 
 func (h *Handler) createContribution(c *fiber.Ctx) error {

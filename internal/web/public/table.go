@@ -2,10 +2,12 @@ package public
 
 import (
 	"encoding/json"
+	"net/url"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/mitreden/mitreden/internal/auth"
 	"github.com/mitreden/mitreden/internal/model"
 	"github.com/mitreden/mitreden/internal/store"
 	"github.com/mitreden/mitreden/internal/web"
@@ -24,7 +26,24 @@ func tableNumber(c *fiber.Ctx) (int, bool) {
 	return n, err == nil && model.ValidOrigin("table:"+strconv.Itoa(n))
 }
 
-func (h *Handler) tableData(c *fiber.Ctx, p *model.Procedure, n int, f contribForm) (fiber.Map, error) {
+// tableAccess reads and checks ?table=N&key=K, the kiosk's link (mitreden
+// table link). The page and its form posts carry both, so only who was
+// given the link can tag a contribution with the table; without a valid
+// key it has answered 403 (400 for a bad number) and ok is false.
+func (h *Handler) tableAccess(c *fiber.Ctx, p *model.Procedure) (n int, key string, ok bool, err error) {
+	l := web.Localizer(c)
+	n, ok = tableNumber(c)
+	if !ok {
+		return 0, "", false, h.Fail(c, fiber.StatusBadRequest, "bad_table", l.T("error.table_number"))
+	}
+	key = c.Query("key")
+	if !auth.CheckTableKey(h.TableSecret, p.Slug, n, key) {
+		return 0, "", false, h.Fail(c, fiber.StatusForbidden, "bad_table_key", l.T("error.table_key"))
+	}
+	return n, key, true, nil
+}
+
+func (h *Handler) tableData(c *fiber.Ctx, p *model.Procedure, n int, key string, f contribForm) (fiber.Map, error) {
 	v, err := h.procView(c, p)
 	if err != nil {
 		return nil, err
@@ -34,8 +53,8 @@ func (h *Handler) tableData(c *fiber.Ctx, p *model.Procedure, n int, f contribFo
 		return nil, err
 	}
 	geomJSON, pt := geometryView(f.Geom)
-	self := "/table/" + p.Slug + "?table=" + strconv.Itoa(n)
-	return fiber.Map{"Title": web.Localizer(c).T("table.title", "Table", n) + " – " + v.Text.Title, "P": v, "Table": n,
+	self := "/table/" + p.Slug + "?table=" + strconv.Itoa(n) + "&key=" + url.QueryEscape(key)
+	return fiber.Map{"Title": web.Localizer(c).T("table.title", "Table", n) + " – " + v.Text.Title, "P": v, "Table": n, "Key": key,
 		"In": f.In, "Errors": f.Fields, "GeometryJSON": geomJSON, "Point": pt, "Places": places, "PlaceName": f.Place,
 		"Action": self, "Reset": self, "Idle": h.Config.TableIdle, "BodyClass": "kiosk"}, nil
 }
@@ -45,11 +64,11 @@ func (h *Handler) table(c *fiber.Ctx) error {
 	if p == nil {
 		return err
 	}
-	n, ok := tableNumber(c)
+	n, key, ok, err := h.tableAccess(c, p)
 	if !ok {
-		return h.Fail(c, fiber.StatusBadRequest, "bad_table", web.Localizer(c).T("error.table_number"))
+		return err
 	}
-	data, err := h.tableData(c, p, n, contribForm{})
+	data, err := h.tableData(c, p, n, key, contribForm{})
 	if err != nil {
 		return err
 	}
@@ -62,9 +81,9 @@ func (h *Handler) tableSubmit(c *fiber.Ctx) error {
 		return err
 	}
 	l := web.Localizer(c)
-	n, ok := tableNumber(c)
+	n, key, ok, err := h.tableAccess(c, p)
 	if !ok {
-		return h.Fail(c, fiber.StatusBadRequest, "bad_table", l.T("error.table_number"))
+		return err
 	}
 	if c.FormValue("website") != "" {
 		return h.Fail(c, fiber.StatusBadRequest, "rejected", l.T("error.rejected"))
@@ -73,7 +92,7 @@ func (h *Handler) tableSubmit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	data, err := h.tableData(c, p, n, f)
+	data, err := h.tableData(c, p, n, key, f)
 	if err != nil {
 		return err
 	}

@@ -177,16 +177,19 @@ func (s *Service) ResolveReport(ctx context.Context, actor *model.User, procedur
 	return s.Store.ResolveReport(ctx, procedureID, id, note, store.Audited{Actor: actor.Email, Action: "report.resolve"})
 }
 
-// ModerateComment hides a comment (it stays stored, out of public view)
-// or publishes it again.
-func (s *Service) ModerateComment(ctx context.Context, actor *model.User, commentID int64, status model.ContributionStatus) (*model.Contribution, error) {
+// ModerateComment publishes a comment (one waiting under pre-moderation,
+// or one hidden before) or hides it (it stays stored, out of public view).
+// commentID names a residents' comment or a plan-variant comment — they
+// share one id space. With procedureID other than 0 the comment must
+// belong to that procedure.
+func (s *Service) ModerateComment(ctx context.Context, actor *model.User, procedureID, commentID int64, status model.ContributionStatus) (*store.ModeratedComment, error) {
 	if actor == nil || !auth.Can(actor.Role, "moderate") {
 		return nil, ErrForbidden
 	}
 	if status != model.Published && status != model.Hidden {
 		return nil, model.Errors{{Field: "status", Code: "comment_status"}}
 	}
-	return s.Store.ModerateComment(ctx, commentID, status, store.Audited{Actor: actor.Email, Action: "comment.moderate"})
+	return s.Store.ModerateComment(ctx, procedureID, commentID, status, store.Audited{Actor: actor.Email, Action: "comment.moderate"})
 }
 
 // UpdateSettings changes a procedure's switches (moderation mode, comments,

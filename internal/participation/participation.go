@@ -6,6 +6,7 @@ package participation
 import (
 	"context"
 	"errors"
+	"strconv"
 	"time"
 
 	"github.com/google/uuid"
@@ -105,6 +106,8 @@ func (s *Service) ByManageToken(ctx context.Context, token string) (*model.Contr
 
 // Edit changes the contribution behind a manage token, while the
 // participation phase is open and it is not withdrawn, hidden or merged.
+// Under pre-moderation an edited contribution goes back to the queue: a
+// moderator approved the old text, not the new one.
 func (s *Service) Edit(ctx context.Context, p *model.Procedure, token string, in model.ContributionInput, g orb.Geometry) (*model.Contribution, error) {
 	c, err := s.ByManageToken(ctx, token)
 	if err != nil {
@@ -121,6 +124,9 @@ func (s *Service) Edit(ctx context.Context, p *model.Procedure, token string, in
 			return ErrNotEditable
 		}
 		c.Title, c.Text, c.Category, c.Type, c.AuthorName, c.Geometry = in.Title, in.Text, in.Category, in.Type, in.AuthorName, g
+		if p.Settings.Moderation == model.ModerationPre {
+			c.Status = model.Submitted
+		}
 		return nil
 	})
 }
@@ -191,6 +197,15 @@ func (s *Service) Removed(ctx context.Context, id string) (*model.Contribution, 
 	return c, p, nil
 }
 
+// commentStatus is a new comment's status: under pre-moderation it waits
+// for a moderator, as a new contribution does.
+func commentStatus(p *model.Procedure) model.ContributionStatus {
+	if p.Settings.Moderation == model.ModerationPre {
+		return model.Submitted
+	}
+	return model.Published
+}
+
 // Comment adds a comment (parentID 0) or reply to a published contribution.
 func (s *Service) Comment(ctx context.Context, contributionID string, parentID int64, text, author string) (*model.Comment, error) {
 	_, p, err := s.Visible(ctx, contributionID)
@@ -205,7 +220,7 @@ func (s *Service) Comment(ctx context.Context, contributionID string, parentID i
 		return nil, errs
 	}
 	m := &model.Comment{ContributionID: contributionID, ParentID: parentID, Text: text, AuthorName: author,
-		Status: model.Published, CreatedAt: s.Now().UTC()}
+		Status: commentStatus(p), CreatedAt: s.Now().UTC()}
 	if err := s.Store.AddComment(ctx, m); err != nil {
 		return nil, err
 	}
@@ -276,7 +291,7 @@ func (s *Service) CommentConception(ctx context.Context, p *model.Procedure, key
 	if errs := model.ValidateComment(text, author); len(errs) > 0 {
 		return nil, errs
 	}
-	m := &model.Comment{Text: text, AuthorName: author, Status: model.Published, CreatedAt: s.Now().UTC()}
+	m := &model.Comment{Text: text, AuthorName: author, Status: commentStatus(p), CreatedAt: s.Now().UTC()}
 	if err := s.Store.AddConceptionComment(ctx, p.ID, key, m); errors.Is(err, store.ErrNotFound) {
 		return nil, ErrNoConception
 	} else if err != nil {
@@ -319,4 +334,19 @@ func (s *Service) Flag(ctx context.Context, kind, contributionID, subjectID, rea
 		reason = string(r[:500])
 	}
 	return s.Store.AddFlag(ctx, kind, subjectID, reason)
+}
+
+// FlagConceptionComment records a report of abuse on a published comment
+// on plan variant key of p. Flags name comments by id; residents' and
+// plan-variant comments share one id space, so the id names this comment
+// alone.
+func (s *Service) FlagConceptionComment(ctx context.Context, p *model.Procedure, key string, commentID int64, reason string) error {
+	if err := s.Store.ConceptionCommentPublished(ctx, p.ID, key, commentID); err != nil {
+		return err
+	}
+	reason = model.Normalize(reason)
+	if r := []rune(reason); len(r) > 500 {
+		reason = string(r[:500])
+	}
+	return s.Store.AddFlag(ctx, "comment", strconv.FormatInt(commentID, 10), reason)
 }

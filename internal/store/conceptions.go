@@ -60,19 +60,29 @@ func (s *Store) ConceptionVote(ctx context.Context, procedureID int64, key strin
 	return v, err
 }
 
-// AddConceptionComment stores a comment on a plan variant.
+// AddConceptionComment stores a comment on a plan variant; only a
+// published one (not one waiting for pre-moderation) is counted.
 func (s *Store) AddConceptionComment(ctx context.Context, procedureID int64, key string, m *model.Comment) error {
 	return s.Write(ctx, func(tx *sql.Tx) error {
 		id, err := conceptionID(tx, procedureID, key)
 		if err != nil {
 			return err
 		}
-		res, err := tx.Exec(`INSERT INTO conception_comments(conception_id, text, author_name, created_at) VALUES (?,?,?,?)`,
-			id, m.Text, m.AuthorName, ms(m.CreatedAt))
+		if m.Status == "" {
+			m.Status = model.Published
+		}
+		cid, err := nextCommentID(tx)
 		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(`INSERT INTO conception_comments(id, conception_id, text, author_name, status, created_at) VALUES (?,?,?,?,?,?)`,
+			cid, id, m.Text, m.AuthorName, m.Status, ms(m.CreatedAt)); err != nil {
 			return fmt.Errorf("store: unable to add conception comment: %w", err)
 		}
-		m.ID, _ = res.LastInsertId()
+		m.ID = cid
+		if m.Status != model.Published {
+			return nil
+		}
 		if _, err := tx.Exec(`UPDATE conceptions SET comments = comments + 1 WHERE id = ?`, id); err != nil {
 			return err
 		}

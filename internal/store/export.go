@@ -248,13 +248,16 @@ func (s *Store) ImportContributions(ctx context.Context, procedureID int64, item
 				if st == "" {
 					st = model.Published
 				}
-				r, err := tx.Exec(`INSERT INTO comments(contribution_seq, parent_id, text, author_name, status, created_at) VALUES (?,?,?,?,?,?)`,
-					c.Seq, parent, m.Text, m.AuthorName, st, ms(m.CreatedAt))
+				id, err := nextCommentID(tx) // one id space with plan-variant comments
 				if err != nil {
+					return err
+				}
+				if _, err := tx.Exec(`INSERT INTO comments(id, contribution_seq, parent_id, text, author_name, status, created_at) VALUES (?,?,?,?,?,?,?)`,
+					id, c.Seq, parent, m.Text, m.AuthorName, st, ms(m.CreatedAt)); err != nil {
 					return fmt.Errorf("store: unable to import comment: %w", err)
 				}
 				if parent == nil {
-					ids[m.ID], _ = r.LastInsertId()
+					ids[m.ID] = id
 				}
 				res.Comments++
 			}

@@ -42,12 +42,15 @@ func (s *Store) AddComment(ctx context.Context, c *model.Comment) error {
 		if c.Status == "" {
 			c.Status = model.Published
 		}
-		res, err := tx.Exec(`INSERT INTO comments(contribution_seq, parent_id, text, author_name, status, created_at) VALUES (?,?,?,?,?,?)`,
-			contrib.Seq, parent, c.Text, c.AuthorName, c.Status, ms(c.CreatedAt))
+		id, err := nextCommentID(tx)
 		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(`INSERT INTO comments(id, contribution_seq, parent_id, text, author_name, status, created_at) VALUES (?,?,?,?,?,?,?)`,
+			id, contrib.Seq, parent, c.Text, c.AuthorName, c.Status, ms(c.CreatedAt)); err != nil {
 			return fmt.Errorf("store: unable to add comment: %w", err)
 		}
-		c.ID, _ = res.LastInsertId()
+		c.ID = id
 		if c.Status != model.Published {
 			return nil
 		}

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/mitreden/mitreden/internal/model"
@@ -91,48 +90,3 @@ func (s *Store) MergeContribution(ctx context.Context, id, into, reason string, 
 
 // ErrNotEditable is returned for a change a contribution's state forbids.
 var ErrNotEditable = errors.New("store: this contribution cannot be changed so")
-
-// ModerateComment sets a comment's status (published or hidden), keeps the
-// contribution's comment count and ready feature bytes in step, and
-// audits the change in the same transaction. It returns the contribution
-// the comment belongs to.
-func (s *Store) ModerateComment(ctx context.Context, commentID int64, status model.ContributionStatus, a Audited) (*model.Contribution, error) {
-	var out *model.Contribution
-	err := s.Write(ctx, func(tx *sql.Tx) error {
-		var seq int64
-		var before model.ContributionStatus
-		err := tx.QueryRow(`SELECT contribution_seq, status FROM comments WHERE id = ?`, commentID).Scan(&seq, &before)
-		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
-		}
-		if err != nil {
-			return err
-		}
-		c, err := scanContribution(tx.QueryRow(`SELECT `+contributionCols+` FROM contributions WHERE seq = ?`, seq))
-		if err != nil {
-			return err
-		}
-		out = c
-		if before == status {
-			return nil
-		}
-		if _, err := tx.Exec(`UPDATE comments SET status = ? WHERE id = ?`, status, commentID); err != nil {
-			return err
-		}
-		switch {
-		case before == model.Published:
-			c.Comments--
-		case status == model.Published:
-			c.Comments++
-		}
-		c.Comments = max(c.Comments, 0)
-		if err := saveContribution(tx, c); err != nil {
-			return err
-		}
-		if err := auditTx(tx, a, fmt.Sprintf("comment:%d", commentID), map[string]any{"status": before}, map[string]any{"status": status}); err != nil {
-			return err
-		}
-		return bumpVersion(tx, c.ProcedureID)
-	})
-	return out, err
-}

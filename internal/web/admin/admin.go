@@ -57,6 +57,7 @@ func Register(app *fiber.App, s *web.Server) {
 	g.Get("/", csrf, h.session("moderate"), h.home)
 	g.Get("/p/:slug", csrf, h.session("moderate"), h.procedure)
 	g.Post("/p/:slug/contributions/:id", csrf, h.session("moderate"), h.moderate)
+	g.Post("/p/:slug/comments/:id", csrf, h.session("moderate"), h.moderateComment)
 	g.Get("/p/:slug/search", csrf, h.session("moderate"), h.search)
 	g.Get("/p/:slug/contributions/:id", csrf, h.session("moderate"), h.contribution)
 	g.Post("/p/:slug/contributions/:id/act", csrf, h.session("moderate"), h.act)
@@ -192,13 +193,59 @@ func (h *Handler) procedure(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	waitingComments, err := h.Store.ModerationComments(c.UserContext(), p.ID, model.Submitted, false, 100)
+	if err != nil {
+		return err
+	}
+	// plan variants have no page of their own in the back office: their
+	// published comments are listed here, each with a button to hide it
+	variantComments, err := h.Store.ModerationComments(c.UserContext(), p.ID, model.Published, true, 100)
+	if err != nil {
+		return err
+	}
+	hiddenComments, err := h.Store.ModerationComments(c.UserContext(), p.ID, model.Hidden, false, 100)
+	if err != nil {
+		return err
+	}
 	l := web.Localizer(c)
 	notice := ""
-	if k := c.Query("notice"); k == "published" || k == "hidden" {
+	switch k := c.Query("notice"); k {
+	case "published", "hidden", "comment_published", "comment_hidden":
 		notice = l.T("admin.notice_" + k)
 	}
 	return h.Render(c, "admin-procedure", fiber.Map{"Title": l.T("admin.moderation") + " – " + p.Title, "User": web.User(c),
-		"Proc": p, "Waiting": waiting, "Reports": reports, "Hidden": hidden, "Notice": notice, "Error": c.Query("error"), "Q": ""})
+		"Proc": p, "Waiting": waiting, "Reports": reports, "Hidden": hidden, "Notice": notice, "Error": c.Query("error"), "Q": "",
+		"WaitingComments": waitingComments, "VariantComments": variantComments, "HiddenComments": hiddenComments})
+}
+
+// moderateComment publishes or hides a comment of the procedure, on a
+// contribution or on a plan variant, and returns to the moderation page.
+func (h *Handler) moderateComment(c *fiber.Ctx) error {
+	p, err := h.LoadProcedure(c)
+	if p == nil {
+		return err
+	}
+	l := web.Localizer(c)
+	var status model.ContributionStatus
+	switch c.FormValue("action") {
+	case "publish":
+		status = model.Published
+	case "hide":
+		status = model.Hidden
+	default:
+		return h.Fail(c, fiber.StatusBadRequest, "bad_action", l.T("admin.bad_action"))
+	}
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err == nil && id > 0 {
+		_, err = h.Moderation.ModerateComment(c.UserContext(), web.User(c), p.ID, id, status)
+	}
+	if errors.Is(err, store.ErrNotFound) || id < 1 {
+		return h.Fail(c, fiber.StatusNotFound, "not_found", l.T("error.comment_not_found"))
+	}
+	if err != nil {
+		return h.WriteError(c, err)
+	}
+	return c.Redirect("/admin/p/"+p.Slug+"?notice=comment_"+map[model.ContributionStatus]string{model.Published: "published", model.Hidden: "hidden"}[status], fiber.StatusSeeOther)
 }
 
 func (h *Handler) moderate(c *fiber.Ctx) error {

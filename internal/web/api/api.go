@@ -50,6 +50,7 @@ func Register(app *fiber.App, s *web.Server) {
 	g.Get("/procedures/:slug/reports", s.Require("moderate"), h.reports)
 	g.Post("/procedures/:slug/reports/:id/resolve", s.Require("moderate"), h.resolveReport)
 	g.Patch("/contributions/:id", h.jsonOnly, s.Require("moderate"), h.moderate)
+	g.Get("/procedures/:slug/moderation/comments", s.Require("moderate"), h.commentQueue)
 	g.Patch("/comments/:id", h.jsonOnly, s.Require("moderate"), h.moderateComment)
 	g.Post("/contributions/:id/merge", h.jsonOnly, s.Require("moderate"), h.merge)
 	g.Post("/contributions/:id/responses", h.jsonOnly, s.Require("respond"), h.respond)
@@ -61,6 +62,7 @@ func Register(app *fiber.App, s *web.Server) {
 	g.Get("/procedures/:slug/conceptions", h.conceptions)
 	w.Post("/procedures/:slug/conceptions/:key/ratings", h.jsonOnly, h.rateConception)
 	w.Post("/procedures/:slug/conceptions/:key/comments", h.jsonOnly, h.commentConception)
+	w.Post("/procedures/:slug/conceptions/:key/flags", h.jsonOnly, h.flagConceptionComment)
 	g.All("/*", func(c *fiber.Ctx) error {
 		return s.Fail(c, fiber.StatusNotFound, "not_found", web.Localizer(c).T("error.not_found"))
 	})
@@ -616,7 +618,7 @@ func (h *Handler) createComment(c *fiber.Ctx) error {
 		return h.WriteError(c, err)
 	}
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"id": m.ID, "contribution_id": m.ContributionID,
-		"parent_id": m.ParentID, "text": m.Text, "author_name": m.AuthorName, "created_at": m.CreatedAt})
+		"parent_id": m.ParentID, "text": m.Text, "author_name": m.AuthorName, "status": m.Status, "created_at": m.CreatedAt})
 }
 
 // VoterKey returns the browser's voter key from its cookie, making one when
@@ -792,9 +794,35 @@ func (h *Handler) commentConception(c *fiber.Ctx) error {
 	if err := decodeStrict(c.Body(), &in); err != nil {
 		return h.badJSON(c, err)
 	}
-	m, err := h.Part.CommentConception(c.UserContext(), p, utils.CopyString(c.Params("key")), str(in.Text), str(in.AuthorName))
+	key := utils.CopyString(c.Params("key"))
+	m, err := h.Part.CommentConception(c.UserContext(), p, key, str(in.Text), str(in.AuthorName))
 	if err != nil {
 		return h.WriteError(c, err)
 	}
-	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"id": m.ID, "text": m.Text, "author_name": m.AuthorName, "created_at": m.CreatedAt})
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"id": m.ID, "conception": key, "text": m.Text, "author_name": m.AuthorName,
+		"status": m.Status, "created_at": m.CreatedAt})
+}
+
+// flagConceptionComment answers POST /procedures/:slug/conceptions/:key/flags:
+// {"comment_id": N, "reason": "…"}, a report on a plan-variant comment.
+func (h *Handler) flagConceptionComment(c *fiber.Ctx) error {
+	p, err := h.LoadProcedure(c)
+	if p == nil {
+		return err
+	}
+	var in struct {
+		Reason    string `json:"reason"`
+		CommentID int64  `json:"comment_id"`
+	}
+	if err := decodeStrict(c.Body(), &in); err != nil {
+		return h.badJSON(c, err)
+	}
+	err = h.Part.FlagConceptionComment(c.UserContext(), p, utils.CopyString(c.Params("key")), in.CommentID, in.Reason)
+	if errors.Is(err, store.ErrNotFound) {
+		return h.Fail(c, fiber.StatusNotFound, "not_found", web.Localizer(c).T("error.comment_not_found"))
+	}
+	if err != nil {
+		return h.WriteError(c, err)
+	}
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"reported": true})
 }

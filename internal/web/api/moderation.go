@@ -189,6 +189,9 @@ func (h *Handler) reports(c *fiber.Ctx) error {
 	for _, r := range list {
 		m := fiber.Map{"id": r.ID, "kind": r.Kind, "subject_id": r.SubjectID, "contribution_id": r.ContributionID,
 			"excerpt": r.Excerpt, "reason": r.Reason, "created_at": r.CreatedAt}
+		if r.Conception != "" {
+			m["conception"] = r.Conception
+		}
 		if r.ResolvedAt != nil {
 			m["resolved_at"], m["resolved_by"] = r.ResolvedAt, r.ResolvedBy
 		}
@@ -227,6 +230,8 @@ func (h *Handler) resolveReport(c *fiber.Ctx) error {
 }
 
 // moderateComment answers PATCH /comments/:id: {"status": "hidden"|"published"}.
+// The id names a residents' comment or a plan-variant comment (they share
+// one id space); the answer says which, by contribution_id or conception.
 func (h *Handler) moderateComment(c *fiber.Ctx) error {
 	l := web.Localizer(c)
 	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
@@ -239,12 +244,57 @@ func (h *Handler) moderateComment(c *fiber.Ctx) error {
 	if err := decodeKnown(c.Body(), &in); err != nil {
 		return h.badJSON(c, err)
 	}
-	ct, err := h.Moderation.ModerateComment(c.UserContext(), web.User(c), id, in.Status)
+	m, err := h.Moderation.ModerateComment(c.UserContext(), web.User(c), 0, id, in.Status)
 	if errors.Is(err, store.ErrNotFound) {
 		return h.Fail(c, fiber.StatusNotFound, "not_found", l.T("error.comment_not_found"))
 	}
 	if err != nil {
 		return h.WriteError(c, err)
 	}
-	return c.JSON(fiber.Map{"id": id, "status": in.Status, "contribution_id": ct.ID, "comment_count": ct.Comments})
+	out := fiber.Map{"id": id, "status": m.Status, "comment_count": m.Count}
+	if m.Conception != "" {
+		out["conception"] = m.Conception
+	} else {
+		out["contribution_id"] = m.ContributionID
+	}
+	return c.JSON(out)
+}
+
+// commentQueue answers GET /procedures/:slug/moderation/comments for
+// moderators: the comments in a status (default submitted, i.e. waiting
+// for pre-moderation) on contributions and plan variants, oldest first.
+func (h *Handler) commentQueue(c *fiber.Ctx) error {
+	p, err := h.LoadProcedure(c)
+	if p == nil {
+		return err
+	}
+	l := web.Localizer(c)
+	st := model.ContributionStatus(c.Query("status", string(model.Submitted)))
+	if st != model.Submitted && st != model.Published && st != model.Hidden {
+		return h.Fail(c, fiber.StatusBadRequest, "bad_parameter", l.T("validation.unknown_status"))
+	}
+	limit := 100
+	if v := c.Query("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return h.Fail(c, fiber.StatusBadRequest, "bad_parameter", l.T("validation.bad_limit"))
+		}
+		limit = min(n, MaxLimit)
+	}
+	list, err := h.Store.ModerationComments(c.UserContext(), p.ID, st, false, limit)
+	if err != nil {
+		return err
+	}
+	out := make([]fiber.Map, 0, len(list))
+	for _, m := range list {
+		item := fiber.Map{"id": m.ID, "text": m.Text, "author_name": m.AuthorName, "status": m.Status, "created_at": m.CreatedAt}
+		if m.Conception != "" {
+			item["conception"] = m.Conception
+		} else {
+			item["contribution_id"] = m.ContributionID
+		}
+		out = append(out, item)
+	}
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	return c.JSON(fiber.Map{"comments": out})
 }

@@ -1,6 +1,7 @@
 package public
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -138,10 +139,29 @@ func (h *Handler) commentConception(c *fiber.Ctx) error {
 		return h.Fail(c, fiber.StatusBadRequest, "rejected", web.Localizer(c).T("error.rejected"))
 	}
 	key := utils.CopyString(c.Params("key"))
-	if _, err := h.Part.CommentConception(c.UserContext(), p, key, c.FormValue("text"), c.FormValue("author_name")); err != nil {
+	m, err := h.Part.CommentConception(c.UserContext(), p, key, c.FormValue("text"), c.FormValue("author_name"))
+	if err != nil {
 		return h.WriteError(c, err)
 	}
-	return h.backToConception(c, p.Slug, key, "commented")
+	return h.backToConception(c, p.Slug, key, commentedNotice(m))
+}
+
+// flagConceptionComment records a report on a plan-variant comment.
+func (h *Handler) flagConceptionComment(c *fiber.Ctx) error {
+	p, err := h.LoadProcedure(c)
+	if p == nil {
+		return err
+	}
+	key := utils.CopyString(c.Params("key"))
+	id, _ := strconv.ParseInt(c.FormValue("comment_id"), 10, 64)
+	err = h.Part.FlagConceptionComment(c.UserContext(), p, key, id, utils.CopyString(c.FormValue("reason")))
+	if errors.Is(err, store.ErrNotFound) {
+		return h.notFound(c, "error.comment_not_found")
+	}
+	if err != nil {
+		return h.WriteError(c, err)
+	}
+	return h.backToConception(c, p.Slug, key, "flagged")
 }
 
 // ics serves the procedure's appointments as an iCalendar file (RFC 5545).

@@ -38,6 +38,7 @@ func Register(app *fiber.App, s *web.Server) {
 	app.Get("/p/:slug/conceptions", csrf, h.conceptions)
 	app.Post("/p/:slug/conceptions/:key/ratings", s.WriteLimiter(), csrf, h.rateConception)
 	app.Post("/p/:slug/conceptions/:key/comments", s.WriteLimiter(), csrf, h.commentConception)
+	app.Post("/p/:slug/conceptions/:key/flags", s.WriteLimiter(), csrf, h.flagConceptionComment)
 	app.Get("/p/:slug/appointments.ics", h.ics)
 	app.Get("/p/:slug/contribute", csrf, h.contributeForm)
 	app.Post("/p/:slug/contribute", s.WriteLimiter(), csrf, h.contribute)
@@ -268,7 +269,7 @@ func (h *Handler) removed(c *fiber.Ctx) error {
 
 func noticeText(l interface{ T(string, ...any) string }, key string) string {
 	switch key {
-	case "commented", "rated", "flagged", "unrated":
+	case "commented", "comment_pending", "rated", "flagged", "unrated":
 		return l.T("notice." + key)
 	}
 	return ""
@@ -446,11 +447,20 @@ func (h *Handler) comment(c *fiber.Ctx) error {
 	if c.FormValue("website") != "" {
 		return h.Fail(c, fiber.StatusBadRequest, "rejected", web.Localizer(c).T("error.rejected"))
 	}
-	_, err := h.Part.Comment(c.UserContext(), id, parent, c.FormValue("text"), c.FormValue("author_name"))
+	m, err := h.Part.Comment(c.UserContext(), id, parent, c.FormValue("text"), c.FormValue("author_name"))
 	if err != nil {
 		return h.WriteError(c, err)
 	}
-	return h.back(c, c.Params("slug"), id, "notice=commented#comments")
+	return h.back(c, c.Params("slug"), id, "notice="+commentedNotice(m)+"#comments")
+}
+
+// commentedNotice is the notice after a comment: published, or waiting
+// for a moderator under pre-moderation.
+func commentedNotice(m *model.Comment) string {
+	if m.Status == model.Submitted {
+		return "comment_pending"
+	}
+	return "commented"
 }
 
 func (h *Handler) rate(c *fiber.Ctx) error {
@@ -515,11 +525,11 @@ func (h *Handler) renderManage(c *fiber.Ctx, p *model.Procedure, ct *model.Contr
 	l := web.Localizer(c)
 	msg := ""
 	switch notice {
-	case "saved", "withdrawn":
+	case "saved", "withdrawn", "saved_for_review":
 		msg = l.T("notice." + notice)
 	}
 	return h.Render(c, "manage", fiber.Map{"Title": l.T("manage.title"), "P": v, "C": ct, "In": f.In, "Errors": f.Fields,
-		"GeometryJSON": geomJSON, "Point": pt, "Places": places, "PlaceName": f.Place, "Editable": editable, "Notice": msg,
+		"GeometryJSON": geomJSON, "Point": pt, "Places": places, "PlaceName": f.Place, "Editable": editable, "Notice": msg, "NoticeKey": notice,
 		"Action": "/manage/" + c.Params("token")})
 }
 
@@ -551,7 +561,7 @@ func (h *Handler) manageSave(c *fiber.Ctx) error {
 		c.Status(fiber.StatusUnprocessableEntity)
 		return h.renderManage(c, p, ct, f, "")
 	}
-	_, err = h.Part.Edit(c.UserContext(), p, token, f.In, f.Geom)
+	edited, err := h.Part.Edit(c.UserContext(), p, token, f.In, f.Geom)
 	var verrs model.Errors
 	if errors.As(err, &verrs) {
 		c.Status(fiber.StatusUnprocessableEntity)
@@ -560,6 +570,10 @@ func (h *Handler) manageSave(c *fiber.Ctx) error {
 	}
 	if err != nil {
 		return h.WriteError(c, err)
+	}
+	if edited.Status == model.Submitted {
+		// under pre-moderation the change waits for a moderator
+		return c.Redirect("/manage/"+token+"?notice=saved_for_review", fiber.StatusSeeOther)
 	}
 	return c.Redirect("/manage/"+token+"?notice=saved", fiber.StatusSeeOther)
 }

@@ -402,7 +402,7 @@ func (h *Handler) contribute(c *fiber.Ctx) error {
 	}
 	c.Status(fiber.StatusCreated)
 	return h.Render(c, "submitted", fiber.Map{"Title": l.T("submitted.title"), "P": v, "C": ct,
-		"ManageURL": h.Config.BaseURL + "/manage/" + token, "URL": "/p/" + p.Slug + "/contributions/" + ct.ID})
+		"ManageURL": h.BaseURL(c) + "/manage/" + token, "URL": "/p/" + p.Slug + "/contributions/" + ct.ID})
 }
 
 // submitForm reads the contribution form and stores the contribution with

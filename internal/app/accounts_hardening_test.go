@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/url"
 	"strings"
 	"testing"
@@ -139,5 +140,51 @@ func TestLockedAccountsAreShownRefusedAndNotRevealedByTiming(t *testing.T) {
 	}
 	if en := e.do(t, "GET", "/admin/users?lang=en", "", "", "Cookie", jar.header()); !strings.Contains(en.body, ">locked<") {
 		t.Fatal("English list lacks the lock status")
+	}
+}
+
+// A count of one is singular on the pages and in the scripts' messages:
+// "1 Kommentar", "1 comment", never "1 Kommentare".
+func TestCountsOfOneAreSingularOnThePages(t *testing.T) {
+	e := newEnv(t, nil)
+	r := e.do(t, "POST", "/api/v1/procedures/"+slug+"/contributions", "application/json",
+		feature(`null`, "Einzelstück Querung", okText, "verkehr"))
+	var f struct{ ID string }
+	if json.Unmarshal([]byte(r.body), &f); r.status != 201 {
+		t.Fatalf("submit: %d", r.status)
+	}
+	if r := e.do(t, "POST", "/api/v1/contributions/"+f.ID+"/comments", "application/json", `{"text":"Sehe ich auch so."}`); r.status != 201 {
+		t.Fatalf("comment: %d", r.status)
+	}
+	card := func(body, title string) string {
+		i := strings.Index(body, title)
+		if i < 0 {
+			t.Fatalf("no card %q", title)
+		}
+		j := strings.Index(body[i:], "</li>")
+		return body[i : i+j]
+	}
+	de := e.do(t, "GET", "/p/"+slug+"?q=Einzelst%C3%BCck", "", "")
+	if c := card(de.body, "Einzelstück Querung"); !strings.Contains(c, ">1 Kommentar<") || !strings.Contains(c, ">0 Zustimmungen<") {
+		t.Fatalf("de card: %s", c)
+	}
+	if !strings.Contains(de.body, ">1 Beitrag</p>") || strings.Contains(de.body, "1 Kommentare") {
+		t.Fatal("de: count of one in the plural")
+	}
+	en := e.do(t, "GET", "/p/"+slug+"?q=Einzelst%C3%BCck&lang=en", "", "")
+	if c := card(en.body, "Einzelstück Querung"); !strings.Contains(c, ">1 comment<") {
+		t.Fatalf("en card: %s", c)
+	}
+	if !strings.Contains(en.body, ">1 contribution</p>") {
+		t.Fatal("en: count of one in the plural")
+	}
+	// two comments: the plural
+	e.do(t, "POST", "/api/v1/contributions/"+f.ID+"/comments", "application/json", `{"text":"Ich auch."}`)
+	if c := card(e.do(t, "GET", "/p/"+slug+"?q=Einzelst%C3%BCck", "", "").body, "Einzelstück Querung"); !strings.Contains(c, ">2 Kommentare<") {
+		t.Fatalf("two comments: %s", c)
+	}
+	// the scripts get both forms
+	if !strings.Contains(de.body, "card.comments|one") || !strings.Contains(de.body, "Kommentar&#34;") {
+		t.Fatal("scripts lack the singular form")
 	}
 }

@@ -57,6 +57,9 @@ func NewToken(ctx context.Context, st *store.Store, actor, email string) (string
 	if err != nil {
 		return "", nil, err
 	}
+	if u.Locked {
+		return "", nil, InputError{"locked", fmt.Sprintf("the account %s is locked; give it a new password first", email)}
+	}
 	tok := auth.NewToken()
 	if err := st.CreateToken(ctx, u.ID, auth.HashToken(tok)); err != nil {
 		return "", nil, err
@@ -64,8 +67,10 @@ func NewToken(ctx context.Context, st *store.Store, actor, email string) (string
 	return tok, u, st.Audit(ctx, actor, "token.create", u.Email, nil, nil)
 }
 
-// ChangePassword sets a new password for u after checking the current one.
-func ChangePassword(ctx context.Context, st *store.Store, u *model.User, current, next string) error {
+// ChangePassword sets a new password for u after checking the current one
+// and ends u's other sessions: all but the one whose hash is keepSession
+// (the session that made the change; nil ends all).
+func ChangePassword(ctx context.Context, st *store.Store, u *model.User, current, next string, keepSession []byte) error {
 	if !auth.CheckPassword(u.PasswordHash, current) {
 		return InputError{"current", "the current password does not match"}
 	}
@@ -76,5 +81,18 @@ func ChangePassword(ctx context.Context, st *store.Store, u *model.User, current
 	if err != nil {
 		return err
 	}
-	return st.SetPassword(ctx, u.ID, hash, store.Audited{Actor: u.Email, Action: "user.password"})
+	return st.SetPassword(ctx, u.ID, hash, store.Revoke{KeepSession: keepSession}, store.Audited{Actor: u.Email, Action: "user.password"})
+}
+
+// ResetPassword gives the account u a new generated password, returned
+// once, and revokes all its sessions and API tokens: whoever held them
+// before the reset holds nothing now. actor is who did it.
+func ResetPassword(ctx context.Context, st *store.Store, actor string, u *model.User) (string, error) {
+	password := auth.NewToken()[:20]
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return "", err
+	}
+	err = st.SetPassword(ctx, u.ID, hash, store.Revoke{Tokens: true}, store.Audited{Actor: actor, Action: "user.password_reset"})
+	return password, err
 }

@@ -43,7 +43,7 @@ func Defaults() Config {
 	return Config{
 		Addr:            ":8080",
 		DB:              "mitreden.db",
-		BaseURL:         "http://localhost:8080",
+		BaseURL:         "", // absolute links then follow the request (web.Server.BaseURL)
 		Theme:           "default",
 		TileURL:         "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
 		TileAttribution: "© OpenStreetMap contributors",

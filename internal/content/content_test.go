@@ -124,3 +124,60 @@ func FuzzMarkdownNeverLetsScriptThrough(f *testing.F) {
 		}
 	})
 }
+
+func TestCountsUseTheSingularForOneAndThePluralForMore(t *testing.T) {
+	l, err := content.LoadI18n(locales.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		tag, id  string
+		n        int
+		want     string
+		wantMore string
+	}{
+		{"de", "card.comments", 1, "1 Kommentar", "2 Kommentare"},
+		{"en", "card.comments", 1, "1 comment", "2 comments"},
+		{"de", "procedure.count", 1, "1 Beitrag", "2 Beiträge"},
+		{"en", "procedure.count", 1, "1 contribution", "2 contributions"},
+		{"de", "card.up", 1, "1 Zustimmung", "2 Zustimmungen"},
+		{"de-x-ls", "card.comments", 1, "1 Kommentar", "2 Kommentare"},
+		{"en", "card.up", 1, "1 agree", "2 agree"}, // the same text for every count
+	}
+	for _, c := range cases {
+		z := l.Localizer(c.tag)
+		if got := z.TN(c.id, c.n); got != c.want {
+			t.Errorf("%s %s n=1: %q, want %q", c.tag, c.id, got, c.want)
+		}
+		if got := z.TN(c.id, int64(2)); got != c.wantMore {
+			t.Errorf("%s %s n=2: %q, want %q", c.tag, c.id, got, c.wantMore)
+		}
+	}
+	if got := l.Localizer("de").TN("card.comments", 0); got != "0 Kommentare" {
+		t.Errorf("n=0: %q", got)
+	}
+	one, other := l.Localizer("de").Forms("card.comments")
+	if one != "<no value> Kommentar" || other != "<no value> Kommentare" {
+		t.Errorf("forms for scripts: %q, %q", one, other)
+	}
+	if one, other := l.Localizer("de").Forms("nav.statistics"); one != other {
+		t.Errorf("a message without plural forms: %q, %q", one, other)
+	}
+}
+
+// Every message that shows a count has a singular and a plural form where
+// the language tells them apart.
+func TestEveryCountMessageHasPluralForms(t *testing.T) {
+	l, err := content.LoadI18n(locales.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"card.comments", "procedure.count", "admin.found", "admin.analysis_lead", "admin.report_total",
+		"js.cluster", "js.status_line", "js.status_polygon", "js.vertex_removed"} {
+		for _, tag := range []string{"de", "en"} {
+			if one, other := l.Localizer(tag).Forms(id); one == other {
+				t.Errorf("%s %s: one form for every count: %q", tag, id, one)
+			}
+		}
+	}
+}

@@ -117,6 +117,25 @@ func (l *I18n) Localizer(tag string) *Localizer {
 // T translates id with optional template data (key, value pairs). A missing
 // message shows its id, so a gap is visible instead of an empty string.
 func (z *Localizer) T(id string, kv ...any) string {
+	return z.localize(id, nil, kv)
+}
+
+// TN translates id for the count n: the message's plural form for n (one:
+// "1 Kommentar", other: "2 Kommentare"), with n as {{.Count}} unless kv
+// names a Count itself. n is any integer type (templates pass int and
+// int64 alike).
+func (z *Localizer) TN(id string, n any, kv ...any) string {
+	return z.localize(id, n, append([]any{"Count", n}, kv...))
+}
+
+// Forms returns the message id's singular and plural form unfilled (each
+// placeholder shows as "<no value>"), for scripts that choose by count.
+// A message without plural forms gives the same text twice.
+func (z *Localizer) Forms(id string) (one, other string) {
+	return z.localize(id, 1, nil), z.localize(id, 2, nil)
+}
+
+func (z *Localizer) localize(id string, count any, kv []any) string {
 	var data map[string]any
 	if len(kv) > 0 {
 		data = map[string]any{}
@@ -126,11 +145,13 @@ func (z *Localizer) T(id string, kv ...any) string {
 			}
 		}
 	}
-	cfg := &i18n.LocalizeConfig{MessageID: id, TemplateData: data}
+	cfg := &i18n.LocalizeConfig{MessageID: id, TemplateData: data, PluralCount: count}
 	s, err := z.loc.Localize(cfg)
-	if err != nil {
+	if err != nil && s == "" {
 		return id
 	}
+	// A message without a "one" form (the same text for every count)
+	// comes back in its "other" form, with an error that says so.
 	return s
 }
 

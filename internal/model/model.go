@@ -360,6 +360,7 @@ type User struct {
 	PasswordHash string
 	Role         Role
 	CreatedAt    time.Time
+	Locked       bool // no password: shut out until an admin sets a new one
 }
 
 // Event is a public change, fed to live views through Server-Sent Events.

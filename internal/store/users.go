@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
@@ -42,6 +43,7 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (*model.User, err
 		return nil, fmt.Errorf("store: unable to fetch user: %w", err)
 	}
 	u.CreatedAt = fromMS(created)
+	u.Locked = u.PasswordHash == ""
 	return &u, nil
 }
 
@@ -68,7 +70,7 @@ func (s *Store) UserByTokenHash(ctx context.Context, hash []byte) (*model.User, 
 	var u model.User
 	var created int64
 	err := s.read.QueryRowContext(ctx, `SELECT u.id, u.email, u.password_hash, u.role, u.created_at FROM tokens t
-		JOIN users u ON u.id = t.user_id WHERE t.hash = ?`, hash).Scan(&u.ID, &u.Email, &u.PasswordHash, &u.Role, &created)
+		JOIN users u ON u.id = t.user_id WHERE t.hash = ? AND u.password_hash <> ''`, hash).Scan(&u.ID, &u.Email, &u.PasswordHash, &u.Role, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -81,7 +83,7 @@ func (s *Store) UserByTokenHash(ctx context.Context, hash []byte) (*model.User, 
 
 // Users lists the accounts by email.
 func (s *Store) Users(ctx context.Context) ([]model.User, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT id, email, role, created_at FROM users ORDER BY email`)
+	rows, err := s.read.QueryContext(ctx, `SELECT id, email, role, created_at, password_hash = '' FROM users ORDER BY email`)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list users: %w", err)
 	}
@@ -90,7 +92,7 @@ func (s *Store) Users(ctx context.Context) ([]model.User, error) {
 	for rows.Next() {
 		var u model.User
 		var created int64
-		if err := rows.Scan(&u.ID, &u.Email, &u.Role, &created); err != nil {
+		if err := rows.Scan(&u.ID, &u.Email, &u.Role, &created, &u.Locked); err != nil {
 			return nil, err
 		}
 		u.CreatedAt = fromMS(created)
@@ -99,9 +101,20 @@ func (s *Store) Users(ctx context.Context) ([]model.User, error) {
 	return out, rows.Err()
 }
 
-// SetPassword replaces an account's password hash, audited in the same
-// transaction.
-func (s *Store) SetPassword(ctx context.Context, userID int64, hash string, a Audited) error {
+// Revoke says what a new password ends besides the old password.
+type Revoke struct {
+	// KeepSession is the hash of the one session that stays (the one
+	// that changed its own password); every other session of the account
+	// ends. Nil ends all of them.
+	KeepSession []byte
+	// Tokens also deletes the account's API tokens.
+	Tokens bool
+}
+
+// SetPassword replaces an account's password hash and ends its sessions
+// (but r.KeepSession) and, with r.Tokens, its API tokens, audited in the
+// same transaction.
+func (s *Store) SetPassword(ctx context.Context, userID int64, hash string, r Revoke, a Audited) error {
 	return s.Write(ctx, func(tx *sql.Tx) error {
 		var email string
 		if err := tx.QueryRow(`SELECT email FROM users WHERE id = ?`, userID).Scan(&email); errors.Is(err, sql.ErrNoRows) {
@@ -111,6 +124,15 @@ func (s *Store) SetPassword(ctx context.Context, userID int64, hash string, a Au
 		}
 		if _, err := tx.Exec(`UPDATE users SET password_hash = ? WHERE id = ?`, hash, userID); err != nil {
 			return fmt.Errorf("store: unable to set password: %w", err)
+		}
+		if _, err := tx.Exec(`DELETE FROM sessions WHERE CAST(value AS TEXT) = CAST(? AS TEXT) AND key <> ?`,
+			userID, hex.EncodeToString(r.KeepSession)); err != nil {
+			return fmt.Errorf("store: unable to end sessions: %w", err)
+		}
+		if r.Tokens {
+			if _, err := tx.Exec(`DELETE FROM tokens WHERE user_id = ?`, userID); err != nil {
+				return fmt.Errorf("store: unable to revoke tokens: %w", err)
+			}
 		}
 		return auditTx(tx, a, email, nil, nil)
 	})

@@ -78,6 +78,16 @@ func (s *Server) SessionUser(c *fiber.Ctx) *model.User {
 	return u
 }
 
+// SessionHash is the stored hash of the request's session cookie (nil
+// without one).
+func (s *Server) SessionHash(c *fiber.Ctx) []byte {
+	v := c.Cookies(SessionCookie)
+	if v == "" || len(v) > 200 {
+		return nil
+	}
+	return auth.HashToken(v)
+}
+
 // StartSession logs u in: a random cookie value (stored hashed), HttpOnly,
 // SameSite=Lax, Secure behind TLS.
 func (s *Server) StartSession(c *fiber.Ctx, u *model.User) error {

@@ -419,7 +419,13 @@ func (s *Server) funcs() template.FuncMap {
 		"jsI18n": func(l *content.Localizer) string {
 			m := map[string]string{}
 			for _, k := range append(jsMessages, s.I18n.IDsWithPrefix("js.")...) {
-				m[k] = l.T(k)
+				// A count's message goes as both forms; scripts choose by n
+				// (Mitreden.i18nN).
+				one, other := l.Forms(k)
+				m[k] = other
+				if one != other {
+					m[k+"|one"] = one
+				}
 			}
 			b, _ := json.Marshal(m)
 			return string(b)
@@ -432,7 +438,7 @@ func (s *Server) funcs() template.FuncMap {
 var jsMessages = []string{"map.label", "map.place_here", "map.undo", "map.clear", "map.finish", "map.mode_point",
 	"map.mode_line", "map.mode_polygon", "map.keyboard_hint", "map.placed", "contribute.next", "contribute.prev",
 	"validation.required", "procedure.map", "procedure.new", "geometry.none", "contribution.anonymous",
-	"card.up", "card.down", "card.comments", "validation.geometry_outside_area"}
+	"card.up", "card.down", "card.comments", "procedure.count", "validation.geometry_outside_area"}
 
 var germanMonths = []string{"Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"}
 

@@ -119,14 +119,16 @@ func (h *Handler) login(c *fiber.Ctx) error {
 	}
 	// Check a password even for an unknown address, so timing does not
 	// tell which addresses have accounts.
+	// A locked account (no password) takes the same path, so timing does
+	// not tell which accounts are locked either.
 	var hash string
-	if u != nil {
+	if u != nil && !u.Locked {
 		hash = u.PasswordHash
 	} else {
 		hash = dummyHash()
 	}
 	ok := auth.CheckPassword(hash, password)
-	if u == nil || !ok || len(password) > 1000 {
+	if u == nil || u.Locked || !ok || len(password) > 1000 {
 		c.Status(fiber.StatusUnauthorized)
 		return h.Render(c, "admin-login", fiber.Map{"Title": l.T("admin.login_title"), "Error": l.T("admin.login_failed"),
 			"Email": email, "Next": next(c.FormValue("next"))})
@@ -496,7 +498,11 @@ func (h *Handler) createToken(c *fiber.Ctx) error {
 	var ie accounts.InputError
 	if errors.As(err, &ie) {
 		c.Status(fiber.StatusUnprocessableEntity)
-		return h.renderUsers(c, fiber.Map{"Error": ie.Msg})
+		msg := ie.Msg
+		if ie.Field == "locked" {
+			msg = web.Localizer(c).T("admin.token_locked", "Email", email)
+		}
+		return h.renderUsers(c, fiber.Map{"Error": msg})
 	}
 	if err != nil {
 		return err
@@ -715,7 +721,7 @@ func (h *Handler) changePassword(c *fiber.Ctx) error {
 		c.Status(fiber.StatusUnprocessableEntity)
 		return h.Render(c, "admin-account", fiber.Map{"Title": l.T("admin.account"), "User": web.User(c), "Error": l.T("admin.password_mismatch")})
 	}
-	err := accounts.ChangePassword(c.UserContext(), h.Store, web.User(c), c.FormValue("current"), c.FormValue("password"))
+	err := accounts.ChangePassword(c.UserContext(), h.Store, web.User(c), c.FormValue("current"), c.FormValue("password"), h.SessionHash(c))
 	var ie accounts.InputError
 	if errors.As(err, &ie) {
 		c.Status(fiber.StatusUnprocessableEntity)
@@ -762,12 +768,8 @@ func (h *Handler) resetPassword(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	password := auth.NewToken()[:20]
-	hash, err := auth.HashPassword(password)
+	password, err := accounts.ResetPassword(c.UserContext(), h.Store, web.User(c).Email, u)
 	if err != nil {
-		return err
-	}
-	if err := h.Store.SetPassword(c.UserContext(), u.ID, hash, store.Audited{Actor: web.User(c).Email, Action: "user.password_reset"}); err != nil {
 		return err
 	}
 	return h.renderUsers(c, fiber.Map{"Created": email, "Password": password, "Reset": true})

@@ -127,7 +127,7 @@ func (h *Handler) procedureJSON(c *fiber.Ctx, p *model.Procedure, full bool) pro
 	tag := web.Localizer(c).Tag
 	t := p.Text(tag)
 	out := procedureJSON{Slug: p.Slug, Title: t.Title, Summary: t.SummaryMD, Status: string(p.Status(now)),
-		ParticipationOpen: p.ParticipationOpen(now), URL: h.Config.BaseURL + "/p/" + p.Slug,
+		ParticipationOpen: p.ParticipationOpen(now), URL: h.BaseURL(c) + "/p/" + p.Slug,
 		Area: geo.MarshalGeometry(areaGeometry(p)), Map: p.Map}
 	if !full {
 		return out
@@ -485,7 +485,7 @@ func (h *Handler) contribution(c *fiber.Ctx) error {
 		return err
 	}
 	feat.Properties["procedure"] = p.Slug
-	feat.Properties["url"] = h.Config.BaseURL + "/p/" + p.Slug + "/contributions/" + ct.ID
+	feat.Properties["url"] = h.BaseURL(c) + "/p/" + p.Slug + "/contributions/" + ct.ID
 	if p.Settings.Comments != model.SwitchOff {
 		feat.Properties["comments"] = commentsJSON(comments)
 	}
@@ -597,8 +597,8 @@ func (h *Handler) createContribution(c *fiber.Ctx) error {
 	_ = json.Unmarshal(store.FeatureJSON(ct), &feat)
 	feat.Properties["status"] = ct.Status
 	feat.Properties["manage_token"] = token
-	feat.Properties["manage_url"] = h.Config.BaseURL + "/manage/" + token
-	feat.Properties["url"] = h.Config.BaseURL + "/p/" + p.Slug + "/contributions/" + ct.ID
+	feat.Properties["manage_url"] = h.BaseURL(c) + "/manage/" + token
+	feat.Properties["url"] = h.BaseURL(c) + "/p/" + p.Slug + "/contributions/" + ct.ID
 	c.Set(fiber.HeaderLocation, "/api/v1/contributions/"+ct.ID)
 	c.Set(fiber.HeaderCacheControl, "no-store") // the answer carries the manage token
 	return c.Status(fiber.StatusCreated).JSON(feat)
@@ -759,7 +759,7 @@ func (h *Handler) conceptions(c *fiber.Ctx) error {
 	out := make([]map[string]any, 0, len(cs))
 	for _, k := range cs {
 		out = append(out, map[string]any{"key": k.Key, "title": k.Title, "body_md": k.BodyMD,
-			"image": h.Config.BaseURL + h.Assets.URL(k.Image), "image_alt": k.ImageAlt,
+			"image": h.BaseURL(c) + h.Assets.URL(k.Image), "image_alt": k.ImageAlt,
 			"rating_up": k.Up, "rating_down": k.Down, "comments": commentsJSON(comments[k.Key])})
 	}
 	return c.JSON(fiber.Map{"conceptions": out})

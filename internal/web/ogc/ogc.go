@@ -38,7 +38,7 @@ func Register(app *fiber.App, s *web.Server) {
 	})
 }
 
-func (h *Handler) base() string { return h.Config.BaseURL + "/ogcapi" }
+func (h *Handler) base(c *fiber.Ctx) string { return h.BaseURL(c) + "/ogcapi" }
 
 // format refuses any f= but JSON (no HTML encoding is offered).
 func (h *Handler) format(c *fiber.Ctx) bool {
@@ -54,7 +54,7 @@ func (h *Handler) landing(c *fiber.Ctx) error {
 		return nil
 	}
 	l := web.Localizer(c)
-	return c.JSON(ogcapi.NewLanding(h.base(), l.T("ogc.title"), l.T("ogc.description")))
+	return c.JSON(ogcapi.NewLanding(h.base(c), l.T("ogc.title"), l.T("ogc.description")))
 }
 
 func (h *Handler) conformance(c *fiber.Ctx) error {
@@ -66,7 +66,7 @@ func (h *Handler) conformance(c *fiber.Ctx) error {
 
 func (h *Handler) apiDefinition(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, "application/vnd.oai.openapi+json;version=3.0")
-	return c.Send(ogcapi.OpenAPI(h.base(), web.Localizer(c).T("ogc.title")))
+	return c.Send(ogcapi.OpenAPI(h.base(c), web.Localizer(c).T("ogc.title")))
 }
 
 func (h *Handler) collections(c *fiber.Ctx) error {
@@ -79,10 +79,10 @@ func (h *Handler) collections(c *fiber.Ctx) error {
 	}
 	out := make([]ogcapi.Collection, 0, len(procs))
 	for _, p := range procs {
-		out = append(out, ogcapi.NewCollection(h.base(), p))
+		out = append(out, ogcapi.NewCollection(h.base(c), p))
 	}
 	return c.JSON(fiber.Map{"collections": out, "links": []ogcapi.Link{
-		{Href: h.base() + "/collections", Rel: "self", Type: "application/json", Title: "this document"}}})
+		{Href: h.base(c) + "/collections", Rel: "self", Type: "application/json", Title: "this document"}}})
 }
 
 func (h *Handler) collection(c *fiber.Ctx) error {
@@ -93,7 +93,7 @@ func (h *Handler) collection(c *fiber.Ctx) error {
 	if p == nil {
 		return err
 	}
-	return c.JSON(ogcapi.NewCollection(h.base(), p))
+	return c.JSON(ogcapi.NewCollection(h.base(c), p))
 }
 
 // items answers a page of published contributions as a GeoJSON
@@ -120,9 +120,9 @@ func (h *Handler) items(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	self := h.base() + "/collections/" + url.PathEscape(p.Slug) + "/items"
+	self := h.base(c) + "/collections/" + url.PathEscape(p.Slug) + "/items"
 	links := []ogcapi.Link{{Href: self + "?" + q.Encode(), Rel: "self", Type: "application/geo+json", Title: "this page"},
-		{Href: h.base() + "/collections/" + url.PathEscape(p.Slug), Rel: "collection", Type: "application/json", Title: "the collection"}}
+		{Href: h.base(c) + "/collections/" + url.PathEscape(p.Slug), Rel: "collection", Type: "application/json", Title: "the collection"}}
 	if next != "" {
 		nq := url.Values{}
 		for k, v := range q {
@@ -172,9 +172,9 @@ func (h *Handler) item(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	self := h.base() + "/collections/" + url.PathEscape(p.Slug) + "/items/" + url.PathEscape(ct.ID)
+	self := h.base(c) + "/collections/" + url.PathEscape(p.Slug) + "/items/" + url.PathEscape(ct.ID)
 	lj, _ := json.Marshal([]ogcapi.Link{{Href: self, Rel: "self", Type: "application/geo+json"},
-		{Href: h.base() + "/collections/" + url.PathEscape(p.Slug), Rel: "collection", Type: "application/json"}})
+		{Href: h.base(c) + "/collections/" + url.PathEscape(p.Slug), Rel: "collection", Type: "application/json"}})
 	feat := store.FeatureJSON(ct)
 	// the stored feature ends with "}}": add the links beside its properties
 	var b bytes.Buffer

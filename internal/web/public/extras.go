@@ -182,7 +182,8 @@ func (h *Handler) ics(c *fiber.Ctx) error {
 	line("CALSCALE:GREGORIAN")
 	line("X-WR-CALNAME:" + escICS(p.Title))
 	stamp := time.Now().UTC().Format("20060102T150405Z")
-	host := strings.TrimPrefix(strings.TrimPrefix(h.Config.BaseURL, "https://"), "http://")
+	base := h.BaseURL(c)
+	host := strings.TrimPrefix(strings.TrimPrefix(base, "https://"), "http://")
 	for _, a := range appts {
 		line("BEGIN:VEVENT")
 		line(fmt.Sprintf("UID:appointment-%d-%s@%s", a.ID, p.Slug, host))
@@ -199,7 +200,7 @@ func (h *Handler) ics(c *fiber.Ctx) error {
 		if a.Location != nil {
 			line(fmt.Sprintf("GEO:%.6f;%.6f", a.Location.Lat(), a.Location.Lon()))
 		}
-		line("URL:" + h.Config.BaseURL + "/p/" + p.Slug)
+		line("URL:" + base + "/p/" + p.Slug)
 		line("END:VEVENT")
 	}
 	line("END:VCALENDAR")

@@ -404,7 +404,7 @@ func (h *Handler) contribute(c *fiber.Ctx) error {
 	c.Status(fiber.StatusCreated)
 	c.Set(fiber.HeaderCacheControl, "no-store") // the page carries the manage link
 	return h.Render(c, "submitted", fiber.Map{"Title": l.T("submitted.title"), "P": v, "C": ct,
-		"ManageURL": h.Config.BaseURL + "/manage/" + token, "URL": "/p/" + p.Slug + "/contributions/" + ct.ID})
+		"ManageURL": h.BaseURL(c) + "/manage/" + token, "URL": "/p/" + p.Slug + "/contributions/" + ct.ID})
 }
 
 // submitForm reads the contribution form and stores the contribution with

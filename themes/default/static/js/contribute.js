@@ -13,6 +13,7 @@
 
   var M = window.Mitreden || {};
   var t = typeof M.i18n === 'function' ? M.i18n : function (k, v) { return v ? k + ' ' + v.join(', ') : k; };
+  var tn = typeof M.i18nN === 'function' ? M.i18nN : function (k, n) { return t(k, [n]); };
   var announce = typeof M.announce === 'function' ? M.announce : function () {};
 
   function h(tag, className, text) {
@@ -399,8 +400,8 @@
       var n = state.pts.length;
       if (!n) { return t('js.status_none'); }
       if (state.mode === 'Point') { return t('js.status_point', [speak(state.pts[0].lat), speak(state.pts[0].lng)]); }
-      if (state.mode === 'LineString') { return t('js.status_line', [n]) + (n < 2 ? ' ' + t('js.need_line') : ''); }
-      return t('js.status_polygon', [n]) + (n < 3 ? ' ' + t('js.need_polygon') : '');
+      if (state.mode === 'LineString') { return tn('js.status_line', n) + (n < 2 ? ' ' + t('js.need_line') : ''); }
+      return tn('js.status_polygon', n) + (n < 3 ? ' ' + t('js.need_polygon') : '');
     }
 
     // sync writes the geometry into the form. source says who changed it:
@@ -515,7 +516,7 @@
       state.pts.pop();
       render();
       sync('draw');
-      announce(state.mode === 'Point' ? t('js.point_removed') : t('js.vertex_removed', [state.pts.length]));
+      announce(state.mode === 'Point' ? t('js.point_removed') : tn('js.vertex_removed', state.pts.length));
     }
 
     function clearAll() {

@@ -39,15 +39,21 @@
     'procedure.new': 'Neuer Beitrag: {}',
     'geometry.none': 'ohne Ort',
     'contribution.anonymous': 'anonym',
-    'card.up': '{} Zustimmung',
-    'card.down': '{} Ablehnung',
+    'card.up': '{} Zustimmungen',
+    'card.up|one': '{} Zustimmung',
+    'card.down': '{} Ablehnungen',
+    'card.down|one': '{} Ablehnung',
     'card.comments': '{} Kommentare',
+    'card.comments|one': '{} Kommentar',
+    'procedure.count': '{} Beiträge',
+    'procedure.count|one': '{} Beitrag',
     'card.origin_table': 'vom Werkstatt-Tisch',
     'validation.geometry_outside_area': 'Der Ort liegt außerhalb des Plangebiets.',
     'js.step': 'Schritt {} von {}',
     'js.zoom_in': 'Vergrößern',
     'js.zoom_out': 'Verkleinern',
     'js.cluster': '{} Beiträge',
+    'js.cluster|one': '{} Beitrag',
     'js.server_cluster': '{} Beiträge – heranzoomen',
     'js.server_cluster_one': '1 Beitrag – heranzoomen',
     'js.draw_modes': 'Art der Verortung',
@@ -56,13 +62,16 @@
     'js.polygon_vertex': 'Eckpunkt {} der Fläche gesetzt bei {}, {}.',
     'js.vertex_moved': 'Punkt verschoben nach {}, {}.',
     'js.vertex_removed': 'Punkt entfernt. Noch {} Punkte.',
+    'js.vertex_removed|one': 'Punkt entfernt. Noch {} Punkt.',
     'js.point_removed': 'Punkt entfernt.',
     'js.nothing_to_undo': 'Es gibt nichts rückgängig zu machen.',
     'js.cleared': 'Verortung gelöscht.',
     'js.status_none': 'Noch kein Ort gesetzt.',
     'js.status_point': 'Punkt bei {}, {}.',
     'js.status_line': 'Linie mit {} Punkten.',
+    'js.status_line|one': 'Linie mit {} Punkt.',
     'js.status_polygon': 'Fläche mit {} Eckpunkten.',
+    'js.status_polygon|one': 'Fläche mit {} Eckpunkt.',
     'js.need_line': 'Eine Linie braucht mindestens 2 Punkte.',
     'js.need_polygon': 'Eine Fläche braucht mindestens 3 Eckpunkte.',
     'js.place_chosen': 'Ort gewählt: {}.',
@@ -90,12 +99,16 @@
     'card.up': '{} in favour',
     'card.down': '{} against',
     'card.comments': '{} comments',
+    'card.comments|one': '{} comment',
+    'procedure.count': '{} contributions',
+    'procedure.count|one': '{} contribution',
     'card.origin_table': 'from the workshop table',
     'validation.geometry_outside_area': 'The location is outside the planning area.',
     'js.step': 'Step {} of {}',
     'js.zoom_in': 'Zoom in',
     'js.zoom_out': 'Zoom out',
     'js.cluster': '{} contributions',
+    'js.cluster|one': '{} contribution',
     'js.server_cluster': '{} contributions – zoom in',
     'js.server_cluster_one': '1 contribution – zoom in',
     'js.draw_modes': 'Kind of location',
@@ -104,13 +117,16 @@
     'js.polygon_vertex': 'Corner {} of the area placed at {}, {}.',
     'js.vertex_moved': 'Point moved to {}, {}.',
     'js.vertex_removed': 'Point removed. {} points left.',
+    'js.vertex_removed|one': 'Point removed. {} point left.',
     'js.point_removed': 'Point removed.',
     'js.nothing_to_undo': 'There is nothing to undo.',
     'js.cleared': 'Location cleared.',
     'js.status_none': 'No location set yet.',
     'js.status_point': 'Point at {}, {}.',
     'js.status_line': 'Line with {} points.',
+    'js.status_line|one': 'Line with {} point.',
     'js.status_polygon': 'Area with {} corners.',
+    'js.status_polygon|one': 'Area with {} corner.',
     'js.need_line': 'A line needs at least 2 points.',
     'js.need_polygon': 'An area needs at least 3 corners.',
     'js.place_chosen': 'Place chosen: {}.',
@@ -148,6 +164,19 @@
       }
     }
     return s.replace(/\s+/g, ' ').trim();
+  }
+
+  // i18nN shows a count: the message's singular form ("KEY|one", sent by
+  // the server for messages whose forms differ) for n = 1, else the plural.
+  // values default to [n].
+  function i18nN(key, n, values) {
+    var one = key + '|one';
+    var has = function (k) { return typeof messages[k] === 'string' && messages[k] !== '' && messages[k] !== k; };
+    if (!values) { values = [n]; }
+    if (n === 1 && (has(one) || (!has(key) && (lang === 'en' ? EN : DE)[one]))) {
+      return i18n(one, values);
+    }
+    return i18n(key, values);
   }
 
   function h(tag, className, text) {
@@ -370,7 +399,7 @@
           return L.divIcon({
             className: 'cluster-marker cluster-' + size,
             html: '<span class="cluster-icon"><span aria-hidden="true">' + n + '</span><span class="sr-only">' +
-              escapeHTML(i18n('js.cluster', [n])) + '</span></span>',
+              escapeHTML(i18nN('js.cluster', n)) + '</span></span>',
             iconSize: [40, 40]
           });
         }
@@ -647,9 +676,9 @@
       art.appendChild(h('p', 'excerpt', p.text || ''));
       var counts = h('p', 'counts');
       var parts = [
-        i18n('card.up', [p.rating_up || 0]),
-        i18n('card.down', [p.rating_down || 0]),
-        i18n('card.comments', [p.comment_count || 0])
+        i18nN('card.up', p.rating_up || 0),
+        i18nN('card.down', p.rating_down || 0),
+        i18nN('card.comments', p.comment_count || 0)
       ];
       if (p.origin && p.origin !== 'online') { parts.push(i18n('card.origin_table')); }
       parts.forEach(function (text, i) {
@@ -664,11 +693,10 @@
     function bumpCount(delta) {
       var count = document.getElementById('count');
       if (!count) { return; }
-      var text = count.textContent;
-      var m = /^(\s*)(\d+)(?![\d.,]\d)/.exec(text);
+      var m = /^\s*(\d+)(?![\d.,]\d)/.exec(count.textContent);
       if (!m) { return; }
-      var n = Math.max(0, parseInt(m[2], 10) + delta);
-      count.textContent = m[1] + n + text.slice(m[0].length);
+      var n = Math.max(0, parseInt(m[1], 10) + delta);
+      count.textContent = i18nN('procedure.count', n);
     }
 
     function onCreated(f) {
@@ -817,6 +845,7 @@
   window.Mitreden = {
     lang: lang,
     i18n: i18n,
+    i18nN: i18nN,
     baseLayer: baseLayer,
     addWMS: addWMS,
     createMap: createMap,

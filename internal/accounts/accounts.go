@@ -68,8 +68,10 @@ func NewToken(ctx context.Context, st *store.Store, actor, email string) (string
 }
 
 // ChangePassword sets a new password for u after checking the current one
-// and ends u's other sessions: all but the one whose hash is keepSession
-// (the session that made the change; nil ends all).
+// and ends u's other sessions — all but the one whose hash is keepSession
+// (the session that made the change; nil ends all) — and its API tokens:
+// a password changed because it leaked must not leave a token the
+// intruder minted working.
 func ChangePassword(ctx context.Context, st *store.Store, u *model.User, current, next string, keepSession []byte) error {
 	if !auth.CheckPassword(u.PasswordHash, current) {
 		return InputError{"current", "the current password does not match"}
@@ -81,7 +83,7 @@ func ChangePassword(ctx context.Context, st *store.Store, u *model.User, current
 	if err != nil {
 		return err
 	}
-	return st.SetPassword(ctx, u.ID, hash, store.Revoke{KeepSession: keepSession}, store.Audited{Actor: u.Email, Action: "user.password"})
+	return st.SetPassword(ctx, u.ID, hash, store.Revoke{KeepSession: keepSession, Tokens: true}, store.Audited{Actor: u.Email, Action: "user.password"})
 }
 
 // ResetPassword gives the account u a new generated password, returned

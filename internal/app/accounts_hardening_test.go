@@ -19,6 +19,11 @@ func TestOwnPasswordChangeEndsOtherSessions(t *testing.T) {
 	e := newEnv(t, nil)
 	here, csrf := e.signIn(t, "m@example.org", model.RoleModerator)
 	there, _ := e.signIn(t, "m@example.org", model.RoleModerator)
+	m, _ := e.st.UserByEmail(context.Background(), "m@example.org")
+	tok := auth.NewToken()
+	if err := e.st.CreateToken(context.Background(), m.ID, auth.HashToken(tok)); err != nil {
+		t.Fatal(err)
+	}
 	if r := e.do(t, "GET", "/admin", "", "", "Cookie", there.header()); r.status != 200 {
 		t.Fatalf("second session: %d", r.status)
 	}
@@ -33,6 +38,9 @@ func TestOwnPasswordChangeEndsOtherSessions(t *testing.T) {
 	}
 	if r := e.do(t, "GET", "/admin", "", "", "Cookie", there.header()); r.status != 303 {
 		t.Fatalf("the other session still works after the password change: %d", r.status)
+	}
+	if r := e.do(t, "GET", moderation, "", "", "Authorization", "Bearer "+tok); r.status != 401 {
+		t.Fatalf("an API token still works after the password change: %d", r.status)
 	}
 }
 

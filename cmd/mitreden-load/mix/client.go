@@ -126,16 +126,14 @@ func (c *client) send(route string, req *http.Request, expect ...int) answer {
 	t0 := time.Now()
 	res, err := c.hc.Do(req.WithContext(c.r.ctx))
 	if err != nil {
-		if c.r.ctx.Err() == nil {
-			c.r.record(route, 0, 0, false, fmt.Sprintf("%s %s: %v", req.Method, req.URL.RequestURI(), err))
-		}
+		c.r.failed(route, err, fmt.Sprintf("%s %s: %v", req.Method, req.URL.RequestURI(), err))
 		return answer{}
 	}
 	b, err := io.ReadAll(res.Body)
 	res.Body.Close()
 	d := time.Since(t0)
 	if err != nil {
-		c.r.record(route, 0, 0, false, fmt.Sprintf("%s %s: reading the answer: %v", req.Method, req.URL.RequestURI(), err))
+		c.r.failed(route, err, fmt.Sprintf("%s %s: reading the answer: %v", req.Method, req.URL.RequestURI(), err))
 		return answer{}
 	}
 	ok := false
@@ -431,9 +429,7 @@ func (c *client) apiEvents() {
 	t0 := time.Now()
 	res, err := c.hc.Do(req)
 	if err != nil {
-		if c.r.ctx.Err() == nil {
-			c.r.record(route, 0, 0, false, "GET "+path+": "+err.Error())
-		}
+		c.r.failed(route, err, "GET "+path+": "+err.Error())
 		return
 	}
 	defer res.Body.Close()
@@ -446,7 +442,7 @@ func (c *client) apiEvents() {
 		for i := 0; i < 20; i++ {
 			line, err := br.ReadString('\n')
 			if err != nil {
-				c.r.record(route, 0, 0, false, fmt.Sprintf("GET %s: stream cut after %d lines: %v", path, i, err))
+				c.r.failed(route, err, fmt.Sprintf("GET %s: stream cut after %d lines: %v", path, i, err))
 				return
 			}
 			connected = connected || strings.HasPrefix(line, ": connected")

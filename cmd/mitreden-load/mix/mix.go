@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"regexp"
 	"sort"
@@ -40,7 +41,8 @@ type Route struct {
 	Name       string
 	Requests   int64
 	Statuses   map[int]int64
-	Transport  int64 // transport errors: refused, reset, timed out, cut short
+	Transport  int64 // transport errors: refused, reset, cut short
+	Timeouts   int64 // requests the client gave up on after Config.Timeout
 	Unexpected int64 // answers with a status the route should not give
 	Samples    []string
 	Latencies  []time.Duration // sorted after Run
@@ -85,34 +87,55 @@ func (r *Report) Total() int64 {
 func (r *Report) Failures() []string {
 	var out []string
 	for _, rt := range r.Routes {
-		if rt.Unexpected == 0 && rt.Transport == 0 {
+		if rt.Unexpected == 0 && rt.Transport == 0 && rt.Timeouts == 0 {
 			continue
 		}
-		out = append(out, fmt.Sprintf("%s: %d of %d requests failed (statuses %v, transport errors %d); e.g. %s",
-			rt.Name, rt.Unexpected+rt.Transport, rt.Requests, rt.Statuses, rt.Transport, strings.Join(rt.Samples, " | ")))
+		out = append(out, fmt.Sprintf("%s: %d of %d requests failed (statuses %v, transport errors %d, timeouts %d); e.g. %s",
+			rt.Name, rt.Unexpected+rt.Transport+rt.Timeouts, rt.Requests, rt.Statuses, rt.Transport, rt.Timeouts, strings.Join(rt.Samples, " | ")))
 	}
 	return out
 }
 
-// Print writes one line per route: requests, req/s, p50, p99, 5xx and
-// transport errors, and the statuses.
+// Broken reports whether any answer was a 5xx or a status its route should
+// not give, or any connection failed (timeouts aside: see Timeouts).
+func (r *Report) Broken() bool {
+	for _, rt := range r.Routes {
+		if rt.Unexpected > 0 || rt.Transport > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// Timeouts is the number of requests the clients gave up on.
+func (r *Report) Timeouts() int64 {
+	var n int64
+	for _, rt := range r.Routes {
+		n += rt.Timeouts
+	}
+	return n
+}
+
+// Print writes one line per route: requests, req/s, p50, p99, 5xx,
+// transport errors and timeouts, and the statuses.
 func (r *Report) Print(w io.Writer) {
-	fmt.Fprintf(w, "%-58s %8s %8s %9s %9s %5s %5s  %s\n", "route", "requests", "req/s", "p50 ms", "p99 ms", "5xx", "conn", "statuses")
+	fmt.Fprintf(w, "%-58s %8s %8s %9s %9s %5s %5s %5s  %s\n", "route", "requests", "req/s", "p50 ms", "p99 ms", "5xx", "conn", "t/o", "statuses")
 	var all Route
 	all.Statuses = map[int]int64{}
 	for _, rt := range r.Routes {
-		fmt.Fprintf(w, "%-58s %8d %8.1f %9.2f %9.2f %5d %5d  %v\n", rt.Name, rt.Requests, float64(rt.Requests)/r.Elapsed.Seconds(),
-			ms(rt.Pct(0.5)), ms(rt.Pct(0.99)), rt.ServerErrors(), rt.Transport, rt.Statuses)
+		fmt.Fprintf(w, "%-58s %8d %8.1f %9.2f %9.2f %5d %5d %5d  %v\n", rt.Name, rt.Requests, float64(rt.Requests)/r.Elapsed.Seconds(),
+			ms(rt.Pct(0.5)), ms(rt.Pct(0.99)), rt.ServerErrors(), rt.Transport, rt.Timeouts, rt.Statuses)
 		all.Requests += rt.Requests
 		all.Transport += rt.Transport
+		all.Timeouts += rt.Timeouts
 		all.Latencies = append(all.Latencies, rt.Latencies...)
 		for s, n := range rt.Statuses {
 			all.Statuses[s] += n
 		}
 	}
 	sort.Slice(all.Latencies, func(i, j int) bool { return all.Latencies[i] < all.Latencies[j] })
-	fmt.Fprintf(w, "%-58s %8d %8.1f %9.2f %9.2f %5d %5d  %v\n", "all", all.Requests, float64(all.Requests)/r.Elapsed.Seconds(),
-		ms(all.Pct(0.5)), ms(all.Pct(0.99)), all.ServerErrors(), all.Transport, all.Statuses)
+	fmt.Fprintf(w, "%-58s %8d %8.1f %9.2f %9.2f %5d %5d %5d  %v\n", "all", all.Requests, float64(all.Requests)/r.Elapsed.Seconds(),
+		ms(all.Pct(0.5)), ms(all.Pct(0.99)), all.ServerErrors(), all.Transport, all.Timeouts, all.Statuses)
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
@@ -310,7 +333,22 @@ func (s *site) inside(lon, lat float64) bool {
 	return in
 }
 
-// record counts one answer (status 0: a transport error) of route.
+// failed counts a request that got no answer: a timeout or another
+// transport error.
+func (r *run) failed(route string, err error, sample string) {
+	if r.ctx.Err() != nil {
+		return // the run was cancelled; not the server's doing
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		r.record(route, -1, 0, false, sample)
+		return
+	}
+	r.record(route, 0, 0, false, sample)
+}
+
+// record counts one answer of route (status 0: a transport error, -1: a
+// timeout).
 func (r *run) record(route string, status int, d time.Duration, ok bool, sample string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -320,16 +358,19 @@ func (r *run) record(route string, status int, d time.Duration, ok bool, sample 
 		r.routes[route] = rt
 	}
 	rt.Requests++
-	if status == 0 {
+	switch status {
+	case 0:
 		rt.Transport++
-	} else {
+	case -1:
+		rt.Timeouts++
+	default:
 		rt.Statuses[status]++
 		rt.Latencies = append(rt.Latencies, d)
 		if !ok {
 			rt.Unexpected++
 		}
 	}
-	if (status == 0 || !ok) && len(rt.Samples) < 3 {
+	if !ok && len(rt.Samples) < 3 {
 		rt.Samples = append(rt.Samples, sample)
 	}
 }

@@ -54,9 +54,13 @@ fuzz:
 	go test ./internal/workshop -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME)
 
 # Benchmarks: Go benchmarks of the store, then an HTTP load run against the
-# real server on loopback with BENCH_N synthetic contributions.
+# real server on loopback with BENCH_N synthetic contributions, then the
+# soak: 50 connections of mixed traffic over every public route (reads and
+# writes) for BENCH_SOAK_SECONDS; it fails on any 5xx, dropped connection
+# or panic in the server's log.
 BENCH_N ?= 100000
 BENCH_DB := bin/bench.db
+BENCH_LOG := bin/bench-server.log
 bench: build system-deps
 	go test -run '^$$' -bench . -benchmem -benchtime 2s ./internal/store/ ./internal/app/ ./internal/export/ ./internal/geo/
 	go build -o bin/mitreden-load ./cmd/mitreden-load
@@ -67,6 +71,11 @@ bench: build system-deps
 	./$(BIN) serve --db $(BENCH_DB) --addr 127.0.0.1:18080 --write-limit 0 2>/dev/null & pid=$$!; \
 	  sleep 2; ./bin/mitreden-load --url http://127.0.0.1:18080 --pid $$pid --duration $${BENCH_SECONDS:-10s} --connections 50; \
 	  status=$$?; kill $$pid; wait $$pid; exit $$status
+	./$(BIN) serve --db $(BENCH_DB) --addr 127.0.0.1:18080 --write-limit 0 >$(BENCH_LOG) 2>&1 & pid=$$!; \
+	  sleep 2; ./bin/mitreden-load --mix --url http://127.0.0.1:18080 --duration $${BENCH_SOAK_SECONDS:-60}s --connections 50; \
+	  status=$$?; kill $$pid; wait $$pid; \
+	  if grep -i panic $(BENCH_LOG) | head -5 | grep .; then echo "panic in the server log ($(BENCH_LOG))"; status=1; fi; \
+	  exit $$status
 
 # Static checks, part of `make test`: gofmt, go vet, staticcheck and
 # govulncheck. vuln.go.dev is out of reach from this build network, so

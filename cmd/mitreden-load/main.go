@@ -4,6 +4,15 @@
 // bounded in requests and time and only talks to 127.0.0.1.
 //
 //	mitreden-load --url http://127.0.0.1:8080 --procedure gruenzug-altona --duration 10s --connections 50
+//
+// With --mix it is a soak instead: the connections are residents spread over
+// every public route (pages in three languages, the API with filters, the
+// event stream, ratings, comments, contributions, reports and edits through
+// the API and the forms) for --duration; it prints requests, req/s, p50,
+// p99, 5xx and transport errors per route and exits 1 on any 5xx, transport
+// error or status the route should not answer.
+//
+//	mitreden-load --mix --url http://127.0.0.1:8080 --duration 60s --connections 50
 package main
 
 import (
@@ -28,6 +37,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/mitreden/mitreden/cmd/mitreden-load/mix"
 	"github.com/mitreden/mitreden/internal/model"
 	"github.com/mitreden/mitreden/internal/store"
 )
@@ -124,10 +134,17 @@ func main() {
 	conns := flag.Int("connections", 50, "concurrent connections")
 	bbox := flag.String("bbox", "", "viewport bbox (default: a street-sized box in the middle of the area)")
 	pid := flag.Int("pid", 0, "process id of the server, to split its memory into anonymous and file-backed")
+	mixed := flag.Bool("mix", false, "soak: mixed traffic over every public route for --duration (or --requests)")
+	requests := flag.Int64("requests", 0, "with --mix: stop after this many requests (0: run for --duration)")
+	seed := flag.Uint64("seed", 1, "with --mix: seed of the clients' random choices")
+	timeout := flag.Duration("timeout", 30*time.Second, "with --mix: how long a client waits for an answer")
 	flag.Parse()
 	if err := loopback(*base); err != nil {
 		fmt.Fprintln(os.Stderr, "mitreden-load:", err)
 		os.Exit(2)
+	}
+	if *mixed {
+		os.Exit(soak(mix.Config{Base: *base, Slug: *slug, Clients: *conns, Duration: *dur, Requests: *requests, Seed: *seed, Timeout: *timeout}))
 	}
 	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: *conns, MaxConnsPerHost: *conns}}
 	if *bbox == "" {
@@ -211,6 +228,36 @@ func main() {
 			fmt.Printf("  of which anonymous (heap, stacks, SQLite caches): %.0f MB; file-backed (binary, mapped database pages, reclaimable): %.0f MB\n", anon/1e6, file/1e6)
 		}
 	}
+}
+
+// soak runs the mixed traffic and prints its figures per route; it returns
+// the exit status: 1 when any answer was a 5xx or a status its route should
+// not give, or a connection failed. Timeouts are listed but do not fail the
+// run: on a shared machine they say more about the machine.
+func soak(cfg mix.Config) int {
+	what := cfg.Duration.String()
+	if cfg.Requests > 0 {
+		cfg.Duration, what = 0, fmt.Sprintf("%d requests", cfg.Requests)
+	}
+	fmt.Printf("soak: %d connections, mixed traffic over every public route, %s\n", cfg.Clients, what)
+	rep, err := mix.Run(context.Background(), cfg)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "mitreden-load:", err)
+		return 1
+	}
+	rep.Print(os.Stdout)
+	fmt.Printf("%d requests in %.1f s\n", rep.Total(), rep.Elapsed.Seconds())
+	for _, line := range rep.Failures() {
+		fmt.Println("  " + line)
+	}
+	if n := rep.Timeouts(); n > 0 {
+		fmt.Printf("%d requests timed out after %s\n", n, cfg.Timeout)
+	}
+	if rep.Broken() {
+		fmt.Println("FAILED: 5xx, unexpected statuses or failed connections (above)")
+		return 1
+	}
+	return 0
 }
 
 // rssParts reads RssAnon and RssFile of a local process from /proc.

@@ -72,7 +72,8 @@ bench: build system-deps
 	  sleep 2; ./bin/mitreden-load --url http://127.0.0.1:18080 --pid $$pid --duration $${BENCH_SECONDS:-10s} --connections 50; \
 	  status=$$?; kill $$pid; wait $$pid; exit $$status
 	./$(BIN) serve --db $(BENCH_DB) --addr 127.0.0.1:18080 --write-limit 0 >$(BENCH_LOG) 2>&1 & pid=$$!; \
-	  sleep 2; ./bin/mitreden-load --mix --url http://127.0.0.1:18080 --duration $${BENCH_SOAK_SECONDS:-60}s --connections 50; \
+	  sleep 2; tables=$$(for n in 1 2 3 4; do ./$(BIN) table link --procedure gruenzug-altona --table $$n --db $(BENCH_DB); done | paste -sd,); \
+	  ./bin/mitreden-load --mix --url http://127.0.0.1:18080 --duration $${BENCH_SOAK_SECONDS:-60}s --connections 50 --table-links "$$tables"; \
 	  status=$$?; kill $$pid; wait $$pid; \
 	  if grep -i panic $(BENCH_LOG) | head -5 | grep .; then echo "panic in the server log ($(BENCH_LOG))"; status=1; fi; \
 	  exit $$status

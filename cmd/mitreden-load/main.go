@@ -138,13 +138,15 @@ func main() {
 	requests := flag.Int64("requests", 0, "with --mix: stop after this many requests (0: run for --duration)")
 	seed := flag.Uint64("seed", 1, "with --mix: seed of the clients' random choices")
 	timeout := flag.Duration("timeout", 30*time.Second, "with --mix: how long a client waits for an answer")
+	tables := flag.String("table-links", "", "with --mix: comma-separated kiosk addresses from `mitreden table link`")
 	flag.Parse()
 	if err := loopback(*base); err != nil {
 		fmt.Fprintln(os.Stderr, "mitreden-load:", err)
 		os.Exit(2)
 	}
 	if *mixed {
-		os.Exit(soak(mix.Config{Base: *base, Slug: *slug, Clients: *conns, Duration: *dur, Requests: *requests, Seed: *seed, Timeout: *timeout}))
+		os.Exit(soak(mix.Config{Base: *base, Slug: *slug, Clients: *conns, Duration: *dur, Requests: *requests, Seed: *seed, Timeout: *timeout,
+			TableLinks: splitLinks(*tables)}))
 	}
 	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: *conns, MaxConnsPerHost: *conns}}
 	if *bbox == "" {
@@ -387,4 +389,14 @@ func serverRSS(client *http.Client, base string) (float64, error) {
 		}
 	}
 	return 0, errors.New("no process_resident_memory_bytes in /metrics")
+}
+
+func splitLinks(s string) []string {
+	var out []string
+	for _, l := range strings.Split(s, ",") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
 }

@@ -47,10 +47,14 @@ var soakRoutes = []string{
 // tests.
 func TestSoak(t *testing.T) {
 	s := start(t, "")
+	var tables []string
+	for n := 1; n <= 4; n++ {
+		tables = append(tables, tableLink(t, s, n))
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	rep, err := mix.Run(ctx, mix.Config{Base: s.URL, Slug: "gruenzug-altona", Clients: 6, Requests: 5000, Seed: 19,
-		Timeout: 20 * time.Second})
+		Timeout: 20 * time.Second, TableLinks: tables})
 	if err != nil {
 		t.Fatalf("%v\n%s", err, tail(s.logs.String(), 20))
 	}

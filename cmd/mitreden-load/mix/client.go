@@ -302,8 +302,19 @@ func (c *client) ics() { c.get("GET /p/:slug/appointments.ics", "/p/"+c.slug()+"
 
 func (c *client) wall() { c.get("GET /wall/:slug", "/wall/"+c.slug()+"?lang="+c.lang()) }
 
+// tableLink is one of the configured kiosk addresses, "" when none is.
+func (c *client) tableLink() string {
+	links := c.r.cfg.TableLinks
+	if len(links) == 0 {
+		return ""
+	}
+	return links[c.rnd.IntN(len(links))]
+}
+
 func (c *client) table() {
-	c.get("GET /table/:slug", fmt.Sprintf("/table/%s?table=%d&lang=%s", c.slug(), 1+c.rnd.IntN(12), c.lang()))
+	if link := c.tableLink(); link != "" {
+		c.get("GET /table/:slug", link+"&lang="+c.lang())
+	}
 }
 
 func (c *client) themeCSS() { c.get("GET /p/:slug/theme.css", "/p/"+c.slug()+"/theme.css") }
@@ -606,13 +617,16 @@ func (c *client) formSubmit() {
 }
 
 func (c *client) tableSubmit() {
-	n := 1 + c.rnd.IntN(12)
-	a := c.get("GET /table/:slug", fmt.Sprintf("/table/%s?table=%d&lang=%s", c.slug(), n, c.lang()))
+	link := c.tableLink()
+	if link == "" {
+		return
+	}
+	a := c.get("GET /table/:slug", link+"&lang="+c.lang())
 	tok := csrf(a.body)
 	if tok == "" {
 		return
 	}
-	c.postForm("POST /table/:slug (form)", fmt.Sprintf("/table/%s?table=%d", c.slug(), n), c.contribForm(tok, "Tisch"), 201)
+	c.postForm("POST /table/:slug (form)", link, c.contribForm(tok, "Tisch"), 201)
 }
 
 func (c *client) conceptionForm() (key, token string) {

@@ -34,6 +34,9 @@ type Config struct {
 	Duration time.Duration // stop after this long (0: no bound)
 	Seed     uint64        // seed of every client's random choices
 	Timeout  time.Duration // per request (default 15 s)
+	// TableLinks are workshop kiosk addresses with their keys
+	// (`mitreden table link`); without them the table routes are not sent.
+	TableLinks []string
 }
 
 // Route is what one route answered.

@@ -48,7 +48,7 @@ func procedureFor(ctx context.Context, db, slug string) (*store.Store, *model.Pr
 }
 
 func (c *cli) export(args []string) error {
-	fs := c.flags("export", "Writes a procedure's contributions (all but those their authors withdrew) in one format.\nA terminal shows a progress bar; the file appears complete or not at all.")
+	fs := c.flags("export", "Writes a procedure's contributions (all but those their authors withdrew; a bundle holds\nthose too, with every comment, official response, rating and report) in one format.\nA terminal shows a progress bar; the file appears complete or not at all.")
 	db := config.DBFlag(fs, c.env)
 	slug := fs.String("procedure", "", "procedure slug (required)")
 	format := fs.String("format", "", "csv, xlsx, geojson, gpkg, synopsis or bundle (required)")
@@ -142,10 +142,12 @@ func (c *cli) importFile(args []string) error {
 		}
 		return err
 	}
-	if err := st.Audit(ctx, "cli", "contributions.import", p.Slug, nil, map[string]any{"file": file, "added": res.Added, "skipped": res.Skipped}); err != nil {
+	if err := st.Audit(ctx, "cli", "contributions.import", p.Slug, nil, map[string]any{"file": file, "added": res.Added, "skipped": res.Skipped,
+		"comments": res.Comments, "responses": res.Responses, "ratings": res.Ratings, "reports": res.Flags}); err != nil {
 		return err
 	}
-	fmt.Fprintf(c.stdout, "imported %d contributions (%d comments) into %s; %d were already there\n", res.Added, res.Comments, p.Slug, res.Skipped)
+	fmt.Fprintf(c.stdout, "imported %d contributions into %s; %d were already there; added %d comments, %d official responses, %d ratings, %d reports\n",
+		res.Added, p.Slug, res.Skipped, res.Comments, res.Responses, res.Ratings, res.Flags)
 	return nil
 }
 

@@ -192,16 +192,29 @@ func newStream(ctx context.Context, st *store.Store, p *model.Procedure, opt Opt
 
 // each calls fn for every row; discussion adds comments and responses.
 func (s *stream) each(discussion bool, fn func(*store.ExportRow) error) error {
+	return s.run(store.ExportOptions{Discussion: discussion}, fn)
+}
+
+// eachAll calls fn for every row with everything a bundle carries.
+func (s *stream) eachAll(fn func(*store.ExportRow) error) error {
+	return s.run(store.ExportOptions{All: true}, fn)
+}
+
+func (s *stream) run(opt store.ExportOptions, fn func(*store.ExportRow) error) error {
 	total := 0
 	if s.opt.Progress != nil {
-		n, err := s.st.CountExportable(s.ctx, s.p.ID)
+		count := s.st.CountExportable
+		if opt.All {
+			count = s.st.CountBundle
+		}
+		n, err := count(s.ctx, s.p.ID)
 		if err != nil {
 			return err
 		}
 		total = n
 		s.opt.Progress(0, total)
 	}
-	err := s.st.StreamContributions(s.ctx, s.p.ID, store.ExportOptions{Discussion: discussion}, func(r *store.ExportRow) error {
+	err := s.st.StreamContributions(s.ctx, s.p.ID, opt, func(r *store.ExportRow) error {
 		if err := s.ctx.Err(); err != nil {
 			return err
 		}

@@ -51,7 +51,7 @@ func (c *cli) export(args []string) error {
 	fs := c.flags("export", "Writes a procedure's contributions (all but those their authors withdrew; a bundle holds\nthose too, with every comment, official response, rating and report) in one format.\nA terminal shows a progress bar; the file appears complete or not at all.")
 	db := config.DBFlag(fs, c.env)
 	slug := fs.String("procedure", "", "procedure slug (required)")
-	format := fs.String("format", "", "csv, xlsx, geojson, gpkg, synopsis or bundle (required)")
+	format := fs.String("format", "", "csv, csv-de (German Excel: \";\", CRLF, decimal commas), xlsx, geojson, gpkg, synopsis or bundle (required)")
 	out := fs.String("out", "", `target file (required; "-" writes to standard output, except gpkg)`)
 	locale := fs.String("locale", "de", "language of labels and spreadsheet headings (de, en, de-x-ls)")
 	if err := c.parse(fs, args); err != nil {

@@ -187,8 +187,11 @@ func importItem(tx *sql.Tx, procedureID int64, it ImportItem) (ImportResult, err
 			}
 		}
 		var id int64
-		err := tx.QueryRow(`SELECT id FROM comments WHERE contribution_seq = ? AND created_at = ? AND author_name = ? AND text = ?
-			ORDER BY id LIMIT 1`, c.Seq, ms(m.CreatedAt), m.AuthorName, m.Text).Scan(&id)
+		err := sql.ErrNoRows // a new contribution has no comments yet
+		if !fresh {
+			err = tx.QueryRow(`SELECT id FROM comments WHERE contribution_seq = ? AND created_at = ? AND author_name = ? AND text = ?
+				ORDER BY id LIMIT 1`, c.Seq, ms(m.CreatedAt), m.AuthorName, m.Text).Scan(&id)
+		}
 		if errors.Is(err, sql.ErrNoRows) {
 			r, err := tx.Exec(`INSERT INTO comments(contribution_seq, parent_id, text, author_name, status, created_at) VALUES (?,?,?,?,?,?)`,
 				c.Seq, parent, m.Text, m.AuthorName, st, ms(m.CreatedAt))

@@ -140,17 +140,42 @@ func (c *cli) flags(name, summary string) *flag.FlagSet {
 	return fs
 }
 
+// parse parses a command that takes flags only.
 func (c *cli) parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err.Error()}
+	rest, err := parseInterspersed(fs, args)
+	if err != nil {
+		return err
 	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	if len(rest) > 0 {
+		return usageError{fmt.Sprintf("unexpected argument %q", rest[0])}
 	}
 	return nil
+}
+
+// parseInterspersed parses flags wherever they stand among the arguments
+// (the standard flag package stops at the first argument, so
+// `import FILE --db X` would leave --db unread) and returns the positional
+// arguments in order. "--" ends the flags: everything after it is
+// positional. Errors are usage errors, except a request for help.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, usageError{err.Error()}
+		}
+		rest := fs.Args()
+		if consumed := args[:len(args)-len(rest)]; len(consumed) > 0 && consumed[len(consumed)-1] == "--" {
+			return append(positional, rest...), nil
+		}
+		if len(rest) == 0 {
+			return positional, nil
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
 }
 
 func openStore(ctx context.Context, path string, sync string) (*store.Store, int, error) {

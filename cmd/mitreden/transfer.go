@@ -3,11 +3,12 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -47,10 +48,10 @@ func procedureFor(ctx context.Context, db, slug string) (*store.Store, *model.Pr
 }
 
 func (c *cli) export(args []string) error {
-	fs := c.flags("export", "Writes a procedure's contributions (all but those their authors withdrew) in one format.\nA terminal shows a progress bar; the file appears complete or not at all.")
+	fs := c.flags("export", "Writes a procedure's contributions (all but those their authors withdrew; a bundle holds\nthose too, with every comment, official response, rating and report) in one format.\nA terminal shows a progress bar; the file appears complete or not at all.")
 	db := config.DBFlag(fs, c.env)
 	slug := fs.String("procedure", "", "procedure slug (required)")
-	format := fs.String("format", "", "csv, xlsx, geojson, gpkg, synopsis or bundle (required)")
+	format := fs.String("format", "", "csv, csv-de (German Excel: \";\", CRLF, decimal commas), xlsx, geojson, gpkg, synopsis or bundle (required)")
 	out := fs.String("out", "", `target file (required; "-" writes to standard output, except gpkg)`)
 	locale := fs.String("locale", "de", "language of labels and spreadsheet headings (de, en, de-x-ls)")
 	if err := c.parse(fs, args); err != nil {
@@ -104,18 +105,21 @@ func (c *cli) importFile(args []string) error {
 	fs := c.flags("import", "Imports a workshop bundle (from `mitreden export --format bundle`) or a GeoJSON\nFeatureCollection of contributions into a procedure. Contributions already\nthere are skipped, so importing the same file twice adds nothing.\n\nUsage: mitreden import --procedure SLUG [flags] FILE")
 	db := config.DBFlag(fs, c.env)
 	slug := fs.String("procedure", "", "procedure slug (required)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err.Error()}
-	}
-	if fs.NArg() != 1 {
-		return usageError{"usage: mitreden import --procedure SLUG FILE"}
-	}
-	fh, err := os.Open(fs.Arg(0))
+	files, err := parseInterspersed(fs, args)
 	if err != nil {
-		return usageError{fmt.Sprintf("cannot read %s: %v", fs.Arg(0), errors.Unwrap(err))}
+		return err
+	}
+	switch len(files) {
+	case 0:
+		return usageError{"import needs a FILE; usage: mitreden import --procedure SLUG [flags] FILE"}
+	case 1:
+	default:
+		return usageError{fmt.Sprintf("import takes one FILE, got %d: %s", len(files), quoteList(files))}
+	}
+	file := files[0]
+	fh, err := os.Open(file)
+	if err != nil {
+		return usageError{fmt.Sprintf("cannot read %s: %v", file, errors.Unwrap(err))}
 	}
 	defer fh.Close()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -138,10 +142,12 @@ func (c *cli) importFile(args []string) error {
 		}
 		return err
 	}
-	if err := st.Audit(ctx, "cli", "contributions.import", p.Slug, nil, map[string]any{"file": fs.Arg(0), "added": res.Added, "skipped": res.Skipped}); err != nil {
+	if err := st.Audit(ctx, "cli", "contributions.import", p.Slug, nil, map[string]any{"file": file, "added": res.Added, "skipped": res.Skipped,
+		"comments": res.Comments, "responses": res.Responses, "ratings": res.Ratings, "reports": res.Flags}); err != nil {
 		return err
 	}
-	fmt.Fprintf(c.stdout, "imported %d contributions (%d comments) into %s; %d were already there\n", res.Added, res.Comments, p.Slug, res.Skipped)
+	fmt.Fprintf(c.stdout, "imported %d contributions into %s; %d were already there; added %d comments, %d official responses, %d ratings, %d reports\n",
+		res.Added, p.Slug, res.Skipped, res.Comments, res.Responses, res.Ratings, res.Flags)
 	return nil
 }
 
@@ -192,4 +198,13 @@ func (c *cli) procedureAdd(args []string) error {
 	}
 	fmt.Fprintf(c.stdout, "created procedure %s with %d pages\n", seed.Procedure.Slug, len(seed.Pages))
 	return nil
+}
+
+// quoteList quotes names for a message: "a", "b".
+func quoteList(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = strconv.Quote(n)
+	}
+	return strings.Join(q, ", ")
 }

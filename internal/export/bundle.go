@@ -7,16 +7,15 @@ import (
 	"github.com/mitreden/mitreden/internal/workshop"
 )
 
-// writeBundle writes the workshop bundle: every exportable contribution
-// with its published comments, for `mitreden import` on another instance.
+// writeBundle writes the workshop bundle, for `mitreden import` on another
+// instance: every contribution, withdrawn ones too, with everything that
+// belongs to it (store.ExportOptions.All).
 func writeBundle(s *stream, w io.Writer) error {
 	bw, err := workshop.NewBundleWriter(w, s.p.Slug, s.opt.now())
 	if err != nil {
 		return err
 	}
-	err = s.each(true, func(r *store.ExportRow) error {
-		return bw.Add(r.Contribution, r.Comments)
-	})
+	err = s.eachAll(func(r *store.ExportRow) error { return bw.Add(r) })
 	if err != nil {
 		return err
 	}

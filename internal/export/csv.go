@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/csv"
 	"io"
+	"strings"
 
 	"github.com/mitreden/mitreden/internal/store"
 )
@@ -19,13 +20,17 @@ func csvHeader() []string {
 }
 
 // writeCSV writes RFC 4180 CSV in UTF-8 with a byte order mark, so that
-// spreadsheet programs pick the right encoding.
-func writeCSV(s *stream, w io.Writer) error {
+// spreadsheet programs pick the right encoding. The German dialect
+// (csv-de) is what German Excel and LibreOffice open directly, as DIPAS
+// writes it: ";" between fields, CRLF line ends and decimal commas in lon
+// and lat. Text cells are safe in either (SafeCell): a spreadsheet that
+// splits the file at the other separator finds no formula either.
+func writeCSV(s *stream, w io.Writer, german bool) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	if _, err := bw.WriteString("\uFEFF"); err != nil {
 		return err
 	}
-	cw := csv.NewWriter(bw)
+	cw := newCSVWriter(bw, german)
 	if err := cw.Write(csvHeader()); err != nil {
 		return err
 	}
@@ -41,6 +46,10 @@ func writeCSV(s *stream, w io.Writer) error {
 		}
 		n := len(columns)
 		rec[n], rec[n+1], rec[n+2] = coords(c)
+		if german {
+			rec[n] = strings.Replace(rec[n], ".", ",", 1)
+			rec[n+1] = strings.Replace(rec[n+1], ".", ",", 1)
+		}
 		return cw.Write(rec)
 	})
 	if err != nil {
@@ -53,10 +62,19 @@ func writeCSV(s *stream, w io.Writer) error {
 	return bw.Flush()
 }
 
-// WriteCSVRecord writes one record the way the CSV export does (text
-// fields made safe); the fuzz target and tests use it.
-func WriteCSVRecord(w io.Writer, fields []string) error {
+func newCSVWriter(w io.Writer, german bool) *csv.Writer {
 	cw := csv.NewWriter(w)
+	if german {
+		cw.Comma, cw.UseCRLF = ';', true
+	}
+	return cw
+}
+
+// WriteCSVRecord writes one record the way the CSV export does (text
+// fields made safe), in the German dialect when german is set; the fuzz
+// target and tests use it.
+func WriteCSVRecord(w io.Writer, fields []string, german bool) error {
+	cw := newCSVWriter(w, german)
 	rec := make([]string, len(fields))
 	for i, f := range fields {
 		rec[i] = SafeCell(f)

@@ -27,6 +27,7 @@ type Format string
 // The formats.
 const (
 	CSV      Format = "csv"
+	CSVDE    Format = "csv-de" // German spreadsheets: ";", CRLF, decimal commas
 	XLSX     Format = "xlsx"
 	GeoJSON  Format = "geojson"
 	GPKG     Format = "gpkg"
@@ -35,7 +36,7 @@ const (
 )
 
 // Formats lists every format in the order help texts show them.
-var Formats = []Format{CSV, XLSX, GeoJSON, GPKG, Synopsis, Bundle}
+var Formats = []Format{CSV, CSVDE, XLSX, GeoJSON, GPKG, Synopsis, Bundle}
 
 // ErrUnknownFormat is returned by ParseFormat.
 var ErrUnknownFormat = errors.New("export: unknown format")
@@ -47,12 +48,14 @@ func ParseFormat(s string) (Format, error) {
 			return f, nil
 		}
 	}
-	return "", fmt.Errorf("%w %q (csv, xlsx, geojson, gpkg, synopsis or bundle)", ErrUnknownFormat, s)
+	return "", fmt.Errorf("%w %q (csv, csv-de, xlsx, geojson, gpkg, synopsis or bundle)", ErrUnknownFormat, s)
 }
 
 // Ext is the file name extension of the format.
 func (f Format) Ext() string {
 	switch f {
+	case CSVDE:
+		return "de.csv"
 	case Synopsis:
 		return "synopsis.xlsx"
 	case Bundle:
@@ -64,7 +67,7 @@ func (f Format) Ext() string {
 // ContentType is the media type of the format.
 func (f Format) ContentType() string {
 	switch f {
-	case CSV:
+	case CSV, CSVDE:
 		return "text/csv; charset=utf-8"
 	case XLSX, Synopsis:
 		return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -129,8 +132,8 @@ func Write(ctx context.Context, st *store.Store, f Format, p *model.Procedure, w
 	}
 	s := newStream(ctx, st, p, opt)
 	switch f {
-	case CSV:
-		return writeCSV(s, w)
+	case CSV, CSVDE:
+		return writeCSV(s, w, f == CSVDE)
 	case XLSX:
 		return writeXLSX(s, w)
 	case GeoJSON:
@@ -192,16 +195,29 @@ func newStream(ctx context.Context, st *store.Store, p *model.Procedure, opt Opt
 
 // each calls fn for every row; discussion adds comments and responses.
 func (s *stream) each(discussion bool, fn func(*store.ExportRow) error) error {
+	return s.run(store.ExportOptions{Discussion: discussion}, fn)
+}
+
+// eachAll calls fn for every row with everything a bundle carries.
+func (s *stream) eachAll(fn func(*store.ExportRow) error) error {
+	return s.run(store.ExportOptions{All: true}, fn)
+}
+
+func (s *stream) run(opt store.ExportOptions, fn func(*store.ExportRow) error) error {
 	total := 0
 	if s.opt.Progress != nil {
-		n, err := s.st.CountExportable(s.ctx, s.p.ID)
+		count := s.st.CountExportable
+		if opt.All {
+			count = s.st.CountBundle
+		}
+		n, err := count(s.ctx, s.p.ID)
 		if err != nil {
 			return err
 		}
 		total = n
 		s.opt.Progress(0, total)
 	}
-	err := s.st.StreamContributions(s.ctx, s.p.ID, store.ExportOptions{Discussion: discussion}, func(r *store.ExportRow) error {
+	err := s.st.StreamContributions(s.ctx, s.p.ID, opt, func(r *store.ExportRow) error {
 		if err := s.ctx.Err(); err != nil {
 			return err
 		}
@@ -269,17 +285,56 @@ func coords(c *model.Contribution) (lon, lat, wktText string) {
 }
 
 // SafeCell makes s safe for a spreadsheet cell: invalid UTF-8 becomes
-// U+FFFD, line breaks become \n, and a value a spreadsheet would evaluate
-// as a formula (starting with = + - @, a tab or a carriage return) gets a
-// leading apostrophe (OWASP's advice against CSV injection).
+// U+FFFD, line breaks become \n, and every part of the text a spreadsheet
+// could take for a cell of its own — the whole text, and whatever follows a
+// ",", ";", tab or line break, because German Excel and LibreOffice split a
+// .csv at ";" and a file opened with the other separator breaks lines
+// inside quotes — gets an apostrophe before it when it would start a
+// formula: = + - @ or a tab, after any quotes and spaces (OWASP's advice
+// against CSV injection, applied to every part). So no field starts like a
+// formula whichever of the separators the program splits at.
 func SafeCell(s string) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	s = strings.ReplaceAll(s, "\r\n", "\n")
-	if s != "" {
-		switch s[0] {
-		case '=', '+', '-', '@', '\t', '\r':
-			s = "'" + s
-		}
+	s = strings.ReplaceAll(s, "\r", "\n")
+	var b strings.Builder
+	b.Grow(len(s) + 1)
+	if s != "" && s[0] == '\n' { // a leading line break (once a carriage return) as before
+		b.WriteByte('\'')
 	}
-	return strings.ReplaceAll(s, "\r", "\n")
+	start := true
+	for i := 0; i < len(s); i++ {
+		if start {
+			j := i
+			for j < len(s) && (s[j] == '"' || s[j] == ' ') {
+				j++
+			}
+			if j < len(s) && formulaStart(s[j]) {
+				b.WriteByte('\'')
+			}
+			start = false
+		}
+		b.WriteByte(s[i])
+		start = CellSeparator(s[i])
+	}
+	return b.String()
+}
+
+// formulaStart reports whether a cell starting with c is evaluated.
+func formulaStart(c byte) bool {
+	switch c {
+	case '=', '+', '-', '@', '\t':
+		return true
+	}
+	return false
+}
+
+// CellSeparator reports whether a spreadsheet may end a cell at c: the
+// separators of CSV files in any locale (",", ";", tab) and line breaks.
+func CellSeparator(c byte) bool {
+	switch c {
+	case ',', ';', '\t', '\n', '\r':
+		return true
+	}
+	return false
 }

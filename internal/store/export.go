@@ -14,11 +14,17 @@ type ExportRow struct {
 	Contribution *model.Contribution
 	Comments     []model.Comment // flat, oldest first; replies carry ParentID
 	Responses    []model.Response
+	Ratings      []Rating // with ExportOptions.All
+	Flags        []Flag   // with ExportOptions.All: reports on the contribution and its comments
 }
 
 // ExportOptions choose what StreamContributions reads besides the rows.
 type ExportOptions struct {
 	Discussion bool // comments and official responses
+	// All reads everything a workshop bundle carries: withdrawn
+	// contributions too, comments in every status, ratings and reports.
+	// It implies Discussion.
+	All bool
 }
 
 // exportable is every contribution a planner's export holds: everything a
@@ -33,13 +39,23 @@ const exportableScan = `+procedure_id = ? AND +status != 'withdrawn'`
 // CountExportable returns how many contributions an export of the procedure
 // holds (for progress bars).
 func (s *Store) CountExportable(ctx context.Context, procedureID int64) (int, error) {
+	return s.countExport(ctx, procedureID, exportable)
+}
+
+// CountBundle returns how many contributions a bundle of the procedure
+// holds: every one, withdrawn ones too (ExportOptions.All).
+func (s *Store) CountBundle(ctx context.Context, procedureID int64) (int, error) {
+	return s.countExport(ctx, procedureID, `procedure_id = ?`)
+}
+
+func (s *Store) countExport(ctx context.Context, procedureID int64, where string) (int, error) {
 	conn, done, err := s.scanConn(ctx)
 	if err != nil {
 		return 0, err
 	}
 	defer done()
 	var n int
-	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM contributions WHERE `+exportable, procedureID).Scan(&n); err != nil {
+	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM contributions WHERE `+where, procedureID).Scan(&n); err != nil {
 		return 0, fmt.Errorf("store: unable to count contributions: %w", err)
 	}
 	return n, nil
@@ -79,22 +95,39 @@ func (s *Store) StreamContributions(ctx context.Context, procedureID int64, opt 
 		return fmt.Errorf("store: unable to start export: %w", err)
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `SELECT `+contributionCols+` FROM contributions WHERE `+exportableScan+` ORDER BY seq`, procedureID)
+	scan, where := exportableScan, `c.status != 'withdrawn'`
+	if opt.All {
+		opt.Discussion = true
+		scan, where = `+procedure_id = ?`, `1`
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT `+contributionCols+` FROM contributions WHERE `+scan+` ORDER BY seq`, procedureID)
 	if err != nil {
 		return fmt.Errorf("store: unable to export contributions: %w", err)
 	}
 	defer rows.Close()
 	var comments *cursor[model.Comment]
 	var responses *cursor[model.Response]
+	var ratings *cursor[Rating]
+	var flags *cursor[Flag]
 	if opt.Discussion {
-		if comments, err = newCommentCursor(ctx, tx, procedureID); err != nil {
+		if comments, err = newCommentCursor(ctx, tx, procedureID, where, opt.All); err != nil {
 			return err
 		}
 		defer comments.rows.Close()
-		if responses, err = newResponseCursor(ctx, tx, procedureID); err != nil {
+		if responses, err = newResponseCursor(ctx, tx, procedureID, where); err != nil {
 			return err
 		}
 		defer responses.rows.Close()
+	}
+	if opt.All {
+		if ratings, err = newRatingCursor(ctx, tx, procedureID); err != nil {
+			return err
+		}
+		defer ratings.rows.Close()
+		if flags, err = newFlagCursor(ctx, tx, procedureID); err != nil {
+			return err
+		}
+		defer flags.rows.Close()
 	}
 	var row ExportRow
 	for rows.Next() {
@@ -108,6 +141,14 @@ func (s *Store) StreamContributions(ctx context.Context, procedureID int64, opt 
 				return err
 			}
 			if row.Responses, err = responses.upTo(c.Seq); err != nil {
+				return err
+			}
+		}
+		if opt.All {
+			if row.Ratings, err = ratings.upTo(c.Seq); err != nil {
+				return err
+			}
+			if row.Flags, err = flags.upTo(c.Seq); err != nil {
 				return err
 			}
 		}
@@ -158,13 +199,18 @@ func (k *cursor[T]) upTo(seq int64) ([]T, error) {
 	return out, nil
 }
 
-// newCommentCursor walks the procedure's published comments. CROSS JOIN
-// makes SQLite follow the comments' index instead of sorting them all in
-// memory.
-func newCommentCursor(ctx context.Context, tx *sql.Tx, procedureID int64) (*cursor[model.Comment], error) {
-	rows, err := tx.QueryContext(ctx, `SELECT m.contribution_seq, m.id, m.parent_id, m.text, m.author_name, m.created_at
+// newCommentCursor walks the procedure's comments: the published ones, or
+// with all every one whatever its status. where filters the contributions
+// (alias c). CROSS JOIN makes SQLite follow the comments' index instead of
+// sorting them all in memory.
+func newCommentCursor(ctx context.Context, tx *sql.Tx, procedureID int64, where string, all bool) (*cursor[model.Comment], error) {
+	status := `m.status = 'published'`
+	if all {
+		status = `1`
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT m.contribution_seq, m.id, m.parent_id, m.text, m.author_name, m.status, m.created_at
 		FROM comments m CROSS JOIN contributions c ON c.seq = m.contribution_seq
-		WHERE c.procedure_id = ? AND c.status != 'withdrawn' AND m.status = 'published'
+		WHERE c.procedure_id = ? AND `+where+` AND `+status+`
 		ORDER BY m.contribution_seq, m.created_at, m.id`, procedureID)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to export comments: %w", err)
@@ -173,17 +219,17 @@ func newCommentCursor(ctx context.Context, tx *sql.Tx, procedureID int64) (*curs
 		var seq, created int64
 		var m model.Comment
 		var parent sql.NullInt64
-		err := r.Scan(&seq, &m.ID, &parent, &m.Text, &m.AuthorName, &created)
-		m.ParentID, m.Status, m.CreatedAt = parent.Int64, model.Published, fromMS(created)
+		err := r.Scan(&seq, &m.ID, &parent, &m.Text, &m.AuthorName, &m.Status, &created)
+		m.ParentID, m.CreatedAt = parent.Int64, fromMS(created)
 		return seq, m, err
 	}}, nil
 }
 
 // newResponseCursor walks the official responses to the procedure's contributions.
-func newResponseCursor(ctx context.Context, tx *sql.Tx, procedureID int64) (*cursor[model.Response], error) {
+func newResponseCursor(ctx context.Context, tx *sql.Tx, procedureID int64, where string) (*cursor[model.Response], error) {
 	rows, err := tx.QueryContext(ctx, `SELECT r.contribution_seq, r.id, r.author, r.text_md, r.created_at
 		FROM responses r CROSS JOIN contributions c ON c.seq = r.contribution_seq
-		WHERE c.procedure_id = ? AND c.status != 'withdrawn'
+		WHERE c.procedure_id = ? AND `+where+`
 		ORDER BY r.contribution_seq, r.created_at, r.id`, procedureID)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to export responses: %w", err)
@@ -195,81 +241,4 @@ func newResponseCursor(ctx context.Context, tx *sql.Tx, procedureID int64) (*cur
 		x.CreatedAt = fromMS(created)
 		return seq, x, err
 	}}, nil
-}
-
-// ImportItem is one contribution to import with the comments that came
-// with it. Key makes the import idempotent: an item whose key (or whose
-// contribution id) is already stored is skipped.
-type ImportItem struct {
-	Key          string
-	Contribution *model.Contribution
-	Comments     []model.Comment
-}
-
-// ImportResult counts what an import did.
-type ImportResult struct {
-	Added, Skipped, Comments int
-}
-
-// ImportContributions stores items in one transaction, skipping those
-// already present (by import key or id), records a contribution.created
-// event for each published one and bumps the procedure's version once.
-func (s *Store) ImportContributions(ctx context.Context, procedureID int64, items []ImportItem) (ImportResult, error) {
-	var res ImportResult
-	err := s.Write(ctx, func(tx *sql.Tx) error {
-		res = ImportResult{}
-		for _, it := range items {
-			c := it.Contribution
-			c.ProcedureID = procedureID
-			var n int
-			if err := tx.QueryRow(`SELECT count(*) FROM contributions WHERE import_key = ? OR id = ?`, it.Key, c.ID).Scan(&n); err != nil {
-				return err
-			}
-			if n > 0 {
-				res.Skipped++
-				continue
-			}
-			c.Comments = 0
-			for _, m := range it.Comments {
-				if m.Status == model.Published || m.Status == "" {
-					c.Comments++
-				}
-			}
-			if err := insertContribution(tx, c, nil, it.Key, true); err != nil {
-				return err
-			}
-			ids := map[int64]int64{} // comment id in the source → id here
-			for _, m := range it.Comments {
-				var parent any
-				if id, ok := ids[m.ParentID]; ok && m.ParentID != 0 {
-					parent = id
-				}
-				st := m.Status
-				if st == "" {
-					st = model.Published
-				}
-				id, err := nextCommentID(tx) // one id space with plan-variant comments
-				if err != nil {
-					return err
-				}
-				if _, err := tx.Exec(`INSERT INTO comments(id, contribution_seq, parent_id, text, author_name, status, created_at) VALUES (?,?,?,?,?,?,?)`,
-					id, c.Seq, parent, m.Text, m.AuthorName, st, ms(m.CreatedAt)); err != nil {
-					return fmt.Errorf("store: unable to import comment: %w", err)
-				}
-				if parent == nil {
-					ids[m.ID] = id
-				}
-				res.Comments++
-			}
-			res.Added++
-		}
-		if res.Added == 0 {
-			return nil
-		}
-		return bumpVersion(tx, procedureID)
-	})
-	if err != nil {
-		return ImportResult{}, err
-	}
-	return res, nil
 }

@@ -6,45 +6,81 @@ package workshop
 
 import (
 	"bufio"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"time"
 
 	"github.com/mitreden/mitreden/internal/geo"
-	"github.com/mitreden/mitreden/internal/model"
+	"github.com/mitreden/mitreden/internal/store"
 )
 
-// BundleFormat and BundleVersion identify a bundle file.
+// BundleFormat and BundleVersion identify a bundle file. Version 2 carries
+// everything of a contribution: every status with its reason and merge
+// target, comments in every status, official responses, ratings by voter
+// hash and reports. Version 1 bundles (published, submitted and hidden
+// contributions with their published comments and rating counts) are
+// still read.
 const (
 	BundleFormat  = "mitreden-bundle"
-	BundleVersion = 1
+	BundleVersion = 2
 )
+
+// bundleFlag is a report on a contribution or comment inside a bundle.
+type bundleFlag struct {
+	Reason     string `json:"reason"`
+	CreatedAt  string `json:"created_at"`
+	ResolvedAt string `json:"resolved_at,omitempty"`
+	ResolvedBy string `json:"resolved_by,omitempty"`
+}
 
 // bundleComment is a comment inside a bundle.
 type bundleComment struct {
-	ID         int64  `json:"id"`
-	ParentID   int64  `json:"parent_id,omitempty"`
-	Text       string `json:"text"`
-	AuthorName string `json:"author_name"`
-	CreatedAt  string `json:"created_at"`
+	ID         int64        `json:"id"`
+	ParentID   int64        `json:"parent_id,omitempty"`
+	Text       string       `json:"text"`
+	AuthorName string       `json:"author_name"`
+	Status     string       `json:"status,omitempty"` // version 1: published
+	CreatedAt  string       `json:"created_at"`
+	Flags      []bundleFlag `json:"flags,omitempty"`
+}
+
+// bundleResponse is an official response inside a bundle.
+type bundleResponse struct {
+	Author    string `json:"author"`
+	Text      string `json:"text"` // Markdown
+	CreatedAt string `json:"created_at"`
+}
+
+// bundleRating is one vote inside a bundle: the stored hash of the
+// voter's key (hex), never the key.
+type bundleRating struct {
+	Voter     string `json:"voter"`
+	Value     int    `json:"value"`
+	CreatedAt string `json:"created_at"`
 }
 
 // bundleItem is one contribution inside a bundle.
 type bundleItem struct {
-	ID         string          `json:"id"`
-	Category   string          `json:"category"`
-	Type       string          `json:"type"`
-	Title      string          `json:"title"`
-	Text       string          `json:"text"`
-	Geometry   json.RawMessage `json:"geometry"`
-	AuthorName string          `json:"author_name"`
-	Origin     string          `json:"origin"`
-	Status     string          `json:"status"`
-	Up         int             `json:"rating_up"`
-	Down       int             `json:"rating_down"`
-	CreatedAt  string          `json:"created_at"`
-	UpdatedAt  string          `json:"updated_at"`
-	Comments   []bundleComment `json:"comments"`
+	ID         string           `json:"id"`
+	Category   string           `json:"category"`
+	Type       string           `json:"type"`
+	Title      string           `json:"title"`
+	Text       string           `json:"text"`
+	Geometry   json.RawMessage  `json:"geometry"`
+	AuthorName string           `json:"author_name"`
+	Origin     string           `json:"origin"`
+	Status     string           `json:"status"`
+	Reason     string           `json:"reason,omitempty"`
+	MergedInto string           `json:"merged_into,omitempty"`
+	Up         int              `json:"rating_up"`
+	Down       int              `json:"rating_down"`
+	CreatedAt  string           `json:"created_at"`
+	UpdatedAt  string           `json:"updated_at"`
+	Comments   []bundleComment  `json:"comments"`
+	Responses  []bundleResponse `json:"responses,omitempty"`
+	Ratings    *[]bundleRating  `json:"ratings,omitempty"` // nil in version 1: counts only
+	Flags      []bundleFlag     `json:"flags,omitempty"`
 }
 
 // BundleWriter streams a bundle: the header, then one contribution at a time.
@@ -70,16 +106,36 @@ func NewBundleWriter(w io.Writer, slug string, now time.Time) (*BundleWriter, er
 	return &BundleWriter{w: bw}, err
 }
 
-// Add appends a contribution with its published comments.
-func (b *BundleWriter) Add(c *model.Contribution, comments []model.Comment) error {
+// Add appends a contribution with everything read with it (see
+// store.ExportOptions.All).
+func (b *BundleWriter) Add(r *store.ExportRow) error {
+	c := r.Contribution
 	it := bundleItem{ID: c.ID, Category: c.Category, Type: c.Type, Title: c.Title, Text: c.Text,
 		Geometry: geo.MarshalGeometry(c.Geometry), AuthorName: c.AuthorName, Origin: c.Origin,
-		Status: string(c.Status), Up: c.Up, Down: c.Down,
-		CreatedAt: c.CreatedAt.UTC().Format(time.RFC3339Nano), UpdatedAt: c.UpdatedAt.UTC().Format(time.RFC3339Nano),
-		Comments: []bundleComment{}}
-	for _, m := range comments {
+		Status: string(c.Status), Reason: c.Reason, MergedInto: c.MergedInto, Up: c.Up, Down: c.Down,
+		CreatedAt: stampOf(c.CreatedAt), UpdatedAt: stampOf(c.UpdatedAt),
+		Comments: []bundleComment{}, Ratings: &[]bundleRating{}}
+	commentFlags := map[int64][]bundleFlag{}
+	for _, f := range r.Flags {
+		bf := bundleFlag{Reason: f.Reason, CreatedAt: stampOf(f.CreatedAt), ResolvedBy: f.ResolvedBy}
+		if !f.ResolvedAt.IsZero() {
+			bf.ResolvedAt = stampOf(f.ResolvedAt)
+		}
+		if f.CommentID == 0 {
+			it.Flags = append(it.Flags, bf)
+		} else {
+			commentFlags[f.CommentID] = append(commentFlags[f.CommentID], bf)
+		}
+	}
+	for _, m := range r.Comments {
 		it.Comments = append(it.Comments, bundleComment{ID: m.ID, ParentID: m.ParentID, Text: m.Text,
-			AuthorName: m.AuthorName, CreatedAt: m.CreatedAt.UTC().Format(time.RFC3339Nano)})
+			AuthorName: m.AuthorName, Status: string(m.Status), CreatedAt: stampOf(m.CreatedAt), Flags: commentFlags[m.ID]})
+	}
+	for _, x := range r.Responses {
+		it.Responses = append(it.Responses, bundleResponse{Author: x.Author, Text: x.TextMD, CreatedAt: stampOf(x.CreatedAt)})
+	}
+	for _, v := range r.Ratings {
+		*it.Ratings = append(*it.Ratings, bundleRating{Voter: hex.EncodeToString(v.Voter), Value: v.Value, CreatedAt: stampOf(v.CreatedAt)})
 	}
 	b2, err := json.Marshal(it)
 	if err != nil {
@@ -93,6 +149,8 @@ func (b *BundleWriter) Add(c *model.Contribution, comments []model.Comment) erro
 	_, err = b.w.Write(b2)
 	return err
 }
+
+func stampOf(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
 // Close ends the bundle and flushes it.
 func (b *BundleWriter) Close() error {

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -67,8 +68,12 @@ func (d *Decoder) Decode(r io.Reader, fn func(store.ImportItem) error) error {
 			kind = "bundle"
 		case "version":
 			var v json.Number
-			if err := dec.Decode(&v); err != nil || v.String() != strconv.Itoa(BundleVersion) {
-				return invalid(0, "this Mitreden reads bundle version %d only", BundleVersion)
+			n, err := 0, dec.Decode(&v)
+			if err == nil {
+				n, err = strconv.Atoi(v.String())
+			}
+			if err != nil || n < 1 || n > BundleVersion {
+				return invalid(0, "this Mitreden reads bundle versions 1 to %d", BundleVersion)
 			}
 		case "procedure":
 			var v string
@@ -153,11 +158,18 @@ func (d *Decoder) bundleItem(dec *json.Decoder, n int) (store.ImportItem, error)
 	}
 	status := model.ContributionStatus(it.Status)
 	switch status {
-	case model.Published, model.Submitted, model.Hidden:
+	case model.Published, model.Submitted, model.Hidden, model.Withdrawn:
+		if it.MergedInto != "" {
+			return store.ImportItem{}, invalid(n, "merged_into is only for status merged")
+		}
+	case model.Merged:
+		if u, err := uuid.Parse(it.MergedInto); err != nil || u.String() != it.MergedInto || it.MergedInto == it.ID {
+			return store.ImportItem{}, invalid(n, "merged_into must name another contribution by its UUID")
+		}
 	case "":
 		status = model.Published
 	default:
-		return store.ImportItem{}, invalid(n, "status %q cannot be imported (published, submitted or hidden)", it.Status)
+		return store.ImportItem{}, invalid(n, "status %q cannot be imported (published, submitted, hidden, merged or withdrawn)", it.Status)
 	}
 	origin := it.Origin
 	if origin == "" {
@@ -170,7 +182,10 @@ func (d *Decoder) bundleItem(dec *json.Decoder, n int) (store.ImportItem, error)
 	if err != nil {
 		return store.ImportItem{}, err
 	}
-	c.Status, c.Up, c.Down = status, it.Up, it.Down
+	c.Status, c.Up, c.Down, c.MergedInto = status, it.Up, it.Down, it.MergedInto
+	if c.Reason, err = d.short(it.Reason, 1000); err != nil {
+		return store.ImportItem{}, invalid(n, "reason: %v", err)
+	}
 	if c.CreatedAt, err = d.stamp(it.CreatedAt); err != nil {
 		return store.ImportItem{}, invalid(n, "created_at: %v", err)
 	}
@@ -183,28 +198,125 @@ func (d *Decoder) bundleItem(dec *json.Decoder, n int) (store.ImportItem, error)
 	if len(it.Comments) > 10_000 {
 		return store.ImportItem{}, invalid(n, "more than 10000 comments")
 	}
+	out := store.ImportItem{Key: "bundle:" + it.ID, Contribution: c}
+	if out.Flags, err = d.flags(0, it.Flags); err != nil {
+		return store.ImportItem{}, invalid(n, "%v", err)
+	}
 	seen := map[int64]bool{}
-	var comments []model.Comment
 	for i, m := range it.Comments {
 		text, author := model.Normalize(m.Text), model.Normalize(m.AuthorName)
 		if errs := model.ValidateComment(text, author); len(errs) > 0 {
 			return store.ImportItem{}, invalid(n, "comment %d: %v", i+1, errs)
 		}
-		if m.ID == 0 || seen[m.ID] {
+		if m.ID <= 0 || seen[m.ID] {
 			return store.ImportItem{}, invalid(n, "comment %d: id must be set and unique", i+1)
 		}
 		if m.ParentID != 0 && !seen[m.ParentID] {
 			return store.ImportItem{}, invalid(n, "comment %d: parent_id must name an earlier comment", i+1)
 		}
 		seen[m.ID] = true
+		st := model.ContributionStatus(m.Status)
+		switch st {
+		case model.Published, model.Hidden, model.Submitted:
+		case "":
+			st = model.Published
+		default:
+			return store.ImportItem{}, invalid(n, "comment %d: status %q cannot be imported (published, submitted or hidden)", i+1, m.Status)
+		}
 		at, err := d.stamp(m.CreatedAt)
 		if err != nil {
 			return store.ImportItem{}, invalid(n, "comment %d: created_at: %v", i+1, err)
 		}
-		comments = append(comments, model.Comment{ID: m.ID, ParentID: m.ParentID, Text: text, AuthorName: author,
-			Status: model.Published, CreatedAt: at})
+		out.Comments = append(out.Comments, model.Comment{ID: m.ID, ParentID: m.ParentID, Text: text, AuthorName: author,
+			Status: st, CreatedAt: at})
+		fl, err := d.flags(m.ID, m.Flags)
+		if err != nil {
+			return store.ImportItem{}, invalid(n, "comment %d: %v", i+1, err)
+		}
+		out.Flags = append(out.Flags, fl...)
 	}
-	return store.ImportItem{Key: "bundle:" + it.ID, Contribution: c, Comments: comments}, nil
+	if len(it.Responses) > 1000 {
+		return store.ImportItem{}, invalid(n, "more than 1000 responses")
+	}
+	for i, r := range it.Responses {
+		text := model.Normalize(r.Text)
+		if text == "" || len(text) > 100_000 {
+			return store.ImportItem{}, invalid(n, "response %d: the text must hold 1 to 100000 bytes", i+1)
+		}
+		author, err := d.short(r.Author, 200)
+		if err != nil {
+			return store.ImportItem{}, invalid(n, "response %d: author: %v", i+1, err)
+		}
+		at, err := d.stamp(r.CreatedAt)
+		if err != nil {
+			return store.ImportItem{}, invalid(n, "response %d: created_at: %v", i+1, err)
+		}
+		out.Responses = append(out.Responses, model.Response{TextMD: text, Author: author, CreatedAt: at})
+	}
+	if it.Ratings != nil {
+		if len(*it.Ratings) > 2_000_000 {
+			return store.ImportItem{}, invalid(n, "more than 2000000 ratings")
+		}
+		voters := map[string]bool{}
+		for i, r := range *it.Ratings {
+			h, err := hex.DecodeString(r.Voter)
+			if err != nil || len(h) == 0 || len(h) > 64 {
+				return store.ImportItem{}, invalid(n, "rating %d: voter must be a hash in hex (1 to 64 bytes)", i+1)
+			}
+			if r.Value != 1 && r.Value != -1 {
+				return store.ImportItem{}, invalid(n, "rating %d: value must be 1 or -1", i+1)
+			}
+			if voters[string(h)] {
+				return store.ImportItem{}, invalid(n, "rating %d: the voter rated twice", i+1)
+			}
+			voters[string(h)] = true
+			at, err := d.stamp(r.CreatedAt)
+			if err != nil {
+				return store.ImportItem{}, invalid(n, "rating %d: created_at: %v", i+1, err)
+			}
+			out.Ratings = append(out.Ratings, store.Rating{Voter: h, Value: r.Value, CreatedAt: at})
+		}
+	}
+	return out, nil
+}
+
+// flags checks the reports on a contribution (comment 0) or a comment.
+func (d *Decoder) flags(comment int64, in []bundleFlag) ([]store.Flag, error) {
+	if len(in) > 10_000 {
+		return nil, errors.New("more than 10000 reports")
+	}
+	var out []store.Flag
+	for i, f := range in {
+		reason, err := d.short(f.Reason, 500)
+		if err != nil {
+			return nil, fmt.Errorf("report %d: reason: %v", i+1, err)
+		}
+		by, err := d.short(f.ResolvedBy, 200)
+		if err != nil {
+			return nil, fmt.Errorf("report %d: resolved_by: %v", i+1, err)
+		}
+		at, err := d.stamp(f.CreatedAt)
+		if err != nil {
+			return nil, fmt.Errorf("report %d: created_at: %v", i+1, err)
+		}
+		x := store.Flag{CommentID: comment, Reason: reason, CreatedAt: at, ResolvedBy: by}
+		if f.ResolvedAt != "" {
+			if x.ResolvedAt, err = d.stamp(f.ResolvedAt); err != nil {
+				return nil, fmt.Errorf("report %d: resolved_at: %v", i+1, err)
+			}
+		}
+		out = append(out, x)
+	}
+	return out, nil
+}
+
+// short normalises a short text and checks its length in characters.
+func (d *Decoder) short(s string, max int) (string, error) {
+	s = model.Normalize(s)
+	if utf8.RuneCountInString(s) > max {
+		return "", fmt.Errorf("longer than %d characters", max)
+	}
+	return s, nil
 }
 
 // geoFeature is a GeoJSON Feature of a contribution.
@@ -326,7 +438,9 @@ func (d *Decoder) stamp(s string) (time.Time, error) {
 
 // Import reads an import file into the procedure, committing in batches.
 // Contributions already present (same bundle id, same GeoJSON id or
-// content) are skipped, so a repeated import adds nothing. On an invalid
+// content) are not added again, but what a bundle carries with them that
+// is new here (comments, responses, ratings, reports) is merged in; a
+// repeated import adds nothing. On an invalid
 // contribution it stops; the batches before it stay imported and a second
 // run after the fix skips them.
 func Import(ctx context.Context, st *store.Store, d *Decoder, r io.Reader, progress func(store.ImportResult)) (store.ImportResult, error) {
@@ -345,6 +459,9 @@ func Import(ctx context.Context, st *store.Store, d *Decoder, r io.Reader, progr
 		total.Added += res.Added
 		total.Skipped += res.Skipped
 		total.Comments += res.Comments
+		total.Responses += res.Responses
+		total.Ratings += res.Ratings
+		total.Flags += res.Flags
 		items = items[:0]
 		if progress != nil {
 			progress(total)

@@ -90,7 +90,8 @@ func TestDecodeRefusesBadFiles(t *testing.T) {
 		"not json":           `hello`,
 		"no kind":            `{"contributions":[]}`,
 		"other format":       `{"format":"other","version":1}`,
-		"newer version":      `{"format":"mitreden-bundle","version":2,"contributions":[]}`,
+		"newer version":      `{"format":"mitreden-bundle","version":3,"contributions":[]}`,
+		"version zero":       `{"format":"mitreden-bundle","version":0,"contributions":[]}`,
 		"other procedure":    `{"format":"mitreden-bundle","version":1,"procedure":"other","contributions":[]}`,
 		"trailing data":      bundle(okItem) + `{}`,
 		"truncated":          bundle(okItem)[:200],
@@ -99,7 +100,15 @@ func TestDecodeRefusesBadFiles(t *testing.T) {
 		"outside area":       bundle(item(`[9.95,53.55]`, `[11.5,53.55]`)),
 		"short title":        bundle(item(`Mehr Bäume`, `M`)),
 		"unknown category":   bundle(item(`"gruen"`, `"rot"`)),
-		"withdrawn":          bundle(item(`"published"`, `"withdrawn"`)),
+		"unknown status":     bundle(item(`"published"`, `"deleted"`)),
+		"merged, no target":  bundle(item(`"published"`, `"merged"`)),
+		"merged into itself": bundle(item(`"status":"published"`, `"status":"merged","merged_into":"7b0c1f1e-8d1a-4c39-9a55-0d6c1c2f7a10"`)),
+		"target, not merged": bundle(item(`"status":"published"`, `"status":"hidden","merged_into":"8b0c1f1e-8d1a-4c39-9a55-0d6c1c2f7a10"`)),
+		"bad voter":          bundle(item(`"status"`, `"ratings":[{"voter":"xyz","value":1,"created_at":"2026-11-20T10:00:00Z"}],"status"`)),
+		"bad vote":           bundle(item(`"status"`, `"ratings":[{"voter":"ab","value":2,"created_at":"2026-11-20T10:00:00Z"}],"status"`)),
+		"voter twice":        bundle(item(`"status"`, `"ratings":[{"voter":"ab","value":1},{"voter":"ab","value":-1}],"status"`)),
+		"empty response":     bundle(item(`"status"`, `"responses":[{"author":"Amt","text":" "}],"status"`)),
+		"comment status":     bundle(item(`"text":"Gern!"`, `"text":"Gern!","status":"merged"`)),
 		"future":             bundle(item(`2026-11-20T10`, `2030-11-20T10`)),
 		"bad time":           bundle(item(`2026-11-20T10:00:00Z`, `gestern`)),
 		"bad origin":         bundle(item(`table:3`, `table:0`)),
@@ -192,7 +201,7 @@ func FuzzDecode(f *testing.F) {
 					t.Fatalf("geometry let through: %v", err)
 				}
 			}
-			if !model.ValidOrigin(c.Origin) || c.Status == model.Withdrawn || c.CreatedAt.After(now.Add(24*time.Hour)) {
+			if !model.ValidOrigin(c.Origin) || !model.ValidStatus(c.Status) || (c.Status == model.Merged) != (c.MergedInto != "") || c.CreatedAt.After(now.Add(24*time.Hour)) {
 				t.Fatalf("contribution let through: %+v", c)
 			}
 			for _, m := range it.Comments {

@@ -10,7 +10,9 @@ import (
 	"github.com/mitreden/mitreden/internal/web"
 )
 
-// export answers GET /procedures/:slug/export.:format for planners: the
+// export answers GET /procedures/:slug/export.:format (csv, csv-de, xlsx,
+// geojson, gpkg, synopsis, bundle; export.csv?dialect=de is csv-de) for
+// planners: the
 // file is written to a temporary file first, so a failure is a clean
 // error status rather than a truncated download.
 func (h *Handler) export(c *fiber.Ctx) error {
@@ -18,6 +20,14 @@ func (h *Handler) export(c *fiber.Ctx) error {
 	f, err := export.ParseFormat(c.Params("format"))
 	if err != nil {
 		return h.Fail(c, fiber.StatusNotFound, "unknown_format", l.T("error.export_format"))
+	}
+	// export.csv?dialect=de is export.csv-de: ";", CRLF, decimal commas
+	switch d := c.Query("dialect"); {
+	case d == "":
+	case f == export.CSV && d == "de":
+		f = export.CSVDE
+	default:
+		return h.Fail(c, fiber.StatusBadRequest, "unknown_dialect", l.T("error.export_format"))
 	}
 	p, err := h.LoadProcedure(c)
 	if p == nil {

@@ -129,6 +129,9 @@ func (s *Store) ModerateComment(ctx context.Context, commentID int64, status mod
 		if err := saveContribution(tx, c); err != nil {
 			return err
 		}
+		if err := commentEvents(tx, commentID, c, before, status); err != nil {
+			return err
+		}
 		if err := auditTx(tx, a, fmt.Sprintf("comment:%d", commentID), map[string]any{"status": before}, map[string]any{"status": status}); err != nil {
 			return err
 		}

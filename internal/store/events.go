@@ -74,7 +74,10 @@ func addEvent(tx *sql.Tx, procedureID int64, typ string, data []byte) error {
 }
 
 func removedContributionJSON(c *model.Contribution) []byte {
-	b, _ := json.Marshal(map[string]any{"id": c.ID, "status": c.Status})
+	b, _ := json.Marshal(struct {
+		ID     string                   `json:"id"`
+		Status model.ContributionStatus `json:"status"`
+	}{c.ID, c.Status})
 	return b
 }
 
@@ -85,7 +88,11 @@ func commentJSON(c *model.Comment) []byte {
 }
 
 func removedCommentJSON(id int64, contributionID string) []byte {
-	b, _ := json.Marshal(map[string]any{"id": id, "contribution_id": contributionID})
+	// The same shape as json_object('id', …, 'contribution_id', …) in contributionEvents.
+	b, _ := json.Marshal(struct {
+		ID             int64  `json:"id"`
+		ContributionID string `json:"contribution_id"`
+	}{id, contributionID})
 	return b
 }
 

@@ -1,0 +1,32 @@
+package e2e
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// A contribution a moderator hides leaves the wall within a second, whether
+// the wall rendered it on load or received it live (issue 19: the wall
+// listened to contribution.created only).
+func TestWallDropsAHiddenCard(t *testing.T) {
+	s := start(t, "")
+	_, before := post(t, s, "Stand schon an der Wand")
+	wall := browser(t)
+	card := func(id string) string { return `#wall-list li[data-id="` + id + `"]` }
+	run(t, wall, chromedp.Navigate(s.URL+"/wall/gruenzug-altona"), chromedp.WaitVisible(card(before), chromedp.ByQuery),
+		chromedp.Sleep(500*time.Millisecond)) // the event stream connects
+	_, live := post(t, s, "Kam live an die Wand")
+	run(t, wall, chromedp.WaitVisible(card(live), chromedp.ByQuery))
+	for _, id := range []string{before, live} {
+		hide(t, s, id)
+		ctx, cancel := context.WithTimeout(wall, time.Second)
+		err := chromedp.Run(ctx, chromedp.WaitNotPresent(card(id), chromedp.ByQuery))
+		cancel()
+		if err != nil {
+			t.Fatalf("card %s still on the wall a second after hiding: %v", id, err)
+		}
+	}
+}

@@ -82,6 +82,7 @@ func NewServer(cfg config.Config, st *store.Store, themeFS, localeFS fs.FS, log 
 		return nil, err
 	}
 	s.Broker = NewBroker(st, log)
+	s.Broker.MaxPerClient, s.Broker.MaxTotal = cfg.StreamsPerClient, cfg.StreamsTotal
 	return s, nil
 }
 

@@ -30,3 +30,26 @@ func TestWallDropsAHiddenCard(t *testing.T) {
 		}
 	}
 }
+
+// The procedure page's list drops a hidden contribution's card within a
+// second (contribution.removed), whether rendered on load or live.
+func TestProcedureListDropsAHiddenCard(t *testing.T) {
+	s := start(t, "")
+	_, before := post(t, s, "Stand schon in der Liste")
+	ctx := browser(t)
+	card := func(id string) string { return `#cards li.card a[href$="/contributions/` + id + `"]` }
+	run(t, ctx, chromedp.Navigate(s.URL+"/p/gruenzug-altona"), chromedp.WaitVisible(card(before), chromedp.ByQuery),
+		chromedp.WaitVisible("#map .leaflet-marker-icon, #map .marker-cluster", chromedp.ByQuery),
+		chromedp.Sleep(500*time.Millisecond)) // the event stream connects
+	_, live := post(t, s, "Kam live in die Liste")
+	run(t, ctx, chromedp.WaitVisible(card(live), chromedp.ByQuery))
+	for _, id := range []string{before, live} {
+		hide(t, s, id)
+		wait, cancel := context.WithTimeout(ctx, time.Second)
+		err := chromedp.Run(wait, chromedp.WaitNotPresent(card(id), chromedp.ByQuery))
+		cancel()
+		if err != nil {
+			t.Fatalf("card %s still listed a second after hiding: %v", id, err)
+		}
+	}
+}

@@ -36,21 +36,27 @@ type Config struct {
 	// SecretKey signs workshop table links. Empty: the server makes one at
 	// first start and keeps it beside the database (auth.LoadSecret).
 	SecretKey string
+	// Live event streams open at once from one client address and in all;
+	// 0 = no limit.
+	StreamsPerClient int
+	StreamsTotal     int
 }
 
 // Defaults returns the settings used when nothing is configured.
 func Defaults() Config {
 	return Config{
-		Addr:            ":8080",
-		DB:              "mitreden.db",
-		BaseURL:         "", // absolute links then follow the request (web.Server.BaseURL)
-		Theme:           "default",
-		TileURL:         "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-		TileAttribution: "© OpenStreetMap contributors",
-		WriteLimit:      120,
-		FrameAncestors:  "'self'",
-		Synchronous:     "NORMAL",
-		TableIdle:       120,
+		Addr:             ":8080",
+		DB:               "mitreden.db",
+		BaseURL:          "", // absolute links then follow the request (web.Server.BaseURL)
+		Theme:            "default",
+		TileURL:          "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+		TileAttribution:  "© OpenStreetMap contributors",
+		WriteLimit:       120,
+		FrameAncestors:   "'self'",
+		Synchronous:      "NORMAL",
+		TableIdle:        120,
+		StreamsPerClient: 8,
+		StreamsTotal:     2000,
 	}
 }
 
@@ -115,6 +121,18 @@ func ServeFlags(fs *flag.FlagSet, env Env) func() (Config, error) {
 		}
 		c.TableIdle = n
 	}
+	for _, lim := range []struct {
+		name string
+		dst  *int
+	}{{"MITREDEN_STREAMS_PER_CLIENT", &c.StreamsPerClient}, {"MITREDEN_STREAMS_TOTAL", &c.StreamsTotal}} {
+		if v, ok := env(lim.name); ok && v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				problems = append(problems, fmt.Sprintf("%s=%q must be a whole number ≥ 0", lim.name, v))
+			}
+			*lim.dst = n
+		}
+	}
 	proxies := ""
 	if v, ok := env("MITREDEN_TRUSTED_PROXIES"); ok {
 		proxies = v
@@ -132,6 +150,8 @@ func ServeFlags(fs *flag.FlagSet, env Env) func() (Config, error) {
 	fs.IntVar(&c.WriteLimit, "write-limit", c.WriteLimit, "anonymous writes per client per minute, 0 = off (MITREDEN_WRITE_LIMIT)")
 	fs.IntVar(&c.TableIdle, "table-idle", c.TableIdle, "seconds without input after which a workshop table starts over (MITREDEN_TABLE_IDLE)")
 	fs.StringVar(&c.SecretKey, "secret-key", c.SecretKey, "secret that signs workshop table links; default: kept in DB.secret beside the database (MITREDEN_SECRET_KEY; prefer the variable, a flag shows in the process list)")
+	fs.IntVar(&c.StreamsPerClient, "streams-per-client", c.StreamsPerClient, "live event streams one client address may hold open, 0 = no limit (MITREDEN_STREAMS_PER_CLIENT)")
+	fs.IntVar(&c.StreamsTotal, "streams-total", c.StreamsTotal, "live event streams open in all, 0 = no limit (MITREDEN_STREAMS_TOTAL)")
 	fs.StringVar(&proxies, "trusted-proxies", proxies, "comma-separated addresses or CIDRs whose X-Forwarded-For is believed (MITREDEN_TRUSTED_PROXIES)")
 
 	return func() (Config, error) {
@@ -140,6 +160,9 @@ func ServeFlags(fs *flag.FlagSet, env Env) func() (Config, error) {
 		}
 		if c.WriteLimit < 0 {
 			return c, fmt.Errorf("--write-limit must be ≥ 0, got %d", c.WriteLimit)
+		}
+		if c.StreamsPerClient < 0 || c.StreamsTotal < 0 {
+			return c, fmt.Errorf("--streams-per-client and --streams-total must be ≥ 0")
 		}
 		if c.TableIdle < 1 {
 			return c, fmt.Errorf("--table-idle must be ≥ 1 second, got %d", c.TableIdle)

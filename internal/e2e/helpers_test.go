@@ -63,6 +63,13 @@ func execBinary(args ...string) *exec.Cmd { return exec.Command(binary, args...)
 func hideViaAPI(t *testing.T, s *server, title string) string {
 	t.Helper()
 	_, id := post(t, s, title)
+	hide(t, s, id)
+	return id
+}
+
+// hide hides contribution id through the moderation API.
+func hide(t *testing.T, s *server, id string) {
+	t.Helper()
 	email := fmt.Sprintf("mod-%d@example.org", time.Now().UnixNano())
 	if out, err := execBinary("user", "add", "--db", s.DB, "--email", email, "--role", "moderator").CombinedOutput(); err != nil {
 		t.Fatalf("user add: %v %s", err, out)
@@ -83,5 +90,4 @@ func hideViaAPI(t *testing.T, s *server, title string) string {
 	if res.StatusCode != 200 {
 		t.Fatalf("hide: %d", res.StatusCode)
 	}
-	return id
 }

@@ -367,7 +367,7 @@ type User struct {
 type Event struct {
 	ID          int64
 	ProcedureID int64
-	Type        string // contribution.created | contribution.updated | comment.created
+	Type        string // contribution.created/.updated/.removed, comment.created/.removed (store/events.go)
 	Data        []byte // JSON
 	CreatedAt   time.Time
 }

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -101,12 +100,10 @@ func moderateContributionComment(tx *sql.Tx, procedureID, commentID int64, statu
 	if err := saveContribution(tx, c); err != nil {
 		return nil, err
 	}
-	if before == model.Submitted && status == model.Published && c.Status == model.Published {
-		data, _ := json.Marshal(map[string]any{"id": commentID, "contribution_id": c.ID, "parent_id": parent.Int64,
-			"text": m.Text, "author_name": m.AuthorName, "created_at": fromMS(created).UTC().Format(time.RFC3339)})
-		if err := addEvent(tx, c.ProcedureID, "comment.created", data); err != nil {
-			return nil, err
-		}
+	// Live pages hear of it; a hidden comment's earlier events are
+	// redacted so that no replay shows its text.
+	if err := commentEvents(tx, commentID, c, before, status); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

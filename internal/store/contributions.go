@@ -149,15 +149,6 @@ func bumpVersion(tx *sql.Tx, procedureID int64) error {
 	return nil
 }
 
-func addEvent(tx *sql.Tx, procedureID int64, typ string, data []byte) error {
-	_, err := tx.Exec(`INSERT INTO events(procedure_id, type, data, created_at) VALUES (?,?,?,?)`,
-		procedureID, typ, data, ms(time.Now()))
-	if err != nil {
-		return fmt.Errorf("store: unable to record event: %w", err)
-	}
-	return nil
-}
-
 const contributionCols = `seq, id, procedure_id, category, type, title, text, geometry, author_name, origin, status, reason, merged_into, up, down, comments, created_at, updated_at`
 
 // scanContribution reads the contributionCols of a row; extra receives
@@ -238,19 +229,8 @@ func (s *Store) updateContribution(ctx context.Context, id string, change func(*
 				return err
 			}
 		}
-		if c.Status == model.Published || before == model.Published {
-			ev := "contribution.updated"
-			if before != model.Published {
-				ev = "contribution.created"
-			}
-			data := FeatureJSON(c)
-			if c.Status != model.Published {
-				data, _ = json.Marshal(map[string]any{"type": "Feature", "id": c.ID, "geometry": nil,
-					"properties": map[string]any{"status": "removed"}})
-			}
-			if err := addEvent(tx, c.ProcedureID, ev, data); err != nil {
-				return err
-			}
+		if err := contributionEvents(tx, c, before); err != nil {
+			return err
 		}
 		out = c
 		return bumpVersion(tx, c.ProcedureID)

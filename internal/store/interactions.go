@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -59,9 +58,7 @@ func (s *Store) AddComment(ctx context.Context, c *model.Comment) error {
 			return err
 		}
 		if contrib.Status == model.Published {
-			data, _ := json.Marshal(map[string]any{"id": c.ID, "contribution_id": c.ContributionID, "parent_id": c.ParentID,
-				"text": c.Text, "author_name": c.AuthorName, "created_at": c.CreatedAt.UTC().Format(time.RFC3339)})
-			if err := addEvent(tx, contrib.ProcedureID, "comment.created", data); err != nil {
+			if err := addEvent(tx, contrib.ProcedureID, "comment.created", commentJSON(c)); err != nil {
 				return err
 			}
 		}
@@ -132,11 +129,7 @@ func (s *Store) Rate(ctx context.Context, contributionID string, voter []byte, v
 		if err := saveContribution(tx, c); err != nil {
 			return err
 		}
-		if c.Status == model.Published {
-			if err := addEvent(tx, c.ProcedureID, "contribution.updated", FeatureJSON(c)); err != nil {
-				return err
-			}
-		}
+		// No event: counts are not content (see events.go).
 		return bumpVersion(tx, c.ProcedureID)
 	})
 	return up, down, err
@@ -227,16 +220,6 @@ func (s *Store) CountFlags(ctx context.Context, kind, subjectID string) (int, er
 	var n int
 	err := s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM flags WHERE subject_kind = ? AND subject_id = ?`, kind, subjectID).Scan(&n)
 	return n, err
-}
-
-// EventsSince returns up to limit events of a procedure with an id above after.
-func (s *Store) EventsSince(ctx context.Context, procedureID, after int64, limit int) ([]model.Event, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT id, procedure_id, type, data, created_at FROM events
-		WHERE procedure_id = ? AND id > ? ORDER BY id LIMIT ?`, procedureID, after, limit)
-	if err != nil {
-		return nil, fmt.Errorf("store: unable to read events: %w", err)
-	}
-	return scanEvents(rows)
 }
 
 func scanEvents(rows *sql.Rows) ([]model.Event, error) {

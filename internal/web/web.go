@@ -87,6 +87,7 @@ func NewServer(cfg config.Config, st *store.Store, themeFS, localeFS fs.FS, log 
 	}
 	s.Broker = NewBroker(st, log)
 	s.proxies = parseProxies(cfg.TrustedProxies)
+	s.Broker.MaxPerClient, s.Broker.MaxTotal = cfg.StreamsPerClient, cfg.StreamsTotal
 	return s, nil
 }
 

@@ -3,7 +3,6 @@
 package api
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -682,65 +681,6 @@ func (h *Handler) flag(c *fiber.Ctx) error {
 		return h.WriteError(c, err)
 	}
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"reported": true})
-}
-
-// events streams a procedure's public events as Server-Sent Events,
-// resuming after Last-Event-ID.
-func (h *Handler) events(c *fiber.Ctx) error {
-	p, err := h.LoadProcedure(c)
-	if p == nil {
-		return err
-	}
-	last, _ := strconv.ParseInt(c.Get("Last-Event-ID", c.Query("last_event_id")), 10, 64)
-	if last <= 0 {
-		last, _ = h.Store.LastEventID(c.UserContext())
-	}
-	c.Set(fiber.HeaderContentType, "text/event-stream")
-	c.Set(fiber.HeaderCacheControl, "no-cache")
-	c.Set("X-Accel-Buffering", "no")
-	sub := h.Broker.Subscribe(p.ID)
-	st, procID := h.Store, p.ID
-	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
-		defer h.Broker.Unsubscribe(sub)
-		write := func(e model.Event) bool {
-			if e.ID <= last {
-				return true
-			}
-			last = e.ID
-			fmt.Fprintf(w, "id: %d\nevent: %s\ndata: %s\n\n", e.ID, e.Type, e.Data)
-			return w.Flush() == nil
-		}
-		fmt.Fprintf(w, "retry: 3000\n: connected\n\n")
-		if w.Flush() != nil {
-			return
-		}
-		// Catch up from the table first, then follow the broker.
-		backlog, _ := st.EventsSince(context.Background(), procID, last, 1000)
-		for _, e := range backlog {
-			if !write(e) {
-				return
-			}
-		}
-		ping := time.NewTicker(20 * time.Second)
-		defer ping.Stop()
-		for {
-			select {
-			case e, ok := <-sub.C:
-				if !ok {
-					return
-				}
-				if !write(e) {
-					return
-				}
-			case <-ping.C:
-				fmt.Fprintf(w, ": ping\n\n")
-				if w.Flush() != nil {
-					return
-				}
-			}
-		}
-	})
-	return nil
 }
 
 func (h *Handler) conceptions(c *fiber.Ctx) error {

@@ -715,15 +715,23 @@
       announce(i18n('procedure.new', [title]));
     }
 
+    // onRemoved takes a contribution off the map and the list: hidden,
+    // withdrawn or merged (contribution.removed carries only id and status),
+    // or no longer matching the filters after an edit.
+    function onRemoved(d) {
+      if (!d || !d.id) { return; }
+      var had = removeFeature(d.id);
+      var cards = cardsFor(d.id);
+      cards.forEach(function (li) { li.parentNode.removeChild(li); });
+      if (cards.length) { bumpCount(-1); }
+      if (had || cards.length) { announce(i18n('js.removed')); }
+    }
+
     function onUpdated(f) {
       if (!f || !f.id) { return; }
       var p = f.properties || {};
-      if (p.status === 'removed' || !matchesFilters(f)) {
-        var had = removeFeature(f.id);
-        var cards = cardsFor(f.id);
-        cards.forEach(function (li) { li.parentNode.removeChild(li); });
-        if (cards.length) { bumpCount(-1); }
-        if (had || cards.length) { announce(i18n('js.removed')); }
+      if (!matchesFilters(f)) {
+        onRemoved(f);
         return;
       }
       if (removeFeature(f.id) && !clustered) { addFeature(f); }
@@ -735,23 +743,36 @@
       });
     }
 
+    // The stream (see store/events.go): contribution.created,
+    // contribution.updated (the whole Feature) and contribution.removed
+    // ({id, status}); comment events are not shown here.
+    var lastEventId = '';
+    var stream = null;
     function subscribe() {
       if (typeof window.EventSource !== 'function') { return; }
       var es;
       try {
-        es = new EventSource(base + '/events');
+        es = new EventSource(base + '/events' + (lastEventId ? '?last_event_id=' + encodeURIComponent(lastEventId) : ''));
       } catch (e) {
         return;
       }
+      stream = es;
       var handle = function (fn) {
         return function (ev) {
+          if (ev.lastEventId) { lastEventId = ev.lastEventId; }
           try { fn(JSON.parse(ev.data)); } catch (e) { /* ignore malformed events */ }
         };
       };
       es.addEventListener('contribution.created', handle(onCreated));
       es.addEventListener('contribution.updated', handle(onUpdated));
-      window.addEventListener('pagehide', function () { es.close(); });
+      es.addEventListener('contribution.removed', handle(onRemoved));
+      // A refused stream (too many open on this device or on the server)
+      // is closed for good by the browser: try again after a while.
+      es.onerror = function () {
+        if (es.readyState === 2 && stream === es) { setTimeout(subscribe, 30000); }
+      };
     }
+    window.addEventListener('pagehide', function () { if (stream) { stream.close(); stream = null; } });
 
     fetchJSON(base).then(function (proc) {
       (proc.categories || []).forEach(function (c) { categories[c.key] = c; });

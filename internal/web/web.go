@@ -99,10 +99,13 @@ func (s *Server) App() *fiber.App {
 		// The program-wide rule for request memory (docs/architecture.md):
 		// every string Fiber hands out (Params, Query, Get, Method, Path,
 		// Cookies, FormValue, IP) is a copy that may outlive the request.
-		Immutable:             true,
-		BodyLimit:             BodyLimit,
-		ReadBufferSize:        16 * 1024,
-		ReadTimeout:           30 * time.Second,
+		Immutable:      true,
+		BodyLimit:      BodyLimit,
+		ReadBufferSize: 16 * 1024,
+		ReadTimeout:    30 * time.Second,
+		// A client that stops reading frees its connection after this; live
+		// event streams move their own deadline forward with every write.
+		WriteTimeout:          5 * time.Minute,
 		IdleTimeout:           120 * time.Second,
 		DisableStartupMessage: true,
 		ErrorHandler:          s.errorHandler,

@@ -28,6 +28,7 @@ import (
 	"github.com/mitreden/mitreden/internal/demo"
 	"github.com/mitreden/mitreden/internal/model"
 	"github.com/mitreden/mitreden/internal/store"
+	"github.com/mitreden/mitreden/internal/web"
 )
 
 const slug = "gruenzug-altona"
@@ -35,6 +36,7 @@ const slug = "gruenzug-altona"
 type env struct {
 	app *fiber.App
 	st  *store.Store
+	srv *web.Server
 }
 
 func newEnv(t testing.TB, mutate func(*config.Config)) *env {
@@ -69,7 +71,7 @@ func newEnvLog(t testing.TB, mutate func(*config.Config), w io.Writer) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Shutdown() })
-	return &env{app: a, st: st}
+	return &env{app: a, st: st, srv: srv}
 }
 
 func fsSub() (fs.FS, error) { return fs.Sub(data.FS, "demo") }
@@ -87,6 +89,10 @@ func (e *env) do(t *testing.T, method, target, ctype, body string, hdr ...string
 		req.Header.Set("Content-Type", ctype)
 	}
 	for i := 0; i+1 < len(hdr); i += 2 {
+		if hdr[i] == "Host" {
+			req.Host = hdr[i+1]
+			continue
+		}
 		req.Header.Set(hdr[i], hdr[i+1])
 	}
 	res, err := e.app.Test(req, -1)

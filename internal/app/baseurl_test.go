@@ -2,8 +2,6 @@ package app_test
 
 import (
 	"encoding/json"
-	"io"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -86,15 +84,5 @@ func TestTrustedProxyForwardsSchemeAndHost(t *testing.T) {
 // ("http://host:port").
 func (e *env) at(t *testing.T, origin, path string, hdr ...string) result {
 	t.Helper()
-	req := httptest.NewRequest("GET", path, nil)
-	req.Host = strings.TrimPrefix(origin, "http://")
-	for i := 0; i+1 < len(hdr); i += 2 {
-		req.Header.Set(hdr[i], hdr[i+1])
-	}
-	res, err := e.app.Test(req, -1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := io.ReadAll(res.Body)
-	return result{res.StatusCode, string(b), res.Header}
+	return e.do(t, "GET", path, "", "", append([]string{"Host", strings.TrimPrefix(origin, "http://")}, hdr...)...)
 }

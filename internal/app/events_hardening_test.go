@@ -2,23 +2,16 @@ package app_test
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/mitreden/mitreden/internal/app"
-	"github.com/mitreden/mitreden/internal/config"
-	"github.com/mitreden/mitreden/internal/demo"
 	"github.com/mitreden/mitreden/internal/model"
-	"github.com/mitreden/mitreden/internal/store"
 	"github.com/mitreden/mitreden/internal/web"
 )
 
@@ -32,38 +25,17 @@ type liveEnv struct {
 
 func newLiveEnv(t *testing.T, tune func(*web.Broker)) *liveEnv {
 	t.Helper()
-	st, err := store.Open(filepath.Join(t.TempDir(), "app.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	ctx := context.Background()
-	if _, err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	sub, _ := fsSub()
-	if _, err := demo.Load(ctx, st, sub, time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	cfg := config.Defaults()
-	cfg.WriteLimit = 0
-	srv, a, err := app.New(cfg, st, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := newEnv(t, nil)
 	if tune != nil {
-		tune(srv.Broker)
+		tune(e.srv.Broker)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	go a.Listener(ln)
-	t.Cleanup(func() {
-		srv.Shutdown()
-		a.ShutdownWithTimeout(2 * time.Second)
-	})
-	return &liveEnv{env: &env{app: a, st: st}, srv: srv, base: "http://" + ln.Addr().String()}
+	go e.app.Listener(ln)
+	t.Cleanup(func() { e.app.ShutdownWithTimeout(2 * time.Second) })
+	return &liveEnv{env: e, srv: e.srv, base: "http://" + ln.Addr().String()}
 }
 
 // stream is one open event stream read line by line.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/mitreden/mitreden/internal/cache"
 	"github.com/mitreden/mitreden/internal/model"
 )
 
@@ -19,7 +20,7 @@ import (
 type pageCache struct {
 	once        sync.Once
 	placeholder []byte
-	pages       *Cache
+	pages       *cache.Cache[[]byte]
 }
 
 // pageBudget bounds the rendered pages kept across all procedures.
@@ -30,7 +31,7 @@ func (pc *pageCache) init() {
 		b := make([]byte, 16)
 		_, _ = rand.Read(b)
 		pc.placeholder = []byte("nonce-placeholder-" + hex.EncodeToString(b))
-		pc.pages = NewCache(pageBudget)
+		pc.pages = cache.New(pageBudget, cache.Bytes)
 	})
 }
 
@@ -43,7 +44,8 @@ func (s *Server) RenderCached(c *fiber.Ctx, p *model.Procedure, key, page string
 	pc := &s.pages
 	pc.init()
 	key = Localizer(c).Tag + "|" + key
-	b, ok := pc.pages.Get(p.ID, p.Version, key)
+	k := cache.Key{Procedure: p.ID, Version: p.Version, Name: key}
+	b, ok := pc.pages.Get(k)
 	if !ok {
 		data, err := build()
 		if err != nil {
@@ -52,7 +54,7 @@ func (s *Server) RenderCached(c *fiber.Ctx, p *model.Procedure, key, page string
 		if b, err = s.render(c, page, data, string(pc.placeholder)); err != nil {
 			return err
 		}
-		pc.pages.Put(p.ID, p.Version, key, b)
+		pc.pages.Put(k, b)
 	} else {
 		s.setPageCSP(c, fiber.Map{"P": p})
 	}

@@ -19,12 +19,12 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/mitreden/mitreden/internal/auth"
+	"github.com/mitreden/mitreden/internal/cache"
 	"github.com/mitreden/mitreden/internal/config"
 	"github.com/mitreden/mitreden/internal/content"
 	"github.com/mitreden/mitreden/internal/model"
@@ -58,11 +58,11 @@ type Server struct {
 	// here, not in Config, so that it never reaches a template.
 	TableSecret []byte
 
-	procs   sync.Map  // slug → *model.Procedure, see LoadProcedure
-	counts  counts    // see Count
-	pages   pageCache // see RenderCached
-	proxies proxies   // see ClientIP
-	limits  limiters  // see WriteLimiter
+	procs   *cache.Cache[*model.Procedure] // by slug, see LoadProcedure
+	counts  *cache.Cache[int]              // see Count
+	pages   pageCache                      // see RenderCached
+	proxies proxies                        // see ClientIP
+	limits  limiters                       // see WriteLimiter
 }
 
 // NewServer loads the theme and locales and wires the shared parts.
@@ -87,6 +87,7 @@ func NewServer(cfg config.Config, st *store.Store, themeFS, localeFS fs.FS, log 
 	}
 	s.Broker = NewBroker(st, log)
 	s.proxies = parseProxies(cfg.TrustedProxies)
+	s.procs, s.counts = cache.New[*model.Procedure](procedureEntries, nil), cache.New[int](countEntries, nil)
 	s.Broker.MaxPerClient, s.Broker.MaxTotal = cfg.StreamsPerClient, cfg.StreamsTotal
 	return s, nil
 }
@@ -456,6 +457,10 @@ var berlin = func() *time.Location {
 // Shutdown stops the broker, which ends every live-event stream.
 func (s *Server) Shutdown() { s.Broker.Close() }
 
+// procedureEntries bounds the procedures kept (a few per procedure while
+// versions age out).
+const procedureEntries = 1024
+
 // LoadProcedure returns the procedure named by the :slug route parameter,
 // or answers 404 itself and returns a nil procedure with the answer's error.
 // Procedures are cached per slug and version: a request costs one indexed
@@ -476,17 +481,11 @@ func (s *Server) procedure(ctx context.Context, slug string) (*model.Procedure, 
 	if err != nil {
 		return nil, err
 	}
-	if v, ok := s.procs.Load(slug); ok {
-		if p := v.(*model.Procedure); p.ID == id && p.Version == version {
-			return p, nil
-		}
-	}
-	p, err := s.Store.ProcedureBySlug(ctx, slug)
-	if err != nil {
-		return nil, err
-	}
-	s.procs.Store(slug, p)
-	return p, nil
+	// Keyed by slug, id and version: a procedure deleted and made anew
+	// under the same slug is a new entry.
+	return s.procs.Do(ctx, cache.Key{Procedure: id, Version: version, Name: slug}, func(ctx context.Context) (*model.Procedure, error) {
+		return s.Store.ProcedureBySlug(ctx, slug)
+	})
 }
 
 // WriteError answers an error of a resident's action (validation, phase,

@@ -18,6 +18,7 @@ import (
 	"github.com/gofiber/fiber/v2/utils"
 	"github.com/paulmach/orb"
 
+	"github.com/mitreden/mitreden/internal/cache"
 	"github.com/mitreden/mitreden/internal/geo"
 	"github.com/mitreden/mitreden/internal/model"
 	"github.com/mitreden/mitreden/internal/participation"
@@ -31,12 +32,12 @@ const MaxLimit = 1000
 // Handler serves the API.
 type Handler struct {
 	*web.Server
-	cache *web.Cache
+	cache *cache.Cache[[]byte]
 }
 
 // Register adds the API routes.
 func Register(app *fiber.App, s *web.Server) {
-	h := &Handler{Server: s, cache: web.NewCache(answerBudget)}
+	h := &Handler{Server: s, cache: cache.New(answerBudget, cache.Bytes)}
 	g := app.Group("/api/v1")
 	g.Get("/procedures", h.procedures)
 	g.Get("/procedures/:slug", h.procedure)

@@ -8,6 +8,8 @@ import (
 	"errors"
 	"hash/fnv"
 	"io"
+
+	"github.com/mitreden/mitreden/internal/cache"
 )
 
 // decodeStrict decodes exactly one JSON value into v, rejecting unknown
@@ -40,9 +42,9 @@ func hashString(s string) uint64 {
 const answerBudget = 64 << 20
 
 func (h *Handler) cacheGet(proc, version int64, key string) ([]byte, bool) {
-	return h.cache.Get(proc, version, key)
+	return h.cache.Get(cache.Key{Procedure: proc, Version: version, Name: key})
 }
 
 func (h *Handler) cachePut(proc, version int64, key string, b []byte) {
-	h.cache.Put(proc, version, key, b)
+	h.cache.Put(cache.Key{Procedure: proc, Version: version, Name: key}, b)
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/mitreden/mitreden/internal/analysis"
 	"github.com/mitreden/mitreden/internal/auth"
 	"github.com/mitreden/mitreden/internal/web"
 )
@@ -25,13 +26,12 @@ var dummyHash = sync.OnceValue(func() string {
 // Handler serves the back office.
 type Handler struct {
 	*web.Server
-	mu       sync.Mutex
-	analyses map[int64]analysisView // by procedure, see analysisOf
+	Analysis *analysis.Service
 }
 
 // Register adds the /admin routes.
 func Register(app *fiber.App, s *web.Server) {
-	h := &Handler{Server: s, analyses: map[int64]analysisView{}}
+	h := &Handler{Server: s, Analysis: analysis.New(s.Store)}
 	csrf := s.CSRF()
 	g := app.Group("/admin", func(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderCacheControl, "private, no-store")

@@ -6,7 +6,6 @@ package admin
 
 import (
 	"net/url"
-	"sync"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -14,14 +13,6 @@ import (
 	"github.com/mitreden/mitreden/internal/auth"
 	"github.com/mitreden/mitreden/internal/web"
 )
-
-// dummyHash is checked for unknown addresses (same cost as a real check).
-// It is made on first use: argon2id takes 64 MB and ~50 ms, which every
-// command of the binary would otherwise pay at start.
-var dummyHash = sync.OnceValue(func() string {
-	h, _ := auth.HashPassword("no account has this password")
-	return h
-})
 
 // Handler serves the back office.
 type Handler struct {

@@ -7,8 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/utils"
 
-	"github.com/mitreden/mitreden/internal/auth"
-	"github.com/mitreden/mitreden/internal/store"
+	"github.com/mitreden/mitreden/internal/accounts"
 	"github.com/mitreden/mitreden/internal/web"
 )
 
@@ -31,30 +30,16 @@ func (h *Handler) login(c *fiber.Ctx) error {
 	l := web.Localizer(c)
 	email := strings.TrimSpace(utils.CopyString(c.FormValue("email")))
 	password := c.FormValue("password")
-	u, err := h.Store.UserByEmail(c.UserContext(), email)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return err
-	}
-	// Check a password even for an unknown address, so timing does not
-	// tell which addresses have accounts.
-	// A locked account (no password) takes the same path, so timing does
-	// not tell which accounts are locked either.
-	var hash string
-	if u != nil && !u.Locked {
-		hash = u.PasswordHash
-	} else {
-		hash = dummyHash()
-	}
-	ok := auth.CheckPassword(hash, password)
-	if u == nil || u.Locked || !ok || len(password) > 1000 {
+	u, err := accounts.Login(c.UserContext(), h.Store, email, password)
+	if errors.Is(err, accounts.ErrLoginFailed) {
 		c.Status(fiber.StatusUnauthorized)
 		return h.Render(c, "admin-login", fiber.Map{"Title": l.T("admin.login_title"), "Error": l.T("admin.login_failed"),
 			"Email": email, "Next": next(c.FormValue("next"))})
 	}
-	if err := h.StartSession(c, u); err != nil {
+	if err != nil {
 		return err
 	}
-	if err := h.Store.Audit(c.UserContext(), u.Email, "login", u.Email, nil, nil); err != nil {
+	if err := h.StartSession(c, u); err != nil {
 		return err
 	}
 	return c.Redirect(next(c.FormValue("next")), fiber.StatusSeeOther)

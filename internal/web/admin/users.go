@@ -8,9 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2/utils"
 
 	"github.com/mitreden/mitreden/internal/accounts"
-	"github.com/mitreden/mitreden/internal/auth"
 	"github.com/mitreden/mitreden/internal/model"
-	"github.com/mitreden/mitreden/internal/store"
 	"github.com/mitreden/mitreden/internal/web"
 )
 
@@ -43,7 +41,7 @@ func (h *Handler) renderUsers(c *fiber.Ctx, data fiber.Map) error {
 func (h *Handler) createUser(c *fiber.Ctx) error {
 	email := strings.TrimSpace(utils.CopyString(c.FormValue("email")))
 	role := utils.CopyString(c.FormValue("role"))
-	password := auth.NewToken()[:20]
+	password := accounts.NewPassword()
 	_, err := accounts.Create(c.UserContext(), h.Store, web.User(c).Email, email, role, password)
 	var ie accounts.InputError
 	if errors.As(err, &ie) {
@@ -80,17 +78,13 @@ func (h *Handler) createToken(c *fiber.Ctx) error {
 // lockUser shuts an account out (password, tokens, sessions); an admin
 // cannot lock themself out.
 func (h *Handler) lockUser(c *fiber.Ctx) error {
-	l := web.Localizer(c)
 	email := strings.TrimSpace(utils.CopyString(c.FormValue("email")))
-	u, err := h.Store.UserByEmail(c.UserContext(), email)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && u.ID == web.User(c).ID) {
+	err := accounts.Lock(c.UserContext(), h.Store, web.User(c), email)
+	if errors.As(err, new(accounts.InputError)) {
 		c.Status(fiber.StatusUnprocessableEntity)
-		return h.renderUsers(c, fiber.Map{"Error": l.T("admin.lock_refused")})
+		return h.renderUsers(c, fiber.Map{"Error": web.Localizer(c).T("admin.lock_refused")})
 	}
 	if err != nil {
-		return err
-	}
-	if err := h.Store.LockUser(c.UserContext(), u.ID, store.Audited{Actor: web.User(c).Email, Action: "user.lock"}); err != nil {
 		return err
 	}
 	return h.renderUsers(c, fiber.Map{"Locked": email})
@@ -98,17 +92,12 @@ func (h *Handler) lockUser(c *fiber.Ctx) error {
 
 // resetPassword gives an account a new generated password, shown once.
 func (h *Handler) resetPassword(c *fiber.Ctx) error {
-	l := web.Localizer(c)
 	email := strings.TrimSpace(utils.CopyString(c.FormValue("email")))
-	u, err := h.Store.UserByEmail(c.UserContext(), email)
-	if errors.Is(err, store.ErrNotFound) {
+	password, err := accounts.ResetPassword(c.UserContext(), h.Store, web.User(c).Email, email)
+	if errors.As(err, new(accounts.InputError)) {
 		c.Status(fiber.StatusUnprocessableEntity)
-		return h.renderUsers(c, fiber.Map{"Error": l.T("admin.lock_refused")})
+		return h.renderUsers(c, fiber.Map{"Error": web.Localizer(c).T("admin.lock_refused")})
 	}
-	if err != nil {
-		return err
-	}
-	password, err := accounts.ResetPassword(c.UserContext(), h.Store, web.User(c).Email, u)
 	if err != nil {
 		return err
 	}

@@ -20,8 +20,24 @@ type InputError struct{ Field, Msg string }
 
 func (e InputError) Error() string { return e.Msg }
 
+// Store is what accounts read and write. The SQLite store satisfies it.
+type Store interface {
+	CreateUser(ctx context.Context, u *model.User) error
+	UserByEmail(ctx context.Context, email string) (*model.User, error) // store.ErrNotFound if none
+	CreateToken(ctx context.Context, userID int64, hash []byte) error
+	// SetPassword sets the hash and revokes sessions and tokens as r says,
+	// audited as a; LockUser empties the hash and revokes everything.
+	SetPassword(ctx context.Context, userID int64, hash string, r store.Revoke, a store.Audited) error
+	LockUser(ctx context.Context, userID int64, a store.Audited) error
+	Audit(ctx context.Context, actor, action, subject string, before, after any) error
+}
+
+// NewPassword returns a generated password (20 characters of a random
+// token), for a new account or a reset; it is shown once.
+func NewPassword() string { return auth.NewToken()[:20] }
+
 // Create makes an account; actor is who did it ("cli" or an email).
-func Create(ctx context.Context, st *store.Store, actor, email, role, password string) (*model.User, error) {
+func Create(ctx context.Context, st Store, actor, email, role, password string) (*model.User, error) {
 	addr, err := mail.ParseAddress(email)
 	if err != nil || addr.Address != email {
 		return nil, InputError{"email", fmt.Sprintf("%q is not an email address", email)}
@@ -49,7 +65,7 @@ func Create(ctx context.Context, st *store.Store, actor, email, role, password s
 
 // NewToken makes an API token for the account with email and returns it
 // (shown once; only its hash is kept).
-func NewToken(ctx context.Context, st *store.Store, actor, email string) (string, *model.User, error) {
+func NewToken(ctx context.Context, st Store, actor, email string) (string, *model.User, error) {
 	u, err := st.UserByEmail(ctx, email)
 	if errors.Is(err, store.ErrNotFound) {
 		return "", nil, InputError{"email", fmt.Sprintf("no account for %s", email)}
@@ -72,7 +88,7 @@ func NewToken(ctx context.Context, st *store.Store, actor, email string) (string
 // (the session that made the change; nil ends all) — and its API tokens:
 // a password changed because it leaked must not leave a token the
 // intruder minted working.
-func ChangePassword(ctx context.Context, st *store.Store, u *model.User, current, next string, keepSession []byte) error {
+func ChangePassword(ctx context.Context, st Store, u *model.User, current, next string, keepSession []byte) error {
 	if !auth.CheckPassword(u.PasswordHash, current) {
 		return InputError{"current", "the current password does not match"}
 	}
@@ -86,15 +102,40 @@ func ChangePassword(ctx context.Context, st *store.Store, u *model.User, current
 	return st.SetPassword(ctx, u.ID, hash, store.Revoke{KeepSession: keepSession, Tokens: true}, store.Audited{Actor: u.Email, Action: "user.password"})
 }
 
-// ResetPassword gives the account u a new generated password, returned
+// ResetPassword gives the account with email a new generated password, returned
 // once, and revokes all its sessions and API tokens: whoever held them
 // before the reset holds nothing now. actor is who did it.
-func ResetPassword(ctx context.Context, st *store.Store, actor string, u *model.User) (string, error) {
-	password := auth.NewToken()[:20]
+// An unknown email is an InputError.
+func ResetPassword(ctx context.Context, st Store, actor, email string) (string, error) {
+	u, err := st.UserByEmail(ctx, email)
+	if errors.Is(err, store.ErrNotFound) {
+		return "", InputError{"email", fmt.Sprintf("no account for %s", email)}
+	}
+	if err != nil {
+		return "", err
+	}
+	password := NewPassword()
 	hash, err := auth.HashPassword(password)
 	if err != nil {
 		return "", err
 	}
 	err = st.SetPassword(ctx, u.ID, hash, store.Revoke{Tokens: true}, store.Audited{Actor: actor, Action: "user.password_reset"})
 	return password, err
+}
+
+// Lock shuts the account with email out (password, tokens, sessions).
+// Nobody can lock themself out: actor's own account and an unknown email
+// are an InputError.
+func Lock(ctx context.Context, st Store, actor *model.User, email string) error {
+	u, err := st.UserByEmail(ctx, email)
+	if errors.Is(err, store.ErrNotFound) {
+		return InputError{"email", fmt.Sprintf("no account for %s", email)}
+	}
+	if err != nil {
+		return err
+	}
+	if u.ID == actor.ID {
+		return InputError{"email", "you cannot lock your own account"}
+	}
+	return st.LockUser(ctx, u.ID, store.Audited{Actor: actor.Email, Action: "user.lock"})
 }

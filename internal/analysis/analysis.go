@@ -1,0 +1,91 @@
+package analysis
+
+import (
+	"context"
+	"sort"
+
+	"github.com/paulmach/orb"
+
+	"github.com/mitreden/mitreden/internal/model"
+	"github.com/mitreden/mitreden/internal/store"
+)
+
+// Store is what the analyses read. The SQLite store satisfies it; another
+// store only has to answer these questions.
+type Store interface {
+	// StreamContributions calls fn for every contribution a planner's
+	// export holds (all but withdrawn ones).
+	StreamContributions(ctx context.Context, procedureID int64, opt store.ExportOptions, fn func(*store.ExportRow) error) error
+	// TileClusters counts published contributions per map tile at zoom z.
+	TileClusters(ctx context.Context, procedureID int64, b orb.Bound, z int) ([]store.Cluster, int, error)
+	// CountBy counts published contributions grouped by a column.
+	CountBy(ctx context.Context, procedureID int64, column string) ([]store.Count, error)
+	Contributions(ctx context.Context, f store.Filter) ([]*model.Contribution, string, error)
+	ResponsesByContribution(ctx context.Context, procedureID int64) (map[string][]model.Response, error)
+}
+
+// Service computes the planners' analysis and report of a procedure. It
+// keeps the analysis of each procedure's current version (see cache).
+type Service struct {
+	st    Store
+	views *cache
+}
+
+// maxCached is how many procedures' analyses are kept at once.
+const maxCached = 64
+
+// New returns a service reading from st.
+func New(st Store) *Service {
+	return &Service{st: st, views: newCache(maxCached)}
+}
+
+// View is what the analysis page shows; it is computed once per procedure
+// version.
+type View struct {
+	Version  int64 // the procedure version it was computed for
+	Words    []WordCount
+	HotSpots []store.Cluster
+	Texts    int
+}
+
+// Of returns the words residents use most in published contributions and the places where
+// contributions gather (tiles of about 150 m), computed once per version.
+func (s *Service) Of(ctx context.Context, p *model.Procedure) (View, error) {
+	if view, ok := s.views.get(p.ID, p.Version); ok {
+		return view, nil
+	}
+	words, n, err := s.words(ctx, p)
+	if err != nil {
+		return View{}, err
+	}
+	view := View{Version: p.Version, Words: words.Top(30), Texts: n}
+	b := orb.Bound{Min: orb.Point{-180, -85}, Max: orb.Point{180, 85}}
+	if p.Area != nil {
+		b = p.Area.Bound()
+	}
+	cells, _, err := s.st.TileClusters(ctx, p.ID, b, 17)
+	if err != nil {
+		return view, err
+	}
+	sort.Slice(cells, func(i, j int) bool { return cells[i].Count > cells[j].Count })
+	view.HotSpots = cells[:min(10, len(cells))]
+	s.views.put(p.ID, view)
+	return view, nil
+}
+
+// words counts the words of the procedure's published contributions, the
+// one rule for what the analysis and the report read: planners analyse
+// what residents published, not what waits for moderation or was hidden.
+// (Tile counts and CountBy count published contributions too.)
+func (s *Service) words(ctx context.Context, p *model.Procedure) (*Words, int, error) {
+	words := NewWords()
+	n := 0
+	err := s.st.StreamContributions(ctx, p.ID, store.ExportOptions{}, func(r *store.ExportRow) error {
+		if r.Contribution.Status == model.Published {
+			words.Add(r.Contribution.Title + " " + r.Contribution.Text)
+			n++
+		}
+		return nil
+	})
+	return words, n, err
+}

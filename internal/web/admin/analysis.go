@@ -1,0 +1,28 @@
+package admin
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/mitreden/mitreden/internal/analysis"
+	"github.com/mitreden/mitreden/internal/web"
+)
+
+// analysis shows the words residents use most and the places where
+// contributions gather (tiles of about 150 m), for the planners' reading.
+func (h *Handler) analysis(c *fiber.Ctx) error {
+	p, err := h.LoadProcedure(c)
+	if p == nil {
+		return err
+	}
+	view, err := h.Analysis.Of(c.UserContext(), p)
+	if err != nil {
+		return err
+	}
+	bars := make([]analysis.Bar, 0, len(view.Words))
+	for _, w := range view.Words[:min(15, len(view.Words))] {
+		bars = append(bars, analysis.Bar{Label: w.Word, Value: w.Count})
+	}
+	l := web.Localizer(c)
+	return h.Render(c, "admin-analysis", fiber.Map{"Title": l.T("admin.analysis") + " – " + p.Title, "User": web.User(c),
+		"Proc": p, "A": view, "Chart": analysis.BarChart(l.T("admin.words_chart"), bars)})
+}

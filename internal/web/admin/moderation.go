@@ -1,0 +1,121 @@
+package admin
+
+import (
+	"errors"
+	"net/url"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
+
+	"github.com/mitreden/mitreden/internal/model"
+	"github.com/mitreden/mitreden/internal/moderation"
+	"github.com/mitreden/mitreden/internal/store"
+	"github.com/mitreden/mitreden/internal/web"
+)
+
+func (h *Handler) procedure(c *fiber.Ctx) error {
+	p, err := h.LoadProcedure(c)
+	if p == nil {
+		return err
+	}
+	waiting, _, err := h.Store.Contributions(c.UserContext(), store.Filter{ProcedureID: p.ID, Statuses: []model.ContributionStatus{model.Submitted}, Sort: store.SortOldest, Limit: 50})
+	if err != nil {
+		return err
+	}
+	reports, err := h.Store.Reports(c.UserContext(), p.ID, false, 100)
+	if err != nil {
+		return err
+	}
+	hidden, _, err := h.Store.Contributions(c.UserContext(), store.Filter{ProcedureID: p.ID, Statuses: []model.ContributionStatus{model.Hidden}, Sort: store.SortNewest, Limit: 50})
+	if err != nil {
+		return err
+	}
+	waitingComments, err := h.Store.ModerationComments(c.UserContext(), p.ID, model.Submitted, false, 100)
+	if err != nil {
+		return err
+	}
+	// plan variants have no page of their own in the back office: their
+	// published comments are listed here, each with a button to hide it
+	variantComments, err := h.Store.ModerationComments(c.UserContext(), p.ID, model.Published, true, 100)
+	if err != nil {
+		return err
+	}
+	hiddenComments, err := h.Store.ModerationComments(c.UserContext(), p.ID, model.Hidden, false, 100)
+	if err != nil {
+		return err
+	}
+	l := web.Localizer(c)
+	notice := ""
+	switch k := c.Query("notice"); k {
+	case "published", "hidden", "comment_published", "comment_hidden":
+		notice = l.T("admin.notice_" + k)
+	}
+	return h.Render(c, "admin-procedure", fiber.Map{"Title": l.T("admin.moderation") + " – " + p.Title, "User": web.User(c),
+		"Proc": p, "Waiting": waiting, "Reports": reports, "Hidden": hidden, "Notice": notice, "Error": c.Query("error"), "Q": "",
+		"WaitingComments": waitingComments, "VariantComments": variantComments, "HiddenComments": hiddenComments})
+}
+
+// moderateComment publishes or hides a comment of the procedure, on a
+// contribution or on a plan variant, and returns to the moderation page.
+func (h *Handler) moderateComment(c *fiber.Ctx) error {
+	p, err := h.LoadProcedure(c)
+	if p == nil {
+		return err
+	}
+	l := web.Localizer(c)
+	var status model.ContributionStatus
+	switch c.FormValue("action") {
+	case "publish":
+		status = model.Published
+	case "hide":
+		status = model.Hidden
+	default:
+		return h.Fail(c, fiber.StatusBadRequest, "bad_action", l.T("admin.bad_action"))
+	}
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err == nil && id > 0 {
+		_, err = h.Moderation.ModerateComment(c.UserContext(), web.User(c), p.ID, id, status)
+	}
+	if errors.Is(err, store.ErrNotFound) || id < 1 {
+		return h.Fail(c, fiber.StatusNotFound, "not_found", l.T("error.comment_not_found"))
+	}
+	if err != nil {
+		return h.WriteError(c, err)
+	}
+	return c.Redirect("/admin/p/"+p.Slug+"?notice=comment_"+map[model.ContributionStatus]string{model.Published: "published", model.Hidden: "hidden"}[status], fiber.StatusSeeOther)
+}
+
+func (h *Handler) moderate(c *fiber.Ctx) error {
+	p, err := h.LoadProcedure(c)
+	if p == nil {
+		return err
+	}
+	var status model.ContributionStatus
+	switch c.FormValue("action") {
+	case "publish":
+		status = model.Published
+	case "hide":
+		status = model.Hidden
+	default:
+		return h.Fail(c, fiber.StatusBadRequest, "bad_action", web.Localizer(c).T("admin.bad_action"))
+	}
+	reason := utils.CopyString(c.FormValue("reason"))
+	ch := moderation.Change{Status: &status}
+	if status == model.Hidden {
+		ch.Reason = &reason
+	}
+	_, err = h.Moderation.Moderate(c.UserContext(), web.User(c), utils.CopyString(c.Params("id")), ch)
+	back := "/admin/p/" + p.Slug
+	if c.FormValue("back") == "item" {
+		back += "/contributions/" + url.PathEscape(c.Params("id"))
+	}
+	var verrs model.Errors
+	if errors.As(err, &verrs) {
+		return c.Redirect(back+"?error="+url.QueryEscape(verrs[0].Field), fiber.StatusSeeOther)
+	}
+	if err != nil {
+		return h.WriteError(c, err)
+	}
+	return c.Redirect(back+"?notice="+map[model.ContributionStatus]string{model.Published: "published", model.Hidden: "hidden"}[status], fiber.StatusSeeOther)
+}

@@ -22,15 +22,29 @@ func axe(t testing.TB, ctx contextLike) []string {
 	var raw string
 	err = chromedp.Run(ctx,
 		chromedp.Evaluate(string(src), nil),
-		chromedp.Evaluate(`axe.run(document, {runOnly: {type: "tag", values: ["wcag2a","wcag2aa","wcag21a","wcag21aa"]}}).then(r => JSON.stringify(r.violations.map(v => v.id + ": " + v.help + " @ " + v.nodes.map(n => n.target.join(" ")).slice(0,3).join(" | "))))`,
+		chromedp.Evaluate(`axe.run(document, {runOnly: {type: "tag", values: ["wcag2a","wcag2aa","wcag21a","wcag21aa"]}}).then(r => JSON.stringify({
+			version: r.testEngine && r.testEngine.version,
+			passes: r.passes.length,
+			violations: r.violations.map(v => v.id + ": " + v.help + " @ " + v.nodes.map(n => n.target.join(" ")).slice(0,3).join(" | "))}))`,
 			&raw, func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }),
 	)
 	if err != nil {
 		t.Fatalf("axe: %v", err)
 	}
-	var out []string
-	_ = json.Unmarshal([]byte(raw), &out)
-	return out
+	// An answer that cannot be read, or one from a run that checked
+	// nothing, must not pass for "no violations".
+	var res struct {
+		Version    string    `json:"version"`
+		Passes     int       `json:"passes"`
+		Violations *[]string `json:"violations"`
+	}
+	if err := json.Unmarshal([]byte(raw), &res); err != nil {
+		t.Fatalf("axe answered something unreadable: %v: %.200q", err, raw)
+	}
+	if res.Version == "" || res.Passes == 0 || res.Violations == nil {
+		t.Fatalf("axe did not run: version %q, %d rules passed, violations %v", res.Version, res.Passes, res.Violations)
+	}
+	return *res.Violations
 }
 
 func TestEveryPublicPageHasNoAxeViolations(t *testing.T) {

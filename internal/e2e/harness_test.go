@@ -101,19 +101,18 @@ func start(t testing.TB, db string, env ...string) *server {
 	}
 	s := &server{URL: url, DB: db, cmd: cmd, logs: logs}
 	t.Cleanup(func() { s.stop() })
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
+	ready := eventually(t, 20*time.Second, func() bool {
 		res, err := http.Get(url + "/readyz")
-		if err == nil {
-			res.Body.Close()
-			if res.StatusCode == 200 {
-				return s
-			}
+		if err != nil {
+			return false
 		}
-		time.Sleep(50 * time.Millisecond)
+		res.Body.Close()
+		return res.StatusCode == 200
+	})
+	if !ready {
+		t.Fatalf("server did not become ready:\n%s", logs.String())
 	}
-	t.Fatalf("server did not become ready:\n%s", logs.String())
-	return nil
+	return s
 }
 
 func (s *server) stop() {
@@ -176,9 +175,7 @@ func browser(t testing.TB, opts ...chromedp.ExecAllocatorOption) context.Context
 		cancelT()
 		cancelC()
 		cancelA()
-		for i := 0; i < 20 && os.RemoveAll(profile) != nil; i++ {
-			time.Sleep(100 * time.Millisecond)
-		}
+		eventually(t, 2*time.Second, func() bool { return os.RemoveAll(profile) == nil })
 	})
 	if err := chromedp.Run(ctx); err != nil {
 		t.Fatalf("starting Chromium: %v", err)

@@ -3,7 +3,9 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -24,7 +26,7 @@ func toPlaceStep(title string) chromedp.Tasks {
 		chromedp.SetValue("#category", "gruen", chromedp.ByID),
 		chromedp.Click("#wizard-next", chromedp.ByID),
 		chromedp.WaitVisible("#map-place-here", chromedp.ByID),
-		chromedp.Sleep(300 * time.Millisecond), // map settles on the area
+		drawAreaShown,
 	}
 }
 
@@ -60,14 +62,19 @@ func storedGeometry(t *testing.T, s *server, q string) geometry {
 func TestPlacePointWithKeyboardOnly(t *testing.T) {
 	s := start(t, "")
 	ctx := browser(t)
-	var lat, lon, geom string
+	var lat, lon, geom, pane string
+	const paneJS = `document.querySelector("#draw-map .leaflet-map-pane").style.transform`
 	run(t, ctx,
 		chromedp.Navigate(s.URL+"/p/gruenzug-altona/contribute"),
 		toPlaceStep("Tastaturpunkt"),
+		chromedp.Evaluate(paneJS, &pane),
 		chromedp.Focus("#draw-map", chromedp.ByID),
 		chromedp.KeyEvent(kb.ArrowRight),
 		chromedp.KeyEvent(kb.ArrowUp),
-		chromedp.Sleep(400*time.Millisecond),
+	)
+	// The arrows pan the map (animated): place the point once it stands.
+	run(t, ctx,
+		waitJS("the arrow keys panned the map", paneJS+" !== "+strconv.Quote(pane)+" && "+mapSettled("draw-map"), 5*time.Second),
 		chromedp.Focus("#map-place-here", chromedp.ByID),
 		chromedp.KeyEvent(kb.Enter),
 		chromedp.Value("#lat", &lat, chromedp.ByID),
@@ -122,8 +129,12 @@ func TestDrawPointLineAndPolygonWithTheMouse(t *testing.T) {
 			chromedp.ScrollIntoView("#draw-map", chromedp.ByID),
 			chromedp.Click("#map-mode-"+c.mode, chromedp.ByID),
 		}
-		for _, p := range c.clicks {
-			actions = append(actions, clickMap(p[0], p[1]), chromedp.Sleep(150*time.Millisecond))
+		for i, p := range c.clicks {
+			placed := pointPlaced
+			if c.mode != "Point" {
+				placed = vertices(i + 1)
+			}
+			actions = append(actions, clickMap(p[0], p[1]), placed)
 		}
 		var geom string
 		actions = append(actions, chromedp.Value("#geometry", &geom, chromedp.ByID))
@@ -157,10 +168,11 @@ func TestDrawPointLineAndPolygonWithTheMouse(t *testing.T) {
 func TestNewContributionAppearsOnAnotherOpenPage(t *testing.T) {
 	s := start(t, "")
 	ctx := browser(t)
+	streamOpen := watchStream(ctx)
 	run(t, ctx,
 		chromedp.Navigate(s.URL+"/p/gruenzug-altona"),
 		chromedp.WaitVisible("#map .leaflet-marker-icon, #map .marker-cluster", chromedp.ByQuery),
-		chromedp.Sleep(500*time.Millisecond), // the event stream connects
+		streamOpen,
 	)
 	post(t, s, "Live erschienen ohne Neuladen")
 	var text string
@@ -186,7 +198,8 @@ func TestClustersAtLowZoomOpenWithTheKeyboard(t *testing.T) {
 		chromedp.Navigate(s.URL+"/p/gruenzug-altona"),
 		chromedp.WaitVisible("#map .server-cluster", chromedp.ByQuery),
 		chromedp.Evaluate(`document.querySelectorAll("#map .server-cluster").length`, &clusters),
-		chromedp.Evaluate(`window.Mitreden.procedureMap.getZoom()`, &zoomBefore),
+		waitJS("the map shows its opening zoom", mapZoomJS+" >= 0 && "+mapSettled("map"), 10*time.Second),
+		chromedp.Evaluate(mapZoomJS, &zoomBefore),
 	)
 	if clusters < 2 {
 		t.Fatalf("%d clusters at the opening view", clusters)
@@ -197,11 +210,12 @@ func TestClustersAtLowZoomOpenWithTheKeyboard(t *testing.T) {
 	run(t, ctx,
 		chromedp.Focus("#map .server-cluster", chromedp.ByQuery),
 		chromedp.KeyEvent(kb.Enter),
-		chromedp.Sleep(1500*time.Millisecond),
-		chromedp.Evaluate(`window.Mitreden.procedureMap.getZoom()`, &zoomAfter),
 	)
-	if zoomAfter <= zoomBefore {
-		t.Fatalf("Enter on a cluster did not zoom in: zoom %v → %v", zoomBefore, zoomAfter)
+	// The zoom animates; wait (bounded) for it to end at a deeper zoom.
+	zoomed := chromedp.Run(ctx, waitJS("zoomed in", fmt.Sprintf("%s > %v && %s", mapZoomJS, zoomBefore, mapSettled("map")), 10*time.Second))
+	run(t, ctx, chromedp.Evaluate(mapZoomJS, &zoomAfter))
+	if zoomed != nil || zoomAfter <= zoomBefore {
+		t.Fatalf("Enter on a cluster did not zoom in: zoom %v → %v (%v)", zoomBefore, zoomAfter, zoomed)
 	}
 }
 
@@ -214,9 +228,9 @@ func TestDragAPolygonVertexToEditTheShape(t *testing.T) {
 		toPlaceStep("Ziehen"),
 		chromedp.ScrollIntoView("#draw-map", chromedp.ByID),
 		chromedp.Click("#map-mode-Polygon", chromedp.ByID),
-		clickMap(-40, -30), chromedp.Sleep(150*time.Millisecond),
-		clickMap(40, -30), chromedp.Sleep(150*time.Millisecond),
-		clickMap(40, 30), chromedp.Sleep(150*time.Millisecond),
+		clickMap(-40, -30), vertices(1),
+		clickMap(40, -30), vertices(2),
+		clickMap(40, 30), vertices(3),
 		chromedp.Value("#geometry", &before, chromedp.ByID),
 		chromedp.ActionFunc(func(ctx context.Context) error {
 			var pos []float64
@@ -234,7 +248,11 @@ func TestDragAPolygonVertexToEditTheShape(t *testing.T) {
 			}
 			return input.DispatchMouseEvent(input.MouseReleased, x-40, y+30).WithButton(input.Left).WithClickCount(1).Do(ctx)
 		}),
-		chromedp.Sleep(300*time.Millisecond),
+	)
+	// The drag ends in the geometry field (dragend); a bounded wait, the
+	// assertions below say what went wrong if it never changes.
+	_ = chromedp.Run(ctx, waitJS("the drag changed the geometry", geometryJS+" !== "+strconv.Quote(before), 5*time.Second))
+	run(t, ctx,
 		chromedp.Value("#geometry", &after, chromedp.ByID),
 	)
 	var g1, g2 struct {
@@ -258,10 +276,11 @@ func TestResidentTextStaysTextInScriptBuiltDOM(t *testing.T) {
 	s := start(t, "")
 	ctx := browser(t)
 	evil := `<img src=x onerror="window.__xss=1"><b>fett</b>`
+	streamOpen := watchStream(ctx)
 	run(t, ctx,
 		chromedp.Navigate(s.URL+"/p/gruenzug-altona"),
 		chromedp.WaitVisible("#map .leaflet-marker-icon, #map .marker-cluster", chromedp.ByQuery),
-		chromedp.Sleep(500*time.Millisecond),
+		streamOpen,
 	)
 	_, id := post(t, s, evil)
 	var xss bool

@@ -17,15 +17,16 @@ import (
 func TestWorkshopTableFeedsTheWall(t *testing.T) {
 	s := start(t, "")
 	wall := browser(t)
+	streamOpen := watchStream(wall)
 	run(t, wall, chromedp.Navigate(s.URL+"/wall/gruenzug-altona"), chromedp.WaitVisible("#wall-list", chromedp.ByID),
-		chromedp.Sleep(500*time.Millisecond)) // the event stream connects
+		streamOpen)
 	table := browser(t)
 	var thanks string
 	run(t, table,
 		chromedp.Navigate(s.URL+tableLink(t, s, 4)),
 		toPlaceStep("Vom Werkstatt-Tisch vier"),
 		clickMap(10, 10),
-		chromedp.Sleep(200*time.Millisecond),
+		waitJS("a place in the geometry field", geometryJS+` !== ""`, 5*time.Second),
 		chromedp.Click("#wizard-next", chromedp.ByID),
 		chromedp.WaitVisible("#submit-contribution", chromedp.ByID),
 		chromedp.Click("#submit-contribution", chromedp.ByID),
@@ -85,8 +86,14 @@ func TestWorkshopTableStartsOverAfterInactivity(t *testing.T) {
 	if v := axe(t, ctx); len(v) > 0 {
 		t.Errorf("idle warning: axe violations:\n  %s", strings.Join(v, "\n  "))
 	}
+	// The reset is the thing under test: it comes a spell after the warning
+	// (2 s here), when the page loads the table's link afresh. Wait for its
+	// effect, an empty form with the warning gone, with a generous deadline;
+	// if it never comes the title still holds the text.
+	_ = chromedp.Run(ctx, waitJS("the table started over",
+		`(() => { const t = document.getElementById("title"), d = document.getElementById("idle-dialog"); return !!t && t.value === "" && !!d && d.hidden; })()`,
+		15*time.Second))
 	run(t, ctx,
-		chromedp.Sleep(3*time.Second), // the reset follows the warning
 		chromedp.WaitVisible("#title", chromedp.ByID),
 		chromedp.Value("#title", &title, chromedp.ByID),
 	)

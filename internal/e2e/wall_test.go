@@ -16,8 +16,9 @@ func TestWallDropsAHiddenCard(t *testing.T) {
 	_, before := post(t, s, "Stand schon an der Wand")
 	wall := browser(t)
 	card := func(id string) string { return `#wall-list li[data-id="` + id + `"]` }
+	streamOpen := watchStream(wall)
 	run(t, wall, chromedp.Navigate(s.URL+"/wall/gruenzug-altona"), chromedp.WaitVisible(card(before), chromedp.ByQuery),
-		chromedp.Sleep(500*time.Millisecond)) // the event stream connects
+		streamOpen)
 	_, live := post(t, s, "Kam live an die Wand")
 	run(t, wall, chromedp.WaitVisible(card(live), chromedp.ByQuery))
 	for _, id := range []string{before, live} {
@@ -38,9 +39,10 @@ func TestProcedureListDropsAHiddenCard(t *testing.T) {
 	_, before := post(t, s, "Stand schon in der Liste")
 	ctx := browser(t)
 	card := func(id string) string { return `#cards li.card a[href$="/contributions/` + id + `"]` }
+	streamOpen := watchStream(ctx)
 	run(t, ctx, chromedp.Navigate(s.URL+"/p/gruenzug-altona"), chromedp.WaitVisible(card(before), chromedp.ByQuery),
 		chromedp.WaitVisible("#map .leaflet-marker-icon, #map .marker-cluster", chromedp.ByQuery),
-		chromedp.Sleep(500*time.Millisecond)) // the event stream connects
+		streamOpen)
 	_, live := post(t, s, "Kam live in die Liste")
 	run(t, ctx, chromedp.WaitVisible(card(live), chromedp.ByQuery))
 	for _, id := range []string{before, live} {

@@ -334,6 +334,19 @@ type migration struct {
 	version int
 	name    string
 	sql     string
+	// step, if set, runs after the migration's SQL in the same
+	// transaction: data work that SQL alone does not express.
+	step func(*sql.Tx) error
+}
+
+// migrationSteps are the Go steps of migrations, by version.
+var migrationSteps = map[int]struct {
+	name string
+	fn   func(*sql.Tx) error
+}{
+	// 0003_cluster_tiles creates the tile counters; fill them from the
+	// contributions already stored.
+	3: {"counting tiles", recountTiles},
 }
 
 func migrations() ([]migration, error) {
@@ -352,7 +365,16 @@ func migrations() ([]migration, error) {
 		if err != nil {
 			return nil, err
 		}
-		ms = append(ms, migration{version: v, name: e.Name(), sql: string(b)})
+		m := migration{version: v, name: e.Name(), sql: string(b)}
+		if st, ok := migrationSteps[v]; ok {
+			m.step = func(tx *sql.Tx) error {
+				if err := st.fn(tx); err != nil {
+					return fmt.Errorf("store: %s: %w", st.name, err)
+				}
+				return nil
+			}
+		}
+		ms = append(ms, m)
 	}
 	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
 	return ms, nil
@@ -369,12 +391,18 @@ func LatestVersion() int {
 
 // SchemaVersion reports the database's current schema version.
 func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
-	var v sql.NullInt64
-	err := s.read.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&v)
+	var tables int
+	err := s.read.QueryRowContext(ctx,
+		`SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`).Scan(&tables)
 	if err != nil {
-		if strings.Contains(err.Error(), "no such table") {
-			return 0, nil
-		}
+		return 0, fmt.Errorf("store: unable to read schema version: %w", err)
+	}
+	if tables == 0 {
+		return 0, nil // a new database
+	}
+	var v sql.NullInt64
+	err = s.read.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&v)
+	if err != nil {
 		return 0, fmt.Errorf("store: unable to read schema version: %w", err)
 	}
 	return int(v.Int64), nil
@@ -407,9 +435,9 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 			if _, err := tx.Exec(m.sql); err != nil {
 				return fmt.Errorf("store: migration %s failed: %w", m.name, err)
 			}
-			if m.version == 3 {
-				if err := recountTiles(tx); err != nil {
-					return fmt.Errorf("store: counting tiles: %w", err)
+			if m.step != nil {
+				if err := m.step(tx); err != nil {
+					return err
 				}
 			}
 			_, err := tx.Exec(`INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)`,
@@ -434,8 +462,14 @@ func ms(t time.Time) int64 { return t.UnixMilli() }
 
 func fromMS(v int64) time.Time { return time.UnixMilli(v).UTC() }
 
+// isUnique reports whether err is a violated UNIQUE or PRIMARY KEY
+// constraint (SQLite reports both as "UNIQUE constraint failed").
 func isUnique(err error) bool {
-	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+	var se sqlite3.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	return se.ExtendedCode == sqlite3.ErrConstraintUnique || se.ExtendedCode == sqlite3.ErrConstraintPrimaryKey
 }
 
 // Unwritable reports whether err means the database cannot take writes at

@@ -178,6 +178,11 @@ const maxBatch = 256
 // committed together in one transaction (group commit), each inside its own
 // savepoint, so one failing write does not undo the others. Write returns
 // after the commit: a nil error means the change is durable.
+//
+// Write is the SQLite store's own tool: its methods and tests (the store's
+// and internal/app's, which reach rows the API does not show) use it. No
+// capability calls it — their store interfaces carry no *sql.Tx — so a
+// second store need not offer it.
 func (s *Store) Write(ctx context.Context, fn func(*sql.Tx) error) error {
 	req := writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
 	select {

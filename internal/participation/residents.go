@@ -24,6 +24,12 @@ func editableStatus(s model.ContributionStatus) bool {
 	return s == model.Published || s == model.Submitted
 }
 
+// Places returns procedure procedureID's known places, which the forms
+// offer to pick from.
+func (s *Service) Places(ctx context.Context, procedureID int64) ([]store.Place, error) {
+	return s.Store.Places(ctx, procedureID)
+}
+
 // FindPlace looks up one of procedure procedureID's known places by the
 // name a resident typed and returns its point; ok is false when no place,
 // or more than one, fits.

@@ -349,7 +349,7 @@ func (h *Handler) renderContribute(c *fiber.Ctx, p *model.Procedure, f contribFo
 	if err != nil {
 		return err
 	}
-	places, err := h.Store.Places(c.UserContext(), p.ID)
+	places, err := h.Part.Places(c.UserContext(), p.ID)
 	if err != nil {
 		return err
 	}
@@ -496,7 +496,7 @@ func (h *Handler) renderManage(c *fiber.Ctx, p *model.Procedure, ct *model.Contr
 	if err != nil {
 		return err
 	}
-	places, err := h.Store.Places(c.UserContext(), p.ID)
+	places, err := h.Part.Places(c.UserContext(), p.ID)
 	if err != nil {
 		return err
 	}

@@ -200,6 +200,3 @@ func ServeFlags(fs *flag.FlagSet, env Env) func() (Config, error) {
 		return c, nil
 	}
 }
-
-// OSEnv looks variables up in the process environment.
-func OSEnv(name string) (string, bool) { return os.LookupEnv(name) }

@@ -69,19 +69,3 @@ func newCSVWriter(w io.Writer, german bool) *csv.Writer {
 	}
 	return cw
 }
-
-// WriteCSVRecord writes one record the way the CSV export does (text
-// fields made safe), in the German dialect when german is set; the fuzz
-// target and tests use it.
-func WriteCSVRecord(w io.Writer, fields []string, german bool) error {
-	cw := newCSVWriter(w, german)
-	rec := make([]string, len(fields))
-	for i, f := range fields {
-		rec[i] = SafeCell(f)
-	}
-	if err := cw.Write(rec); err != nil {
-		return err
-	}
-	cw.Flush()
-	return cw.Error()
-}

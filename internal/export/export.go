@@ -109,8 +109,18 @@ func (o *Options) now() time.Time {
 	return o.Now.UTC()
 }
 
+// Store is what an export reads of the data store: the procedure's rows,
+// streamed in order, and how many there are (for progress). The SQLite
+// store (internal/store) satisfies it; a second store satisfies it beside
+// it.
+type Store interface {
+	CountExportable(ctx context.Context, procedureID int64) (int, error)
+	CountBundle(ctx context.Context, procedureID int64) (int, error)
+	StreamContributions(ctx context.Context, procedureID int64, opt store.ExportOptions, fn func(*store.ExportRow) error) error
+}
+
 // Write writes the procedure's export in format f to w.
-func Write(ctx context.Context, st *store.Store, f Format, p *model.Procedure, w io.Writer, opt Options) error {
+func Write(ctx context.Context, st Store, f Format, p *model.Procedure, w io.Writer, opt Options) error {
 	if f == GPKG {
 		// A GeoPackage is a SQLite file: build it on disk, then copy it.
 		dir, err := os.MkdirTemp("", "mitreden-export-")
@@ -148,7 +158,7 @@ func Write(ctx context.Context, st *store.Store, f Format, p *model.Procedure, w
 
 // WriteFile writes the export to path, atomically: the file appears
 // complete or not at all.
-func WriteFile(ctx context.Context, st *store.Store, f Format, p *model.Procedure, path string, opt Options) (err error) {
+func WriteFile(ctx context.Context, st Store, f Format, p *model.Procedure, path string, opt Options) (err error) {
 	tmp := path + ".part"
 	defer func() {
 		if err != nil {
@@ -183,13 +193,13 @@ func WriteFile(ctx context.Context, st *store.Store, f Format, p *model.Procedur
 // stream feeds the rows of one export with progress reporting.
 type stream struct {
 	ctx  context.Context
-	st   *store.Store
+	st   Store
 	p    *model.Procedure
 	opt  Options
 	done int
 }
 
-func newStream(ctx context.Context, st *store.Store, p *model.Procedure, opt Options) *stream {
+func newStream(ctx context.Context, st Store, p *model.Procedure, opt Options) *stream {
 	return &stream{ctx: ctx, st: st, p: p, opt: opt}
 }
 

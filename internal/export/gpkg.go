@@ -56,7 +56,7 @@ func gpkgType(c column) string {
 
 // writeGPKG writes the contributions as one feature table of mixed
 // geometry type in EPSG:4326 into a new GeoPackage at path.
-func writeGPKG(ctx context.Context, st *store.Store, p *model.Procedure, path string, opt Options) error {
+func writeGPKG(ctx context.Context, st Store, p *model.Procedure, path string, opt Options) error {
 	db, err := sql.Open("sqlite3", "file:"+path+"?_journal_mode=OFF&_synchronous=OFF&_foreign_keys=1")
 	if err != nil {
 		return err

@@ -10,7 +10,7 @@
 // Parsing and validation are separate steps: ParseGeometry checks that the
 // input is well-formed GeoJSON of an accepted type (and enforces the vertex
 // limit while decoding), Validate checks the geometry itself (ranges, rings,
-// self-intersection, the procedure's area). ParseAndValidate does both.
+// self-intersection, the procedure's area).
 package geo
 
 import "fmt"

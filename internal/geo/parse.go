@@ -28,7 +28,7 @@ import (
 //     detected while decoding, so oversized input is rejected early.
 //
 // A third (altitude) element is accepted and dropped. ParseGeometry does not
-// check ranges, rings or areas; call Validate (or use ParseAndValidate).
+// check ranges, rings or areas; call Validate.
 func ParseGeometry(raw []byte, lim Limits) (orb.Geometry, error) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
@@ -83,19 +83,6 @@ func ParseGeometry(raw []byte, lim Limits) (orb.Geometry, error) {
 	// coords is exactly one JSON value, so nothing may follow.
 	if _, err := d.dec.Token(); err != io.EOF {
 		return nil, newError(CodeCoordinates, "unexpected data after coordinates")
-	}
-	return g, nil
-}
-
-// ParseAndValidate parses raw with ParseGeometry and, if a geometry was
-// given, checks it with Validate.
-func ParseAndValidate(raw []byte, area orb.Polygon, lim Limits) (orb.Geometry, error) {
-	g, err := ParseGeometry(raw, lim)
-	if err != nil || g == nil {
-		return nil, err
-	}
-	if err := Validate(g, area, lim); err != nil {
-		return nil, err
 	}
 	return g, nil
 }

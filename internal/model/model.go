@@ -21,15 +21,6 @@ const (
 	PhaseResults       PhaseKind = "results"
 )
 
-// ValidPhaseKind reports whether k is one of the known phase kinds.
-func ValidPhaseKind(k PhaseKind) bool {
-	switch k {
-	case PhaseInformation, PhaseParticipation, PhaseEvaluation, PhaseResults:
-		return true
-	}
-	return false
-}
-
 // Phase is a dated step of a procedure.
 type Phase struct {
 	ID       int64

@@ -27,7 +27,20 @@ const (
 var (
 	ErrForbidden = errors.New("moderation: this account may not do this")
 	ErrNoChange  = errors.New("moderation: the request changes nothing")
+	// ErrNotModeratable: a withdrawn or merged contribution is final; no
+	// moderator may change or merge it. (A resident's "can no longer
+	// change" is participation.ErrNotEditable, another rule.)
+	ErrNotModeratable = errors.New("moderation: withdrawn or merged contributions cannot be moderated")
 )
+
+// moderatable refuses a withdrawn or merged contribution.
+func moderatable(c *model.Contribution) error {
+	switch c.Status {
+	case model.Withdrawn, model.Merged:
+		return ErrNotModeratable
+	}
+	return nil
+}
 
 // Change is a moderation step on one contribution; nil fields stay as they are.
 type Change struct {
@@ -36,14 +49,29 @@ type Change struct {
 	Category *string
 }
 
+// Store is what moderation needs of the data store. The SQLite store
+// (internal/store) satisfies it; a second store satisfies it beside it.
+// Each audited method writes its change and the audit entry (store.Audited)
+// in one transaction, and runs change functions inside that transaction.
+type Store interface {
+	ProcedureByID(ctx context.Context, id int64) (*model.Procedure, error)
+	ModerateContribution(ctx context.Context, id string, a store.Audited, change func(*model.Contribution) error) (*model.Contribution, error)
+	MergeContribution(ctx context.Context, id, into, reason string, a store.Audited, check func(*model.Contribution) error) (*model.Contribution, error)
+	RespondTo(ctx context.Context, contributionID string, r *model.Response, userID int64, a store.Audited) error
+	ResolveReport(ctx context.Context, procedureID, id int64, note string, a store.Audited) error
+	ModerateComment(ctx context.Context, procedureID, commentID int64, status model.ContributionStatus, a store.Audited) (*store.ModeratedComment, error)
+	UpdateProcedureSettings(ctx context.Context, procedureID int64, settings model.Settings, a store.Audited) error
+	SavePage(ctx context.Context, procedureID int64, pg model.Page, a store.Audited) error
+}
+
 // Service carries out moderation.
 type Service struct {
-	Store *store.Store
+	Store Store
 	Now   func() time.Time
 }
 
 // New returns a Service on st.
-func New(st *store.Store) *Service { return &Service{Store: st, Now: time.Now} }
+func New(st Store) *Service { return &Service{Store: st, Now: time.Now} }
 
 // Moderate applies ch to contribution id. A moderator may set the status
 // to submitted (back to the queue), published or hidden — hidden needs a
@@ -73,9 +101,8 @@ func (s *Service) Moderate(ctx context.Context, actor *model.User, id string, ch
 		return nil, errs
 	}
 	return s.Store.ModerateContribution(ctx, id, store.Audited{Actor: actor.Email, Action: "contribution.moderate"}, func(c *model.Contribution) error {
-		switch c.Status {
-		case model.Withdrawn, model.Merged:
-			return store.ErrNotEditable
+		if err := moderatable(c); err != nil {
+			return err
 		}
 		if ch.Category != nil {
 			proc, err := s.Store.ProcedureByID(ctx, c.ProcedureID)
@@ -117,7 +144,7 @@ func (s *Service) Merge(ctx context.Context, actor *model.User, id, into, reason
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	return s.Store.MergeContribution(ctx, id, into, reason, store.Audited{Actor: actor.Email, Action: "contribution.merge"})
+	return s.Store.MergeContribution(ctx, id, into, reason, store.Audited{Actor: actor.Email, Action: "contribution.merge"}, moderatable)
 }
 
 // Respond adds a planner's official response (Markdown) to contribution id,

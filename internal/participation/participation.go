@@ -18,15 +18,37 @@ import (
 	"github.com/mitreden/mitreden/internal/store"
 )
 
+// Store is what residents' actions need of the data store. The SQLite
+// store (internal/store) satisfies it; a second store satisfies it beside
+// it. Its methods answer store.ErrNotFound for a missing row and run the
+// change functions of UpdateContribution inside their write transaction.
+type Store interface {
+	ProcedureByID(ctx context.Context, id int64) (*model.Procedure, error)
+	Contribution(ctx context.Context, id string) (*model.Contribution, error)
+	ContributionByManageHash(ctx context.Context, h []byte) (*model.Contribution, error)
+	InsertContribution(ctx context.Context, c *model.Contribution, manageHash []byte, importKey string) error
+	UpdateContribution(ctx context.Context, id string, change func(*model.Contribution) error) (*model.Contribution, error)
+	AddComment(ctx context.Context, c *model.Comment) error
+	PublishedCommentOf(ctx context.Context, contributionID, commentID string) error
+	Rate(ctx context.Context, contributionID string, voter []byte, value int) (up, down int, err error)
+	Vote(ctx context.Context, contributionID string, voter []byte) (int, error)
+	AddFlag(ctx context.Context, kind, subjectID, reason string) error
+	RateConception(ctx context.Context, procedureID int64, key string, voter []byte, value int) (up, down int, err error)
+	ConceptionVote(ctx context.Context, procedureID int64, key string, voter []byte) (int, error)
+	AddConceptionComment(ctx context.Context, procedureID int64, key string, m *model.Comment) error
+	ConceptionCommentPublished(ctx context.Context, procedureID int64, key string, commentID int64) error
+	Places(ctx context.Context, procedureID int64) ([]store.Place, error)
+}
+
 // Service carries out residents' actions.
 type Service struct {
-	Store  *store.Store
+	Store  Store
 	Limits geo.Limits
 	Now    func() time.Time
 }
 
 // New returns a Service with default geometry limits.
-func New(st *store.Store) *Service {
+func New(st Store) *Service {
 	return &Service{Store: st, Limits: geo.DefaultLimits(), Now: time.Now}
 }
 
@@ -120,7 +142,7 @@ func (s *Service) Edit(ctx context.Context, p *model.Procedure, token string, in
 		return nil, errs
 	}
 	return s.Store.UpdateContribution(ctx, c.ID, func(c *model.Contribution) error {
-		if c.Status != model.Published && c.Status != model.Submitted {
+		if !editableStatus(c.Status) {
 			return ErrNotEditable
 		}
 		c.Title, c.Text, c.Category, c.Type, c.AuthorName, c.Geometry = in.Title, in.Text, in.Category, in.Type, in.AuthorName, g
@@ -145,7 +167,7 @@ func (s *Service) Withdraw(ctx context.Context, p *model.Procedure, token string
 		return nil, ErrPhaseClosed
 	}
 	return s.Store.UpdateContribution(ctx, c.ID, func(c *model.Contribution) error {
-		if c.Status != model.Published && c.Status != model.Submitted {
+		if !editableStatus(c.Status) {
 			return ErrNotEditable
 		}
 		c.Status = model.Withdrawn

@@ -54,7 +54,7 @@ func TestRemovedContributionsAreNotReplayable(t *testing.T) {
 			return err
 		},
 		"merged": func(id string) error {
-			_, err := st.MergeContribution(ctx, id, other.ID, "doppelt", store.Audited{Actor: "mod", Action: "contribution.merge"})
+			_, err := st.MergeContribution(ctx, id, other.ID, "doppelt", store.Audited{Actor: "mod", Action: "contribution.merge"}, nil)
 			return err
 		},
 	}

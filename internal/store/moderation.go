@@ -57,17 +57,20 @@ var ErrMergeTarget = errors.New("store: invalid merge target")
 // MergeContribution marks contribution id as a duplicate of into: its
 // status becomes merged, merged_into points at into, and into's comment
 // count is unchanged (the merged one keeps its own discussion). Audited in
-// the same transaction.
-func (s *Store) MergeContribution(ctx context.Context, id, into, reason string, a Audited) (*model.Contribution, error) {
+// the same transaction. check, if not nil, sees the contribution as stored
+// inside the transaction and refuses the merge with its error: the rule
+// which contributions may be merged is the caller's (moderation).
+func (s *Store) MergeContribution(ctx context.Context, id, into, reason string, a Audited, check func(*model.Contribution) error) (*model.Contribution, error) {
 	var before ModerationState
 	return s.updateContribution(ctx, id, func(c *model.Contribution) error {
 		before = stateOf(c)
 		if c.ID == into {
 			return ErrMergeTarget
 		}
-		switch c.Status {
-		case model.Merged, model.Withdrawn:
-			return ErrNotEditable
+		if check != nil {
+			if err := check(c); err != nil {
+				return err
+			}
 		}
 		c.Status, c.Reason, c.MergedInto = model.Merged, reason, into
 		return nil
@@ -87,6 +90,3 @@ func (s *Store) MergeContribution(ctx context.Context, id, into, reason string, 
 		return auditTx(tx, a, c.ID, before, stateOf(c))
 	})
 }
-
-// ErrNotEditable is returned for a change a contribution's state forbids.
-var ErrNotEditable = errors.New("store: this contribution cannot be changed so")

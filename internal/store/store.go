@@ -10,11 +10,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net/url"
-	"sort"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -178,6 +174,11 @@ const maxBatch = 256
 // committed together in one transaction (group commit), each inside its own
 // savepoint, so one failing write does not undo the others. Write returns
 // after the commit: a nil error means the change is durable.
+//
+// Write is the SQLite store's own tool: its methods and tests (the store's
+// and internal/app's, which reach rows the API does not show) use it. No
+// capability calls it — their store interfaces carry no *sql.Tx — so a
+// second store need not offer it.
 func (s *Store) Write(ctx context.Context, fn func(*sql.Tx) error) error {
 	req := writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
 	select {
@@ -330,112 +331,18 @@ func run(fn func(*sql.Tx) error, tx *sql.Tx) (err error) {
 // write is rolled back.
 var ErrWritePanicked = errors.New("store: write panicked")
 
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
-
-func migrations() ([]migration, error) {
-	entries, err := fs.ReadDir(migrationFS, "migrations")
-	if err != nil {
-		return nil, err
-	}
-	var ms []migration
-	for _, e := range entries {
-		num, _, ok := strings.Cut(e.Name(), "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil {
-			return nil, fmt.Errorf("store: bad migration file name %q", e.Name())
-		}
-		b, err := migrationFS.ReadFile("migrations/" + e.Name())
-		if err != nil {
-			return nil, err
-		}
-		ms = append(ms, migration{version: v, name: e.Name(), sql: string(b)})
-	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
-	return ms, nil
-}
-
-// LatestVersion is the schema version this program migrates to.
-func LatestVersion() int {
-	ms, err := migrations()
-	if err != nil || len(ms) == 0 {
-		return 0
-	}
-	return ms[len(ms)-1].version
-}
-
-// SchemaVersion reports the database's current schema version.
-func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
-	var v sql.NullInt64
-	err := s.read.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&v)
-	if err != nil {
-		if strings.Contains(err.Error(), "no such table") {
-			return 0, nil
-		}
-		return 0, fmt.Errorf("store: unable to read schema version: %w", err)
-	}
-	return int(v.Int64), nil
-}
-
-// Migrate applies pending migrations, each in its own transaction, and
-// returns the resulting schema version. It refuses a database whose schema is
-// newer than this program knows.
-func (s *Store) Migrate(ctx context.Context) (int, error) {
-	ms, err := migrations()
-	if err != nil {
-		return 0, err
-	}
-	if _, err := s.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`); err != nil {
-		return 0, fmt.Errorf("store: unable to create migration table: %w", err)
-	}
-	current, err := s.SchemaVersion(ctx)
-	if err != nil {
-		return 0, err
-	}
-	if latest := LatestVersion(); current > latest {
-		return current, fmt.Errorf("%w (database %d, program %d)", ErrSchemaTooNew, current, latest)
-	}
-	for _, m := range ms {
-		if m.version <= current {
-			continue
-		}
-		err := s.Write(ctx, func(tx *sql.Tx) error {
-			if _, err := tx.Exec(m.sql); err != nil {
-				return fmt.Errorf("store: migration %s failed: %w", m.name, err)
-			}
-			if m.version == 3 {
-				if err := recountTiles(tx); err != nil {
-					return fmt.Errorf("store: counting tiles: %w", err)
-				}
-			}
-			_, err := tx.Exec(`INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)`,
-				m.version, m.name, time.Now().UnixMilli())
-			return err
-		})
-		if err != nil {
-			return current, err
-		}
-		current = m.version
-	}
-	return current, nil
-}
-
-// Current reports whether the schema is at the version this program knows.
-func (s *Store) Current(ctx context.Context) (bool, error) {
-	v, err := s.SchemaVersion(ctx)
-	return v == LatestVersion(), err
-}
-
 func ms(t time.Time) int64 { return t.UnixMilli() }
 
 func fromMS(v int64) time.Time { return time.UnixMilli(v).UTC() }
 
+// isUnique reports whether err is a violated UNIQUE or PRIMARY KEY
+// constraint (SQLite reports both as "UNIQUE constraint failed").
 func isUnique(err error) bool {
-	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+	var se sqlite3.Error
+	if !errors.As(err, &se) {
+		return false
+	}
+	return se.ExtendedCode == sqlite3.ErrConstraintUnique || se.ExtendedCode == sqlite3.ErrConstraintPrimaryKey
 }
 
 // Unwritable reports whether err means the database cannot take writes at

@@ -520,7 +520,7 @@ func (s *Server) WriteError(c *fiber.Ctx, err error) error {
 		{participation.ErrNoComment, fiber.StatusNotFound, "comment_not_found", "error.flag_comment"},
 		{moderation.ErrForbidden, fiber.StatusForbidden, "forbidden", "error.forbidden"},
 		{moderation.ErrNoChange, fiber.StatusBadRequest, "no_change", "error.no_change"},
-		{store.ErrNotEditable, fiber.StatusConflict, "not_moderatable", "error.not_moderatable"},
+		{moderation.ErrNotModeratable, fiber.StatusConflict, "not_moderatable", "error.not_moderatable"},
 		{store.ErrMergeTarget, fiber.StatusConflict, "merge_target", "error.merge_target"},
 		{store.ErrResolved, fiber.StatusConflict, "resolved", "error.report_resolved"},
 	} {

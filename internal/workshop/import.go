@@ -436,6 +436,14 @@ func (d *Decoder) stamp(s string) (time.Time, error) {
 	return t.UTC(), nil
 }
 
+// Store is what an import writes to: batches of contributions with what
+// they carry, each batch in one transaction, skipping what is already
+// there. The SQLite store (internal/store) satisfies it; a second store
+// satisfies it beside it.
+type Store interface {
+	ImportContributions(ctx context.Context, procedureID int64, items []store.ImportItem) (store.ImportResult, error)
+}
+
 // Import reads an import file into the procedure, committing in batches.
 // Contributions already present (same bundle id, same GeoJSON id or
 // content) are not added again, but what a bundle carries with them that
@@ -443,7 +451,7 @@ func (d *Decoder) stamp(s string) (time.Time, error) {
 // repeated import adds nothing. On an invalid
 // contribution it stops; the batches before it stay imported and a second
 // run after the fix skips them.
-func Import(ctx context.Context, st *store.Store, d *Decoder, r io.Reader, progress func(store.ImportResult)) (store.ImportResult, error) {
+func Import(ctx context.Context, st Store, d *Decoder, r io.Reader, progress func(store.ImportResult)) (store.ImportResult, error) {
 	const batch = 500
 	var total store.ImportResult
 	var items []store.ImportItem

@@ -132,7 +132,7 @@ func TestBundleRoundTripIsLossless(t *testing.T) {
 		return nil
 	})
 	must(err)
-	_, err = src.MergeContribution(ctx, dup.ID, pub.ID, "Doppelt, siehe oben", mod)
+	_, err = src.MergeContribution(ctx, dup.ID, pub.ID, "Doppelt, siehe oben", mod, nil)
 	must(err)
 	_, err = src.UpdateContribution(ctx, wd.ID, func(c *model.Contribution) error { c.Status = model.Withdrawn; return nil })
 	must(err)

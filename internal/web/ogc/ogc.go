@@ -20,11 +20,14 @@ import (
 )
 
 // Handler serves the OGC API.
-type Handler struct{ *web.Server }
+type Handler struct {
+	*web.Server
+	ogc *ogcapi.Service
+}
 
 // Register adds the /ogcapi routes.
 func Register(app *fiber.App, s *web.Server) {
-	h := &Handler{s}
+	h := &Handler{Server: s, ogc: ogcapi.New(s.Store)}
 	g := app.Group("/ogcapi")
 	g.Get("/", h.landing)
 	g.Get("/conformance", h.conformance)
@@ -73,7 +76,7 @@ func (h *Handler) collections(c *fiber.Ctx) error {
 	if !h.format(c) {
 		return nil
 	}
-	procs, err := h.Store.Procedures(c.UserContext())
+	procs, err := h.ogc.Collections(c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -113,7 +116,7 @@ func (h *Handler) items(c *fiber.Ctx) error {
 	if err != nil {
 		return h.Fail(c, fiber.StatusBadRequest, "bad_parameter", l.T("ogc.bad_query", "Detail", strings.TrimPrefix(err.Error(), ogcapi.ErrQuery.Error()+": ")))
 	}
-	feats, next, total, err := h.Store.Features(c.UserContext(), f)
+	feats, next, total, err := h.ogc.Items(c.UserContext(), f)
 	if errors.Is(err, store.ErrBadCursor) {
 		return h.Fail(c, fiber.StatusBadRequest, "bad_parameter", l.T("validation.bad_cursor"))
 	}

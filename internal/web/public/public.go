@@ -310,37 +310,17 @@ func (h *Handler) readForm(c *fiber.Ctx, p *model.Procedure) (contribForm, error
 			f.Geom = orb.Point{lo, la}
 		}
 	case f.Place != "":
-		places, err := h.Store.Places(c.UserContext(), p.ID)
+		pt, ok, err := h.Part.FindPlace(c.UserContext(), p.ID, f.Place)
 		if err != nil {
 			return f, err
 		}
-		if pl, ok := findPlace(places, f.Place); ok {
-			f.Geom = orb.Point{pl.Lon, pl.Lat}
+		if ok {
+			f.Geom = pt
 		} else {
 			f.Fields["place"] = l.T("validation.unknown_place")
 		}
 	}
 	return f, nil
-}
-
-// findPlace finds a known place by name: an exact match ignoring case, or
-// else the only place whose name contains the text.
-func findPlace(places []store.Place, name string) (store.Place, bool) {
-	q := strings.ToLower(strings.TrimSpace(name))
-	var hits []store.Place
-	for _, pl := range places {
-		n := strings.ToLower(pl.Name)
-		if n == q {
-			return pl, true
-		}
-		if q != "" && strings.Contains(n, q) {
-			hits = append(hits, pl)
-		}
-	}
-	if len(hits) == 1 {
-		return hits[0], true
-	}
-	return store.Place{}, false
 }
 
 // geometryView is what the form shows of a geometry: the GeoJSON for the
@@ -369,7 +349,7 @@ func (h *Handler) renderContribute(c *fiber.Ctx, p *model.Procedure, f contribFo
 	if err != nil {
 		return err
 	}
-	places, err := h.Store.Places(c.UserContext(), p.ID)
+	places, err := h.Part.Places(c.UserContext(), p.ID)
 	if err != nil {
 		return err
 	}
@@ -516,12 +496,12 @@ func (h *Handler) renderManage(c *fiber.Ctx, p *model.Procedure, ct *model.Contr
 	if err != nil {
 		return err
 	}
-	places, err := h.Store.Places(c.UserContext(), p.ID)
+	places, err := h.Part.Places(c.UserContext(), p.ID)
 	if err != nil {
 		return err
 	}
 	geomJSON, pt := geometryView(f.Geom)
-	editable := v.Open && (ct.Status == model.Published || ct.Status == model.Submitted)
+	editable := participation.Editable(p, ct, h.Now())
 	l := web.Localizer(c)
 	msg := ""
 	switch notice {

@@ -1,0 +1,23 @@
+package app
+
+import (
+	"github.com/mitreden/mitreden/internal/export"
+	"github.com/mitreden/mitreden/internal/moderation"
+	"github.com/mitreden/mitreden/internal/ogcapi"
+	"github.com/mitreden/mitreden/internal/participation"
+	"github.com/mitreden/mitreden/internal/store"
+	"github.com/mitreden/mitreden/internal/workshop"
+)
+
+// The seams: each capability states what it needs of the data store as an
+// interface in its own package, and the SQLite store satisfies all of
+// them. A second store (PostgreSQL with PostGIS, say) is added beside it by
+// satisfying the same interfaces; these lines fail to compile as soon as a
+// store misses a method a capability needs.
+var (
+	_ participation.Store = (*store.Store)(nil)
+	_ moderation.Store    = (*store.Store)(nil)
+	_ export.Store        = (*store.Store)(nil)
+	_ workshop.Store      = (*store.Store)(nil)
+	_ ogcapi.Store        = (*store.Store)(nil)
+)

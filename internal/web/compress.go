@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"io"
 	"mime"
 	"path"
@@ -17,10 +18,12 @@ import (
 
 // Compression: pages, JSON, GeoJSON, CSS, JS and SVG go out with brotli or
 // gzip when the client accepts them. Static assets are compressed once when
-// the server starts (Assets.Encoded, best levels); other answers per request
-// at fast levels by the Compress middleware. Cached pages are compressed per
-// request too: the page cache substitutes a fresh CSP nonce into every
-// answer, so no two answers have the same bytes.
+// the server starts (Assets.Encoded, best levels, brotli preferred); other
+// answers by the Compress middleware at moderate levels (gzip preferred when
+// the client accepts both alike), where repeated bytes (cached viewport and
+// API answers) are compressed once. Cached pages are compressed per request:
+// the page cache substitutes a fresh CSP nonce into every answer, so no two
+// answers have the same bytes.
 
 // MinCompressSize is the smallest body worth compressing: below it headers
 // and framing eat the saving.
@@ -41,11 +44,17 @@ const (
 	EncodingGzip   = "gzip"
 )
 
-// AcceptedEncoding chooses the content coding for an answer from the
+// AcceptedEncoding chooses the content coding of a static asset from the
 // request's Accept-Encoding header: brotli or gzip, whichever has the
-// higher quality value (brotli on a tie), "" when neither is acceptable.
-// "*" stands for codings not named; q=0 refuses a coding.
-func AcceptedEncoding(header string) string {
+// higher quality value (brotli on a tie: assets are compressed once, and
+// brotli's are smaller), "" when neither is acceptable. "*" stands for
+// codings not named; q=0 refuses a coding.
+func AcceptedEncoding(header string) string { return negotiate(header, true) }
+
+// negotiate is AcceptedEncoding with the choice on a tie: answers made
+// per request prefer gzip, which costs a quarter of brotli's time at level
+// 4 for about 1 % more bytes (docs/benchmarks.md).
+func negotiate(header string, brotliOnTie bool) string {
 	if header == "" {
 		return ""
 	}
@@ -86,7 +95,7 @@ func AcceptedEncoding(header string) string {
 		}
 	}
 	switch {
-	case br > 0 && br >= gz:
+	case br > 0 && (br > gz || br == gz && brotliOnTie):
 		return EncodingBrotli
 	case gz > 0:
 		return EncodingGzip
@@ -113,6 +122,9 @@ func Compressible(contentType string) bool {
 	}
 	return false
 }
+
+// encoded keeps compressed answers by the hash of their bytes.
+var encoded = NewCache(8 << 20)
 
 var (
 	brotliWriters = sync.Pool{New: func() any { return brotli.NewWriterLevel(nil, brotliDynamic) }}
@@ -166,6 +178,7 @@ func encodeBest(coding string, b []byte) []byte {
 // route sends precompressed bytes), streamed bodies (server-sent events,
 // which must not be buffered), bodies under MinCompressSize, types that are
 // compressed already (images, xlsx, GeoPackage, zip), 204, 206 and 304.
+// Answers that vary with Accept-Encoding say so (Vary).
 // Errors are answered here by the app's error handler, so that error pages
 // are compressed too.
 func Compress(c *fiber.Ctx) error {
@@ -187,11 +200,26 @@ func Compress(c *fiber.Ctx) error {
 		return nil
 	}
 	c.Vary(fiber.HeaderAcceptEncoding)
-	coding := AcceptedEncoding(c.Get(fiber.HeaderAcceptEncoding))
+	coding := negotiate(c.Get(fiber.HeaderAcceptEncoding), false)
 	if coding == "" {
 		return nil
 	}
-	out := encode(coding, body)
+	var out []byte
+	if bytes.HasPrefix(res.Header.ContentType(), []byte("text/html")) {
+		// Pages never repeat: each carries its own CSP nonce, so cached
+		// pages are compressed per request too.
+		out = encode(coding, body)
+	} else {
+		// Cached viewport and API answers repeat: the same bytes are
+		// compressed once.
+		sum := sha256.Sum256(body)
+		key := coding + string(sum[:])
+		var ok bool
+		if out, ok = encoded.Get(0, 0, key); !ok {
+			out = encode(coding, body)
+			encoded.Put(0, 0, key, out)
+		}
+	}
 	if len(out) >= len(body) {
 		return nil
 	}

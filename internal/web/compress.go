@@ -258,7 +258,9 @@ func (a *Assets) pack(name, hash string, b []byte) {
 		ct = mime.TypeByExtension(path.Ext(name))
 	}
 	if len(b) < MinCompressSize || !Compressible(ct) {
+		a.mu.Lock()
 		a.packed[name] = &packed{raw: b}
+		a.mu.Unlock()
 		return
 	}
 	v, _ := packedByHash.LoadOrStore(hash, &packOnce{})

@@ -58,6 +58,11 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*web.Server, *fi
 	s.TableSecret = secret
 	s.Metrics.WatchSSE(s.Broker.Count)
 	app := s.App()
+	if mbtiles != nil {
+		// Fiber runs shutdown hooks after the last request has finished.
+		app.Hooks().OnShutdown(mbtiles.Close)
+	}
+	app.Use(web.Compress)
 	app.Get("/healthz", func(c *fiber.Ctx) error { return c.JSON(fiber.Map{"status": "ok"}) })
 	app.Get("/readyz", func(c *fiber.Ctx) error {
 		ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
@@ -79,12 +84,20 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*web.Server, *fi
 	})
 	app.Get("/static/:hash/*", func(c *fiber.Ctx) error {
 		name := path.Clean(c.Params("*"))
-		b, err := s.Assets.Read(name)
+		// Compressed once at start; the Compress middleware leaves the
+		// answer alone because it carries its Content-Encoding.
+		b, coding, vary, err := s.Assets.Encoded(name, c.Get(fiber.HeaderAcceptEncoding))
 		if err != nil {
 			return fiber.ErrNotFound
 		}
 		if c.Params("hash") != "0" {
 			c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
+		}
+		if vary {
+			c.Vary(fiber.HeaderAcceptEncoding)
+		}
+		if coding != "" {
+			c.Set(fiber.HeaderContentEncoding, coding)
 		}
 		c.Type(strings.TrimPrefix(path.Ext(name), "."))
 		return c.Send(b)

@@ -11,6 +11,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 )
 
@@ -106,11 +107,15 @@ func checkThemeDir(root, theme string) error {
 type Assets struct {
 	fs     fs.FS
 	hashes map[string]string
+	// Bytes with their encodings, made at start (compress.go).
+	packed  map[string]*packed
+	packing sync.WaitGroup
+	mu      sync.Mutex
 }
 
 // NewAssets fingerprints every file under static/ of the theme.
 func NewAssets(theme fs.FS) (*Assets, error) {
-	a := &Assets{hashes: map[string]string{}}
+	a := &Assets{hashes: map[string]string{}, packed: map[string]*packed{}}
 	sub, err := fs.Sub(theme, "static")
 	if err != nil {
 		return nil, err
@@ -138,7 +143,9 @@ func NewAssets(theme fs.FS) (*Assets, error) {
 		}
 		h := sha256.Sum256(b)
 		a.hashes[n] = hex.EncodeToString(h[:5])
+		a.pack(n, hex.EncodeToString(h[:]), b)
 	}
+	a.waitPacked()
 	return a, nil
 }
 

@@ -1,0 +1,322 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"io"
+	"mime"
+	"path"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/andybalholm/brotli"
+	"github.com/gofiber/fiber/v2"
+	"github.com/klauspost/compress/gzip"
+)
+
+// Compression: pages, JSON, GeoJSON, CSS, JS and SVG go out with brotli or
+// gzip when the client accepts them. Static assets are compressed once when
+// the server starts (Assets.Encoded, best levels, brotli preferred); other
+// answers by the Compress middleware at moderate levels (gzip preferred when
+// the client accepts both alike), where repeated bytes (cached viewport and
+// API answers) are compressed once. Cached pages are compressed per request:
+// the page cache substitutes a fresh CSP nonce into every answer, so no two
+// answers have the same bytes.
+
+// MinCompressSize is the smallest body worth compressing: below it headers
+// and framing eat the saving.
+const MinCompressSize = 1024
+
+// Levels: moderate for answers made per request, best for the assets that
+// are compressed once.
+const (
+	brotliDynamic = 4
+	gzipDynamic   = 5
+	brotliStatic  = brotli.BestCompression
+	gzipStatic    = gzip.BestCompression
+)
+
+// Content codings this server produces.
+const (
+	EncodingBrotli = "br"
+	EncodingGzip   = "gzip"
+)
+
+// AcceptedEncoding chooses the content coding of a static asset from the
+// request's Accept-Encoding header: brotli or gzip, whichever has the
+// higher quality value (brotli on a tie: assets are compressed once, and
+// brotli's are smaller), "" when neither is acceptable. "*" stands for
+// codings not named; q=0 refuses a coding.
+func AcceptedEncoding(header string) string { return negotiate(header, true) }
+
+// negotiate is AcceptedEncoding with the choice on a tie: answers made
+// per request prefer gzip, which costs a quarter of brotli's time at level
+// 4 for about 1 % more bytes (docs/benchmarks.md).
+func negotiate(header string, brotliOnTie bool) string {
+	if header == "" {
+		return ""
+	}
+	q := map[string]float64{}
+	for _, part := range strings.Split(header, ",") {
+		name, params, _ := strings.Cut(part, ";")
+		name = strings.ToLower(strings.TrimSpace(name))
+		if name == "" {
+			continue
+		}
+		v := 1.0
+		for _, p := range strings.Split(params, ";") {
+			k, val, ok := strings.Cut(strings.TrimSpace(p), "=")
+			if ok && strings.EqualFold(strings.TrimSpace(k), "q") {
+				f, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
+				if err != nil || f < 0 || f > 1 {
+					f = 0
+				}
+				v = f
+			}
+		}
+		q[name] = v
+	}
+	quality := func(coding string) float64 {
+		if v, ok := q[coding]; ok {
+			return v
+		}
+		if v, ok := q["*"]; ok {
+			return v
+		}
+		return 0
+	}
+	br, gz := quality(EncodingBrotli), quality(EncodingGzip)
+	// x-gzip is the old name of gzip.
+	if v, ok := q["x-gzip"]; ok && v > gz {
+		if _, named := q[EncodingGzip]; !named {
+			gz = v
+		}
+	}
+	switch {
+	case br > 0 && (br > gz || br == gz && brotliOnTie):
+		return EncodingBrotli
+	case gz > 0:
+		return EncodingGzip
+	}
+	return ""
+}
+
+// Compressible reports whether a content type is text that compresses:
+// HTML, CSS, JavaScript, JSON and GeoJSON, SVG and other XML, CSV, event
+// streams excluded (they must reach the client as they are written).
+func Compressible(contentType string) bool {
+	t, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return false
+	}
+	switch {
+	case t == "text/event-stream":
+		return false
+	case strings.HasPrefix(t, "text/"),
+		t == "application/javascript", t == "application/json", t == "application/xml",
+		t == "application/manifest+json", t == "image/svg+xml",
+		strings.HasSuffix(t, "+json"), strings.HasSuffix(t, "+xml"):
+		return true
+	}
+	return false
+}
+
+// encoded keeps compressed answers by the hash of their bytes.
+var encoded = NewCache(8 << 20)
+
+var (
+	brotliWriters = sync.Pool{New: func() any { return brotli.NewWriterLevel(nil, brotliDynamic) }}
+	gzipWriters   = sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(nil, gzipDynamic); return w }}
+)
+
+// encode compresses b with coding at the dynamic level.
+func encode(coding string, b []byte) []byte {
+	var out bytes.Buffer
+	out.Grow(len(b) / 3)
+	switch coding {
+	case EncodingBrotli:
+		w := brotliWriters.Get().(*brotli.Writer)
+		w.Reset(&out)
+		_, _ = w.Write(b)
+		_ = w.Close()
+		w.Reset(nil)
+		brotliWriters.Put(w)
+	case EncodingGzip:
+		w := gzipWriters.Get().(*gzip.Writer)
+		w.Reset(&out)
+		_, _ = w.Write(b)
+		_ = w.Close()
+		w.Reset(io.Discard)
+		gzipWriters.Put(w)
+	default:
+		return nil
+	}
+	return out.Bytes()
+}
+
+// encodeBest compresses b with coding at the best level (static assets,
+// compressed once).
+func encodeBest(coding string, b []byte) []byte {
+	var out bytes.Buffer
+	switch coding {
+	case EncodingBrotli:
+		w := brotli.NewWriterLevel(&out, brotliStatic)
+		_, _ = w.Write(b)
+		_ = w.Close()
+	case EncodingGzip:
+		w, _ := gzip.NewWriterLevel(&out, gzipStatic)
+		_, _ = w.Write(b)
+		_ = w.Close()
+	}
+	return out.Bytes()
+}
+
+// Compress is the middleware that compresses answers made per request. It
+// leaves alone: answers that already carry a Content-Encoding (the static
+// route sends precompressed bytes), streamed bodies (server-sent events,
+// which must not be buffered), bodies under MinCompressSize, types that are
+// compressed already (images, xlsx, GeoPackage, zip), 204, 206 and 304.
+// Answers that vary with Accept-Encoding say so (Vary).
+// Errors are answered here by the app's error handler, so that error pages
+// are compressed too.
+func Compress(c *fiber.Ctx) error {
+	if err := c.Next(); err != nil {
+		if herr := c.App().ErrorHandler(c, err); herr != nil {
+			return err
+		}
+	}
+	res := c.Response()
+	status := res.StatusCode()
+	if status < 200 || status == fiber.StatusNoContent || status == fiber.StatusPartialContent ||
+		status == fiber.StatusNotModified || res.IsBodyStream() ||
+		len(res.Header.Peek(fiber.HeaderContentEncoding)) > 0 ||
+		!Compressible(string(res.Header.ContentType())) {
+		return nil
+	}
+	body := res.Body()
+	if len(body) < MinCompressSize {
+		return nil
+	}
+	c.Vary(fiber.HeaderAcceptEncoding)
+	coding := negotiate(c.Get(fiber.HeaderAcceptEncoding), false)
+	if coding == "" {
+		return nil
+	}
+	var out []byte
+	if bytes.HasPrefix(res.Header.ContentType(), []byte("text/html")) {
+		// Pages never repeat: each carries its own CSP nonce, so cached
+		// pages are compressed per request too.
+		out = encode(coding, body)
+	} else {
+		// Cached viewport and API answers repeat: the same bytes are
+		// compressed once.
+		sum := sha256.Sum256(body)
+		key := coding + string(sum[:])
+		var ok bool
+		if out, ok = encoded.Get(0, 0, key); !ok {
+			out = encode(coding, body)
+			encoded.Put(0, 0, key, out)
+		}
+	}
+	if len(out) >= len(body) {
+		return nil
+	}
+	res.SetBodyRaw(out)
+	res.Header.Set(fiber.HeaderContentEncoding, coding)
+	// A strong validator names exact bytes; the compressed bytes differ.
+	if et := string(res.Header.Peek(fiber.HeaderETag)); et != "" && !strings.HasPrefix(et, "W/") {
+		res.Header.Set(fiber.HeaderETag, "W/"+et)
+	}
+	return nil
+}
+
+// packed holds a static asset's bytes and, when they compress, their
+// brotli and gzip encodings, made once when the server starts.
+type packed struct {
+	raw, br, gz []byte
+}
+
+// packedByHash shares the compressed assets between the servers of one
+// process (tests build many): the same bytes are compressed once.
+var packedByHash sync.Map // sha256 hex → *packOnce
+
+type packOnce struct {
+	once sync.Once
+	p    *packed
+}
+
+// packing bounds the assets compressed at the same time.
+var packing = make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
+
+// pack starts compressing the asset name's bytes b (hash is their sha256)
+// and records them in a; waitPacked waits for the last one.
+func (a *Assets) pack(name, hash string, b []byte) {
+	ct := assetTypes[strings.ToLower(path.Ext(name))]
+	if ct == "" {
+		ct = mime.TypeByExtension(path.Ext(name))
+	}
+	if len(b) < MinCompressSize || !Compressible(ct) {
+		a.mu.Lock()
+		a.packed[name] = &packed{raw: b}
+		a.mu.Unlock()
+		return
+	}
+	v, _ := packedByHash.LoadOrStore(hash, &packOnce{})
+	po := v.(*packOnce)
+	a.packing.Add(1)
+	go func() {
+		defer a.packing.Done()
+		packing <- struct{}{}
+		defer func() { <-packing }()
+		po.once.Do(func() {
+			p := &packed{raw: b}
+			if out := encodeBest(EncodingBrotli, b); len(out) < len(b) {
+				p.br = out
+			}
+			if out := encodeBest(EncodingGzip, b); len(out) < len(b) {
+				p.gz = out
+			}
+			po.p = p
+		})
+		a.mu.Lock()
+		a.packed[name] = po.p
+		a.mu.Unlock()
+	}()
+}
+
+// waitPacked waits until every asset is compressed.
+func (a *Assets) waitPacked() { a.packing.Wait() }
+
+// Encoded returns the static file name in the coding the client accepts
+// (accept is the Accept-Encoding header): the bytes, the coding they are in
+// ("" for none) and whether the answer varies with Accept-Encoding.
+// Files not fingerprinted at start are read as they are.
+func (a *Assets) Encoded(name, accept string) (b []byte, coding string, vary bool, err error) {
+	p, ok := a.packed[name]
+	if !ok {
+		b, err = a.Read(name)
+		return b, "", false, err
+	}
+	vary = p.br != nil || p.gz != nil
+	switch AcceptedEncoding(accept) {
+	case EncodingBrotli:
+		if p.br != nil {
+			return p.br, EncodingBrotli, vary, nil
+		}
+	case EncodingGzip:
+		if p.gz != nil {
+			return p.gz, EncodingGzip, vary, nil
+		}
+	}
+	return p.raw, "", vary, nil
+}
+
+// assetTypes are the compressible types of static files, whatever the
+// system's MIME table says.
+var assetTypes = map[string]string{
+	".js": "application/javascript", ".mjs": "application/javascript", ".css": "text/css",
+	".svg": "image/svg+xml", ".json": "application/json", ".html": "text/html",
+	".geojson": "application/geo+json", ".txt": "text/plain",
+}

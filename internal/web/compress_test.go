@@ -1,0 +1,98 @@
+package web
+
+import (
+	"io"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+func TestAcceptedEncodingFollowsQualityValues(t *testing.T) {
+	for header, want := range map[string]string{
+		"":                          "",
+		"br":                        "br",
+		"GZIP":                      "gzip",
+		"gzip, deflate, br, zstd":   "br",
+		"gzip;q=1.0, br;q=0.9":      "gzip",
+		"br;q=0.9, gzip;q=0.9":      "br",
+		"br;q=0":                    "",
+		"br;q=0, *":                 "gzip",
+		"*;q=0.2, br;q=0":           "gzip",
+		"x-gzip":                    "gzip",
+		"br;q=nonsense, gzip;q=0.1": "gzip",
+		"identity, deflate":         "",
+		" gzip ; q=0.5 , br ; q=1 ": "br",
+	} {
+		if got := AcceptedEncoding(header); got != want {
+			t.Errorf("AcceptedEncoding(%q) = %q, want %q", header, got, want)
+		}
+	}
+	// Answers made per request prefer gzip when both are alike welcome.
+	for header, want := range map[string]string{
+		"gzip, deflate, br, zstd": "gzip",
+		"br":                      "br",
+		"br;q=1, gzip;q=0.9":      "br",
+		"*":                       "gzip",
+		"br, gzip;q=0":            "br",
+	} {
+		if got := negotiate(header, false); got != want {
+			t.Errorf("negotiate(%q, false) = %q, want %q", header, got, want)
+		}
+	}
+}
+
+func TestCompressibleTypes(t *testing.T) {
+	for ct, want := range map[string]bool{
+		"text/html; charset=utf-8": true, "application/json": true, "application/geo+json": true,
+		"text/css": true, "application/javascript": true, "image/svg+xml": true, "text/csv": true,
+		"text/event-stream": false, "image/png": false, "image/jpeg": false, "application/zip": false,
+		"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": false,
+		"application/geopackage+sqlite3":                                    false, "": false,
+	} {
+		if got := Compressible(ct); got != want {
+			t.Errorf("Compressible(%q) = %v", ct, got)
+		}
+	}
+}
+
+// Repeated answers (cached viewports) are compressed once; pages, which
+// differ per request, are not kept.
+func TestRepeatedAnswersAreCompressedOnce(t *testing.T) {
+	app := fiber.New()
+	app.Use(Compress)
+	body := strings.Repeat(`{"type":"Feature","properties":{"title":"Bank"}},`, 100)
+	app.Get("/json", func(c *fiber.Ctx) error {
+		c.Set(fiber.HeaderContentType, "application/geo+json")
+		return c.SendString(body)
+	})
+	app.Get("/page", func(c *fiber.Ctx) error {
+		c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+		return c.SendString(body + Nonce(c))
+	})
+	get := func(path string) string {
+		req := httptest.NewRequest("GET", path, nil)
+		req.Header.Set("Accept-Encoding", "gzip")
+		res, err := app.Test(req, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		if res.Header.Get("Content-Encoding") != "gzip" {
+			t.Fatalf("%s: Content-Encoding %q", path, res.Header.Get("Content-Encoding"))
+		}
+		return string(b)
+	}
+	_, before := encoded.Size()
+	first := get("/json")
+	for i := 0; i < 3; i++ {
+		if get("/json") != first {
+			t.Fatal("the same answer compressed differently")
+		}
+		get("/page")
+	}
+	if _, after := encoded.Size(); after != before+1 {
+		t.Fatalf("compressed copies kept: %d, want %d", after, before+1)
+	}
+}

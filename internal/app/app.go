@@ -62,7 +62,7 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*web.Server, *fi
 		// Fiber runs shutdown hooks after the last request has finished.
 		app.Hooks().OnShutdown(mbtiles.Close)
 	}
-	app.Use(web.Compress)
+	app.Use(s.Compress)
 	app.Get("/healthz", func(c *fiber.Ctx) error { return c.JSON(fiber.Map{"status": "ok"}) })
 	app.Get("/readyz", func(c *fiber.Ctx) error {
 		ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/mitreden/mitreden/internal/cache"
+
 	"github.com/andybalholm/brotli"
 	"github.com/gofiber/fiber/v2"
 	"github.com/klauspost/compress/gzip"
@@ -123,8 +125,9 @@ func Compressible(contentType string) bool {
 	return false
 }
 
-// encoded keeps compressed answers by the hash of their bytes.
-var encoded = NewCache(8 << 20)
+// encodedBudget bounds the compressed answers kept by the hash of their
+// bytes (Server.encoded).
+const encodedBudget = 8 << 20
 
 var (
 	brotliWriters = sync.Pool{New: func() any { return brotli.NewWriterLevel(nil, brotliDynamic) }}
@@ -181,7 +184,7 @@ func encodeBest(coding string, b []byte) []byte {
 // Answers that vary with Accept-Encoding say so (Vary).
 // Errors are answered here by the app's error handler, so that error pages
 // are compressed too.
-func Compress(c *fiber.Ctx) error {
+func (s *Server) Compress(c *fiber.Ctx) error {
 	if err := c.Next(); err != nil {
 		if herr := c.App().ErrorHandler(c, err); herr != nil {
 			return err
@@ -215,9 +218,10 @@ func Compress(c *fiber.Ctx) error {
 		sum := sha256.Sum256(body)
 		key := coding + string(sum[:])
 		var ok bool
-		if out, ok = encoded.Get(0, 0, key); !ok {
+		k := cache.Key{Name: key}
+		if out, ok = s.encoded.Get(k); !ok {
 			out = encode(coding, body)
-			encoded.Put(0, 0, key, out)
+			s.encoded.Put(k, out)
 		}
 	}
 	if len(out) >= len(body) {

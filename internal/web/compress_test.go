@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/mitreden/mitreden/internal/cache"
 )
 
 func TestAcceptedEncodingFollowsQualityValues(t *testing.T) {
@@ -60,8 +61,9 @@ func TestCompressibleTypes(t *testing.T) {
 // Repeated answers (cached viewports) are compressed once; pages, which
 // differ per request, are not kept.
 func TestRepeatedAnswersAreCompressedOnce(t *testing.T) {
+	s := &Server{encoded: cache.New(encodedBudget, cache.Bytes)}
 	app := fiber.New()
-	app.Use(Compress)
+	app.Use(s.Compress)
 	body := strings.Repeat(`{"type":"Feature","properties":{"title":"Bank"}},`, 100)
 	app.Get("/json", func(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderContentType, "application/geo+json")
@@ -84,7 +86,7 @@ func TestRepeatedAnswersAreCompressedOnce(t *testing.T) {
 		}
 		return string(b)
 	}
-	_, before := encoded.Size()
+	_, before := s.encoded.Size()
 	first := get("/json")
 	for i := 0; i < 3; i++ {
 		if get("/json") != first {
@@ -92,7 +94,7 @@ func TestRepeatedAnswersAreCompressedOnce(t *testing.T) {
 		}
 		get("/page")
 	}
-	if _, after := encoded.Size(); after != before+1 {
+	if _, after := s.encoded.Size(); after != before+1 {
 		t.Fatalf("compressed copies kept: %d, want %d", after, before+1)
 	}
 }

@@ -60,6 +60,7 @@ type Server struct {
 
 	procs   *cache.Cache[*model.Procedure] // by slug, see LoadProcedure
 	counts  *cache.Cache[int]              // see Count
+	encoded *cache.Cache[[]byte]           // see Compress
 	pages   pageCache                      // see RenderCached
 	proxies proxies                        // see ClientIP
 	limits  limiters                       // see WriteLimiter
@@ -88,6 +89,7 @@ func NewServer(cfg config.Config, st *store.Store, themeFS, localeFS fs.FS, log 
 	s.Broker = NewBroker(st, log)
 	s.proxies = parseProxies(cfg.TrustedProxies)
 	s.procs, s.counts = cache.New[*model.Procedure](procedureEntries, nil), cache.New[int](countEntries, nil)
+	s.encoded = cache.New(encodedBudget, cache.Bytes)
 	s.Broker.MaxPerClient, s.Broker.MaxTotal = cfg.StreamsPerClient, cfg.StreamsTotal
 	return s, nil
 }

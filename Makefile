@@ -80,9 +80,10 @@ bench: build system-deps
 
 # Static checks, part of `make test`: gofmt, go vet, staticcheck,
 # govulncheck and eslint on the theme's scripts (lint-js, eslint.config.js).
-# vuln.go.dev is out of reach from this build network, so govulncheck reads a snapshot of the Go vulnerability database committed
-# in .ci/ (see docs/operations.md for refreshing it); `make vulncheck-online`
-# asks vuln.go.dev directly where it is reachable.
+# vuln.go.dev is out of reach from this build network, so govulncheck reads
+# a snapshot of the Go vulnerability database committed in .ci/ (see
+# docs/operations.md for refreshing it); `make vulncheck-online` asks
+# vuln.go.dev directly where it is reachable.
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 GOVULNCHECK := golang.org/x/vuln/cmd/govulncheck@v1.9.0
 VULNDB := bin/vulndb

@@ -186,7 +186,7 @@ func TestClustersAtLowZoomOpenWithTheKeyboard(t *testing.T) {
 		chromedp.Navigate(s.URL+"/p/gruenzug-altona"),
 		chromedp.WaitVisible("#map .server-cluster", chromedp.ByQuery),
 		chromedp.Evaluate(`document.querySelectorAll("#map .server-cluster").length`, &clusters),
-		chromedp.Evaluate(`window.Mitreden.procedureMap.getZoom()`, &zoomBefore),
+		chromedp.Evaluate(`Number(document.getElementById("map").dataset.zoom)`, &zoomBefore),
 	)
 	if clusters < 2 {
 		t.Fatalf("%d clusters at the opening view", clusters)
@@ -198,7 +198,7 @@ func TestClustersAtLowZoomOpenWithTheKeyboard(t *testing.T) {
 		chromedp.Focus("#map .server-cluster", chromedp.ByQuery),
 		chromedp.KeyEvent(kb.Enter),
 		chromedp.Sleep(1500*time.Millisecond),
-		chromedp.Evaluate(`window.Mitreden.procedureMap.getZoom()`, &zoomAfter),
+		chromedp.Evaluate(`Number(document.getElementById("map").dataset.zoom)`, &zoomAfter),
 	)
 	if zoomAfter <= zoomBefore {
 		t.Fatalf("Enter on a cluster did not zoom in: zoom %v → %v", zoomBefore, zoomAfter)

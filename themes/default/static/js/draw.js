@@ -8,9 +8,8 @@
 import { t, tn } from 'mitreden/i18n.js';
 import { h, button, announce, fetchJSON, warn } from 'mitreden/util.js';
 import { PRIMARY, addWMS, boundsOf, createMap, pinIcon } from 'mitreden/maps.js';
-import { round7, speak, parseNumber, pointInArea, placeOption } from 'mitreden/geo.js';
-
-const MODES = ['Point', 'LineString', 'Polygon'];
+import { speak, parseNumber, placeOption } from 'mitreden/geo.js';
+import { MODES, readInitial, geometry, outside, statusText } from 'mitreden/shape.js';
 
 // initDraw builds the drawing map of form; in a wizard (wizard true) only
 // once its step shows, since a Leaflet map needs a visible container.
@@ -45,74 +44,12 @@ export function initDraw(form, wizard) {
     Polygon: t('map.mode_polygon')
   };
 
-  /* --- initial geometry from the form (re-render, manage page) --- */
-  (function readInitial() {
-    const raw = (geomInput.value || '').trim();
-    if (raw) {
-      try {
-        const g = JSON.parse(raw);
-        if (g && g.type === 'Point' && g.coordinates) {
-          state.mode = 'Point';
-          state.pts = [L.latLng(g.coordinates[1], g.coordinates[0])];
-        } else if (g && g.type === 'LineString' && g.coordinates) {
-          state.mode = 'LineString';
-          state.pts = g.coordinates.map(function (c) { return L.latLng(c[1], c[0]); });
-        } else if (g && g.type === 'Polygon' && g.coordinates && g.coordinates[0]) {
-          const ring = g.coordinates[0].slice();
-          const f = ring[0], l = ring[ring.length - 1];
-          if (ring.length > 1 && f[0] === l[0] && f[1] === l[1]) { ring.pop(); }
-          state.mode = 'Polygon';
-          state.pts = ring.map(function (c) { return L.latLng(c[1], c[0]); });
-        }
-      } catch { /* leave it to the server */ }
-      return;
-    }
-    if (latInput && lonInput) {
-      const la = parseNumber(latInput.value), lo = parseNumber(lonInput.value);
-      if (!isNaN(la) && !isNaN(lo) && Math.abs(la) <= 90 && Math.abs(lo) <= 180 && allowed.indexOf('Point') !== -1) {
-        state.mode = 'Point';
-        state.pts = [L.latLng(la, lo)];
-      }
-    }
-  })();
-
-  /* --- geometry <-> form fields --- */
-
-  function geometry() {
-    const c = state.pts.map(function (p) { const w = p.wrap(); return [round7(w.lng), round7(w.lat)]; });
-    if (state.mode === 'Point' && c.length) { return { type: 'Point', coordinates: c[c.length - 1] }; }
-    if (state.mode === 'LineString' && c.length >= 2) { return { type: 'LineString', coordinates: c }; }
-    if (state.mode === 'Polygon' && c.length >= 3) {
-      const distinct = {};
-      c.forEach(function (p) { distinct[p[0] + ',' + p[1]] = true; });
-      if (Object.keys(distinct).length >= 3) {
-        return { type: 'Polygon', coordinates: [c.concat([c[0].slice()])] };
-      }
-    }
-    return null;
-  }
-
-  function outside() {
-    if (!area) { return false; }
-    for (let i = 0; i < state.pts.length; i++) {
-      const w = state.pts[i].wrap();
-      if (!pointInArea(w.lng, w.lat, area)) { return true; }
-    }
-    return false;
-  }
-
-  function statusText() {
-    const n = state.pts.length;
-    if (!n) { return t('js.status_none'); }
-    if (state.mode === 'Point') { return t('js.status_point', [speak(state.pts[0].lat), speak(state.pts[0].lng)]); }
-    if (state.mode === 'LineString') { return tn('js.status_line', n) + (n < 2 ? ' ' + t('js.need_line') : ''); }
-    return tn('js.status_polygon', n) + (n < 3 ? ' ' + t('js.need_polygon') : '');
-  }
+  readInitial(state, allowed, geomInput, latInput, lonInput);
 
   // sync writes the geometry into the form. source says who changed it:
   // "place" keeps the place select, "coords" keeps what was typed.
   function sync(source) {
-    const g = geometry();
+    const g = geometry(state);
     geomInput.value = g ? JSON.stringify(g) : '';
     if (source !== 'coords' && latInput && lonInput) {
       if (g && g.type === 'Point') {
@@ -124,9 +61,9 @@ export function initDraw(form, wizard) {
       }
     }
     if (placeSelect && source !== 'place' && source !== 'init') { placeSelect.value = ''; }
-    const out = outside();
+    const out = outside(state, area);
     if (ui.warning) { ui.warning.hidden = !out; }
-    if (ui.status) { ui.status.textContent = statusText(); }
+    if (ui.status) { ui.status.textContent = statusText(state); }
     const newlyOutside = out && !wasOutside;
     wasOutside = out;
     return newlyOutside;
@@ -246,7 +183,7 @@ export function initDraw(form, wizard) {
     Object.keys(modeButtons).forEach(function (m) {
       modeButtons[m].setAttribute('aria-pressed', m === state.mode ? 'true' : 'false');
     });
-    if (!quiet) { announce(t('js.mode', [MODE_LABEL[mode]]) + ' ' + statusText()); }
+    if (!quiet) { announce(t('js.mode', [MODE_LABEL[mode]]) + ' ' + statusText(state)); }
   }
 
   function fitInitial() {
@@ -376,7 +313,7 @@ export function initDraw(form, wizard) {
           if (state.mode === 'Point') {
             state.pts = [];
             render();
-            if (ui.status) { ui.status.textContent = statusText(); }
+            if (ui.status) { ui.status.textContent = statusText(state); }
           }
         }
       };

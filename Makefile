@@ -5,7 +5,7 @@ export GOFLAGS := -tags=sqlite_fts5 -buildvcs=false
 BIN := bin/mitreden
 VENDOR := themes/default/static/vendor
 
-.PHONY: run build assets chromium system-deps test fuzz bench lint vulncheck vulncheck-online clean
+.PHONY: run build assets chromium system-deps test fuzz bench lint lint-js vulncheck vulncheck-online clean
 
 run: build
 	./$(BIN) serve --demo --db $${MITREDEN_DB:-mitreden.db} --addr $${MITREDEN_ADDR:-:8080}
@@ -78,18 +78,22 @@ bench: build system-deps
 	  if grep -i panic $(BENCH_LOG) | head -5 | grep .; then echo "panic in the server log ($(BENCH_LOG))"; status=1; fi; \
 	  exit $$status
 
-# Static checks, part of `make test`: gofmt, go vet, staticcheck and
-# govulncheck. vuln.go.dev is out of reach from this build network, so
-# govulncheck reads a snapshot of the Go vulnerability database committed
-# in .ci/ (see docs/operations.md for refreshing it); `make vulncheck-online`
-# asks vuln.go.dev directly where it is reachable.
+# Static checks, part of `make test`: gofmt, go vet, staticcheck,
+# govulncheck and eslint on the theme's scripts (lint-js, eslint.config.js).
+# vuln.go.dev is out of reach from this build network, so govulncheck reads
+# a snapshot of the Go vulnerability database committed in .ci/ (see
+# docs/operations.md for refreshing it); `make vulncheck-online` asks
+# vuln.go.dev directly where it is reachable.
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 GOVULNCHECK := golang.org/x/vuln/cmd/govulncheck@v1.9.0
 VULNDB := bin/vulndb
-lint: vulncheck
+lint: vulncheck lint-js
 	@test -z "$$(gofmt -l cmd internal themes locales data)" || { gofmt -l cmd internal themes locales data; echo "gofmt would change these files"; exit 1; }
 	go vet ./...
 	go run $(STATICCHECK) ./...
+
+lint-js: node_modules/.package-lock.json
+	npx eslint themes/default/static/js
 
 $(VULNDB)/.stamp: .ci/vulndb-osv.tar.xz
 	rm -rf $(VULNDB) && mkdir -p $(VULNDB)

@@ -3,6 +3,7 @@ package web
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
@@ -108,9 +109,10 @@ type Assets struct {
 	fs     fs.FS
 	hashes map[string]string
 	// Bytes with their encodings, made at start (compress.go).
-	packed  map[string]*packed
-	packing sync.WaitGroup
-	mu      sync.Mutex
+	packed    map[string]*packed
+	packing   sync.WaitGroup
+	mu        sync.Mutex
+	importMap []byte
 }
 
 // NewAssets fingerprints every file under static/ of the theme.
@@ -146,8 +148,30 @@ func NewAssets(theme fs.FS) (*Assets, error) {
 		a.pack(n, hex.EncodeToString(h[:]), b)
 	}
 	a.waitPacked()
+	a.importMap = a.buildImportMap()
 	return a, nil
 }
+
+// buildImportMap maps each script under js/ as module "mitreden/NAME" to
+// its fingerprinted URL. The scripts import each other by these names, so
+// every module is fetched under its own hash: a relative import would
+// resolve against the importer's hash and could keep a stale module cached
+// for a year.
+func (a *Assets) buildImportMap() []byte {
+	imports := map[string]string{}
+	for n := range a.hashes {
+		if name, ok := strings.CutPrefix(n, "js/"); ok && strings.HasSuffix(name, ".js") {
+			imports["mitreden/"+name] = a.URL(n)
+		}
+	}
+	b, _ := json.Marshal(map[string]any{"imports": imports})
+	return b
+}
+
+// ImportMap returns the import map of the theme's script modules (JSON, for
+// a <script type="importmap">; json.Marshal escapes "<", so the text cannot
+// end the element).
+func (a *Assets) ImportMap() template.HTML { return template.HTML(a.importMap) }
 
 // URL returns the fingerprinted URL of a static file.
 func (a *Assets) URL(name string) string {

@@ -422,12 +422,14 @@ func (s *Server) funcs() template.FuncMap {
 			}
 			return m
 		},
+		// importMap names the script modules for <script type="importmap">.
+		"importMap": s.Assets.ImportMap,
 		// jsI18n gives scripts the messages they show, as JSON for a data attribute.
 		"jsI18n": func(l *content.Localizer) string {
 			m := map[string]string{}
 			for _, k := range append(jsMessages, s.I18n.IDsWithPrefix("js.")...) {
 				// A count's message goes as both forms; scripts choose by n
-				// (Mitreden.i18nN).
+				// (tn in js/i18n.js).
 				one, other := l.Forms(k)
 				m[k] = other
 				if one != other {
@@ -441,11 +443,13 @@ func (s *Server) funcs() template.FuncMap {
 }
 
 // jsMessages are the message IDs the theme's scripts use besides the "js."
-// ones, which all go to them.
-var jsMessages = []string{"map.label", "map.place_here", "map.undo", "map.clear", "map.finish", "map.mode_point",
+// ones, which all go to them. The scripts have no messages of their own:
+// a key missing here shows as the key (internal/app/jsmessages_test.go
+// checks every t('…') and tn('…') of the scripts against the page).
+var jsMessages = []string{"map.label", "map.place_here", "map.undo", "map.clear", "map.mode_point",
 	"map.mode_line", "map.mode_polygon", "map.keyboard_hint", "map.placed", "contribute.next", "contribute.prev",
-	"validation.required", "procedure.map", "procedure.new", "geometry.none", "contribution.anonymous",
-	"card.up", "card.down", "card.comments", "procedure.count", "validation.geometry_outside_area"}
+	"validation.required", "validation.too_short", "procedure.map", "procedure.new",
+	"card.up", "card.down", "card.comments", "card.origin_table", "procedure.count", "validation.geometry_outside_area"}
 
 var germanMonths = []string{"Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"}
 

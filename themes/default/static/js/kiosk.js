@@ -1,17 +1,16 @@
 // Workshop table: after a spell without input the page starts over, so the
 // next person does not find the last one's words. Before that a dialog
 // warns and offers to go on (WCAG 2.2.1: the time limit can be extended).
-(function () {
-  'use strict';
-  var root = document.querySelector('[data-idle]');
-  var dialog = document.getElementById('idle-dialog');
+function init() {
+  const root = document.querySelector('[data-idle]');
+  const dialog = document.getElementById('idle-dialog');
   if (!root || !dialog) { return; }
-  var idle = Math.max(1, parseInt(root.getAttribute('data-idle'), 10) || 120) * 1000;
-  var warn = Math.min(20000, Math.floor(idle / 2));
-  var reset = root.getAttribute('data-reset');
-  var stay = document.getElementById('idle-stay');
-  var count = document.getElementById('idle-count');
-  var warnTimer, resetTimer, tick;
+  const idle = Math.max(1, parseInt(root.getAttribute('data-idle'), 10) || 120) * 1000;
+  const warn = Math.min(20000, Math.floor(idle / 2));
+  const reset = root.getAttribute('data-reset');
+  const stay = document.getElementById('idle-stay');
+  const count = document.getElementById('idle-count');
+  let warnTimer, resetTimer, tick;
 
   function arm() {
     clearTimeout(warnTimer);
@@ -21,7 +20,7 @@
     warnTimer = setTimeout(warnNow, idle - warn);
   }
   function warnNow() {
-    var left = Math.round(warn / 1000);
+    let left = Math.round(warn / 1000);
     count.textContent = String(left);
     dialog.hidden = false;
     stay.focus();
@@ -36,4 +35,6 @@
   });
   stay.addEventListener('click', arm);
   arm();
-})();
+}
+
+init();

@@ -1,0 +1,133 @@
+/* Mitreden – how a contribution looks on the procedure page: its popup on
+ * the map and its card in the list (#cards), and the filters of the list.
+ *
+ * proc is { slug, categories: {key: {label, colour}}, types: {key: label} }.
+ */
+import { t, tn, formatDate } from 'mitreden/i18n.js';
+import { h, safeKey, excerpt } from 'mitreden/util.js';
+
+export const FILTER_KEYS = ['category', 'type', 'geometry', 'origin', 'q', 'sort'];
+
+// readFilters takes the list's filters from the page's query string.
+export function readFilters(search) {
+  const page = new URLSearchParams(search);
+  const filters = {};
+  FILTER_KEYS.forEach(function (k) {
+    const v = page.get(k);
+    if (v) { filters[k] = v; }
+  });
+  return filters;
+}
+
+// matchesFilters reports whether the contribution f belongs in the list.
+export function matchesFilters(filters, f) {
+  const p = f.properties || {};
+  if (filters.category && p.category !== filters.category) { return false; }
+  if (filters.type && p.type !== filters.type) { return false; }
+  if (filters.geometry) {
+    const gt = f.geometry ? f.geometry.type : 'none';
+    if (gt !== filters.geometry) { return false; }
+  }
+  if (filters.origin) {
+    const o = p.origin || 'online';
+    if (o !== filters.origin && o.indexOf(filters.origin + ':') !== 0) { return false; }
+  }
+  if (filters.q) {
+    const hay = ((p.title || '') + ' ' + (p.text || '') + ' ' + (p.author_name || '')).toLowerCase();
+    const terms = filters.q.toLowerCase().replace(/["*()^:+-]/g, ' ').split(/\s+/).filter(Boolean);
+    for (let i = 0; i < terms.length; i++) {
+      if (hay.indexOf(terms[i]) === -1) { return false; }
+    }
+  }
+  return true;
+}
+
+function labelOf(proc, key) {
+  return (proc.categories[key] && proc.categories[key].label) || key || '';
+}
+
+function contributionURL(proc, id) {
+  return '/p/' + encodeURIComponent(proc.slug) + '/contributions/' + encodeURIComponent(id);
+}
+
+// titleLink is the contribution's title as a link to its page.
+function titleLink(proc, f) {
+  const a = h('a', null, (f.properties || {}).title || '');
+  a.href = contributionURL(proc, f.id);
+  return a;
+}
+
+// categoryMeta is the "● category · type" line of popups and cards.
+function categoryMeta(proc, p) {
+  const meta = h('p', 'meta');
+  const dot = h('span', 'cat-dot');
+  dot.setAttribute('aria-hidden', 'true');
+  meta.appendChild(dot);
+  meta.appendChild(document.createTextNode(labelOf(proc, p.category) + (p.type && proc.types[p.type] ? ' · ' + proc.types[p.type] : '')));
+  return meta;
+}
+
+export function popupFor(proc, f) {
+  const p = f.properties || {};
+  const box = h('div', 'map-popup cat-' + safeKey(p.category));
+  const head = h('p', 'popup-title');
+  head.appendChild(titleLink(proc, f));
+  box.appendChild(head);
+  box.appendChild(categoryMeta(proc, p));
+  if (p.text) { box.appendChild(h('p', 'popup-excerpt', excerpt(p.text, 200))); }
+  return box;
+}
+
+// cardsFor finds the list's cards of contribution id.
+export function cardsFor(id) {
+  const list = document.getElementById('cards');
+  if (!list) { return []; }
+  const suffix = '/contributions/' + id;
+  return Array.prototype.filter.call(list.querySelectorAll('li.card'), function (li) {
+    const a = li.querySelector('h3 a');
+    const href = a ? a.getAttribute('href') || '' : '';
+    return href.slice(-suffix.length) === suffix;
+  });
+}
+
+export function buildCard(proc, f) {
+  const p = f.properties || {};
+  const li = h('li', 'card card-new cat-' + safeKey(p.category));
+  li.setAttribute('data-id', f.id);
+  const art = h('article');
+  const h3 = h('h3');
+  h3.appendChild(titleLink(proc, f));
+  art.appendChild(h3);
+  const meta = categoryMeta(proc, p);
+  meta.appendChild(document.createTextNode(' · '));
+  const time = h('time', null, formatDate(p.created_at || new Date().toISOString()));
+  time.setAttribute('datetime', p.created_at || new Date().toISOString());
+  meta.appendChild(time);
+  if (p.author_name) { meta.appendChild(document.createTextNode(' · ' + p.author_name)); }
+  art.appendChild(meta);
+  art.appendChild(h('p', 'excerpt', p.text || ''));
+  const counts = h('p', 'counts');
+  const parts = [
+    tn('card.up', p.rating_up || 0),
+    tn('card.down', p.rating_down || 0),
+    tn('card.comments', p.comment_count || 0)
+  ];
+  if (p.origin && p.origin !== 'online') { parts.push(t('card.origin_table')); }
+  parts.forEach(function (text, i) {
+    if (i) { counts.appendChild(document.createTextNode(' · ')); }
+    counts.appendChild(h('span', null, text));
+  });
+  art.appendChild(counts);
+  li.appendChild(art);
+  return li;
+}
+
+// bumpCount changes the list's "N contributions" by delta.
+export function bumpCount(delta) {
+  const count = document.getElementById('count');
+  if (!count) { return; }
+  const m = /^\s*(\d+)(?![\d.,]\d)/.exec(count.textContent);
+  if (!m) { return; }
+  const n = Math.max(0, parseInt(m[1], 10) + delta);
+  count.textContent = tn('procedure.count', n);
+}

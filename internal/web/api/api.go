@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -289,8 +288,7 @@ func (h *Handler) contributions(c *fiber.Ctx) error {
 	if c.Query("cluster") == "1" && f.BBox != nil && f.Cursor == "" && unfiltered(f) {
 		// Unfiltered views read the tile counts the store keeps per zoom.
 		z := tileZoom(*f.BBox)
-		x0, y0 := store.TileXY(orb.Point{f.BBox.Min.Lon(), f.BBox.Max.Lat()}, z)
-		x1, y1 := store.TileXY(orb.Point{f.BBox.Max.Lon(), f.BBox.Min.Lat()}, z)
+		x0, y0, x1, y1 := geo.TileRange(*f.BBox, z)
 		key := fmt.Sprintf("tiles|%d|%d-%d|%d-%d", z, x0, x1, y0, y1)
 		if b, ok := h.cacheGet(p.ID, p.Version, key); ok {
 			c.Set(fiber.HeaderContentType, "application/geo+json")
@@ -375,32 +373,12 @@ type grid struct {
 	cellLon, cellLat float64
 }
 
-// snapToGrid chooses the cluster cell for f's viewport — a power-of-two
-// fraction of 360° about 1/clusterGrid of its width, square on the ground
-// at the viewport's latitude rounded to whole degrees — and widens the
-// bbox to whole cells of the grid anchored at -180°/-90° that SQLite
-// groups by.
+// snapToGrid widens f's viewport to whole cells of the cluster grid
+// (geo.SnapGrid).
 func snapToGrid(f store.Filter) grid {
-	b := *f.BBox
-	cell := 360.0
-	for cell > (b.Max.Lon()-b.Min.Lon())/clusterGrid && cell > 1e-6 {
-		cell /= 2
-	}
-	lat := math.Round((b.Min.Lat() + b.Max.Lat()) / 2)
-	cellLat := cell * math.Cos(lat*math.Pi/180)
-	snap := func(v, anchor, size float64, up bool) float64 {
-		n := (v - anchor) / size
-		if up {
-			n = math.Ceil(n)
-		} else {
-			n = math.Floor(n)
-		}
-		return anchor + n*size
-	}
-	b.Min[0], b.Max[0] = snap(b.Min[0], -180, cell, false), snap(b.Max[0], -180, cell, true)
-	b.Min[1], b.Max[1] = snap(b.Min[1], -90, cellLat, false), snap(b.Max[1], -90, cellLat, true)
+	b, cellLon, cellLat := geo.SnapGrid(*f.BBox, clusterGrid)
 	f.BBox = &b
-	return grid{filter: f, cellLon: cell, cellLat: cellLat}
+	return grid{filter: f, cellLon: cellLon, cellLat: cellLat}
 }
 
 // clusters answers a viewport holding more than ClusterThreshold
@@ -427,12 +405,7 @@ func unfiltered(f store.Filter) bool {
 // tileZoom picks the tile zoom at which a viewport spans about clusterGrid
 // tiles across.
 func tileZoom(b orb.Bound) int {
-	w := b.Max.Lon() - b.Min.Lon()
-	z := store.MaxTileZoom
-	if w > 0 {
-		z = int(math.Round(math.Log2(360 * clusterGrid / w)))
-	}
-	return min(max(z, store.MinTileZoom), store.MaxTileZoom)
+	return geo.TileZoom(b, clusterGrid, store.MinTileZoom, store.MaxTileZoom)
 }
 
 // clusterCollection renders clusters as a GeoJSON FeatureCollection.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -140,3 +141,75 @@ func (f Filter) viewportPage() (string, []any, error) {
 	) g JOIN contributions c ON c.seq = g.seq ORDER BY g.created_at %s, g.seq %s`, total, cond, dir, dir, limit+1, dir, dir)
 	return q, args, nil
 }
+
+// IndexEntry is one published, located contribution as the spatial index
+// holds it: creation time (Unix ms), seq and box (min lon, min lat, max
+// lon, max lat, in the index's 32-bit floats).
+type IndexEntry struct {
+	Created int64
+	Seq     int64
+	Box     [4]float32
+}
+
+// ViewportOnly reports whether f asks for published contributions in a
+// bbox, newest or oldest first, and nothing else.
+func (f Filter) ViewportOnly() bool { return f.viewportOnly() }
+
+// ViewportIndex returns the published contributions of a procedure whose
+// boxes overlap b, newest first, read from the spatial index alone.
+func (s *Store) ViewportIndex(ctx context.Context, procedureID int64, b orb.Bound) ([]IndexEntry, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT created_at, seq, min_lon, min_lat, max_lon, max_lat FROM contributions_geo
+		WHERE min_lon <= ? AND max_lon >= ? AND min_lat <= ? AND max_lat >= ? AND procedure_id = ? AND published = 1
+		ORDER BY created_at DESC, seq DESC`, b.Max.Lon(), b.Min.Lon(), b.Max.Lat(), b.Min.Lat(), procedureID)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to read the spatial index: %w", err)
+	}
+	defer rows.Close()
+	var out []IndexEntry
+	for rows.Next() {
+		var e IndexEntry
+		var box [4]float64
+		if err := rows.Scan(&e.Created, &e.Seq, &box[0], &box[1], &box[2], &box[3]); err != nil {
+			return nil, err
+		}
+		e.Box = [4]float32{float32(box[0]), float32(box[1]), float32(box[2]), float32(box[3])}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// FeaturesBySeq returns the ready Feature bytes of the contributions seqs,
+// in that order (nil for a seq that no longer exists).
+func (s *Store) FeaturesBySeq(ctx context.Context, seqs []int64) ([][]byte, error) {
+	if len(seqs) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(seqs))
+	at := make(map[int64]int, len(seqs))
+	for i, q := range seqs {
+		args[i] = q
+		at[q] = i
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT seq, feature FROM contributions WHERE seq IN (?`+strings.Repeat(",?", len(seqs)-1)+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to read features: %w", err)
+	}
+	defer rows.Close()
+	out := make([][]byte, len(seqs))
+	for rows.Next() {
+		var q int64
+		var b []byte
+		if err := rows.Scan(&q, &b); err != nil {
+			return nil, err
+		}
+		out[at[q]] = b
+	}
+	return out, rows.Err()
+}
+
+// EncodeCursor and DecodeCursor write and read the keyset cursors of
+// contribution lists: sort value and seq of the last item of a page.
+func EncodeCursor(v, seq int64) string { return encodeCursor(v, seq) }
+
+// DecodeCursor reads a cursor made by EncodeCursor (ErrBadCursor otherwise).
+func DecodeCursor(s string) (int64, int64, error) { return decodeCursor(s) }

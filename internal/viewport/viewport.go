@@ -27,6 +27,11 @@ type Store interface {
 	TileClusters(ctx context.Context, procedureID int64, b orb.Bound, z int) ([]store.Cluster, int, error)
 	// Clusters groups the matches of f into grid cells.
 	Clusters(ctx context.Context, f store.Filter, cellLon, cellLat float64) ([]store.Cluster, error)
+	// ViewportIndex returns the spatial index entries of the published
+	// contributions of a procedure overlapping b, newest first.
+	ViewportIndex(ctx context.Context, procedureID int64, b orb.Bound) ([]store.IndexEntry, error)
+	// FeaturesBySeq returns the Feature bytes of the contributions seqs.
+	FeaturesBySeq(ctx context.Context, seqs []int64) ([][]byte, error)
 }
 
 var _ Store = (*store.Store)(nil)
@@ -47,14 +52,24 @@ const answerBudget = 64 << 20
 
 // Service answers viewports.
 type Service struct {
-	store Store
-	count CountFunc
-	cache *cache.Cache[[]byte]
+	store   Store
+	count   CountFunc
+	cache   *cache.Cache[[]byte]
+	entries *cache.Cache[[]store.IndexEntry] // per tile, see dense
+	feats   *cache.Cache[[][]byte]           // per tile, see dense
 }
 
 // New makes the viewport service over st, counting with count.
 func New(st Store, count CountFunc) *Service {
-	return &Service{store: st, count: count, cache: cache.New(answerBudget, cache.Bytes)}
+	return &Service{store: st, count: count, cache: cache.New(answerBudget, cache.Bytes),
+		entries: cache.New(entryBudget, func(es []store.IndexEntry) int { return len(es)*entrySize + 64 }),
+		feats: cache.New(featureBudget, func(fs [][]byte) int {
+			n := 64
+			for _, b := range fs {
+				n += len(b) + 24
+			}
+			return n
+		})}
 }
 
 // Query is one viewport question.
@@ -118,6 +133,11 @@ func (s *Service) Answer(ctx context.Context, p *model.Procedure, q Query) ([]by
 
 // features renders the page of features f selects.
 func (s *Service) features(ctx context.Context, p *model.Procedure, f store.Filter) ([]byte, error) {
+	if f.ViewportOnly() {
+		if out, ok, err := s.dense(ctx, p, f); ok || err != nil {
+			return out, err
+		}
+	}
 	feats, next, total, err := s.store.Features(ctx, f)
 	if err != nil {
 		return nil, err
@@ -133,15 +153,24 @@ func (s *Service) features(ctx context.Context, p *model.Procedure, f store.Filt
 // collection assembles a FeatureCollection from ready Feature bytes.
 func collection(feats [][]byte, total int, next string) []byte {
 	var buf bytes.Buffer
-	buf.Grow(64 + len(feats)*300)
+	size := 128 + len(next)
+	for _, b := range feats {
+		size += len(b) + 1
+	}
+	buf.Grow(size)
 	buf.WriteString(`{"type":"FeatureCollection","features":[`)
-	for i, b := range feats {
-		if i > 0 {
+	n := 0
+	for _, b := range feats {
+		if b == nil {
+			continue // gone since its seq was read
+		}
+		if n > 0 {
 			buf.WriteByte(',')
 		}
 		buf.Write(b)
+		n++
 	}
-	fmt.Fprintf(&buf, `],"numberMatched":%d,"numberReturned":%d`, total, len(feats))
+	fmt.Fprintf(&buf, `],"numberMatched":%d,"numberReturned":%d`, total, n)
 	if next != "" {
 		nb, _ := json.Marshal(next)
 		buf.WriteString(`,"next_cursor":`)

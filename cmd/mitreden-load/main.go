@@ -13,6 +13,9 @@
 // error or status the route should not answer.
 //
 //	mitreden-load --mix --url http://127.0.0.1:8080 --duration 60s --connections 50
+//
+// With --viewports it runs only the ceiling and varied street-sized
+// viewports at random places in the area, with and without cluster=1.
 package main
 
 import (
@@ -24,6 +27,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
@@ -138,6 +142,7 @@ func main() {
 	requests := flag.Int64("requests", 0, "with --mix: stop after this many requests (0: run for --duration)")
 	seed := flag.Uint64("seed", 1, "with --mix: seed of the clients' random choices")
 	timeout := flag.Duration("timeout", 30*time.Second, "with --mix: how long a client waits for an answer")
+	viewportsOnly := flag.Bool("viewports", false, "only the varied-viewport scenarios (with and without cluster=1)")
 	tables := flag.String("table-links", "", "with --mix: comma-separated kiosk addresses from `mitreden table link`")
 	flag.Parse()
 	if err := loopback(*base); err != nil {
@@ -186,6 +191,25 @@ func main() {
 	}
 	fmt.Printf("viewport answer: %d bytes, %d features\n", len(body), bytes.Count(body, []byte(`"type":"Feature"`)))
 	var results []result
+	varied := func() []result {
+		var out []result
+		for _, v := range []struct{ name, extra string }{{"varied viewports", ""}, {"varied viewports, cluster=1", "&cluster=1"}} {
+			mk, err := variedViewports(client, *base, *slug, v.extra, 1)
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "mitreden-load:", err)
+				os.Exit(1)
+			}
+			out = append(out, load(v.name, *conns, *dur, client, mk))
+		}
+		return out
+	}
+	if *viewportsOnly {
+		fmt.Println(load("ceiling (memory)", *conns, *dur, client, get(ceilingURL)))
+		for _, r := range varied() {
+			fmt.Println(r)
+		}
+		return
+	}
 	results = append(results, load("ceiling (memory)", *conns, *dur, client, get(ceilingURL)))
 	results = append(results, load("viewport read", *conns, *dur, client, get(viewport)))
 	// Panning: every request a slightly different viewport, as a map sends
@@ -204,6 +228,7 @@ func main() {
 	}
 	pan("map panning, cluster=1", 1, "&cluster=1")
 	pan("street viewport panning", 0.3, "")
+	results = append(results, varied()...)
 	results = append(results, load("procedure page HTML", *conns, *dur, client, get(*base+"/p/"+*slug)))
 	results = append(results, load("submit (durable)", *conns, *dur, client, func(i int64) *http.Request {
 		b := fmt.Sprintf(`{"type":"Feature","geometry":null,"properties":{"title":"Lasttest %d","text":"Ein Beitrag aus dem Lasttest.","category":%q}}`, i, firstCategory(client, *base, *slug))
@@ -352,9 +377,20 @@ func firstCategory(client *http.Client, base, slug string) string {
 }
 
 func middleBox(client *http.Client, base, slug string) (string, error) {
-	resp, err := client.Get(base + "/api/v1/procedures/" + slug)
+	a, err := areaBound(client, base, slug)
 	if err != nil {
 		return "", err
+	}
+	cx, cy := (a[0]+a[2])/2, (a[1]+a[3])/2
+	return fmt.Sprintf("%.5f,%.5f,%.5f,%.5f", cx-0.0015, cy-0.0006, cx+0.0015, cy+0.0006), nil
+}
+
+// areaBound returns the bounding box of the procedure's area as
+// minLon, minLat, maxLon, maxLat.
+func areaBound(client *http.Client, base, slug string) ([4]float64, error) {
+	resp, err := client.Get(base + "/api/v1/procedures/" + slug)
+	if err != nil {
+		return [4]float64{}, err
 	}
 	defer resp.Body.Close()
 	var p struct {
@@ -363,14 +399,38 @@ func middleBox(client *http.Client, base, slug string) (string, error) {
 		} `json:"area"`
 	}
 	if err := json.NewDecoder(resp.Body).Decode(&p); err != nil || len(p.Area.Coordinates) == 0 {
-		return "", fmt.Errorf("procedure %s has no area: %v", slug, err)
+		return [4]float64{}, fmt.Errorf("procedure %s has no area: %v", slug, err)
 	}
 	minX, minY, maxX, maxY := 180.0, 90.0, -180.0, -90.0
 	for _, c := range p.Area.Coordinates[0] {
 		minX, minY, maxX, maxY = min(minX, c[0]), min(minY, c[1]), max(maxX, c[0]), max(maxY, c[1])
 	}
-	cx, cy := (minX+maxX)/2, (minY+maxY)/2
-	return fmt.Sprintf("%.5f,%.5f,%.5f,%.5f", cx-0.0015, cy-0.0006, cx+0.0015, cy+0.0006), nil
+	return [4]float64{minX, minY, maxX, maxY}, nil
+}
+
+// variedViewports returns a request maker for street-sized viewports (a
+// quarter to four times the middle box's area) at random places inside
+// the procedure's area, every request a different one, so that neither the
+// answer cache nor one hot region of the index helps. extra is appended to
+// the query (e.g. "&cluster=1").
+func variedViewports(client *http.Client, base, slug, extra string, seed uint64) (func(int64) *http.Request, error) {
+	a, err := areaBound(client, base, slug)
+	if err != nil {
+		return nil, err
+	}
+	var mu sync.Mutex
+	rng := rand.New(rand.NewPCG(seed, 2))
+	return func(int64) *http.Request {
+		mu.Lock()
+		k := 0.5 + 1.5*rng.Float64() // side factor: 0.5 to 2
+		w, h := 0.003*k, 0.0012*k
+		x := a[0] + rng.Float64()*max(a[2]-a[0]-w, 0)
+		y := a[1] + rng.Float64()*max(a[3]-a[1]-h, 0)
+		mu.Unlock()
+		u := fmt.Sprintf("%s/api/v1/procedures/%s/contributions?limit=1000%s&bbox=%.7f,%.7f,%.7f,%.7f", base, slug, extra, x, y, x+w, y+h)
+		r, _ := http.NewRequest("GET", u, nil)
+		return r
+	}, nil
 }
 
 // serverRSS reads process_resident_memory_bytes from the server's /metrics.

@@ -304,43 +304,6 @@ func TestMarshalRoundTrip(t *testing.T) {
 	}
 }
 
-func TestBoundAndCentroid(t *testing.T) {
-	if _, ok := Bound(nil); ok {
-		t.Error("Bound(nil) ok")
-	}
-	if _, ok := Bound(orb.LineString{}); ok {
-		t.Error("Bound(empty line) ok")
-	}
-	b, ok := Bound(orb.LineString{{3, 4}, {1, 6}, {2, 5}})
-	if !ok || b != (orb.Bound{Min: orb.Point{1, 4}, Max: orb.Point{3, 6}}) {
-		t.Errorf("Bound = %v, %v", b, ok)
-	}
-	b, ok = Bound(orb.Point{1, 2})
-	if !ok || b != (orb.Bound{Min: orb.Point{1, 2}, Max: orb.Point{1, 2}}) {
-		t.Errorf("Bound(point) = %v, %v", b, ok)
-	}
-
-	tests := []struct {
-		g    orb.Geometry
-		want orb.Point
-	}{
-		{nil, orb.Point{}},
-		{orb.Point{1, 2}, orb.Point{1, 2}},
-		{orb.LineString{{0, 0}, {5, 5}, {9, 0}}, orb.Point{5, 5}},
-		{orb.LineString{{0, 0}, {1, 1}, {2, 2}, {3, 3}}, orb.Point{2, 2}},
-		{orb.Polygon{{{0, 0}, {2, 0}, {2, 2}, {0, 2}, {0, 0}}}, orb.Point{1, 1}},
-		{orb.Polygon{{{0, 0}, {0, 2}, {2, 2}, {2, 0}, {0, 0}}}, orb.Point{1, 1}}, // clockwise
-		{orb.Polygon{{{0, 0}, {3, 0}, {0, 3}, {0, 0}}}, orb.Point{1, 1}},
-		{orb.MultiPoint{{0, 0}, {2, 4}}, orb.Point{1, 2}},
-	}
-	for _, tt := range tests {
-		got := Centroid(tt.g)
-		if math.Abs(got[0]-tt.want[0]) > 1e-12 || math.Abs(got[1]-tt.want[1]) > 1e-12 {
-			t.Errorf("Centroid(%v) = %v, want %v", tt.g, got, tt.want)
-		}
-	}
-}
-
 func TestParseBBox(t *testing.T) {
 	good := []struct {
 		in   string
@@ -369,48 +332,6 @@ func TestParseBBox(t *testing.T) {
 		if _, err := ParseBBox(in); code(err) != CodeBBoxInvalid {
 			t.Errorf("ParseBBox(%q) error = %v, want %s", in, err, CodeBBoxInvalid)
 		}
-	}
-}
-
-func TestWebMercator(t *testing.T) {
-	m := ToWebMercator(orb.Point{180, 0})
-	if math.Abs(m[0]-20037508.342789244) > 1e-6 || math.Abs(m[1]) > 1e-6 {
-		t.Errorf("ToWebMercator(180,0) = %v", m)
-	}
-	m = ToWebMercator(orb.Point{0, MaxMercatorLat})
-	if math.Abs(m[1]-20037508.342789244) > 1e-3 {
-		t.Errorf("ToWebMercator(0,maxLat) = %v", m)
-	}
-	for _, p := range []orb.Point{{0, 0}, {13.405, 52.52}, {-122.4194, 37.7749}, {179.9, -85}, {-180, 85}} {
-		back := FromWebMercator(ToWebMercator(p))
-		if math.Abs(back[0]-p[0]) > 1e-9 || math.Abs(back[1]-p[1]) > 1e-9 {
-			t.Errorf("round trip %v -> %v", p, back)
-		}
-	}
-	// Beyond the Mercator limit latitudes are clamped.
-	if back := FromWebMercator(ToWebMercator(orb.Point{0, 90})); math.Abs(back[1]-MaxMercatorLat) > 1e-9 {
-		t.Errorf("lat 90 -> %v", back)
-	}
-}
-
-func TestDistanceMetres(t *testing.T) {
-	tests := []struct {
-		a, b      orb.Point
-		want, tol float64
-	}{
-		{orb.Point{13.4, 52.5}, orb.Point{13.4, 52.5}, 0, 1e-9},
-		{orb.Point{0, 0}, orb.Point{0, 1}, 111195.08, 0.1},
-		{orb.Point{0, 0}, orb.Point{180, 0}, math.Pi * earthRadius, 1e-3},
-		{orb.Point{13.405, 52.52}, orb.Point{2.3522, 48.8566}, 877_500, 2_000}, // Berlin–Paris
-	}
-	for _, tt := range tests {
-		if got := DistanceMetres(tt.a, tt.b); math.Abs(got-tt.want) > tt.tol {
-			t.Errorf("DistanceMetres(%v, %v) = %f, want %f", tt.a, tt.b, got, tt.want)
-		}
-	}
-	// The tolerance test points really are that far from the area.
-	if d := DistanceMetres(eastOf(100), orb.Point{13.42, 52.51}); math.Abs(d-100) > 0.5 {
-		t.Errorf("eastOf(100) is %f m away", d)
 	}
 }
 
@@ -455,8 +376,6 @@ func FuzzParseGeometry(f *testing.F) {
 		if err := Validate(g, berlin, lim); err != nil && code(err) == "" {
 			t.Fatalf("Validate: %v", err)
 		}
-		Bound(g)
-		Centroid(g)
 		out := MarshalGeometry(g)
 		if string(out) == "null" {
 			t.Fatalf("parsed geometry %v marshals to null", g)

@@ -148,3 +148,42 @@ func appendFloat(b []byte, v float64) []byte {
 	}
 	return strconv.AppendFloat(b, r, 'f', -1, 64)
 }
+
+// eachPoint calls fn for every position of g, for all orb geometry types.
+func eachPoint(g orb.Geometry, fn func(orb.Point)) {
+	switch g := g.(type) {
+	case orb.Point:
+		fn(g)
+	case orb.MultiPoint:
+		for _, p := range g {
+			fn(p)
+		}
+	case orb.LineString:
+		for _, p := range g {
+			fn(p)
+		}
+	case orb.MultiLineString:
+		for _, ls := range g {
+			eachPoint(ls, fn)
+		}
+	case orb.Ring:
+		for _, p := range g {
+			fn(p)
+		}
+	case orb.Polygon:
+		for _, r := range g {
+			eachPoint(r, fn)
+		}
+	case orb.MultiPolygon:
+		for _, p := range g {
+			eachPoint(p, fn)
+		}
+	case orb.Collection:
+		for _, c := range g {
+			eachPoint(c, fn)
+		}
+	case orb.Bound:
+		fn(g.Min)
+		fn(g.Max)
+	}
+}

@@ -230,6 +230,10 @@ func inRing(r orb.Ring, p orb.Point) bool {
 	return in
 }
 
+// earthRadius is the mean Earth radius in metres (IUGG), used for
+// distances.
+const earthRadius = 6371008.8
+
 // boundaryDistance returns the distance in metres from p to the nearest edge
 // of any ring of poly, using an equirectangular projection centred on p.
 func boundaryDistance(poly orb.Polygon, p orb.Point) float64 {

@@ -4,10 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"math"
 
 	"github.com/paulmach/orb"
 
+	"github.com/mitreden/mitreden/internal/geo"
 	"github.com/mitreden/mitreden/internal/model"
 )
 
@@ -17,30 +17,11 @@ const (
 	MaxTileZoom = 19
 )
 
-// TileXY returns the Web Mercator tile of a point at zoom z.
-func TileXY(p orb.Point, z int) (x, y int) {
-	n := math.Exp2(float64(z))
-	lat := math.Max(-85.05112878, math.Min(85.05112878, p.Lat()))
-	x = int(math.Floor((p.Lon() + 180) / 360 * n))
-	r := lat * math.Pi / 180
-	y = int(math.Floor((1 - math.Log(math.Tan(r)+1/math.Cos(r))/math.Pi) / 2 * n))
-	last := int(n) - 1
-	return min(max(x, 0), last), min(max(y, 0), last)
-}
-
-// TileBound returns the lon/lat bounds of tile x, y at zoom z.
-func TileBound(x, y, z int) orb.Bound {
-	n := math.Exp2(float64(z))
-	lon := func(x int) float64 { return float64(x)/n*360 - 180 }
-	lat := func(y int) float64 { return math.Atan(math.Sinh(math.Pi*(1-2*float64(y)/n))) * 180 / math.Pi }
-	return orb.Bound{Min: orb.Point{lon(x), lat(y + 1)}, Max: orb.Point{lon(x + 1), lat(y)}}
-}
-
 // tileDelta adds d (+1 or -1) for a contribution centred at p to every zoom
 // level of cluster_tiles.
 func tileDelta(tx *sql.Tx, procedureID int64, p orb.Point, d int) error {
 	for z := MinTileZoom; z <= MaxTileZoom; z++ {
-		x, y := TileXY(p, z)
+		x, y := geo.TileXY(p, z)
 		if _, err := tx.Exec(`INSERT INTO cluster_tiles(procedure_id, z, x, y, n, sum_lon, sum_lat) VALUES (?,?,?,?,?,?,?)
 			ON CONFLICT(procedure_id, z, x, y) DO UPDATE SET n = n + excluded.n,
 				sum_lon = sum_lon + excluded.sum_lon, sum_lat = sum_lat + excluded.sum_lat`,
@@ -65,8 +46,7 @@ func counted(status model.ContributionStatus, located bool) bool {
 // TileClusters returns the tiles at zoom z that overlap b with their counts
 // of published, located contributions; each cluster's bound is its tile's.
 func (s *Store) TileClusters(ctx context.Context, procedureID int64, b orb.Bound, z int) ([]Cluster, int, error) {
-	x0, y0 := TileXY(orb.Point{b.Min.Lon(), b.Max.Lat()}, z)
-	x1, y1 := TileXY(orb.Point{b.Max.Lon(), b.Min.Lat()}, z)
+	x0, y0, x1, y1 := geo.TileRange(b, z)
 	rows, err := s.read.QueryContext(ctx, `SELECT x, y, n, sum_lon, sum_lat FROM cluster_tiles
 		WHERE procedure_id = ? AND z = ? AND x BETWEEN ? AND ? AND y BETWEEN ? AND ? AND n > 0`, procedureID, z, x0, x1, y0, y1)
 	if err != nil {
@@ -81,7 +61,7 @@ func (s *Store) TileClusters(ctx context.Context, procedureID int64, b orb.Bound
 		if err := rows.Scan(&x, &y, &n, &sl, &sa); err != nil {
 			return nil, 0, err
 		}
-		out = append(out, Cluster{Count: n, Center: orb.Point{sl / float64(n), sa / float64(n)}, Bound: TileBound(x, y, z)})
+		out = append(out, Cluster{Count: n, Center: orb.Point{sl / float64(n), sa / float64(n)}, Bound: geo.TileBound(x, y, z)})
 		total += n
 	}
 	return out, total, rows.Err()

@@ -130,7 +130,7 @@ func (h *Handler) queue(c *fiber.Ctx) error {
 		if err != nil || n < 1 {
 			return h.Fail(c, fiber.StatusBadRequest, "bad_parameter", l.T("validation.bad_limit"))
 		}
-		f.Limit = min(n, MaxLimit)
+		f.Limit = min(n, web.MaxLimit)
 	}
 	list, next, err := h.Store.Contributions(c.UserContext(), f)
 	if errors.Is(err, store.ErrBadCursor) {
@@ -179,7 +179,7 @@ func (h *Handler) reports(c *fiber.Ctx) error {
 		if err != nil || n < 1 {
 			return h.Fail(c, fiber.StatusBadRequest, "bad_parameter", l.T("validation.bad_limit"))
 		}
-		limit = min(n, MaxLimit)
+		limit = min(n, web.MaxLimit)
 	}
 	list, err := h.Store.Reports(c.UserContext(), p.ID, state == "resolved", limit)
 	if err != nil {
@@ -279,7 +279,7 @@ func (h *Handler) commentQueue(c *fiber.Ctx) error {
 		if err != nil || n < 1 {
 			return h.Fail(c, fiber.StatusBadRequest, "bad_parameter", l.T("validation.bad_limit"))
 		}
-		limit = min(n, MaxLimit)
+		limit = min(n, web.MaxLimit)
 	}
 	list, err := h.Store.ModerationComments(c.UserContext(), p.ID, st, false, limit)
 	if err != nil {

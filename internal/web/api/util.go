@@ -2,14 +2,10 @@ package api
 
 import (
 	"bytes"
-	"crypto/rand"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"hash/fnv"
 	"io"
-
-	"github.com/mitreden/mitreden/internal/cache"
 )
 
 // decodeStrict decodes exactly one JSON value into v, rejecting unknown
@@ -28,23 +24,8 @@ func decodeStrict(body []byte, v any) error {
 	return nil
 }
 
-func randRead(b []byte) (int, error) { return rand.Read(b) }
-
-func encode(b []byte) string { return base64.RawURLEncoding.EncodeToString(b) }
-
 func hashString(s string) uint64 {
 	h := fnv.New64a()
 	h.Write([]byte(s))
 	return h.Sum64()
-}
-
-// answerBudget bounds the viewport answers kept across all procedures.
-const answerBudget = 64 << 20
-
-func (h *Handler) cacheGet(proc, version int64, key string) ([]byte, bool) {
-	return h.cache.Get(cache.Key{Procedure: proc, Version: version, Name: key})
-}
-
-func (h *Handler) cachePut(proc, version int64, key string, b []byte) {
-	h.cache.Put(cache.Key{Procedure: proc, Version: version, Name: key}, b)
 }

@@ -16,7 +16,6 @@ import (
 	"github.com/mitreden/mitreden/internal/participation"
 	"github.com/mitreden/mitreden/internal/store"
 	"github.com/mitreden/mitreden/internal/web"
-	"github.com/mitreden/mitreden/internal/web/api"
 )
 
 func (h *Handler) statistics(c *fiber.Ctx) error {
@@ -116,7 +115,7 @@ func (h *Handler) rateConception(c *fiber.Ctx) error {
 	if err != nil {
 		return h.WriteError(c, participation.ErrInvalidVote)
 	}
-	voter := api.VoterKey(c, h.Secure())
+	voter := web.VoterKey(c, h.Secure())
 	if value != 0 && h.Part.ConceptionVote(c.UserContext(), p, key, voter) == value {
 		value = 0 // pressing the same thumb again takes the vote back
 	}

@@ -20,7 +20,6 @@ import (
 	"github.com/mitreden/mitreden/internal/participation"
 	"github.com/mitreden/mitreden/internal/store"
 	"github.com/mitreden/mitreden/internal/web"
-	"github.com/mitreden/mitreden/internal/web/api"
 )
 
 // Handler serves the public pages.
@@ -119,7 +118,7 @@ func (h *Handler) procedureData(c *fiber.Ctx, p *model.Procedure) (fiber.Map, er
 		return nil, err
 	}
 	l := web.Localizer(c)
-	f, bad := api.ParseFilter(c, p)
+	f, bad := web.ParseFilter(c, p)
 	var filterErr string
 	if bad != "" {
 		filterErr = l.T(bad)
@@ -449,7 +448,7 @@ func (h *Handler) rate(c *fiber.Ctx) error {
 	if err != nil {
 		return h.WriteError(c, participation.ErrInvalidVote)
 	}
-	key := api.VoterKey(c, h.Secure())
+	key := web.VoterKey(c, h.Secure())
 	if value != 0 && h.Part.Vote(c.UserContext(), id, key) == value {
 		value = 0 // pressing the same thumb again takes the vote back
 	}

@@ -1,0 +1,215 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+
+	"github.com/mitreden/mitreden/internal/model"
+)
+
+// featureProps are the public properties of a contribution's GeoJSON Feature.
+type featureProps struct {
+	Title      string `json:"title"`
+	Text       string `json:"text"`
+	Category   string `json:"category"`
+	Type       string `json:"type"`
+	AuthorName string `json:"author_name"`
+	Origin     string `json:"origin"`
+	Up         int    `json:"rating_up"`
+	Down       int    `json:"rating_down"`
+	Comments   int    `json:"comment_count"`
+	CreatedAt  string `json:"created_at"`
+	UpdatedAt  string `json:"updated_at"`
+}
+
+type feature struct {
+	Type       string          `json:"type"`
+	ID         string          `json:"id"`
+	Geometry   json.RawMessage `json:"geometry"`
+	Properties featureProps    `json:"properties"`
+}
+
+// FeatureJSON renders c as an RFC 7946 GeoJSON Feature. The store keeps these
+// bytes with the row so reads only concatenate them.
+func FeatureJSON(c *model.Contribution) []byte {
+	geom := json.RawMessage("null")
+	if c.Geometry != nil {
+		if b, err := geojson.NewGeometry(c.Geometry).MarshalJSON(); err == nil {
+			geom = b
+		}
+	}
+	b, _ := json.Marshal(feature{Type: "Feature", ID: c.ID, Geometry: geom, Properties: featureProps{
+		Title: c.Title, Text: c.Text, Category: c.Category, Type: c.Type, AuthorName: c.AuthorName,
+		Origin: c.Origin, Up: c.Up, Down: c.Down, Comments: c.Comments,
+		CreatedAt: c.CreatedAt.UTC().Format(time.RFC3339), UpdatedAt: c.UpdatedAt.UTC().Format(time.RFC3339),
+	}})
+	return b
+}
+
+func geometryText(g orb.Geometry) (any, error) {
+	if g == nil {
+		return nil, nil
+	}
+	b, err := geojson.NewGeometry(g).MarshalJSON()
+	return string(b), err
+}
+
+// Features returns the ready GeoJSON Feature bytes of the contributions
+// matching f, the cursor of the next page and, on the first page (no
+// cursor), the number of all matches counted in the same pass (-1 on later
+// pages: ask CountContributions).
+func (s *Store) Features(ctx context.Context, f Filter) (feats [][]byte, next string, total int, err error) {
+	sel := "c.feature, -1"
+	if f.Cursor == "" {
+		sel = "c.feature, COUNT(*) OVER ()"
+	}
+	q, args, err := f.page(sel)
+	if f.viewportOnly() {
+		q, args, err = f.viewportPage()
+	}
+	if err != nil {
+		return nil, "", 0, err
+	}
+	rows, err := s.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, "", 0, fmt.Errorf("store: unable to query features: %w", err)
+	}
+	defer rows.Close()
+	var keys [][2]int64
+	total = -1
+	if f.Cursor == "" {
+		total = 0 // no rows, no window: nothing matched
+	}
+	for rows.Next() {
+		var b []byte
+		var v, seq int64
+		if err := rows.Scan(&b, &total, &v, &seq); err != nil {
+			return nil, "", 0, err
+		}
+		feats = append(feats, b)
+		keys = append(keys, [2]int64{v, seq})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", 0, err
+	}
+	feats, next, err = trimPage(feats, keys, f.Limit)
+	return feats, next, total, err
+}
+
+// viewportOnly reports whether f asks for published contributions in a
+// bbox by date and nothing else: the map's question, answered inside the
+// spatial index (see viewportPage).
+func (f Filter) viewportOnly() bool {
+	published := len(f.Statuses) == 0 || (len(f.Statuses) == 1 && f.Statuses[0] == model.Published)
+	return f.BBox != nil && published && f.Category == "" && f.Type == "" && f.GeomType == "" && f.Origin == "" &&
+		f.CreatedFrom == nil && f.CreatedTo == nil &&
+		ftsQuery(f.Query) == "" && (f.Sort == "" || f.Sort == SortNewest || f.Sort == SortOldest)
+}
+
+// viewportPage picks the page inside the R*Tree, whose auxiliary columns
+// hold procedure, published flag and creation time, then reads only the
+// chosen rows; the window count on the first page counts all matches.
+func (f Filter) viewportPage() (string, []any, error) {
+	dir, op := "DESC", "<"
+	if f.Sort == SortOldest {
+		dir, op = "ASC", ">"
+	}
+	cond := "min_lon <= ? AND max_lon >= ? AND min_lat <= ? AND max_lat >= ? AND procedure_id = ? AND published = 1"
+	args := []any{f.BBox.Max.Lon(), f.BBox.Min.Lon(), f.BBox.Max.Lat(), f.BBox.Min.Lat(), f.ProcedureID}
+	total := "COUNT(*) OVER ()"
+	if f.Cursor != "" {
+		v, seq, err := decodeCursor(f.Cursor)
+		if err != nil {
+			return "", nil, err
+		}
+		cond += fmt.Sprintf(" AND (created_at %s ? OR (created_at = ? AND seq %s ?))", op, op)
+		args = append(args, v, v, seq)
+		total = "-1"
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	q := fmt.Sprintf(`SELECT c.feature, g.total, g.created_at, g.seq FROM (
+		SELECT seq, created_at, %s AS total FROM contributions_geo WHERE %s ORDER BY created_at %s, seq %s LIMIT %d
+	) g JOIN contributions c ON c.seq = g.seq ORDER BY g.created_at %s, g.seq %s`, total, cond, dir, dir, limit+1, dir, dir)
+	return q, args, nil
+}
+
+// IndexEntry is one published, located contribution as the spatial index
+// holds it: creation time (Unix ms), seq and box (min lon, min lat, max
+// lon, max lat, in the index's 32-bit floats).
+type IndexEntry struct {
+	Created int64
+	Seq     int64
+	Box     [4]float32
+}
+
+// ViewportOnly reports whether f asks for published contributions in a
+// bbox, newest or oldest first, and nothing else.
+func (f Filter) ViewportOnly() bool { return f.viewportOnly() }
+
+// ViewportIndex returns the published contributions of a procedure whose
+// boxes overlap b, newest first, read from the spatial index alone.
+func (s *Store) ViewportIndex(ctx context.Context, procedureID int64, b orb.Bound) ([]IndexEntry, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT created_at, seq, min_lon, min_lat, max_lon, max_lat FROM contributions_geo
+		WHERE min_lon <= ? AND max_lon >= ? AND min_lat <= ? AND max_lat >= ? AND procedure_id = ? AND published = 1
+		ORDER BY created_at DESC, seq DESC`, b.Max.Lon(), b.Min.Lon(), b.Max.Lat(), b.Min.Lat(), procedureID)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to read the spatial index: %w", err)
+	}
+	defer rows.Close()
+	var out []IndexEntry
+	for rows.Next() {
+		var e IndexEntry
+		var box [4]float64
+		if err := rows.Scan(&e.Created, &e.Seq, &box[0], &box[1], &box[2], &box[3]); err != nil {
+			return nil, err
+		}
+		e.Box = [4]float32{float32(box[0]), float32(box[1]), float32(box[2]), float32(box[3])}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// FeaturesBySeq returns the ready Feature bytes of the contributions seqs,
+// in that order (nil for a seq that no longer exists).
+func (s *Store) FeaturesBySeq(ctx context.Context, seqs []int64) ([][]byte, error) {
+	if len(seqs) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(seqs))
+	at := make(map[int64]int, len(seqs))
+	for i, q := range seqs {
+		args[i] = q
+		at[q] = i
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT seq, feature FROM contributions WHERE seq IN (?`+strings.Repeat(",?", len(seqs)-1)+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to read features: %w", err)
+	}
+	defer rows.Close()
+	out := make([][]byte, len(seqs))
+	for rows.Next() {
+		var q int64
+		var b []byte
+		if err := rows.Scan(&q, &b); err != nil {
+			return nil, err
+		}
+		out[at[q]] = b
+	}
+	return out, rows.Err()
+}
+
+// EncodeCursor and DecodeCursor write and read the keyset cursors of
+// contribution lists: sort value and seq of the last item of a page.
+func EncodeCursor(v, seq int64) string { return encodeCursor(v, seq) }
+
+// DecodeCursor reads a cursor made by EncodeCursor (ErrBadCursor otherwise).
+func DecodeCursor(s string) (int64, int64, error) { return decodeCursor(s) }

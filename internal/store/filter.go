@@ -1,0 +1,227 @@
+package store
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"github.com/mitreden/mitreden/internal/model"
+)
+
+// Sort orders for contribution lists.
+const (
+	SortNewest    = "newest"
+	SortOldest    = "oldest"
+	SortRated     = "rated"
+	SortCommented = "commented"
+)
+
+// ValidSort reports whether s is a known sort order.
+func ValidSort(s string) bool {
+	return s == SortNewest || s == SortOldest || s == SortRated || s == SortCommented
+}
+
+// Filter selects contributions of one procedure.
+type Filter struct {
+	ProcedureID int64
+	Statuses    []model.ContributionStatus // default: published only
+	Category    string
+	Type        string
+	GeomType    string // Point, LineString, Polygon, none
+	Origin      string
+	Query       string // full-text search
+	BBox        *orb.Bound
+	CreatedFrom *time.Time // created at or after (nil: open)
+	CreatedTo   *time.Time // created at or before (nil: open)
+	Sort        string
+	Limit       int
+	Cursor      string
+}
+
+// Key names what f selects, paging aside, for caches of counts and answers.
+func (f Filter) Key() string {
+	bb := ""
+	if f.BBox != nil {
+		bb = fmt.Sprintf("%.7f,%.7f,%.7f,%.7f", f.BBox.Min.Lon(), f.BBox.Min.Lat(), f.BBox.Max.Lon(), f.BBox.Max.Lat())
+	}
+	span := ""
+	if f.CreatedFrom != nil || f.CreatedTo != nil {
+		span = fmt.Sprintf("|%d-%d", stampOr(f.CreatedFrom, 0), stampOr(f.CreatedTo, 0))
+	}
+	return fmt.Sprintf("%d|%v|%s|%s|%s|%s|%q|%s%s", f.ProcedureID, f.Statuses, f.Category, f.Type, f.GeomType, f.Origin, f.Query, bb, span)
+}
+
+// stampOr returns t in Unix milliseconds, or def for nil.
+func stampOr(t *time.Time, def int64) int64 {
+	if t == nil {
+		return def
+	}
+	return ms(*t)
+}
+
+// ErrBadCursor is returned for a cursor the store did not hand out.
+var ErrBadCursor = errors.New("store: invalid cursor")
+
+// clause renders the filter as "FROM … WHERE …". With a bbox the R*Tree
+// drives the query (CROSS JOIN fixes the join order), so a viewport costs
+// what it holds, not what the table holds.
+func (f Filter) clause() (string, []any) {
+	var conds []string
+	var args []any
+	conds = append(conds, "c.procedure_id = ?")
+	args = append(args, f.ProcedureID)
+	sts := f.Statuses
+	if len(sts) == 0 {
+		sts = []model.ContributionStatus{model.Published}
+	}
+	ph := make([]string, len(sts))
+	for i, st := range sts {
+		ph[i] = "?"
+		args = append(args, string(st))
+	}
+	conds = append(conds, "c.status IN ("+strings.Join(ph, ",")+")")
+	if f.Category != "" {
+		conds = append(conds, "c.category = ?")
+		args = append(args, f.Category)
+	}
+	if f.Type != "" {
+		conds = append(conds, "c.type = ?")
+		args = append(args, f.Type)
+	}
+	if f.GeomType != "" {
+		conds = append(conds, "c.geom_type = ?")
+		args = append(args, f.GeomType)
+	}
+	if f.Origin != "" {
+		if f.Origin == "table" {
+			conds = append(conds, "c.origin LIKE 'table:%'")
+		} else {
+			conds = append(conds, "c.origin = ?")
+			args = append(args, f.Origin)
+		}
+	}
+	if f.CreatedFrom != nil {
+		conds = append(conds, "c.created_at >= ?")
+		args = append(args, ms(*f.CreatedFrom))
+	}
+	if f.CreatedTo != nil {
+		conds = append(conds, "c.created_at <= ?")
+		args = append(args, ms(*f.CreatedTo))
+	}
+	if q := ftsQuery(f.Query); q != "" {
+		conds = append(conds, "c.seq IN (SELECT rowid FROM contributions_fts WHERE contributions_fts MATCH ?)")
+		args = append(args, q)
+	}
+	from := "contributions c"
+	if f.BBox != nil {
+		from = "contributions_geo r CROSS JOIN contributions c ON c.seq = r.seq"
+		conds = append(conds, "r.min_lon <= ? AND r.max_lon >= ? AND r.min_lat <= ? AND r.max_lat >= ?")
+		args = append(args, f.BBox.Max.Lon(), f.BBox.Min.Lon(), f.BBox.Max.Lat(), f.BBox.Min.Lat())
+	}
+	return "FROM " + from + " WHERE " + strings.Join(conds, " AND "), args
+}
+
+// ftsQuery turns free text into a safe FTS5 query: every word quoted, the
+// last one as a prefix, all of them required.
+func ftsQuery(q string) string {
+	// Control characters (NUL ends a string inside FTS5's parser) become spaces.
+	q = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, q)
+	words := strings.Fields(q)
+	if len(words) > 12 {
+		words = words[:12]
+	}
+	var parts []string
+	for i, w := range words {
+		w = strings.ReplaceAll(w, `"`, `""`)
+		part := `"` + w + `"`
+		if i == len(words)-1 {
+			part += "*"
+		}
+		parts = append(parts, part)
+	}
+	return strings.Join(parts, " ")
+}
+
+func sortSpec(s string) (col string, desc bool) {
+	switch s {
+	case SortOldest:
+		return "c.created_at", false
+	case SortRated:
+		return "c.up", true // "most agreed"; uses the contributions_rated index
+	case SortCommented:
+		return "c.comments", true
+	}
+	return "c.created_at", true
+}
+
+func encodeCursor(v, seq int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(v, 10) + ":" + strconv.FormatInt(seq, 10)))
+}
+
+func decodeCursor(s string) (int64, int64, error) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return 0, 0, ErrBadCursor
+	}
+	a, z, ok := strings.Cut(string(b), ":")
+	if !ok {
+		return 0, 0, ErrBadCursor
+	}
+	v, err1 := strconv.ParseInt(a, 10, 64)
+	seq, err2 := strconv.ParseInt(z, 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, 0, ErrBadCursor
+	}
+	return v, seq, nil
+}
+
+// page builds the ordered, keyset-paged query over the filter. sel is the
+// selected column list; the sort value and seq are appended for the cursor.
+func (f Filter) page(sel string) (string, []any, error) {
+	where, args := f.clause()
+	col, desc := sortSpec(f.Sort)
+	if f.Cursor != "" {
+		v, seq, err := decodeCursor(f.Cursor)
+		if err != nil {
+			return "", nil, err
+		}
+		op := ">"
+		if desc {
+			op = "<"
+		}
+		where += fmt.Sprintf(" AND (%s %s ? OR (%s = ? AND c.seq %s ?))", col, op, col, op)
+		args = append(args, v, v, seq)
+	}
+	dir := "ASC"
+	if desc {
+		dir = "DESC"
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	q := fmt.Sprintf(`SELECT %s, %s, c.seq %s ORDER BY %s %s, c.seq %s LIMIT %d`,
+		sel, col, where, col, dir, dir, limit+1)
+	return q, args, nil
+}
+
+func trimPage[T any](items []T, keys [][2]int64, limit int) ([]T, string, error) {
+	if limit <= 0 {
+		limit = 50
+	}
+	if len(items) <= limit {
+		return items, "", nil
+	}
+	k := keys[limit-1]
+	return items[:limit], encodeCursor(k[0], k[1]), nil
+}

@@ -1,0 +1,107 @@
+package viewport_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/paulmach/orb"
+
+	"github.com/mitreden/mitreden/internal/model"
+	"github.com/mitreden/mitreden/internal/store"
+	"github.com/mitreden/mitreden/internal/viewport"
+)
+
+// countingStore counts the rows the viewport reads through Features.
+type countingStore struct {
+	*store.Store
+	features int
+}
+
+func (c *countingStore) Features(ctx context.Context, f store.Filter) ([][]byte, string, int, error) {
+	c.features++
+	return c.Store.Features(ctx, f)
+}
+
+// TestDenseViewportsAnswerLikeTheStore: street-sized viewports holding
+// more than the page, newest and oldest first, paged to the end, answer
+// byte for byte what the store's query answers, without asking it.
+func TestDenseViewportsAnswerLikeTheStore(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(filepath.Join(t.TempDir(), "v.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	if _, err := st.CreateProcedure(ctx, store.ProcedureSeed{Procedure: model.Procedure{Slug: "v", Title: "V", Settings: model.DefaultSettings(),
+		Area:       orb.Polygon{{{9.9, 53.5}, {10.0, 53.5}, {10.0, 53.6}, {9.9, 53.6}, {9.9, 53.5}}},
+		Categories: []model.Category{{Key: "gruen", Label: model.Labels{"de": "Grün"}}}}}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := st.ProcedureBySlug(ctx, "v")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	var cs []*model.Contribution
+	for i := 0; i < 3000; i++ {
+		x, y := 9.95+rng.Float64()*0.006, 53.55+rng.Float64()*0.003
+		var g orb.Geometry = orb.Point{x, y}
+		if i%10 == 0 { // lines crossing tile edges
+			g = orb.LineString{{x, y}, {x + 0.003, y + 0.001}}
+		}
+		created := now.Add(-time.Duration(rng.IntN(500)) * time.Minute) // many equal times
+		cs = append(cs, &model.Contribution{ID: uuid.NewString(), ProcedureID: p.ID, Category: "gruen", Title: fmt.Sprint("T", i),
+			Text: "Ein Text mit genug Zeichen.", Geometry: g, Origin: "online", Status: model.Published, CreatedAt: created, UpdatedAt: created})
+	}
+	if err := st.InsertContributions(ctx, cs); err != nil {
+		t.Fatal(err)
+	}
+	if p, err = st.ProcedureBySlug(ctx, "v"); err != nil {
+		t.Fatal(err)
+	}
+	count := func(ctx context.Context, _ *model.Procedure, f store.Filter) (int, error) {
+		return st.CountContributions(ctx, f)
+	}
+	cst := &countingStore{Store: st}
+	vp := viewport.New(cst, count)
+	for i := 0; i < 12; i++ {
+		w := 0.001 + rng.Float64()*0.004
+		x, y := 9.95+rng.Float64()*0.004, 53.55+rng.Float64()*0.002
+		b := orb.Bound{Min: orb.Point{x, y}, Max: orb.Point{x + w, y + w/2}}
+		sort := []string{store.SortNewest, store.SortOldest}[i%2]
+		f := store.Filter{ProcedureID: p.ID, BBox: &b, Sort: sort, Limit: 97}
+		for page := 0; ; page++ {
+			got, err := vp.Answer(ctx, p, viewport.Query{Filter: f, Key: fmt.Sprint(i, page)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			feats, next, total, err := st.Features(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if total < 0 {
+				total, _ = st.CountContributions(ctx, f)
+			}
+			want := viewport.Collection(feats, total, next)
+			if string(got) != string(want) {
+				t.Fatalf("viewport %d (%s) page %d: answer differs from the store's\n got %.300s\nwant %.300s", i, sort, page, got, want)
+			}
+			if next == "" {
+				break
+			}
+			f.Cursor = next
+		}
+	}
+	if cst.features != 0 {
+		t.Errorf("street viewports asked the store's full query %d times, want 0", cst.features)
+	}
+}

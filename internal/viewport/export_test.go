@@ -1,0 +1,4 @@
+package viewport
+
+// Collection exposes collection to the tests.
+var Collection = collection

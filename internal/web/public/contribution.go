@@ -1,0 +1,134 @@
+package public
+
+import (
+	"errors"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
+
+	"github.com/mitreden/mitreden/internal/geo"
+	"github.com/mitreden/mitreden/internal/model"
+	"github.com/mitreden/mitreden/internal/participation"
+	"github.com/mitreden/mitreden/internal/store"
+	"github.com/mitreden/mitreden/internal/web"
+)
+
+func (h *Handler) contribution(c *fiber.Ctx) error {
+	l := web.Localizer(c)
+	ct, p, err := h.Part.Visible(c.UserContext(), c.Params("id"))
+	if errors.Is(err, store.ErrNotFound) {
+		return h.removed(c)
+	}
+	if err == nil && p.Slug != c.Params("slug") {
+		return h.notFound(c, "error.contribution_not_found")
+	}
+	if err != nil {
+		return err
+	}
+	v, err := h.procView(c, p)
+	if err != nil {
+		return err
+	}
+	comments, responses, err := h.Store.Discussion(c.UserContext(), ct.ID)
+	if err != nil {
+		return err
+	}
+	var related []*model.Contribution
+	if ct.Geometry != nil {
+		b := ct.Geometry.Bound().Pad(0.003)
+		rel, _, err := h.Store.Contributions(c.UserContext(), store.Filter{ProcedureID: p.ID, Category: ct.Category, BBox: &b, Limit: 6})
+		if err != nil {
+			return err
+		}
+		for _, r := range rel {
+			if r.ID != ct.ID && len(related) < 5 {
+				related = append(related, r)
+			}
+		}
+	}
+	cat, _ := p.Category(ct.Category)
+	typ, _ := p.Type(ct.Type)
+	return h.Render(c, "contribution", fiber.Map{"Title": ct.Title + " – " + v.Text.Title, "P": v, "C": ct,
+		"Category": cat, "Type": typ, "Comments": comments, "Responses": responses, "Related": related,
+		"Vote": h.Part.Vote(c.UserContext(), ct.ID, c.Cookies("mitreden_voter")), "Geometry": string(geo.MarshalGeometry(ct.Geometry)),
+		"Notice": noticeText(l, c.Query("notice")), "NoticeKey": c.Query("notice"), "Error": c.Query("error"), "ReplyTo": c.QueryInt("reply")})
+}
+
+// removed answers the address of a contribution that is no longer public
+// with 410 and what happened: hidden with the moderation's public reason,
+// merged with a link to the contribution it duplicates, or withdrawn.
+func (h *Handler) removed(c *fiber.Ctx) error {
+	ct, p, err := h.Part.Removed(c.UserContext(), c.Params("id"))
+	if errors.Is(err, store.ErrNotFound) || (err == nil && p.Slug != c.Params("slug")) {
+		return h.notFound(c, "error.contribution_not_found")
+	}
+	if err != nil {
+		return err
+	}
+	v, err := h.procView(c, p)
+	if err != nil {
+		return err
+	}
+	l := web.Localizer(c)
+	c.Status(fiber.StatusGone)
+	return h.Render(c, "removed", fiber.Map{"Title": l.T("removed.title") + " – " + v.Text.Title, "P": v, "C": ct})
+}
+
+func (h *Handler) back(c *fiber.Ctx, slug, id, query string) error {
+	return c.Redirect("/p/"+slug+"/contributions/"+id+"?"+query, fiber.StatusSeeOther)
+}
+
+func (h *Handler) comment(c *fiber.Ctx) error {
+	id := utils.CopyString(c.Params("id"))
+	parent, _ := strconv.ParseInt(c.FormValue("parent_id"), 10, 64)
+	if c.FormValue("website") != "" {
+		return h.Fail(c, fiber.StatusBadRequest, "rejected", web.Localizer(c).T("error.rejected"))
+	}
+	m, err := h.Part.Comment(c.UserContext(), id, parent, c.FormValue("text"), c.FormValue("author_name"))
+	if err != nil {
+		return h.WriteError(c, err)
+	}
+	return h.back(c, c.Params("slug"), id, "notice="+commentedNotice(m)+"#comments")
+}
+
+// commentedNotice is the notice after a comment: published, or waiting
+// for a moderator under pre-moderation.
+func commentedNotice(m *model.Comment) string {
+	if m.Status == model.Submitted {
+		return "comment_pending"
+	}
+	return "commented"
+}
+
+func (h *Handler) rate(c *fiber.Ctx) error {
+	id := utils.CopyString(c.Params("id"))
+	value, err := strconv.Atoi(c.FormValue("value"))
+	if err != nil {
+		return h.WriteError(c, participation.ErrInvalidVote)
+	}
+	key := web.VoterKey(c, h.Secure())
+	if value != 0 && h.Part.Vote(c.UserContext(), id, key) == value {
+		value = 0 // pressing the same thumb again takes the vote back
+	}
+	if _, _, err := h.Part.Rate(c.UserContext(), id, key, value); err != nil {
+		return h.WriteError(c, err)
+	}
+	notice := "rated"
+	if value == 0 {
+		notice = "unrated"
+	}
+	return h.back(c, c.Params("slug"), id, "notice="+notice+"#rating")
+}
+
+func (h *Handler) flag(c *fiber.Ctx) error {
+	id := utils.CopyString(c.Params("id"))
+	kind, subject := "contribution", id
+	if cid := c.FormValue("comment_id"); cid != "" {
+		kind, subject = "comment", cid
+	}
+	if err := h.Part.Flag(c.UserContext(), kind, id, subject, c.FormValue("reason")); err != nil {
+		return h.WriteError(c, err)
+	}
+	return h.back(c, c.Params("slug"), id, "notice=flagged")
+}

@@ -1,0 +1,96 @@
+package public
+
+import (
+	"errors"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
+
+	"github.com/mitreden/mitreden/internal/model"
+	"github.com/mitreden/mitreden/internal/participation"
+	"github.com/mitreden/mitreden/internal/store"
+	"github.com/mitreden/mitreden/internal/web"
+)
+
+func (h *Handler) manage(c *fiber.Ctx) error {
+	ct, err := h.Part.ByManageToken(c.UserContext(), c.Params("token"))
+	if errors.Is(err, store.ErrNotFound) {
+		return h.notFound(c, "error.manage_not_found")
+	}
+	if err != nil {
+		return err
+	}
+	p, err := h.Store.ProcedureByID(c.UserContext(), ct.ProcedureID)
+	if err != nil {
+		return err
+	}
+	return h.renderManage(c, p, ct, contribForm{In: model.ContributionInput{Title: ct.Title, Text: ct.Text, Category: ct.Category,
+		Type: ct.Type, AuthorName: ct.AuthorName}, Geom: ct.Geometry}, c.Query("notice"))
+}
+
+func (h *Handler) renderManage(c *fiber.Ctx, p *model.Procedure, ct *model.Contribution, f contribForm, notice string) error {
+	v, err := h.procView(c, p)
+	if err != nil {
+		return err
+	}
+	places, err := h.Part.Places(c.UserContext(), p.ID)
+	if err != nil {
+		return err
+	}
+	geomJSON, pt := geometryView(f.Geom)
+	editable := participation.Editable(p, ct, h.Now())
+	l := web.Localizer(c)
+	msg := ""
+	switch notice {
+	case "saved", "withdrawn", "saved_for_review":
+		msg = l.T("notice." + notice)
+	}
+	return h.Render(c, "manage", fiber.Map{"Title": l.T("manage.title"), "P": v, "C": ct, "In": f.In, "Errors": f.Fields,
+		"GeometryJSON": geomJSON, "Point": pt, "Places": places, "PlaceName": f.Place, "Editable": editable, "Notice": msg, "NoticeKey": notice,
+		"Action": "/manage/" + c.Params("token")})
+}
+
+func (h *Handler) manageSave(c *fiber.Ctx) error {
+	token := utils.CopyString(c.Params("token"))
+	ct, err := h.Part.ByManageToken(c.UserContext(), token)
+	if errors.Is(err, store.ErrNotFound) {
+		return h.notFound(c, "error.manage_not_found")
+	}
+	if err != nil {
+		return err
+	}
+	p, err := h.Store.ProcedureByID(c.UserContext(), ct.ProcedureID)
+	if err != nil {
+		return err
+	}
+	l := web.Localizer(c)
+	if c.FormValue("action") == "withdraw" {
+		if _, err := h.Part.Withdraw(c.UserContext(), p, token); err != nil {
+			return h.WriteError(c, err)
+		}
+		return c.Redirect("/manage/"+token+"?notice=withdrawn", fiber.StatusSeeOther)
+	}
+	f, err := h.readForm(c, p)
+	if err != nil {
+		return err
+	}
+	if len(f.Fields) > 0 {
+		c.Status(fiber.StatusUnprocessableEntity)
+		return h.renderManage(c, p, ct, f, "")
+	}
+	edited, err := h.Part.Edit(c.UserContext(), p, token, f.In, f.Geom)
+	var verrs model.Errors
+	if errors.As(err, &verrs) {
+		c.Status(fiber.StatusUnprocessableEntity)
+		f.Fields = web.FieldMessages(l, verrs)
+		return h.renderManage(c, p, ct, f, "")
+	}
+	if err != nil {
+		return h.WriteError(c, err)
+	}
+	if edited.Status == model.Submitted {
+		// under pre-moderation the change waits for a moderator
+		return c.Redirect("/manage/"+token+"?notice=saved_for_review", fiber.StatusSeeOther)
+	}
+	return c.Redirect("/manage/"+token+"?notice=saved", fiber.StatusSeeOther)
+}

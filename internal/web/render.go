@@ -1,0 +1,132 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/mitreden/mitreden/internal/content"
+	"github.com/mitreden/mitreden/internal/model"
+)
+
+// Render writes page with data inside the layout.
+func (s *Server) Render(c *fiber.Ctx, page string, data fiber.Map) error {
+	b, err := s.render(c, page, data, Nonce(c))
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	return c.Send(b)
+}
+
+// render executes page with data and the request's common values, with
+// nonce as the scripts' nonce, and sets the page's CSP.
+func (s *Server) render(c *fiber.Ctx, page string, data fiber.Map, nonce string) ([]byte, error) {
+	t, ok := s.Pages.Lookup(page)
+	if !ok {
+		return nil, fmt.Errorf("web: no template %q", page)
+	}
+	if data == nil {
+		data = fiber.Map{}
+	}
+	l := Localizer(c)
+	data["L"] = l
+	data["Lang"] = l.Lang()
+	data["Locale"] = l.Tag
+	data["Locales"] = s.I18n.Available()
+	data["Nonce"] = nonce
+	data["CSRF"] = c.Locals("csrf")
+	data["Path"] = c.Path()
+	data["Config"] = PageConfig{TileURL: s.Config.TileURL, TileAttribution: s.Config.TileAttribution}
+	s.setPageCSP(c, data)
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", data); err != nil {
+		return nil, fmt.Errorf("web: render %s: %w", page, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// PageConfig is the part of the configuration templates may see; the rest
+// (the admin password, the metrics token, paths) never reaches a theme.
+type PageConfig struct {
+	TileURL         string
+	TileAttribution string
+}
+
+// setPageCSP adds a procedure's WMS base layer to the page's image sources.
+func (s *Server) setPageCSP(c *fiber.Ctx, data fiber.Map) {
+	if p, ok := data["P"].(interface{ WMSURL() string }); ok {
+		if o := tileOrigin(p.WMSURL()); o != "" {
+			c.Set("Content-Security-Policy", s.csp(Nonce(c), o))
+		}
+	}
+}
+
+func (s *Server) funcs() template.FuncMap {
+	return template.FuncMap{
+		"asset": s.Assets.URL,
+		"md":    s.Markdown.Render,
+		"date": func(l *content.Localizer, t time.Time) string {
+			t = t.In(berlin)
+			if l != nil && l.Tag == "en" {
+				return t.Format("2 January 2006")
+			}
+			return fmt.Sprintf("%d. %s %d", t.Day(), germanMonths[t.Month()-1], t.Year())
+		},
+		"datetime": func(l *content.Localizer, t time.Time) string {
+			t = t.In(berlin)
+			if l != nil && l.Tag == "en" {
+				return t.Format("2 January 2006, 15:04")
+			}
+			return fmt.Sprintf("%d. %s %d, %s Uhr", t.Day(), germanMonths[t.Month()-1], t.Year(), t.Format("15:04"))
+		},
+		"iso":   func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"label": func(l *content.Localizer, lb model.Labels) string { return lb.Get(l.Tag) },
+		"dict": func(kv ...any) map[string]any {
+			m := map[string]any{}
+			for i := 0; i+1 < len(kv); i += 2 {
+				m[fmt.Sprint(kv[i])] = kv[i+1]
+			}
+			return m
+		},
+		// importMap names the script modules for <script type="importmap">.
+		"importMap": s.Assets.ImportMap,
+		// jsI18n gives scripts the messages they show, as JSON for a data attribute.
+		"jsI18n": func(l *content.Localizer) string {
+			m := map[string]string{}
+			for _, k := range append(jsMessages, s.I18n.IDsWithPrefix("js.")...) {
+				// A count's message goes as both forms; scripts choose by n
+				// (tn in js/i18n.js).
+				one, other := l.Forms(k)
+				m[k] = other
+				if one != other {
+					m[k+"|one"] = one
+				}
+			}
+			b, _ := json.Marshal(m)
+			return string(b)
+		},
+	}
+}
+
+// jsMessages are the message IDs the theme's scripts use besides the "js."
+// ones, which all go to them. The scripts have no messages of their own:
+// a key missing here shows as the key (internal/app/jsmessages_test.go
+// checks every t('…') and tn('…') of the scripts against the page).
+var jsMessages = []string{"map.label", "map.place_here", "map.undo", "map.clear", "map.mode_point",
+	"map.mode_line", "map.mode_polygon", "map.keyboard_hint", "map.placed", "contribute.next", "contribute.prev",
+	"validation.required", "validation.too_short", "procedure.map", "procedure.new",
+	"card.up", "card.down", "card.comments", "card.origin_table", "procedure.count", "validation.geometry_outside_area"}
+
+var germanMonths = []string{"Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"}
+
+var berlin = func() *time.Location {
+	if loc, err := time.LoadLocation("Europe/Berlin"); err == nil {
+		return loc
+	}
+	return time.FixedZone("CET", 3600)
+}()

@@ -22,6 +22,7 @@ func (e InputError) Error() string { return e.Msg }
 
 // Store is what accounts read and write. The SQLite store satisfies it.
 type Store interface {
+	SessionStore
 	CreateUser(ctx context.Context, u *model.User) error
 	UserByEmail(ctx context.Context, email string) (*model.User, error) // store.ErrNotFound if none
 	CreateToken(ctx context.Context, userID int64, hash []byte) error

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"github.com/mitreden/mitreden/internal/accounts"
+	"github.com/mitreden/mitreden/internal/analysis"
 	"github.com/mitreden/mitreden/internal/export"
 	"github.com/mitreden/mitreden/internal/moderation"
 	"github.com/mitreden/mitreden/internal/ogcapi"
@@ -18,6 +20,9 @@ var (
 	_ participation.Store = (*store.Store)(nil)
 	_ moderation.Store    = (*store.Store)(nil)
 	_ export.Store        = (*store.Store)(nil)
+	_ export.Auditor      = (*store.Store)(nil)
+	_ accounts.Store      = (*store.Store)(nil)
+	_ analysis.Store      = (*store.Store)(nil)
 	_ workshop.Store      = (*store.Store)(nil)
 	_ ogcapi.Store        = (*store.Store)(nil)
 )

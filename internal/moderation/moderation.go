@@ -54,6 +54,7 @@ type Change struct {
 // Each audited method writes its change and the audit entry (store.Audited)
 // in one transaction, and runs change functions inside that transaction.
 type Store interface {
+	ReadStore
 	ProcedureByID(ctx context.Context, id int64) (*model.Procedure, error)
 	ModerateContribution(ctx context.Context, id string, a store.Audited, change func(*model.Contribution) error) (*model.Contribution, error)
 	MergeContribution(ctx context.Context, id, into, reason string, a store.Audited, check func(*model.Contribution) error) (*model.Contribution, error)

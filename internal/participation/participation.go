@@ -23,6 +23,7 @@ import (
 // it. Its methods answer store.ErrNotFound for a missing row and run the
 // change functions of UpdateContribution inside their write transaction.
 type Store interface {
+	ReadStore
 	ProcedureByID(ctx context.Context, id int64) (*model.Procedure, error)
 	Contribution(ctx context.Context, id string) (*model.Contribution, error)
 	ContributionByManageHash(ctx context.Context, h []byte) (*model.Contribution, error)

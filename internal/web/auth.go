@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/mitreden/mitreden/internal/accounts"
 	"github.com/mitreden/mitreden/internal/auth"
 	"github.com/mitreden/mitreden/internal/model"
 	"github.com/mitreden/mitreden/internal/store"
@@ -35,7 +36,7 @@ func (s *Server) Require(action string) fiber.Handler {
 				return s.Fail(c, fiber.StatusUnauthorized, "unauthorized", l.T("error.unauthorized"))
 			}
 			var err error
-			u, err = s.Store.UserByTokenHash(c.UserContext(), auth.HashToken(tok))
+			u, err = accounts.UserByToken(c.UserContext(), s.Store, tok)
 			if errors.Is(err, store.ErrNotFound) {
 				c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="mitreden", error="invalid_token"`)
 				return s.Fail(c, fiber.StatusUnauthorized, "unauthorized", l.T("error.unauthorized"))
@@ -71,7 +72,7 @@ func (s *Server) SessionUser(c *fiber.Ctx) *model.User {
 	if v == "" || len(v) > 200 {
 		return nil
 	}
-	u, err := s.Store.UserBySession(c.UserContext(), auth.HashToken(v))
+	u, err := accounts.SessionUser(c.UserContext(), s.Store, v)
 	if err != nil {
 		return nil
 	}
@@ -91,8 +92,8 @@ func (s *Server) SessionHash(c *fiber.Ctx) []byte {
 // StartSession logs u in: a random cookie value (stored hashed), HttpOnly,
 // SameSite=Lax, Secure behind TLS.
 func (s *Server) StartSession(c *fiber.Ctx, u *model.User) error {
-	tok := auth.NewToken()
-	if err := s.Store.CreateSession(c.UserContext(), auth.HashToken(tok), u.ID, time.Now().Add(SessionTTL)); err != nil {
+	tok, err := accounts.StartSession(c.UserContext(), s.Store, u.ID, time.Now().Add(SessionTTL))
+	if err != nil {
 		return err
 	}
 	c.Cookie(&fiber.Cookie{Name: SessionCookie, Value: tok, Path: "/", HTTPOnly: true, SameSite: "Lax",
@@ -103,7 +104,7 @@ func (s *Server) StartSession(c *fiber.Ctx, u *model.User) error {
 // EndSession logs the request's session out.
 func (s *Server) EndSession(c *fiber.Ctx) error {
 	if v := c.Cookies(SessionCookie); v != "" {
-		if err := s.Store.DeleteSession(c.UserContext(), auth.HashToken(v)); err != nil {
+		if err := accounts.EndSession(c.UserContext(), s.Store, v); err != nil {
 			return err
 		}
 	}

@@ -23,14 +23,14 @@ func (h *Handler) contribution(c *fiber.Ctx) error {
 		return err
 	}
 	l := web.Localizer(c)
-	ct, err := h.Store.Contribution(c.UserContext(), utils.CopyString(c.Params("id")))
-	if errors.Is(err, store.ErrNotFound) || (err == nil && ct.ProcedureID != p.ID) {
+	ct, err := h.Moderation.Contribution(c.UserContext(), p.ID, utils.CopyString(c.Params("id")))
+	if errors.Is(err, store.ErrNotFound) {
 		return h.Fail(c, fiber.StatusNotFound, "not_found", l.T("error.contribution_not_found"))
 	}
 	if err != nil {
 		return err
 	}
-	comments, responses, err := h.Store.Discussion(c.UserContext(), ct.ID)
+	comments, responses, err := h.Moderation.Discussion(c.UserContext(), ct.ID)
 	if err != nil {
 		return err
 	}
@@ -57,7 +57,7 @@ func (h *Handler) act(c *fiber.Ctx) error {
 	id := utils.CopyString(c.Params("id"))
 	u := web.User(c)
 	back := "/admin/p/" + p.Slug + "/contributions/" + url.PathEscape(id)
-	if ct, err := h.Store.Contribution(c.UserContext(), id); errors.Is(err, store.ErrNotFound) || (err == nil && ct.ProcedureID != p.ID) {
+	if _, err := h.Moderation.Contribution(c.UserContext(), p.ID, id); errors.Is(err, store.ErrNotFound) {
 		return h.Fail(c, fiber.StatusNotFound, "not_found", web.Localizer(c).T("error.contribution_not_found"))
 	} else if err != nil {
 		return err
@@ -100,8 +100,7 @@ func (h *Handler) search(c *fiber.Ctx) error {
 	q := strings.TrimSpace(c.Query("q"))
 	var list []*model.Contribution
 	if q != "" && len(q) <= 200 {
-		list, _, err = h.Store.Contributions(c.UserContext(), store.Filter{ProcedureID: p.ID, Query: q, Sort: store.SortNewest, Limit: 50,
-			Statuses: []model.ContributionStatus{model.Published, model.Submitted, model.Hidden, model.Merged}})
+		list, err = h.Moderation.Search(c.UserContext(), p.ID, q)
 		if err != nil {
 			return err
 		}

@@ -19,29 +19,9 @@ func (h *Handler) procedure(c *fiber.Ctx) error {
 	if p == nil {
 		return err
 	}
-	waiting, _, err := h.Store.Contributions(c.UserContext(), store.Filter{ProcedureID: p.ID, Statuses: []model.ContributionStatus{model.Submitted}, Sort: store.SortOldest, Limit: 50})
-	if err != nil {
-		return err
-	}
-	reports, err := h.Store.Reports(c.UserContext(), p.ID, false, 100)
-	if err != nil {
-		return err
-	}
-	hidden, _, err := h.Store.Contributions(c.UserContext(), store.Filter{ProcedureID: p.ID, Statuses: []model.ContributionStatus{model.Hidden}, Sort: store.SortNewest, Limit: 50})
-	if err != nil {
-		return err
-	}
-	waitingComments, err := h.Store.ModerationComments(c.UserContext(), p.ID, model.Submitted, false, 100)
-	if err != nil {
-		return err
-	}
 	// plan variants have no page of their own in the back office: their
 	// published comments are listed here, each with a button to hide it
-	variantComments, err := h.Store.ModerationComments(c.UserContext(), p.ID, model.Published, true, 100)
-	if err != nil {
-		return err
-	}
-	hiddenComments, err := h.Store.ModerationComments(c.UserContext(), p.ID, model.Hidden, false, 100)
+	q, err := h.Moderation.Queues(c.UserContext(), p.ID)
 	if err != nil {
 		return err
 	}
@@ -52,8 +32,8 @@ func (h *Handler) procedure(c *fiber.Ctx) error {
 		notice = l.T("admin.notice_" + k)
 	}
 	return h.Render(c, "admin-procedure", fiber.Map{"Title": l.T("admin.moderation") + " – " + p.Title, "User": web.User(c),
-		"Proc": p, "Waiting": waiting, "Reports": reports, "Hidden": hidden, "Notice": notice, "Error": c.Query("error"), "Q": "",
-		"WaitingComments": waitingComments, "VariantComments": variantComments, "HiddenComments": hiddenComments})
+		"Proc": p, "Waiting": q.Waiting, "Reports": q.Reports, "Hidden": q.Hidden, "Notice": notice, "Error": c.Query("error"), "Q": "",
+		"WaitingComments": q.WaitingComments, "VariantComments": q.VariantComments, "HiddenComments": q.HiddenComments})
 }
 
 // moderateComment publishes or hides a comment of the procedure, on a

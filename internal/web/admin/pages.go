@@ -18,7 +18,7 @@ func (h *Handler) pages(c *fiber.Ctx) error {
 	if p == nil {
 		return err
 	}
-	slugs, err := h.Store.PageSlugs(c.UserContext(), p.ID)
+	slugs, err := h.Moderation.PageSlugs(c.UserContext(), p.ID)
 	if err != nil {
 		return err
 	}
@@ -37,7 +37,7 @@ func (h *Handler) pageForm(c *fiber.Ctx) error {
 	if !h.I18n.Has(locale) {
 		return h.Fail(c, fiber.StatusBadRequest, "bad_locale", web.Localizer(c).T("admin.bad_locale"))
 	}
-	pg, err := h.Store.Page(c.UserContext(), p.ID, utils.CopyString(c.Params("page")), locale)
+	pg, err := h.Moderation.Page(c.UserContext(), p.ID, utils.CopyString(c.Params("page")), locale)
 	if errors.Is(err, store.ErrNotFound) {
 		return h.Fail(c, fiber.StatusNotFound, "not_found", web.Localizer(c).T("error.page_not_found"))
 	}
@@ -68,7 +68,7 @@ func (h *Handler) savePage(c *fiber.Ctx) error {
 		return h.Fail(c, fiber.StatusBadRequest, "bad_locale", l.T("admin.bad_locale"))
 	}
 	slug := utils.CopyString(c.Params("page"))
-	if _, err := h.Store.Page(c.UserContext(), p.ID, slug, "de"); errors.Is(err, store.ErrNotFound) {
+	if _, err := h.Moderation.Page(c.UserContext(), p.ID, slug, "de"); errors.Is(err, store.ErrNotFound) {
 		return h.Fail(c, fiber.StatusNotFound, "not_found", l.T("error.page_not_found"))
 	} else if err != nil {
 		return err

@@ -13,7 +13,7 @@ import (
 )
 
 func (h *Handler) audit(c *fiber.Ctx) error {
-	entries, err := h.Store.AuditLog(c.UserContext(), 200)
+	entries, err := accounts.AuditLog(c.UserContext(), h.Store, 200)
 	if err != nil {
 		return err
 	}
@@ -26,7 +26,7 @@ func (h *Handler) users(c *fiber.Ctx) error {
 }
 
 func (h *Handler) renderUsers(c *fiber.Ctx, data fiber.Map) error {
-	list, err := h.Store.Users(c.UserContext())
+	list, err := accounts.Users(c.UserContext(), h.Store)
 	if err != nil {
 		return err
 	}

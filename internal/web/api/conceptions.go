@@ -15,11 +15,7 @@ func (h *Handler) conceptions(c *fiber.Ctx) error {
 	if p == nil {
 		return err
 	}
-	cs, err := h.Store.Conceptions(c.UserContext(), p.ID)
-	if err != nil {
-		return err
-	}
-	comments, err := h.Store.ConceptionComments(c.UserContext(), p.ID)
+	cs, comments, err := h.Part.Conceptions(c.UserContext(), p.ID)
 	if err != nil {
 		return err
 	}

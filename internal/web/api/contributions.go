@@ -66,7 +66,7 @@ func (h *Handler) contribution(c *fiber.Ctx) error {
 	if err := json.Unmarshal(store.FeatureJSON(ct), &feat); err != nil {
 		return err
 	}
-	comments, responses, err := h.Store.Discussion(c.UserContext(), ct.ID)
+	comments, responses, err := h.Part.Discussion(c.UserContext(), ct.ID)
 	if err != nil {
 		return err
 	}

@@ -27,7 +27,7 @@ func (h *Handler) events(c *fiber.Ctx) error {
 	}
 	last, _ := strconv.ParseInt(c.Get("Last-Event-ID", c.Query("last_event_id")), 10, 64)
 	if last <= 0 {
-		last, _ = h.Store.LastEventID(c.UserContext())
+		last, _ = h.Broker.LastEventID(c.UserContext())
 	}
 	b := h.Broker
 	sub, err := b.Subscribe(p.ID, h.ClientKey(c))
@@ -46,7 +46,7 @@ func (h *Handler) events(c *fiber.Ctx) error {
 	c.Context().SetConnectionClose()
 	conn := c.Context().Conn()
 	ping, wait, lifetime := b.Ping, b.WriteWait, b.Lifetime
-	st, procID := h.Store, p.ID
+	procID := p.ID
 	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
 		defer b.Unsubscribe(sub)
 		// The writer hands bytes to fasthttp, which copies them to the
@@ -71,7 +71,7 @@ func (h *Handler) events(c *fiber.Ctx) error {
 			return
 		}
 		// Catch up from the table first, then follow the broker.
-		backlog, _ := st.EventsSince(context.Background(), procID, last, 1000)
+		backlog, _ := b.Since(context.Background(), procID, last, 1000)
 		for _, e := range backlog {
 			if !write(e) {
 				return

@@ -55,7 +55,7 @@ func (h *Handler) export(c *fiber.Ctx) error {
 	}
 	if u := web.User(c); u != nil {
 		// a read-only database must not stop an export; the log keeps the trace
-		if err := h.Store.Audit(c.UserContext(), u.Email, "export", p.Slug, nil, map[string]string{"format": string(f)}); err != nil {
+		if err := export.Record(c.UserContext(), h.Store, u.Email, p, f); err != nil {
 			h.Log.Warn("audit of export failed", "procedure", p.Slug, "error", err.Error())
 		}
 	}

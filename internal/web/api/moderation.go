@@ -132,7 +132,7 @@ func (h *Handler) queue(c *fiber.Ctx) error {
 		}
 		f.Limit = min(n, web.MaxLimit)
 	}
-	list, next, err := h.Store.Contributions(c.UserContext(), f)
+	list, next, err := h.Moderation.Queue(c.UserContext(), f)
 	if errors.Is(err, store.ErrBadCursor) {
 		return h.Fail(c, fiber.StatusBadRequest, "bad_parameter", l.T("validation.bad_cursor"))
 	}
@@ -140,16 +140,12 @@ func (h *Handler) queue(c *fiber.Ctx) error {
 		return err
 	}
 	feats := make([]contributionJSON, 0, len(list))
-	for _, ct := range list {
-		feat, err := moderatedJSON(ct)
+	for _, q := range list {
+		feat, err := moderatedJSON(q.Contribution)
 		if err != nil {
 			return err
 		}
-		n, err := h.Store.CountFlags(c.UserContext(), "contribution", ct.ID)
-		if err != nil {
-			return err
-		}
-		feat.Properties["flags"] = n
+		feat.Properties["flags"] = q.Flags
 		feats = append(feats, feat)
 	}
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
@@ -181,7 +177,7 @@ func (h *Handler) reports(c *fiber.Ctx) error {
 		}
 		limit = min(n, web.MaxLimit)
 	}
-	list, err := h.Store.Reports(c.UserContext(), p.ID, state == "resolved", limit)
+	list, err := h.Moderation.Reports(c.UserContext(), p.ID, state == "resolved", limit)
 	if err != nil {
 		return err
 	}
@@ -281,7 +277,7 @@ func (h *Handler) commentQueue(c *fiber.Ctx) error {
 		}
 		limit = min(n, web.MaxLimit)
 	}
-	list, err := h.Store.ModerationComments(c.UserContext(), p.ID, st, false, limit)
+	list, err := h.Moderation.Comments(c.UserContext(), p.ID, st, limit)
 	if err != nil {
 		return err
 	}

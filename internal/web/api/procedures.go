@@ -88,7 +88,7 @@ func areaGeometry(p *model.Procedure) orb.Geometry {
 }
 
 func (h *Handler) procedures(c *fiber.Ctx) error {
-	ps, err := h.Store.Procedures(c.UserContext())
+	ps, err := h.Part.Procedures(c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -110,7 +110,7 @@ func (h *Handler) procedure(c *fiber.Ctx) error {
 		return err
 	}
 	out.Contributions = &n
-	appts, err := h.Store.Appointments(c.UserContext(), p.ID)
+	appts, err := h.Part.Appointments(c.UserContext(), p.ID)
 	if err != nil {
 		return err
 	}
@@ -130,7 +130,7 @@ func (h *Handler) places(c *fiber.Ctx) error {
 	if p == nil {
 		return err
 	}
-	places, err := h.Store.Places(c.UserContext(), p.ID)
+	places, err := h.Part.Places(c.UserContext(), p.ID)
 	if err != nil {
 		return err
 	}

@@ -14,7 +14,7 @@ func (h *Handler) ics(c *fiber.Ctx) error {
 	if p == nil {
 		return err
 	}
-	appts, err := h.Store.Appointments(c.UserContext(), p.ID)
+	appts, err := h.Part.Appointments(c.UserContext(), p.ID)
 	if err != nil {
 		return err
 	}

@@ -30,11 +30,7 @@ func (h *Handler) conceptions(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	cs, err := h.Store.Conceptions(c.UserContext(), p.ID)
-	if err != nil {
-		return err
-	}
-	comments, err := h.Store.ConceptionComments(c.UserContext(), p.ID)
+	cs, comments, err := h.Part.Conceptions(c.UserContext(), p.ID)
 	if err != nil {
 		return err
 	}

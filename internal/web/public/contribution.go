@@ -30,22 +30,13 @@ func (h *Handler) contribution(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	comments, responses, err := h.Store.Discussion(c.UserContext(), ct.ID)
+	comments, responses, err := h.Part.Discussion(c.UserContext(), ct.ID)
 	if err != nil {
 		return err
 	}
-	var related []*model.Contribution
-	if ct.Geometry != nil {
-		b := ct.Geometry.Bound().Pad(0.003)
-		rel, _, err := h.Store.Contributions(c.UserContext(), store.Filter{ProcedureID: p.ID, Category: ct.Category, BBox: &b, Limit: 6})
-		if err != nil {
-			return err
-		}
-		for _, r := range rel {
-			if r.ID != ct.ID && len(related) < 5 {
-				related = append(related, r)
-			}
-		}
+	related, err := h.Part.Related(c.UserContext(), p, ct)
+	if err != nil {
+		return err
 	}
 	cat, _ := p.Category(ct.Category)
 	typ, _ := p.Type(ct.Type)

@@ -13,14 +13,10 @@ import (
 )
 
 func (h *Handler) manage(c *fiber.Ctx) error {
-	ct, err := h.Part.ByManageToken(c.UserContext(), c.Params("token"))
+	ct, p, err := h.Part.Managed(c.UserContext(), c.Params("token"))
 	if errors.Is(err, store.ErrNotFound) {
 		return h.notFound(c, "error.manage_not_found")
 	}
-	if err != nil {
-		return err
-	}
-	p, err := h.Store.ProcedureByID(c.UserContext(), ct.ProcedureID)
 	if err != nil {
 		return err
 	}
@@ -52,14 +48,10 @@ func (h *Handler) renderManage(c *fiber.Ctx, p *model.Procedure, ct *model.Contr
 
 func (h *Handler) manageSave(c *fiber.Ctx) error {
 	token := utils.CopyString(c.Params("token"))
-	ct, err := h.Part.ByManageToken(c.UserContext(), token)
+	ct, p, err := h.Part.Managed(c.UserContext(), token)
 	if errors.Is(err, store.ErrNotFound) {
 		return h.notFound(c, "error.manage_not_found")
 	}
-	if err != nil {
-		return err
-	}
-	p, err := h.Store.ProcedureByID(c.UserContext(), ct.ProcedureID)
 	if err != nil {
 		return err
 	}

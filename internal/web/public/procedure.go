@@ -14,7 +14,7 @@ import (
 )
 
 func (h *Handler) home(c *fiber.Ctx) error {
-	ps, err := h.Store.Procedures(c.UserContext())
+	ps, err := h.Part.Procedures(c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -64,11 +64,11 @@ func (h *Handler) procedureData(c *fiber.Ctx, p *model.Procedure) (fiber.Map, er
 	if c.Query("limit") == "" {
 		f.Limit = 20
 	}
-	list, next, err := h.Store.Contributions(c.UserContext(), f)
+	list, next, err := h.Part.Contributions(c.UserContext(), f)
 	if errors.Is(err, store.ErrBadCursor) {
 		filterErr = l.T("validation.bad_cursor")
 		f.Cursor = ""
-		list, next, err = h.Store.Contributions(c.UserContext(), f)
+		list, next, err = h.Part.Contributions(c.UserContext(), f)
 	}
 	if err != nil {
 		return nil, err
@@ -77,7 +77,7 @@ func (h *Handler) procedureData(c *fiber.Ctx, p *model.Procedure) (fiber.Map, er
 	if err != nil {
 		return nil, err
 	}
-	appts, err := h.Store.Appointments(c.UserContext(), p.ID)
+	appts, err := h.Part.Appointments(c.UserContext(), p.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -107,7 +107,7 @@ func (h *Handler) page(c *fiber.Ctx) error {
 	if !model.ValidSlug(slug) {
 		return h.notFound(c, "error.page_not_found")
 	}
-	pg, err := h.Store.Page(c.UserContext(), p.ID, slug, web.Localizer(c).Tag)
+	pg, err := h.Part.Page(c.UserContext(), p.ID, slug, web.Localizer(c).Tag)
 	if errors.Is(err, store.ErrNotFound) {
 		return h.notFound(c, "error.page_not_found")
 	}

@@ -61,7 +61,7 @@ func (h *Handler) procView(c *fiber.Ctx, p *model.Procedure) (procView, error) {
 	v := procView{Procedure: p, Text: p.Text(web.Localizer(c).Tag), Status: p.Status(now), Open: p.ParticipationOpen(now)}
 	v.Current, _ = p.CurrentPhase(now)
 	var err error
-	v.Pages, err = h.Store.Pages(c.UserContext(), p.ID, web.Localizer(c).Tag)
+	v.Pages, err = h.Part.Pages(c.UserContext(), p.ID, web.Localizer(c).Tag)
 	return v, err
 }
 

@@ -9,7 +9,6 @@ import (
 
 	"github.com/mitreden/mitreden/internal/auth"
 	"github.com/mitreden/mitreden/internal/model"
-	"github.com/mitreden/mitreden/internal/store"
 	"github.com/mitreden/mitreden/internal/web"
 )
 
@@ -48,7 +47,7 @@ func (h *Handler) tableData(c *fiber.Ctx, p *model.Procedure, n int, key string,
 	if err != nil {
 		return nil, err
 	}
-	places, err := h.Store.Places(c.UserContext(), p.ID)
+	places, err := h.Part.Places(c.UserContext(), p.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -115,7 +114,7 @@ func (h *Handler) wall(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list, _, err := h.Store.Contributions(c.UserContext(), store.Filter{ProcedureID: p.ID, Sort: store.SortNewest, Limit: 12})
+	list, err := h.Part.Newest(c.UserContext(), p.ID, 12)
 	if err != nil {
 		return err
 	}

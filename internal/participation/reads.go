@@ -1,0 +1,134 @@
+package participation
+
+import (
+	"context"
+
+	"github.com/mitreden/mitreden/internal/model"
+	"github.com/mitreden/mitreden/internal/store"
+)
+
+// ReadStore is what residents' pages read of the data store, beside what
+// their actions need (Store). The SQLite store satisfies it.
+type ReadStore interface {
+	Procedures(ctx context.Context) ([]*model.Procedure, error)
+	Pages(ctx context.Context, procedureID int64, locale string) ([]model.Page, error)
+	Page(ctx context.Context, procedureID int64, slug, locale string) (model.Page, error)
+	Appointments(ctx context.Context, procedureID int64) ([]model.Appointment, error)
+	Conceptions(ctx context.Context, procedureID int64) ([]model.Conception, error)
+	ConceptionComments(ctx context.Context, procedureID int64) (map[string][]model.Comment, error)
+	Contributions(ctx context.Context, f store.Filter) ([]*model.Contribution, string, error)
+	Discussion(ctx context.Context, contributionID string) ([]model.Comment, []model.Response, error)
+	CountBy(ctx context.Context, procedureID int64, column string) ([]store.Count, error)
+}
+
+// Procedures lists every procedure, for the overview and the API.
+func (s *Service) Procedures(ctx context.Context) ([]*model.Procedure, error) {
+	return s.Store.Procedures(ctx)
+}
+
+// Pages lists a procedure's content pages in locale, for its navigation.
+func (s *Service) Pages(ctx context.Context, procedureID int64, locale string) ([]model.Page, error) {
+	return s.Store.Pages(ctx, procedureID, locale)
+}
+
+// Page returns one content page of a procedure in locale
+// (store.ErrNotFound if there is none).
+func (s *Service) Page(ctx context.Context, procedureID int64, slug, locale string) (model.Page, error) {
+	return s.Store.Page(ctx, procedureID, slug, locale)
+}
+
+// Appointments lists a procedure's appointments.
+func (s *Service) Appointments(ctx context.Context, procedureID int64) ([]model.Appointment, error) {
+	return s.Store.Appointments(ctx, procedureID)
+}
+
+// Conceptions returns a procedure's plan variants and their published
+// comments by variant key.
+func (s *Service) Conceptions(ctx context.Context, procedureID int64) ([]model.Conception, map[string][]model.Comment, error) {
+	cs, err := s.Store.Conceptions(ctx, procedureID)
+	if err != nil {
+		return nil, nil, err
+	}
+	comments, err := s.Store.ConceptionComments(ctx, procedureID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return cs, comments, nil
+}
+
+// Contributions lists the contributions f selects, with the cursor of the
+// next page ("" at the end; store.ErrBadCursor for a cursor it did not make).
+func (s *Service) Contributions(ctx context.Context, f store.Filter) ([]*model.Contribution, string, error) {
+	return s.Store.Contributions(ctx, f)
+}
+
+// Newest lists a procedure's n newest published contributions (the wall).
+func (s *Service) Newest(ctx context.Context, procedureID int64, n int) ([]*model.Contribution, error) {
+	list, _, err := s.Store.Contributions(ctx, store.Filter{ProcedureID: procedureID, Sort: store.SortNewest, Limit: n})
+	return list, err
+}
+
+// Discussion returns a contribution's published comments and the official
+// responses to it.
+func (s *Service) Discussion(ctx context.Context, contributionID string) ([]model.Comment, []model.Response, error) {
+	return s.Store.Discussion(ctx, contributionID)
+}
+
+// Related lists up to five other contributions of c's category near c
+// (none for a contribution without a place).
+func (s *Service) Related(ctx context.Context, p *model.Procedure, ct *model.Contribution) ([]*model.Contribution, error) {
+	var related []*model.Contribution
+	if ct.Geometry != nil {
+		b := ct.Geometry.Bound().Pad(0.003)
+		rel, _, err := s.Store.Contributions(ctx, store.Filter{ProcedureID: p.ID, Category: ct.Category, BBox: &b, Limit: 6})
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rel {
+			if r.ID != ct.ID && len(related) < 5 {
+				related = append(related, r)
+			}
+		}
+	}
+	return related, nil
+}
+
+// Statistics is what the public statistics page counts and lists.
+type Statistics struct {
+	ByCategory, ByType     []store.Count
+	TopCommented, TopRated []*model.Contribution
+}
+
+// Statistics counts a procedure's published contributions by category and
+// type and lists the ten most commented and the ten best rated.
+func (s *Service) Statistics(ctx context.Context, procedureID int64) (*Statistics, error) {
+	var st Statistics
+	var err error
+	if st.ByCategory, err = s.Store.CountBy(ctx, procedureID, "category"); err != nil {
+		return nil, err
+	}
+	if st.ByType, err = s.Store.CountBy(ctx, procedureID, "type"); err != nil {
+		return nil, err
+	}
+	if st.TopCommented, _, err = s.Store.Contributions(ctx, store.Filter{ProcedureID: procedureID, Sort: store.SortCommented, Limit: 10}); err != nil {
+		return nil, err
+	}
+	if st.TopRated, _, err = s.Store.Contributions(ctx, store.Filter{ProcedureID: procedureID, Sort: store.SortRated, Limit: 10}); err != nil {
+		return nil, err
+	}
+	return &st, nil
+}
+
+// Managed returns the contribution a manage token belongs to and its
+// procedure (store.ErrNotFound for an unknown token).
+func (s *Service) Managed(ctx context.Context, token string) (*model.Contribution, *model.Procedure, error) {
+	c, err := s.ByManageToken(ctx, token)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := s.Store.ProcedureByID(ctx, c.ProcedureID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, p, nil
+}

@@ -245,6 +245,10 @@ func (s *Store) commit(batch []writeReq) {
 		fail(fmt.Errorf("store: unable to begin: %w", err))
 		return
 	}
+	// Tile counts are collected per write and written once per tile
+	// before the commit (tiles.go).
+	tiles := beginTileBatch(tx)
+	defer endTileBatch(tx)
 	if len(batch) == 1 {
 		// Alone in its transaction, a write needs no savepoint: its
 		// failure rolls back the transaction.
@@ -258,6 +262,7 @@ func (s *Store) commit(batch []writeReq) {
 			r.done <- err
 			return
 		}
+		tiles.keep()
 	}
 	// Savepoints through prepared statements: a plain Exec without
 	// arguments is parsed anew each time (a fifth of the writer's time).
@@ -289,6 +294,7 @@ func (s *Store) commit(batch []writeReq) {
 		}
 		if err := run(r.fn, tx); err != nil {
 			errs[i] = err
+			tiles.drop()
 			if _, rbErr := rollbackTo.Exec(); rbErr != nil {
 				tx.Rollback()
 				fail(fmt.Errorf("store: unable to roll back: %w", rbErr))
@@ -300,6 +306,12 @@ func (s *Store) commit(batch []writeReq) {
 			fail(fmt.Errorf("store: unable to release savepoint: %w", err))
 			return
 		}
+		tiles.keep()
+	}
+	if err := tiles.flush(tx); err != nil {
+		tx.Rollback()
+		fail(err)
+		return
 	}
 	if err := tx.Commit(); err != nil {
 		fail(fmt.Errorf("store: unable to commit: %w", err))

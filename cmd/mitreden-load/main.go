@@ -144,6 +144,8 @@ func main() {
 	timeout := flag.Duration("timeout", 30*time.Second, "with --mix: how long a client waits for an answer")
 	viewportsOnly := flag.Bool("viewports", false, "only the varied-viewport scenarios (with and without cluster=1)")
 	tables := flag.String("table-links", "", "with --mix: comma-separated kiosk addresses from `mitreden table link`")
+	writerOnly := flag.Bool("writer", false, "only durable submits of located contributions against a minimal group-commit writer (see writer.go)")
+	writerDB := flag.String("db", "", "with --writer: the server's database, copied for the minimal writer so both write into tables of the same size")
 	flag.Parse()
 	if err := loopback(*base); err != nil {
 		fmt.Fprintln(os.Stderr, "mitreden-load:", err)
@@ -154,6 +156,13 @@ func main() {
 			TableLinks: splitLinks(*tables)}))
 	}
 	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: *conns, MaxConnsPerHost: *conns}}
+	if *writerOnly {
+		if err := writerRun(client, *base, *slug, *writerDB, *conns, *dur); err != nil {
+			fmt.Fprintln(os.Stderr, "mitreden-load:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *bbox == "" {
 		b, err := middleBox(client, *base, *slug)
 		if err != nil {

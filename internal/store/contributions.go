@@ -19,7 +19,9 @@ import (
 // the private manage token (nil for none); importKey makes imports idempotent
 // (empty for none).
 func (s *Store) InsertContribution(ctx context.Context, c *model.Contribution, manageHash []byte, importKey string) error {
-	return s.Write(ctx, func(tx *sql.Tx) error {
+	// Rerunnable: a second run sets c.Seq again and nothing else outside
+	// the transaction.
+	return s.writeRerunnable(ctx, func(tx *sql.Tx) error {
 		if err := insertContribution(tx, c, manageHash, importKey, true); err != nil {
 			return err
 		}
@@ -72,9 +74,24 @@ func insertContribution(tx *sql.Tx, c *model.Contribution, manageHash []byte, im
 		}
 	}
 	if withEvent && c.Status == model.Published {
-		if err := addEvent(tx, c.ProcedureID, "contribution.created", feat); err != nil {
+		if err := addCreatedEvent(tx, c, feat); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// addCreatedEvent records the contribution.created event of c, whose
+// Feature bytes are feat: addEvent with the subject known, instead of read
+// back from the bytes.
+func addCreatedEvent(tx *sql.Tx, c *model.Contribution, feat []byte) error {
+	var subject any
+	if c.ID != "" {
+		subject = c.ID
+	}
+	if _, err := tx.Exec(`INSERT INTO events(procedure_id, type, data, created_at, contribution_id, comment_id) VALUES (?,?,?,?,?,NULL)`,
+		c.ProcedureID, "contribution.created", feat, ms(time.Now()), subject); err != nil {
+		return fmt.Errorf("store: unable to record event: %w", err)
 	}
 	return nil
 }

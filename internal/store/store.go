@@ -31,7 +31,17 @@ const readMmap = 1 << 30
 // the mmap setting applied to every new connection.
 const readDriver = "sqlite3_mitreden_read"
 
+// writeDriver is the SQLite driver of the write connection: the plain
+// driver with temporary files in memory. Each write of a batch runs in a
+// savepoint, whose statement journal would otherwise spill to a temporary
+// file after 64 KiB and be truncated with a system call at every release.
+const writeDriver = "sqlite3_mitreden_write"
+
 func init() {
+	sql.Register(writeDriver, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
+		_, err := c.Exec("PRAGMA temp_store = MEMORY", nil)
+		return err
+	}})
 	sql.Register(readDriver, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
 		_, err := c.Exec(fmt.Sprintf("PRAGMA mmap_size = %d", readMmap), nil)
 		return err
@@ -65,6 +75,9 @@ type writeReq struct {
 	ctx  context.Context
 	fn   func(*sql.Tx) error
 	done chan error
+	// rerun says fn may run again after a rollback: it sets nothing
+	// outside the transaction that a second run would not set the same.
+	rerun bool
 }
 
 // Options tunes how the database is opened.
@@ -102,7 +115,7 @@ func Open(path string, opt Options) (*Store, error) {
 	if opt.ReadConns <= 0 {
 		opt.ReadConns = 8
 	}
-	w, err := sql.Open("sqlite3", dsn(path, opt.Synchronous, false))
+	w, err := sql.Open(writeDriver, dsn(path, opt.Synchronous, false))
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to open %s: %w", path, err)
 	}
@@ -180,7 +193,17 @@ const maxBatch = 256
 // capability calls it — their store interfaces carry no *sql.Tx — so a
 // second store need not offer it.
 func (s *Store) Write(ctx context.Context, fn func(*sql.Tx) error) error {
-	req := writeReq{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	return s.queueWrite(ctx, fn, false)
+}
+
+// writeRerunnable is Write for a closure that may run twice (see
+// writeReq.rerun); a batch of only such writes commits without savepoints.
+func (s *Store) writeRerunnable(ctx context.Context, fn func(*sql.Tx) error) error {
+	return s.queueWrite(ctx, fn, true)
+}
+
+func (s *Store) queueWrite(ctx context.Context, fn func(*sql.Tx) error, rerun bool) error {
+	req := writeReq{ctx: ctx, fn: fn, done: make(chan error, 1), rerun: rerun}
 	select {
 	case s.queue <- req:
 	case <-ctx.Done():
@@ -234,6 +257,9 @@ func (s *Store) writer() {
 }
 
 func (s *Store) commit(batch []writeReq) {
+	if s.commitTogether(batch) {
+		return
+	}
 	errs := make([]error, len(batch))
 	fail := func(err error) {
 		for _, r := range batch {
@@ -245,6 +271,10 @@ func (s *Store) commit(batch []writeReq) {
 		fail(fmt.Errorf("store: unable to begin: %w", err))
 		return
 	}
+	// Tile counts are collected per write and written once per tile
+	// before the commit (tiles.go).
+	tiles := beginTileBatch(tx)
+	defer endTileBatch(tx)
 	if len(batch) == 1 {
 		// Alone in its transaction, a write needs no savepoint: its
 		// failure rolls back the transaction.
@@ -258,6 +288,7 @@ func (s *Store) commit(batch []writeReq) {
 			r.done <- err
 			return
 		}
+		tiles.keep()
 	}
 	// Savepoints through prepared statements: a plain Exec without
 	// arguments is parsed anew each time (a fifth of the writer's time).
@@ -289,6 +320,7 @@ func (s *Store) commit(batch []writeReq) {
 		}
 		if err := run(r.fn, tx); err != nil {
 			errs[i] = err
+			tiles.drop()
 			if _, rbErr := rollbackTo.Exec(); rbErr != nil {
 				tx.Rollback()
 				fail(fmt.Errorf("store: unable to roll back: %w", rbErr))
@@ -300,11 +332,23 @@ func (s *Store) commit(batch []writeReq) {
 			fail(fmt.Errorf("store: unable to release savepoint: %w", err))
 			return
 		}
+		tiles.keep()
+	}
+	if err := tiles.flush(tx); err != nil {
+		tx.Rollback()
+		fail(err)
+		return
 	}
 	if err := tx.Commit(); err != nil {
 		fail(fmt.Errorf("store: unable to commit: %w", err))
 		return
 	}
+	s.acknowledge(batch, errs)
+}
+
+// acknowledge answers the writes of a committed batch and wakes the
+// OnCommit hooks.
+func (s *Store) acknowledge(batch []writeReq, errs []error) {
 	for i, r := range batch {
 		r.done <- errs[i]
 	}
@@ -313,6 +357,54 @@ func (s *Store) commit(batch []writeReq) {
 		h()
 	}
 	s.hookMu.RUnlock()
+}
+
+// commitTogether commits a batch of rerunnable writes without a savepoint
+// per write and reports whether it answered them. A savepoint costs more
+// than it seems: FTS5 writes its pending terms to disk at every release,
+// one index segment per contribution instead of one per batch. When a
+// write fails, the whole transaction is rolled back and commitTogether
+// returns false: commit then runs the batch again with savepoints, so the
+// failure undoes no other write.
+func (s *Store) commitTogether(batch []writeReq) bool {
+	if len(batch) < 2 {
+		return false
+	}
+	for _, r := range batch {
+		if !r.rerun {
+			return false
+		}
+	}
+	tx, err := s.write.Begin()
+	if err != nil {
+		return false
+	}
+	tiles := beginTileBatch(tx)
+	defer endTileBatch(tx)
+	errs := make([]error, len(batch))
+	for i, r := range batch {
+		if err := r.ctx.Err(); err != nil {
+			errs[i] = err // not run: nothing to undo
+			continue
+		}
+		if err := run(r.fn, tx); err != nil {
+			tx.Rollback()
+			return false
+		}
+	}
+	tiles.keep()
+	if err := tiles.flush(tx); err != nil {
+		tx.Rollback()
+		return false
+	}
+	if err := tx.Commit(); err != nil {
+		for _, r := range batch {
+			r.done <- fmt.Errorf("store: unable to commit: %w", err)
+		}
+		return true
+	}
+	s.acknowledge(batch, errs)
+	return true
 }
 
 // run calls a write closure; a panic in it becomes that write's error, so

@@ -59,6 +59,8 @@ type Store struct {
 
 	hookMu sync.RWMutex
 	hooks  []func()
+
+	stamps *stamps // procedures' versions in memory, see ProcedureStamp
 }
 
 type writeReq struct {
@@ -120,11 +122,18 @@ func Open(path string, opt Options) (*Store, error) {
 	}
 	r.SetMaxOpenConns(opt.ReadConns)
 	r.SetMaxIdleConns(opt.ReadConns)
+	stamps, err := newStamps(path, opt.Synchronous)
+	if err != nil {
+		r.Close()
+		w.Close()
+		return nil, fmt.Errorf("store: unable to open %s: %w", path, err)
+	}
 	s := &Store{path: path, read: r, write: w, queue: make(chan writeReq, 1024),
-		stop: make(chan struct{}), stopped: make(chan struct{})}
+		stop: make(chan struct{}), stopped: make(chan struct{}), stamps: stamps}
 	if err := s.checkFTS5(); err != nil {
 		s.read.Close()
 		s.write.Close()
+		s.stamps.close()
 		return nil, err
 	}
 	go s.writer()
@@ -149,7 +158,7 @@ func (s *Store) Close() error {
 	s.closeMu.Do(func() {
 		close(s.stop)
 		<-s.stopped
-		err = errors.Join(s.read.Close(), s.write.Close())
+		err = errors.Join(s.read.Close(), s.write.Close(), s.stamps.close())
 	})
 	return err
 }
@@ -305,6 +314,9 @@ func (s *Store) commit(batch []writeReq) {
 		fail(fmt.Errorf("store: unable to commit: %w", err))
 		return
 	}
+	// Before any waiting write is released: a request reads its own
+	// write's procedure version (ProcedureStamp) once Write returns.
+	s.stamps.forget()
 	for i, r := range batch {
 		r.done <- errs[i]
 	}

@@ -54,6 +54,8 @@ type Server struct {
 	pages   pageCache                      // see RenderCached
 	proxies proxies                        // see ClientIP
 	limits  limiters                       // see WriteLimiter
+	policy  policy                         // see securityHeaders
+	langs   langs                          // see locale
 }
 
 // NewServer loads the theme and locales and wires the shared parts.
@@ -87,6 +89,7 @@ func NewServer(cfg config.Config, st *store.Store, themeFS, localeFS fs.FS, log 
 // App builds the Fiber app with the shared middleware; the caller registers
 // the audiences' routes on it.
 func (s *Server) App() *fiber.App {
+	s.makePolicy()
 	app := fiber.New(fiber.Config{
 		AppName: "Mitreden",
 		// The program-wide rule for request memory (docs/architecture.md):

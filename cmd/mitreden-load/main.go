@@ -16,6 +16,9 @@
 //
 // With --viewports it runs only the ceiling and varied street-sized
 // viewports at random places in the area, with and without cluster=1.
+//
+// With --hot N it runs only the ceiling and the same cached viewport answer,
+// alternating, N rounds each, and prints the median ratio.
 package main
 
 import (
@@ -144,6 +147,7 @@ func main() {
 	timeout := flag.Duration("timeout", 30*time.Second, "with --mix: how long a client waits for an answer")
 	viewportsOnly := flag.Bool("viewports", false, "only the varied-viewport scenarios (with and without cluster=1)")
 	tables := flag.String("table-links", "", "with --mix: comma-separated kiosk addresses from `mitreden table link`")
+	hot := flag.Int("hot", 0, "only the hot path: this many alternating rounds of the ceiling and the same cached viewport answer")
 	flag.Parse()
 	if err := loopback(*base); err != nil {
 		fmt.Fprintln(os.Stderr, "mitreden-load:", err)
@@ -202,6 +206,10 @@ func main() {
 			out = append(out, load(v.name, *conns, *dur, client, mk))
 		}
 		return out
+	}
+	if *hot > 0 {
+		hotPath(*hot, *conns, *dur, client, ceilingURL, viewport)
+		return
 	}
 	if *viewportsOnly {
 		fmt.Println(load("ceiling (memory)", *conns, *dur, client, get(ceilingURL)))

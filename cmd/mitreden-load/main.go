@@ -17,8 +17,9 @@
 // With --viewports it runs only the ceiling and varied street-sized
 // viewports at random places in the area, with and without cluster=1.
 //
-// With --hot N it runs only the ceiling and the same cached viewport answer,
-// alternating, N rounds each, and prints the median ratio.
+// With --hot N it runs only the same cached viewport answer against the
+// ceiling sending the same bytes (uncompressed, then gzip), alternating, N
+// rounds each, and prints the median ratios.
 package main
 
 import (
@@ -167,6 +168,10 @@ func main() {
 		*bbox = b
 	}
 	viewport := *base + "/api/v1/procedures/" + *slug + "/contributions?limit=1000&bbox=" + url.QueryEscape(*bbox)
+	if *hot > 0 {
+		hotPath(*hot, *conns, *dur, client, viewport)
+		return
+	}
 	resp, err := client.Get(viewport)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "mitreden-load:", err)
@@ -206,10 +211,6 @@ func main() {
 			out = append(out, load(v.name, *conns, *dur, client, mk))
 		}
 		return out
-	}
-	if *hot > 0 {
-		hotPath(*hot, *conns, *dur, client, ceilingURL, viewport)
-		return
 	}
 	if *viewportsOnly {
 		fmt.Println(load("ceiling (memory)", *conns, *dur, client, get(ceilingURL)))

@@ -98,7 +98,11 @@ func (s *Server) App() *fiber.App {
 		Immutable:      true,
 		BodyLimit:      BodyLimit,
 		ReadBufferSize: 16 * 1024,
-		ReadTimeout:    30 * time.Second,
+		// Headers and a street-sized viewport answer leave in one write
+		// instead of two (the buffer is taken per answer, not kept per
+		// idle connection).
+		WriteBufferSize: 32 * 1024,
+		ReadTimeout:     30 * time.Second,
 		// A client that stops reading frees its connection after this; live
 		// event streams move their own deadline forward with every write.
 		WriteTimeout:          5 * time.Minute,

@@ -16,6 +16,10 @@
 //
 // With --viewports it runs only the ceiling and varied street-sized
 // viewports at random places in the area, with and without cluster=1.
+//
+// With --hot N it runs only the same cached viewport answer against the
+// ceiling sending the same bytes (uncompressed, then gzip), alternating, N
+// rounds each, and prints the median ratios.
 package main
 
 import (
@@ -146,6 +150,7 @@ func main() {
 	tables := flag.String("table-links", "", "with --mix: comma-separated kiosk addresses from `mitreden table link`")
 	writerOnly := flag.Bool("writer", false, "only durable submits of located contributions against a minimal group-commit writer (see writer.go)")
 	writerDB := flag.String("db", "", "with --writer: the server's database, copied for the minimal writer so both write into tables of the same size")
+	hot := flag.Int("hot", 0, "only the hot path: this many alternating rounds of the ceiling and the same cached viewport answer")
 	flag.Parse()
 	if err := loopback(*base); err != nil {
 		fmt.Fprintln(os.Stderr, "mitreden-load:", err)
@@ -172,6 +177,10 @@ func main() {
 		*bbox = b
 	}
 	viewport := *base + "/api/v1/procedures/" + *slug + "/contributions?limit=1000&bbox=" + url.QueryEscape(*bbox)
+	if *hot > 0 {
+		hotPath(*hot, *conns, *dur, client, viewport)
+		return
+	}
 	resp, err := client.Get(viewport)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "mitreden-load:", err)

@@ -163,16 +163,6 @@ func (s *Store) ProcedureByID(ctx context.Context, id int64) (*model.Procedure, 
 	return p, s.loadProcedureParts(ctx, p)
 }
 
-// ProcedureStamp returns the id and change counter of the procedure with
-// slug: one indexed lookup, for callers that cache whole procedures.
-func (s *Store) ProcedureStamp(ctx context.Context, slug string) (id, version int64, err error) {
-	err = s.read.QueryRowContext(ctx, `SELECT id, version FROM procedures WHERE slug = ?`, slug).Scan(&id, &version)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, 0, ErrNotFound
-	}
-	return id, version, err
-}
-
 // Procedures lists all procedures with phases, categories and types, newest first.
 func (s *Store) Procedures(ctx context.Context) ([]*model.Procedure, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT `+procedureCols+` FROM procedures ORDER BY created_at DESC, id DESC`)

@@ -69,6 +69,8 @@ type Store struct {
 
 	hookMu sync.RWMutex
 	hooks  []func()
+
+	stamps *stamps // procedures' versions in memory, see ProcedureStamp
 }
 
 type writeReq struct {
@@ -133,11 +135,18 @@ func Open(path string, opt Options) (*Store, error) {
 	}
 	r.SetMaxOpenConns(opt.ReadConns)
 	r.SetMaxIdleConns(opt.ReadConns)
+	stamps, err := newStamps(path, opt.Synchronous)
+	if err != nil {
+		r.Close()
+		w.Close()
+		return nil, fmt.Errorf("store: unable to open %s: %w", path, err)
+	}
 	s := &Store{path: path, read: r, write: w, queue: make(chan writeReq, 1024),
-		stop: make(chan struct{}), stopped: make(chan struct{})}
+		stop: make(chan struct{}), stopped: make(chan struct{}), stamps: stamps}
 	if err := s.checkFTS5(); err != nil {
 		s.read.Close()
 		s.write.Close()
+		s.stamps.close()
 		return nil, err
 	}
 	go s.writer()
@@ -162,7 +171,7 @@ func (s *Store) Close() error {
 	s.closeMu.Do(func() {
 		close(s.stop)
 		<-s.stopped
-		err = errors.Join(s.read.Close(), s.write.Close())
+		err = errors.Join(s.read.Close(), s.write.Close(), s.stamps.close())
 	})
 	return err
 }
@@ -347,8 +356,11 @@ func (s *Store) commit(batch []writeReq) {
 }
 
 // acknowledge answers the writes of a committed batch and wakes the
-// OnCommit hooks.
+// OnCommit hooks. Before any waiting write is released, the remembered
+// procedure versions are forgotten: a request reads its own write's
+// procedure version (ProcedureStamp) once Write returns.
 func (s *Store) acknowledge(batch []writeReq, errs []error) {
+	s.stamps.forget()
 	for i, r := range batch {
 		r.done <- errs[i]
 	}

@@ -2,7 +2,8 @@ package web
 
 import (
 	"bytes"
-	"crypto/sha256"
+	"encoding/binary"
+	"hash/maphash"
 	"io"
 	"mime"
 	"path"
@@ -126,8 +127,12 @@ func Compressible(contentType string) bool {
 }
 
 // encodedBudget bounds the compressed answers kept by the hash of their
-// bytes (Server.encoded).
-const encodedBudget = 8 << 20
+// bytes (Server.encoded; each entry holds the plain bytes and their
+// encoding).
+const encodedBudget = 16 << 20
+
+// bodySeed keys the hashes of answers kept compressed; random per process.
+var bodySeed = maphash.MakeSeed()
 
 var (
 	brotliWriters = sync.Pool{New: func() any { return brotli.NewWriterLevel(nil, brotliDynamic) }}
@@ -214,14 +219,17 @@ func (s *Server) Compress(c *fiber.Ctx) error {
 		out = encode(coding, body)
 	} else {
 		// Cached viewport and API answers repeat: the same bytes are
-		// compressed once.
-		sum := sha256.Sum256(body)
-		key := coding + string(sum[:])
-		var ok bool
-		k := cache.Key{Name: key}
-		if out, ok = s.encoded.Get(k); !ok {
+		// compressed once. They are found by a fast keyed hash and kept
+		// after a copy of the bytes they encode, which a hit compares in
+		// full: no two bodies can share an entry.
+		var sum [8]byte
+		binary.LittleEndian.PutUint64(sum[:], maphash.Bytes(bodySeed, body))
+		k := cache.Key{Procedure: int64(len(body)), Name: coding + string(sum[:])}
+		if kept, ok := s.encoded.Get(k); ok && len(kept) >= len(body) && bytes.Equal(kept[:len(body)], body) {
+			out = kept[len(body):]
+		} else {
 			out = encode(coding, body)
-			s.encoded.Put(k, out)
+			s.encoded.Put(k, append(append(make([]byte, 0, len(body)+len(out)), body...), out...))
 		}
 	}
 	if len(out) >= len(body) {

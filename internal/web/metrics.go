@@ -2,6 +2,7 @@ package web
 
 import (
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -15,6 +16,7 @@ type Metrics struct {
 	latency       *prometheus.HistogramVec
 	Contributions prometheus.Counter
 	SSEClients    prometheus.GaugeFunc
+	series        sync.Map // seriesKey → series
 }
 
 // NewMetrics registers the server's metrics in a registry of their own.
@@ -35,8 +37,27 @@ func NewMetrics() *Metrics {
 
 // Observe records one request.
 func (m *Metrics) Observe(method, route string, status int, d time.Duration) {
-	m.requests.WithLabelValues(method, route, strconv.Itoa(status)).Inc()
-	m.latency.WithLabelValues(method, route).Observe(d.Seconds())
+	// The series of a method, route and status are looked up once: routes
+	// are patterns, so there are few of them.
+	k := seriesKey{method, route, status}
+	v, ok := m.series.Load(k)
+	if !ok {
+		v, _ = m.series.LoadOrStore(k, series{m.requests.WithLabelValues(method, route, strconv.Itoa(status)),
+			m.latency.WithLabelValues(method, route)})
+	}
+	sr := v.(series)
+	sr.requests.Inc()
+	sr.latency.Observe(d.Seconds())
+}
+
+type seriesKey struct {
+	method, route string
+	status        int
+}
+
+type series struct {
+	requests prometheus.Counter
+	latency  prometheus.Observer
 }
 
 // WatchSSE exports the number of live event subscribers.

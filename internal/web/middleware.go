@@ -1,12 +1,15 @@
 package web
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -14,9 +17,16 @@ import (
 	"github.com/mitreden/mitreden/internal/content"
 )
 
-// Nonce returns the request's CSP nonce.
+// Nonce returns the request's CSP nonce, made on first use: only answers
+// that ask for one (pages with scripts) pay for it, see securityHeaders.
 func Nonce(c *fiber.Ctx) string {
-	n, _ := c.Locals("nonce").(string)
+	if n, ok := c.Locals("nonce").(string); ok {
+		return n
+	}
+	nb := make([]byte, 16)
+	_, _ = rand.Read(nb)
+	n := base64.RawURLEncoding.EncodeToString(nb)
+	c.Locals("nonce", n)
 	return n
 }
 
@@ -55,8 +65,10 @@ func (s *Server) requestLog(c *fiber.Ctx) error {
 	s.Metrics.Observe(c.Method(), route, status, dur)
 	// Neither the client address nor the path is logged: paths carry
 	// secrets (manage tokens), so the route pattern stands for the path.
-	s.Log.Info("request", "request_id", id, "method", c.Method(), "route", route, "status", status,
-		"duration_ms", float64(dur.Microseconds())/1000)
+	if s.Log.Enabled(c.UserContext(), slog.LevelInfo) {
+		s.Log.LogAttrs(c.UserContext(), slog.LevelInfo, "request", slog.String("request_id", id), slog.String("method", c.Method()),
+			slog.String("route", route), slog.Int("status", status), slog.Float64("duration_ms", float64(dur.Microseconds())/1000))
+	}
 	return nil
 }
 
@@ -77,35 +89,83 @@ func NoStore(c *fiber.Ctx) error {
 	return c.Next()
 }
 
+// securityHeaders sets the headers every answer carries. The CSP is set
+// after the handler: an answer that asked for a nonce (Nonce) gets a policy
+// with it; data answers that no browser runs scripts in (JSON, GeoJSON,
+// CSV) get the same policy with the server's fixed nonce, which no page
+// uses, so that the cached viewport answers make no random bytes; every
+// other answer (and every error) gets a fresh nonce as before.
 func (s *Server) securityHeaders(c *fiber.Ctx) error {
-	nb := make([]byte, 16)
-	_, _ = rand.Read(nb)
-	nonce := base64.RawURLEncoding.EncodeToString(nb)
-	c.Locals("nonce", nonce)
-	c.Set("Content-Security-Policy", s.csp(nonce))
 	c.Set("X-Content-Type-Options", "nosniff")
 	c.Set("Referrer-Policy", "same-origin")
 	c.Set("X-Frame-Options", "SAMEORIGIN")
 	c.Set("Cross-Origin-Opener-Policy", "same-origin")
 	c.Set("Permissions-Policy", "geolocation=(self), camera=(), microphone=()")
-	if strings.HasPrefix(s.Config.BaseURL, "https://") {
+	if s.policy.hsts {
 		c.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 	}
-	return c.Next()
+	err := c.Next()
+	res := &c.Response().Header
+	if len(res.Peek(fiber.HeaderContentSecurityPolicy)) > 0 {
+		return err // a page set its own (setPageCSP)
+	}
+	if _, asked := c.Locals("nonce").(string); !asked && err == nil && scriptless(res.ContentType()) {
+		res.Set(fiber.HeaderContentSecurityPolicy, s.policy.data)
+		return nil
+	}
+	res.Set(fiber.HeaderContentSecurityPolicy, s.csp(Nonce(c)))
+	return err
+}
+
+// scriptless reports whether a content type is data no browser runs
+// scripts in: JSON and its kinds (GeoJSON, problem+json), CSV.
+func scriptless(ct []byte) bool {
+	t, _, _ := bytes.Cut(ct, []byte(";"))
+	t = bytes.TrimSpace(t)
+	return bytes.EqualFold(t, []byte("application/json")) || bytes.EqualFold(t, []byte("text/csv")) ||
+		bytes.HasPrefix(t, []byte("application/")) && bytes.HasSuffix(bytes.ToLower(t), []byte("+json"))
+}
+
+// policy is the parts of the security headers that follow from the
+// configuration alone, made once.
+type policy struct {
+	head, tail string // the CSP around the nonce
+	data       string // the CSP of scriptless answers
+	hsts       bool
+}
+
+func (s *Server) makePolicy() {
+	img := "'self' data:"
+	if o := tileOrigin(s.Config.TileURL); o != "" {
+		img += " " + o
+	}
+	s.policy.head, s.policy.tail = s.cspParts(img)
+	nb := make([]byte, 16)
+	_, _ = rand.Read(nb)
+	s.policy.data = s.policy.head + base64.RawURLEncoding.EncodeToString(nb) + s.policy.tail
+	s.policy.hsts = strings.HasPrefix(s.Config.BaseURL, "https://")
 }
 
 func (s *Server) csp(nonce string, imgOrigins ...string) string {
+	if len(imgOrigins) == 0 && s.policy.head != "" {
+		return s.policy.head + nonce + s.policy.tail
+	}
 	img := "'self' data:"
 	for _, o := range append([]string{tileOrigin(s.Config.TileURL)}, imgOrigins...) {
 		if o != "" {
 			img += " " + o
 		}
 	}
+	head, tail := s.cspParts(img)
+	return head + nonce + tail
+}
+
+func (s *Server) cspParts(img string) (head, tail string) {
 	fa := s.Config.FrameAncestors
 	if fa == "" {
 		fa = "'self'"
 	}
-	return "default-src 'self'; script-src 'self' 'nonce-" + nonce + "'; style-src 'self'; img-src " + img +
+	return "default-src 'self'; script-src 'self' 'nonce-", "'; style-src 'self'; img-src " + img +
 		"; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors " + fa
 }
 
@@ -141,7 +201,36 @@ func (s *Server) locale(c *fiber.Ctx) error {
 	} else {
 		explicit = c.Cookies("lang")
 	}
-	tag := s.I18n.Negotiate(explicit, c.Get(fiber.HeaderAcceptLanguage))
-	c.Locals("localizer", s.I18n.Localizer(tag))
+	c.Locals("localizer", s.langs.localizer(s.I18n, explicit, c.Get(fiber.HeaderAcceptLanguage)))
 	return c.Next()
+}
+
+// langs remembers the localiser chosen for an explicit choice and an
+// Accept-Language header (a handful of distinct values in practice), so
+// that a request does not parse the header and build a localiser anew.
+// Localisers are read-only and shared between requests.
+type langs struct {
+	mu   sync.RWMutex
+	seen map[[2]string]*content.Localizer
+}
+
+// langsKept bounds the remembered headers; when full, they are forgotten.
+const langsKept = 512
+
+func (l *langs) localizer(i *content.I18n, explicit, accept string) *content.Localizer {
+	k := [2]string{explicit, accept}
+	l.mu.RLock()
+	z, ok := l.seen[k]
+	l.mu.RUnlock()
+	if ok {
+		return z
+	}
+	z = i.Localizer(i.Negotiate(explicit, accept))
+	l.mu.Lock()
+	if l.seen == nil || len(l.seen) >= langsKept {
+		l.seen = map[[2]string]*content.Localizer{}
+	}
+	l.seen[k] = z
+	l.mu.Unlock()
+	return z
 }

@@ -54,6 +54,8 @@ type Server struct {
 	pages   pageCache                      // see RenderCached
 	proxies proxies                        // see ClientIP
 	limits  limiters                       // see WriteLimiter
+	policy  policy                         // see securityHeaders
+	langs   langs                          // see locale
 }
 
 // NewServer loads the theme and locales and wires the shared parts.
@@ -87,6 +89,7 @@ func NewServer(cfg config.Config, st *store.Store, themeFS, localeFS fs.FS, log 
 // App builds the Fiber app with the shared middleware; the caller registers
 // the audiences' routes on it.
 func (s *Server) App() *fiber.App {
+	s.makePolicy()
 	app := fiber.New(fiber.Config{
 		AppName: "Mitreden",
 		// The program-wide rule for request memory (docs/architecture.md):
@@ -95,7 +98,11 @@ func (s *Server) App() *fiber.App {
 		Immutable:      true,
 		BodyLimit:      BodyLimit,
 		ReadBufferSize: 16 * 1024,
-		ReadTimeout:    30 * time.Second,
+		// Headers and a street-sized viewport answer leave in one write
+		// instead of two (the buffer is taken per answer, not kept per
+		// idle connection).
+		WriteBufferSize: 32 * 1024,
+		ReadTimeout:     30 * time.Second,
 		// A client that stops reading frees its connection after this; live
 		// event streams move their own deadline forward with every write.
 		WriteTimeout:          5 * time.Minute,

@@ -1,0 +1,78 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"sort"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// hotPath compares the same cached viewport answer from the server with
+// the ceiling, Fiber sending the very bytes the server sends from memory:
+// once uncompressed (Accept-Encoding: identity) and once gzip-compressed
+// as browsers get it (the client does not decompress, in either case). It
+// alternates ceiling and server, rounds times each, and prints each pair's
+// ratio and the median: on a shared machine one pair says little.
+func hotPath(rounds, conns int, d time.Duration, client *http.Client, viewportURL string) {
+	fetch := func(coding string) []byte {
+		r, _ := http.NewRequest("GET", viewportURL, nil)
+		r.Header.Set("Accept-Encoding", coding)
+		resp, err := client.Do(r)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "mitreden-load:", err)
+			os.Exit(1)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if resp.Header.Get("Content-Encoding") != map[string]string{"identity": "", "gzip": "gzip"}[coding] {
+			fmt.Fprintf(os.Stderr, "mitreden-load: asked for %s, got Content-Encoding %q\n", coding, resp.Header.Get("Content-Encoding"))
+			os.Exit(1)
+		}
+		return b
+	}
+	plain, gz := fetch("identity"), fetch("gzip")
+	ceiling := fiber.New(fiber.Config{DisableStartupMessage: true})
+	ceiling.Get("/", func(c *fiber.Ctx) error {
+		c.Set(fiber.HeaderContentType, "application/geo+json")
+		if c.Get(fiber.HeaderAcceptEncoding) == "gzip" {
+			c.Set(fiber.HeaderContentEncoding, "gzip")
+			return c.Send(gz)
+		}
+		return c.Send(plain)
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "mitreden-load:", err)
+		os.Exit(1)
+	}
+	go func() { _ = ceiling.Listener(ln) }()
+	defer ceiling.ShutdownWithContext(context.Background())
+	ceilingURL := "http://" + ln.Addr().String() + "/"
+	get := func(u, coding string) func(int64) *http.Request {
+		return func(int64) *http.Request {
+			r, _ := http.NewRequest("GET", u, nil)
+			r.Header.Set("Accept-Encoding", coding) // set by hand: the client leaves the body as it is
+			return r
+		}
+	}
+	fmt.Printf("hot viewport answer: %d bytes, %d gzip-compressed\n", len(plain), len(gz))
+	for _, coding := range []string{"identity", "gzip"} {
+		var ratios []float64
+		for i := 0; i < rounds; i++ {
+			c := load("ceiling "+coding, conns, d, client, get(ceilingURL, coding))
+			v := load("hot viewport "+coding, conns, d, client, get(viewportURL, coding))
+			ratios = append(ratios, v.rps()/c.rps())
+			fmt.Println(c)
+			fmt.Println(v)
+			fmt.Printf("round %d: hot viewport / ceiling (%s): %.2f\n", i+1, coding, v.rps()/c.rps())
+		}
+		sort.Float64s(ratios)
+		fmt.Printf("median hot viewport / ceiling (%s) over %d rounds: %.2f\n", coding, rounds, ratios[len(ratios)/2])
+	}
+}

@@ -53,11 +53,14 @@ fuzz:
 	go test ./internal/export -run '^$$' -fuzz '^FuzzCSVCell$$' -fuzztime $(FUZZTIME)
 	go test ./internal/workshop -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME)
 
-# Benchmarks: Go benchmarks of the store, then an HTTP load run against the
-# real server on loopback with BENCH_N synthetic contributions, then the
-# soak: 50 connections of mixed traffic over every public route (reads and
+# Benchmarks: Go benchmarks of the store, then HTTP load runs against the
+# real server on loopback with BENCH_N synthetic contributions (the hot
+# viewport and its memory ceiling, varied viewports with and without
+# cluster=1, the cached answer against bare Fiber in alternating rounds),
+# the soak: 50 connections of mixed traffic over every public route (reads and
 # writes) for BENCH_SOAK_SECONDS; it fails on any 5xx, dropped connection
-# or panic in the server's log.
+# or panic in the server's log; last, durable submits against a minimal
+# group-commit writer built with the same libraries.
 BENCH_N ?= 100000
 BENCH_DB := bin/bench.db
 BENCH_LOG := bin/bench-server.log
@@ -69,7 +72,9 @@ bench: build system-deps
 	./$(BIN) demo --db $(BENCH_DB) --contributions $(BENCH_N)
 	./bin/mitreden-exportbench --bin $(BIN) --db $(BENCH_DB)
 	./$(BIN) serve --db $(BENCH_DB) --addr 127.0.0.1:18080 --write-limit 0 2>/dev/null & pid=$$!; \
-	  sleep 2; ./bin/mitreden-load --url http://127.0.0.1:18080 --pid $$pid --duration $${BENCH_SECONDS:-10s} --connections 50; \
+	  sleep 2; ./bin/mitreden-load --url http://127.0.0.1:18080 --pid $$pid --duration $${BENCH_SECONDS:-10s} --connections 50 && \
+	  ./bin/mitreden-load --url http://127.0.0.1:18080 --viewports --duration $${BENCH_SECONDS:-10s} --connections 50 && \
+	  ./bin/mitreden-load --url http://127.0.0.1:18080 --hot 3 --bbox 9.939740,53.554095,9.939760,53.554105 --duration $${BENCH_SECONDS:-10s} --connections 50; \
 	  status=$$?; kill $$pid; wait $$pid; exit $$status
 	./$(BIN) serve --db $(BENCH_DB) --addr 127.0.0.1:18080 --write-limit 0 >$(BENCH_LOG) 2>&1 & pid=$$!; \
 	  sleep 2; tables=$$(for n in 1 2 3 4; do ./$(BIN) table link --procedure gruenzug-altona --table $$n --db $(BENCH_DB); done | paste -sd,); \
@@ -77,6 +82,9 @@ bench: build system-deps
 	  status=$$?; kill $$pid; wait $$pid; \
 	  if grep -i panic $(BENCH_LOG) | head -5 | grep .; then echo "panic in the server log ($(BENCH_LOG))"; status=1; fi; \
 	  exit $$status
+	./$(BIN) serve --db $(BENCH_DB) --addr 127.0.0.1:18080 --write-limit 0 2>/dev/null & pid=$$!; \
+	  sleep 2; ./bin/mitreden-load --url http://127.0.0.1:18080 --writer --db $(BENCH_DB) --duration $${BENCH_SECONDS:-10s} --connections 50; \
+	  status=$$?; kill $$pid; wait $$pid; exit $$status
 
 # Static checks, part of `make test`: gofmt, go vet, staticcheck,
 # govulncheck and eslint on the theme's scripts (lint-js, eslint.config.js).

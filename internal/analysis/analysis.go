@@ -4,6 +4,8 @@ import (
 	"context"
 	"sort"
 
+	"github.com/mitreden/mitreden/internal/cache"
+
 	"github.com/paulmach/orb"
 
 	"github.com/mitreden/mitreden/internal/model"
@@ -25,10 +27,11 @@ type Store interface {
 }
 
 // Service computes the planners' analysis and report of a procedure. It
-// keeps the analysis of each procedure's current version (see cache).
+// keeps the analysis of each procedure version in the program's one cache
+// type, at most maxCached of them, computed once however many ask.
 type Service struct {
 	st    Store
-	views *cache
+	views *cache.Cache[View]
 }
 
 // maxCached is how many procedures' analyses are kept at once.
@@ -36,7 +39,7 @@ const maxCached = 64
 
 // New returns a service reading from st.
 func New(st Store) *Service {
-	return &Service{st: st, views: newCache(maxCached)}
+	return &Service{st: st, views: cache.New[View](maxCached, nil)}
 }
 
 // View is what the analysis page shows; it is computed once per procedure
@@ -51,9 +54,12 @@ type View struct {
 // Of returns the words residents use most in published contributions and the places where
 // contributions gather (tiles of about 150 m), computed once per version.
 func (s *Service) Of(ctx context.Context, p *model.Procedure) (View, error) {
-	if view, ok := s.views.get(p.ID, p.Version); ok {
-		return view, nil
-	}
+	return s.views.Do(ctx, cache.Key{Procedure: p.ID, Version: p.Version, Name: "analysis"}, func(ctx context.Context) (View, error) {
+		return s.compute(ctx, p)
+	})
+}
+
+func (s *Service) compute(ctx context.Context, p *model.Procedure) (View, error) {
 	words, n, err := s.words(ctx, p)
 	if err != nil {
 		return View{}, err
@@ -69,7 +75,6 @@ func (s *Service) Of(ctx context.Context, p *model.Procedure) (View, error) {
 	}
 	sort.Slice(cells, func(i, j int) bool { return cells[i].Count > cells[j].Count })
 	view.HotSpots = cells[:min(10, len(cells))]
-	s.views.put(p.ID, view)
 	return view, nil
 }
 

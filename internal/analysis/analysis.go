@@ -87,7 +87,7 @@ func (s *Service) words(ctx context.Context, p *model.Procedure) (*Words, int, e
 	n := 0
 	err := s.st.StreamContributions(ctx, p.ID, store.ExportOptions{}, func(r *store.ExportRow) error {
 		if r.Contribution.Status == model.Published {
-			words.Add(r.Contribution.Title + " " + r.Contribution.Text)
+			words.Add(r.Contribution.Title + "\n" + r.Contribution.Text)
 			n++
 		}
 		return nil

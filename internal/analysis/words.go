@@ -4,58 +4,212 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
+
+	"github.com/blevesearch/snowballstem"
+	"github.com/blevesearch/snowballstem/english"
+	"github.com/blevesearch/snowballstem/german"
 )
-
-// stopwords are German and English function words left out of word counts.
-var stopwords = map[string]bool{}
-
-func init() {
-	for _, w := range strings.Fields(`aber alle allem allen aller alles als also am an andere anderen auch auf aus bei beim bin bis bitte da dadurch daher damit dann das dass dem den denen der des dessen die dies diese diesem diesen dieser dieses doch dort du durch ein eine einem einen einer eines er es etwa etwas euch für gegen gibt hat hatte hier hin hinter ich ihr ihre im in ins ist ja jede jeder jetzt kann kein keine können machen man mehr mein mit muss müssen nach nicht nichts noch nun nur ob oder ohne sehr sein seine sich sie sind so soll sollte sollen sondern sowie über um und uns unser unter viel viele vom von vor war waren was weil wenn wer werden wie wieder wir wird wo würde zu zum zur zwischen
-a about all also an and are as at be but by can for from has have i if in into is it its more no not of on or our so that the their there these they this to too was we were what when which will with would you`) {
-		stopwords[w] = true
-	}
-}
 
 // WordCount is a word and how many contributions use it.
 type WordCount struct {
-	Word  string
-	Count int
+	Word  string // the form residents wrote most often, as they wrote it ("Grünzug")
+	Count int    // contributions that use the word (any inflected form)
+	// Related is how many further contributions use the word only as a
+	// part of a compound ("Radweg" for "Weg" and "Rad"); they are not in Count.
+	Related int
 }
 
-// Words counts in how many texts each word (lower-cased, at least four
-// letters, no stopword) occurs. Feed it one text at a time.
+// Words counts in how many texts each word occurs. Feed it one text at a time.
+//
+// The rules, in order:
+//   - A word is a run of Unicode letters (umlauts and ß included); a hyphen
+//     between letters keeps a compound together ("Park-Bänke"), a hyphen at
+//     an end is dropped ("Rad- und Fußwege" gives "Rad").
+//   - Words shorter than three letters and the stop words (stopwords.go) are
+//     left out.
+//   - Each text is taken as English when it uses more English-only than
+//     German-only stop words, else as German; its words are stemmed with the
+//     Snowball stemmer of that language, so inflected forms count as one
+//     ("Grünzug", "Grünzugs", "Grünzüge"; "bike", "bikes"). The German
+//     stemmer folds ä ö ü to a o u and ß to ss, so "Straße" and "Strasse" are
+//     one word too: residents typing without ß mean the same street.
+//     A hyphenated compound is stemmed on its last part.
+//   - A stem is shown in the form written most often, in its original case,
+//     so nouns keep their capital. A form that opens a sentence counts half
+//     (its capital may be the sentence's), one in capitals only counts
+//     nothing (shouting); on a tie the shorter form wins, the base form.
+//   - Compounds are split against the vocabulary of the same texts (see
+//     Top): a part counts as a related entry of its own word, never as a
+//     second count of the whole.
 type Words struct {
-	counts map[string]int
-	seen   map[string]bool
+	env     *snowballstem.Env
+	ids     map[string]int32 // stem → index into stems
+	stems   []*stem
+	folded  map[string]int32 // a written form, lower-cased and folded like the stems, → its stem
+	texts   [][]int32        // the distinct stems of each text
+	current map[int32]bool
+}
+
+type stem struct {
+	key   string
+	count int
+	forms map[string]int // written form → weight
+	parts []string       // the stems of a hyphenated compound's parts
 }
 
 // NewWords returns an empty counter.
-func NewWords() *Words { return &Words{counts: map[string]int{}, seen: map[string]bool{}} }
+func NewWords() *Words {
+	return &Words{env: snowballstem.NewEnv(""), ids: map[string]int32{}, folded: map[string]int32{}, current: map[int32]bool{}}
+}
+
+// token is a word as written and whether it opens a sentence.
+type token struct {
+	text    string
+	initial bool
+}
+
+// tokens splits a text into words: runs of letters, hyphens between letters
+// kept.
+func tokens(text string) []token {
+	var out []token
+	var b strings.Builder
+	initial := true
+	flush := func() {
+		if b.Len() > 0 {
+			out = append(out, token{strings.TrimRight(b.String(), "-"), initial})
+			b.Reset()
+			initial = false
+		}
+	}
+	for _, r := range text {
+		switch {
+		case unicode.IsLetter(r):
+			b.WriteRune(r)
+		case (r == '-' || r == '‐') && b.Len() > 0:
+			b.WriteByte('-')
+		default:
+			flush()
+			if strings.ContainsRune(".!?:;\n", r) {
+				initial = true
+			}
+		}
+	}
+	flush()
+	return out
+}
+
+// english tells whether a text's words are English rather than German.
+func isEnglish(toks []token) bool {
+	en, de := 0, 0
+	for _, t := range toks {
+		w := strings.ToLower(t.text)
+		if englishOnly[w] {
+			en++
+		} else if germanOnly[w] {
+			de++
+		}
+	}
+	return en > de
+}
+
+func (w *Words) stem(word string, en bool) string {
+	w.env.SetCurrent(word)
+	if en {
+		english.Stem(w.env)
+	} else {
+		german.Stem(w.env)
+	}
+	return w.env.Current()
+}
+
+// fold lower-cases a word and folds umlauts and ß the way the German stemmer
+// does, so written forms can be matched against stems.
+func fold(s string) string {
+	return strings.NewReplacer("ä", "a", "ö", "o", "ü", "u", "ß", "ss").Replace(strings.ToLower(s))
+}
 
 // Add counts the words of one contribution once each.
 func (w *Words) Add(text string) {
-	clear(w.seen)
-	for _, f := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool { return !unicode.IsLetter(r) && r != '-' }) {
-		f = strings.Trim(f, "-")
-		if len([]rune(f)) < 4 || stopwords[f] || w.seen[f] {
+	clear(w.current)
+	toks := tokens(text)
+	en := isEnglish(toks)
+	var ids []int32
+	for _, t := range toks {
+		lower := strings.ToLower(t.text)
+		if utf8.RuneCountInString(strings.ReplaceAll(lower, "-", "")) < 3 || stopwords[lower] {
 			continue
 		}
-		w.seen[f] = true
-		w.counts[f]++
+		var key string
+		var parts []string
+		if i := strings.LastIndexByte(lower, '-'); i >= 0 {
+			for _, p := range strings.Split(lower, "-") {
+				if utf8.RuneCountInString(p) >= 3 && !stopwords[p] {
+					parts = append(parts, w.stem(p, en))
+				}
+			}
+			key = fold(lower[:i+1]) + w.stem(lower[i+1:], en)
+		} else {
+			key = w.stem(lower, en)
+		}
+		id, ok := w.ids[key]
+		if !ok {
+			id = int32(len(w.stems))
+			w.ids[key] = id
+			w.stems = append(w.stems, &stem{key: key, forms: map[string]int{}, parts: parts})
+		}
+		if _, ok := w.folded[fold(lower)]; !ok {
+			w.folded[fold(lower)] = id
+		}
+		s := w.stems[id]
+		s.forms[t.text] += formWeight(t)
+		if !w.current[id] {
+			w.current[id] = true
+			s.count++
+			ids = append(ids, id)
+		}
 	}
+	w.texts = append(w.texts, ids)
 }
 
-// Top returns the n most used words, most used first (ties alphabetically).
+// formWeight is how much one occurrence says about how a word is written.
+func formWeight(t token) int {
+	if utf8.RuneCountInString(t.text) > 1 && strings.ToUpper(t.text) == t.text {
+		return 0
+	}
+	if t.initial {
+		return 1
+	}
+	return 2
+}
+
+// display is the form of a stem to show.
+func (s *stem) display() string {
+	best, bw := "", -1
+	for f, wt := range s.forms {
+		if wt > bw || wt == bw && (len(f) < len(best) || len(f) == len(best) && f < best) {
+			best, bw = f, wt
+		}
+	}
+	return best
+}
+
+// Top returns the n most used words, most used first (then the most used in
+// compounds, then alphabetically).
 func (w *Words) Top(n int) []WordCount {
-	out := make([]WordCount, 0, len(w.counts))
-	for k, v := range w.counts {
-		out = append(out, WordCount{k, v})
+	related := w.related()
+	out := make([]WordCount, 0, len(w.stems))
+	for id, s := range w.stems {
+		out = append(out, WordCount{Word: s.display(), Count: s.count, Related: related[id]})
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Count != out[j].Count {
 			return out[i].Count > out[j].Count
 		}
-		return out[i].Word < out[j].Word
+		if out[i].Related != out[j].Related {
+			return out[i].Related > out[j].Related
+		}
+		return strings.ToLower(out[i].Word) < strings.ToLower(out[j].Word)
 	})
 	if len(out) > n {
 		out = out[:n]

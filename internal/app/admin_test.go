@@ -419,7 +419,7 @@ func TestAnalysisShowsFrequentWordsAndHotSpots(t *testing.T) {
 	}
 	jar, _ := e.signIn(t, "m@example.org", model.RoleModerator)
 	a := e.do(t, "GET", "/admin/p/"+slug+"/analysis", "", "", "Cookie", jar.header())
-	if a.status != 200 || !strings.Contains(a.body, `search?q=querungshilfe">querungshilfe</a></td><td>12</td>`) || !strings.Contains(a.body, "<svg") {
+	if a.status != 200 || !strings.Contains(a.body, `search?q=Querungshilfe">Querungshilfe</a></td><td>12</td>`) || !strings.Contains(a.body, "<svg") {
 		t.Fatalf("analysis: %d %.4000s", a.status, a.body[strings.Index(a.body, "<main"):])
 	}
 	if !strings.Contains(a.body, "53.553") {
@@ -437,14 +437,14 @@ func TestAnalysisShowsFrequentWordsAndHotSpots(t *testing.T) {
 		t.Fatal("the response to a quiet contribution is missing from the report")
 	}
 	main := rep.body[strings.Index(rep.body, "<main"):]
-	if rep.status != 200 || !strings.Contains(main, "Querungshilfe Nummer") || !strings.Contains(main, "querungshilfe (12)") ||
+	if rep.status != 200 || !strings.Contains(main, "Querungshilfe Nummer") || !strings.Contains(main, "Querungshilfe (12)") ||
 		!strings.Contains(rep.body, `class="report"`) || strings.Contains(main, "no value") {
 		t.Fatalf("report: %d %.2000s", rep.status, main)
 	}
 	// a new contribution moves the version on, and the analysis follows
 	e.do(t, "POST", "/api/v1/procedures/"+slug+"/contributions", "application/json",
 		feature(`{"type":"Point","coordinates":[9.9395,53.5535]}`, "Querungshilfe noch eine", "Auch hier fehlt eine Querungshilfe.", "verkehr"))
-	if a := e.do(t, "GET", "/admin/p/"+slug+"/analysis", "", "", "Cookie", jar.header()); !strings.Contains(a.body, `querungshilfe</a></td><td>13</td>`) {
+	if a := e.do(t, "GET", "/admin/p/"+slug+"/analysis", "", "", "Cookie", jar.header()); !strings.Contains(a.body, `Querungshilfe</a></td><td>13</td>`) {
 		t.Fatal("analysis did not follow the new contribution")
 	}
 }

@@ -99,7 +99,7 @@ func tokens(text string) []token {
 	return out
 }
 
-// english tells whether a text's words are English rather than German.
+// isEnglish tells whether a text's words are English rather than German.
 func isEnglish(toks []token) bool {
 	en, de := 0, 0
 	for _, t := range toks {
@@ -125,9 +125,9 @@ func (w *Words) stem(word string, en bool) string {
 
 // fold lower-cases a word and folds umlauts and ß the way the German stemmer
 // does, so written forms can be matched against stems.
-func fold(s string) string {
-	return strings.NewReplacer("ä", "a", "ö", "o", "ü", "u", "ß", "ss").Replace(strings.ToLower(s))
-}
+func fold(s string) string { return folder.Replace(strings.ToLower(s)) }
+
+var folder = strings.NewReplacer("ä", "a", "ö", "o", "ü", "u", "ß", "ss")
 
 // Add counts the words of one contribution once each.
 func (w *Words) Add(text string) {
@@ -158,8 +158,10 @@ func (w *Words) Add(text string) {
 			w.ids[key] = id
 			w.stems = append(w.stems, &stem{key: key, forms: map[string]int{}, parts: parts})
 		}
-		if _, ok := w.folded[fold(lower)]; !ok {
-			w.folded[fold(lower)] = id
+		if f := fold(lower); !en {
+			if _, ok := w.folded[f]; !ok {
+				w.folded[f] = id
+			}
 		}
 		s := w.stems[id]
 		s.forms[t.text] += formWeight(t)

@@ -49,3 +49,27 @@ func TestRefusedCommentStaysOnThePageAndWithdrawAsks(t *testing.T) {
 		t.Fatalf("cancel withdrew: %q", status)
 	}
 }
+
+// A point outside the planning area is refused on the map step: "Weiter"
+// stays there and takes the reader to the map's warning.
+func TestPointOutsideTheAreaIsRefusedOnTheMapStep(t *testing.T) {
+	s := start(t, "")
+	ctx := browser(t)
+	var step, focused string
+	var warned bool
+	run(t, ctx,
+		chromedp.Navigate(s.URL+"/p/gruenzug-altona/contribute"),
+		toPlaceStep("Weit draußen"),
+		chromedp.SetValue("#lat", "50.0", chromedp.ByID),
+		chromedp.SetValue("#lon", "8.0", chromedp.ByID),
+		chromedp.Evaluate(`document.getElementById("lon").dispatchEvent(new Event("change", {bubbles: true}))`, nil),
+		chromedp.WaitVisible("#geometry-outside", chromedp.ByID),
+		chromedp.Click("#wizard-next", chromedp.ByID),
+		chromedp.AttributeValue("#contribute-form", "data-step", &step, nil, chromedp.ByID),
+		chromedp.Evaluate(`document.activeElement && document.activeElement.id`, &focused),
+		chromedp.Evaluate(`!document.getElementById("geometry-outside").hidden`, &warned),
+	)
+	if step != "3" || focused != "geometry-outside" || !warned {
+		t.Fatalf("outside point: step %q, focus on %q, warning shown %v", step, focused, warned)
+	}
+}

@@ -37,7 +37,7 @@ func TestNotEditableAndNotModeratableStayTwoAnswers(t *testing.T) {
 	other, otherToken := create("Ein anderer Wunsch")
 
 	// withdrawn by its author, then refused to moderators
-	if r := e.formPost(t, "/manage/"+withdrawnToken, "/manage/"+withdrawnToken, url.Values{"action": {"withdraw"}}); r.status != 303 {
+	if r := e.formPost(t, "/manage/"+withdrawnToken, "/manage/"+withdrawnToken, url.Values{"action": {"withdraw"}, "confirm": {"yes"}}); r.status != 303 {
 		t.Fatalf("withdraw: %d %s", r.status, r.body)
 	}
 	if r := patch(withdrawn, `{"status":"published"}`); r.status != 409 || !strings.Contains(r.body, `"code":"not_moderatable"`) {

@@ -45,6 +45,9 @@ func TestSubmitWithoutJavaScriptThenWithdrawThroughManageLink(t *testing.T) {
 		chromedp.Navigate(manageURL),
 		chromedp.WaitVisible("#withdraw", chromedp.ByID),
 		chromedp.Click("#withdraw", chromedp.ByID),
+		// withdrawing asks first: "Wirklich zurückziehen?"
+		chromedp.WaitVisible("#withdraw-confirm", chromedp.ByID),
+		chromedp.Click("#withdraw-confirm", chromedp.ByID),
 		chromedp.WaitVisible("p.notice", chromedp.ByQuery),
 		chromedp.Text("#manage-status", &status, chromedp.ByID),
 	)

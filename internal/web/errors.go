@@ -40,7 +40,26 @@ func (s *Server) FailFields(c *fiber.Ctx, status int, code, message string, fiel
 		return c.Status(status).JSON(e)
 	}
 	c.Status(status)
-	return s.Render(c, "error", fiber.Map{"Status": status, "Code": code, "Message": message, "Fields": fields})
+	return s.Render(c, "error", fiber.Map{"Status": status, "Code": code, "Message": message, "Fields": fields,
+		"Back": s.backLink(c)})
+}
+
+// backLink is the way back from an error page: the procedure the failed
+// request belongs to, when there is one, or "" (the page always offers the
+// home page too).
+func (s *Server) backLink(c *fiber.Ctx) string {
+	rest, ok := strings.CutPrefix(c.Path(), "/p/")
+	if !ok {
+		return ""
+	}
+	slug, _, _ := strings.Cut(rest, "/")
+	if !model.ValidSlug(slug) {
+		return ""
+	}
+	if _, err := s.procedure(c.UserContext(), slug); err != nil {
+		return ""
+	}
+	return "/p/" + slug
 }
 
 func (s *Server) errorHandler(c *fiber.Ctx, err error) error {

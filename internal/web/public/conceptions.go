@@ -19,6 +19,10 @@ type conceptionView struct {
 	model.Conception
 	Vote     int
 	Comments []model.Comment
+	// Draft is this variant's comment form after a failed post, RateError
+	// a failed vote's message.
+	Draft     commentDraft
+	RateError string
 }
 
 func (h *Handler) conceptions(c *fiber.Ctx) error {
@@ -26,6 +30,12 @@ func (h *Handler) conceptions(c *fiber.Ctx) error {
 	if p == nil {
 		return err
 	}
+	return h.renderConceptions(c, p, "", commentDraft{}, "")
+}
+
+// renderConceptions shows the plan variants; the one of key gets back its
+// failed comment form (draft) or vote message (rateError).
+func (h *Handler) renderConceptions(c *fiber.Ctx, p *model.Procedure, key string, draft commentDraft, rateError string) error {
 	v, err := h.procView(c, p)
 	if err != nil {
 		return err
@@ -37,7 +47,11 @@ func (h *Handler) conceptions(c *fiber.Ctx) error {
 	voter := c.Cookies("mitreden_voter")
 	views := make([]conceptionView, 0, len(cs))
 	for _, k := range cs {
-		views = append(views, conceptionView{Conception: k, Vote: h.Part.ConceptionVote(c.UserContext(), p, k.Key, voter), Comments: comments[k.Key]})
+		cv := conceptionView{Conception: k, Vote: h.Part.ConceptionVote(c.UserContext(), p, k.Key, voter), Comments: comments[k.Key]}
+		if k.Key == key {
+			cv.Draft, cv.RateError = draft, rateError
+		}
+		views = append(views, cv)
 	}
 	l := web.Localizer(c)
 	return h.Render(c, "conceptions", fiber.Map{"Title": l.T("conceptions.title") + " – " + v.Text.Title, "P": v,
@@ -56,13 +70,19 @@ func (h *Handler) rateConception(c *fiber.Ctx) error {
 	key := utils.CopyString(c.Params("key"))
 	value, err := strconv.Atoi(c.FormValue("value"))
 	if err != nil {
-		return h.WriteError(c, participation.ErrInvalidVote)
+		err = participation.ErrInvalidVote
+	} else {
+		voter := web.VoterKey(c, h.Secure())
+		if value != 0 && h.Part.ConceptionVote(c.UserContext(), p, key, voter) == value {
+			value = 0 // pressing the same thumb again takes the vote back
+		}
+		_, _, err = h.Part.RateConception(c.UserContext(), p, key, voter, value)
 	}
-	voter := web.VoterKey(c, h.Secure())
-	if value != 0 && h.Part.ConceptionVote(c.UserContext(), p, key, voter) == value {
-		value = 0 // pressing the same thumb again takes the vote back
+	if status, fields, ok := formError(c, err); ok {
+		c.Status(status)
+		return h.renderConceptions(c, p, key, commentDraft{}, fields["form"])
 	}
-	if _, _, err := h.Part.RateConception(c.UserContext(), p, key, voter, value); err != nil {
+	if err != nil {
 		return h.WriteError(c, err)
 	}
 	notice := "rated"
@@ -82,6 +102,11 @@ func (h *Handler) commentConception(c *fiber.Ctx) error {
 	}
 	key := utils.CopyString(c.Params("key"))
 	m, err := h.Part.CommentConception(c.UserContext(), p, key, c.FormValue("text"), c.FormValue("author_name"))
+	if status, fields, ok := formError(c, err); ok {
+		// back to the variants, the text kept and the message beside it
+		c.Status(status)
+		return h.renderConceptions(c, p, key, commentDraft{Text: c.FormValue("text"), Author: c.FormValue("author_name"), Errors: fields}, "")
+	}
 	if err != nil {
 		return h.WriteError(c, err)
 	}

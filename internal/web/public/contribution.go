@@ -14,7 +14,21 @@ import (
 	"github.com/mitreden/mitreden/internal/web"
 )
 
+// commentDraft is a comment form sent back to its writer: what they wrote,
+// and the message per field.
+type commentDraft struct {
+	Text, Author string
+	Errors       map[string]string
+}
+
 func (h *Handler) contribution(c *fiber.Ctx) error {
+	return h.renderContribution(c, commentDraft{}, "")
+}
+
+// renderContribution shows a contribution's page; draft is a comment form
+// that failed (kept as written, its messages beside the fields) and
+// rateError a vote that failed, shown beside the rating.
+func (h *Handler) renderContribution(c *fiber.Ctx, draft commentDraft, rateError string) error {
 	l := web.Localizer(c)
 	ct, p, err := h.Part.Visible(c.UserContext(), c.Params("id"))
 	if errors.Is(err, store.ErrNotFound) {
@@ -43,7 +57,39 @@ func (h *Handler) contribution(c *fiber.Ctx) error {
 	return h.Render(c, "contribution", fiber.Map{"Title": ct.Title + " – " + v.Text.Title, "P": v, "C": ct,
 		"Category": cat, "Type": typ, "Comments": comments, "Responses": responses, "Related": related,
 		"Vote": h.Part.Vote(c.UserContext(), ct.ID, c.Cookies("mitreden_voter")), "Geometry": string(geo.MarshalGeometry(ct.Geometry)),
-		"Notice": noticeText(l, c.Query("notice")), "NoticeKey": c.Query("notice"), "Error": c.Query("error"), "ReplyTo": c.QueryInt("reply")})
+		"Notice": noticeText(l, c.Query("notice")), "NoticeKey": c.Query("notice"), "Error": c.Query("error"), "ReplyTo": replyTo(c),
+		"Draft": draft, "RateError": rateError})
+}
+
+// replyTo is the comment answered: from the link (?reply=) or, after a
+// failed post, from the form.
+func replyTo(c *fiber.Ctx) int {
+	if n := c.QueryInt("reply"); n > 0 {
+		return n
+	}
+	n, _ := strconv.Atoi(c.FormValue("parent_id"))
+	return n
+}
+
+// formError is the message of a resident's failed action that belongs
+// beside its form: validation (per field, 422) or a switch that closed
+// meanwhile (403). ok is false for anything else.
+func formError(c *fiber.Ctx, err error) (status int, fields map[string]string, ok bool) {
+	l := web.Localizer(c)
+	var verrs model.Errors
+	switch {
+	case errors.As(err, &verrs) && !verrs.Has("phase"):
+		return fiber.StatusUnprocessableEntity, web.FieldMessages(l, verrs), true
+	case errors.As(err, &verrs), errors.Is(err, participation.ErrPhaseClosed):
+		return fiber.StatusForbidden, map[string]string{"form": l.T("validation.phase_closed")}, true
+	case errors.Is(err, participation.ErrCommentsClosed):
+		return fiber.StatusForbidden, map[string]string{"form": l.T("error.comments_closed")}, true
+	case errors.Is(err, participation.ErrRatingsClosed):
+		return fiber.StatusForbidden, map[string]string{"form": l.T("error.ratings_closed")}, true
+	case errors.Is(err, participation.ErrInvalidVote):
+		return fiber.StatusBadRequest, map[string]string{"form": l.T("error.invalid_vote")}, true
+	}
+	return 0, nil, false
 }
 
 // removed answers the address of a contribution that is no longer public
@@ -77,6 +123,11 @@ func (h *Handler) comment(c *fiber.Ctx) error {
 		return h.Fail(c, fiber.StatusBadRequest, "rejected", web.Localizer(c).T("error.rejected"))
 	}
 	m, err := h.Part.Comment(c.UserContext(), id, parent, c.FormValue("text"), c.FormValue("author_name"))
+	if status, fields, ok := formError(c, err); ok {
+		// back to the page, the text kept and the message beside it
+		c.Status(status)
+		return h.renderContribution(c, commentDraft{Text: c.FormValue("text"), Author: c.FormValue("author_name"), Errors: fields}, "")
+	}
 	if err != nil {
 		return h.WriteError(c, err)
 	}
@@ -96,13 +147,19 @@ func (h *Handler) rate(c *fiber.Ctx) error {
 	id := utils.CopyString(c.Params("id"))
 	value, err := strconv.Atoi(c.FormValue("value"))
 	if err != nil {
-		return h.WriteError(c, participation.ErrInvalidVote)
+		err = participation.ErrInvalidVote
+	} else {
+		key := web.VoterKey(c, h.Secure())
+		if value != 0 && h.Part.Vote(c.UserContext(), id, key) == value {
+			value = 0 // pressing the same thumb again takes the vote back
+		}
+		_, _, err = h.Part.Rate(c.UserContext(), id, key, value)
 	}
-	key := web.VoterKey(c, h.Secure())
-	if value != 0 && h.Part.Vote(c.UserContext(), id, key) == value {
-		value = 0 // pressing the same thumb again takes the vote back
+	if status, fields, ok := formError(c, err); ok {
+		c.Status(status)
+		return h.renderContribution(c, commentDraft{}, fields["form"])
 	}
-	if _, _, err := h.Part.Rate(c.UserContext(), id, key, value); err != nil {
+	if err != nil {
 		return h.WriteError(c, err)
 	}
 	notice := "rated"

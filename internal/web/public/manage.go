@@ -57,6 +57,18 @@ func (h *Handler) manageSave(c *fiber.Ctx) error {
 	}
 	l := web.Localizer(c)
 	if c.FormValue("action") == "withdraw" {
+		if c.FormValue("confirm") != "yes" {
+			// first the question, then (confirmed) the withdrawal
+			if !participation.Editable(p, ct, h.Now()) {
+				return h.WriteError(c, participation.ErrNotEditable)
+			}
+			v, err := h.procView(c, p)
+			if err != nil {
+				return err
+			}
+			return h.Render(c, "manage", fiber.Map{"Title": l.T("manage.confirm_title"), "P": v, "C": ct,
+				"ConfirmWithdraw": true, "Action": "/manage/" + token})
+		}
 		if _, err := h.Part.Withdraw(c.UserContext(), p, token); err != nil {
 			return h.WriteError(c, err)
 		}

@@ -79,6 +79,13 @@ function validateStep(step) {
     if (!f.id) { return; }
     if (!checkField(f) && !first) { first = f; }
   });
+  // A place outside the planning area is refused here, on the map step,
+  // not after the review: the map's warning (draw.js) takes the focus.
+  const outside = step.querySelector('#geometry-outside');
+  if (!first && outside && !outside.hidden) {
+    outside.tabIndex = -1;
+    first = outside;
+  }
   return first;
 }
 

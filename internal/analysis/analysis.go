@@ -32,6 +32,7 @@ type Store interface {
 type Service struct {
 	st    Store
 	views *cache.Cache[View]
+	pairs *cache.Cache[[]Pair]
 }
 
 // maxCached is how many procedures' analyses are kept at once.
@@ -39,7 +40,7 @@ const maxCached = 64
 
 // New returns a service reading from st.
 func New(st Store) *Service {
-	return &Service{st: st, views: cache.New[View](maxCached, nil)}
+	return &Service{st: st, views: cache.New[View](maxCached, nil), pairs: cache.New[[]Pair](maxCached, nil)}
 }
 
 // View is what the analysis page shows; it is computed once per procedure

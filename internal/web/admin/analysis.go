@@ -7,8 +7,13 @@ import (
 	"github.com/mitreden/mitreden/internal/web"
 )
 
-// analysis shows the words residents use most and the places where
-// contributions gather (tiles of about 150 m), for the planners' reading.
+// maxPairs is how many near-duplicate pairs the analysis page lists.
+const maxPairs = 100
+
+// analysis shows the words residents use most, the places where
+// contributions gather (tiles of about 150 m) and the near-duplicates with
+// a button each that merges the newer into the older, for the planners'
+// and moderators' reading.
 func (h *Handler) analysis(c *fiber.Ctx) error {
 	p, err := h.LoadProcedure(c)
 	if p == nil {
@@ -18,11 +23,15 @@ func (h *Handler) analysis(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	pairs, err := h.Analysis.Duplicates(c.UserContext(), p)
+	if err != nil {
+		return err
+	}
 	bars := make([]analysis.Bar, 0, len(view.Words))
 	for _, w := range view.Words[:min(15, len(view.Words))] {
 		bars = append(bars, analysis.Bar{Label: w.Word, Value: w.Count})
 	}
 	l := web.Localizer(c)
 	return h.Render(c, "admin-analysis", fiber.Map{"Title": l.T("admin.analysis") + " – " + p.Title, "User": web.User(c),
-		"Proc": p, "A": view, "Chart": analysis.BarChart(l.T("admin.words_chart"), bars)})
+		"Proc": p, "A": view, "Pairs": pairs[:min(maxPairs, len(pairs))], "MorePairs": len(pairs) > maxPairs, "Chart": analysis.BarChart(l.T("admin.words_chart"), bars)})
 }

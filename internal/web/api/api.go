@@ -10,6 +10,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/mitreden/mitreden/internal/analysis"
 	"github.com/mitreden/mitreden/internal/viewport"
 	"github.com/mitreden/mitreden/internal/web"
 )
@@ -18,11 +19,12 @@ import (
 type Handler struct {
 	*web.Server
 	viewports *viewport.Service
+	analyses  *analysis.Service
 }
 
 // Register adds the API routes.
 func Register(app *fiber.App, s *web.Server) {
-	h := &Handler{Server: s, viewports: viewport.New(s.Store, s.Count)}
+	h := &Handler{Server: s, viewports: viewport.New(s.Store, s.Count), analyses: analysis.New(s.Store)}
 	g := app.Group("/api/v1")
 	g.Get("/procedures", h.procedures)
 	g.Get("/procedures/:slug", h.procedure)
@@ -31,6 +33,7 @@ func Register(app *fiber.App, s *web.Server) {
 	g.Get("/procedures/:slug/events", h.events)
 	g.Get("/contributions/:id", h.contribution)
 	g.Get("/procedures/:slug/export.:format", s.Require("export"), h.export)
+	g.Get("/procedures/:slug/analysis", s.Require("export"), h.analysis)
 	g.Get("/procedures/:slug/moderation", s.Require("moderate"), h.queue)
 	g.Get("/procedures/:slug/reports", s.Require("moderate"), h.reports)
 	g.Post("/procedures/:slug/reports/:id/resolve", s.Require("moderate"), h.resolveReport)

@@ -1,0 +1,252 @@
+package analysis
+
+import (
+	"context"
+	"hash/fnv"
+	"math"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geo"
+
+	"github.com/mitreden/mitreden/internal/cache"
+	"github.com/mitreden/mitreden/internal/model"
+	"github.com/mitreden/mitreden/internal/store"
+)
+
+// Pair is two contributions that say the same thing close to each other.
+// A is the older one: the one B would be merged into.
+type Pair struct {
+	A, B           string // contribution ids, A created first
+	ATitle, BTitle string
+	// Distance is the distance between the centres of their places in
+	// metres, or -1 when neither has a place.
+	Distance float64
+	// Score is the share of words (stems, stop words left out) the two texts
+	// have in common: 1 for the same words, 0 for none (Jaccard).
+	Score float64
+}
+
+// Percent is the score in whole percent.
+func (p Pair) Percent() int { return int(math.Round(p.Score * 100)) }
+
+// The rules of a near-duplicate.
+const (
+	// DuplicateScore is the least share of common words of a pair.
+	DuplicateScore = 0.5
+	// DuplicateDistance is the farthest apart, in metres, the centres of a
+	// pair's places may be. Two contributions without a place may pair;
+	// one with and one without never do.
+	DuplicateDistance = 150.0
+	// minShingles leaves out texts too short to compare (fewer words).
+	minShingles = 3
+	// MinHash signature: bands × rows hash functions. A pair is compared
+	// only when all rows of one band agree, so the work stays near linear;
+	// with 24 bands of 3 rows a pair sharing half its words is a candidate
+	// with a probability of about 0.96, one sharing 0.7 with 0.9997.
+	bands = 24
+	rows  = 3
+	// maxBucket bounds the comparisons of one band bucket: a bucket larger
+	// than this (hundreds of identical signatures) is compared only within
+	// its first maxBucket texts.
+	maxBucket = 500
+)
+
+// dupText is one candidate contribution for the pair search.
+type dupText struct {
+	id, title string
+	created   time.Time
+	centre    orb.Point
+	placed    bool
+	shingles  []uint64 // sorted, distinct
+}
+
+// Duplicates returns the pairs of published or waiting contributions that
+// say the same thing close to each other, the most similar first; it is
+// computed once per procedure version.
+func (s *Service) Duplicates(ctx context.Context, p *model.Procedure) ([]Pair, error) {
+	return s.pairs.Do(ctx, cache.Key{Procedure: p.ID, Version: p.Version, Name: "duplicates"}, func(ctx context.Context) ([]Pair, error) {
+		return s.duplicates(ctx, p)
+	})
+}
+
+func (s *Service) duplicates(ctx context.Context, p *model.Procedure) ([]Pair, error) {
+	sh := newShingler()
+	var texts []dupText
+	err := s.st.StreamContributions(ctx, p.ID, store.ExportOptions{}, func(r *store.ExportRow) error {
+		c := r.Contribution
+		if c.Status != model.Published && c.Status != model.Submitted {
+			return nil
+		}
+		t := dupText{id: c.ID, title: c.Title, created: c.CreatedAt, shingles: sh.shingles(c.Title + "\n" + c.Text)}
+		if len(t.shingles) < minShingles {
+			return nil
+		}
+		if c.Geometry != nil {
+			t.centre, t.placed = c.Geometry.Bound().Center(), true
+		}
+		texts = append(texts, t)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return findPairs(texts), nil
+}
+
+// findPairs compares the texts that share a MinHash band and keeps the pairs
+// that are similar and close enough.
+func findPairs(texts []dupText) []Pair {
+	sigs := make([][bands * rows]uint64, len(texts))
+	for i := range texts {
+		sigs[i] = minhash(texts[i].shingles)
+	}
+	seen := map[[2]int32]bool{}
+	var out []Pair
+	for b := 0; b < bands; b++ {
+		buckets := map[[rows]uint64][]int32{}
+		for i := range texts {
+			var k [rows]uint64
+			copy(k[:], sigs[i][b*rows:(b+1)*rows])
+			buckets[k] = append(buckets[k], int32(i))
+		}
+		for _, members := range buckets {
+			members = members[:min(len(members), maxBucket)]
+			for x := 0; x < len(members); x++ {
+				for y := x + 1; y < len(members); y++ {
+					i, j := members[x], members[y]
+					if seen[[2]int32{i, j}] {
+						continue
+					}
+					seen[[2]int32{i, j}] = true
+					if pr, ok := pairOf(&texts[i], &texts[j]); ok {
+						out = append(out, pr)
+					}
+				}
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Score != out[j].Score {
+			return out[i].Score > out[j].Score
+		}
+		if out[i].Distance != out[j].Distance {
+			return out[i].Distance < out[j].Distance
+		}
+		return out[i].A+out[i].B < out[j].A+out[j].B
+	})
+	return out
+}
+
+// pairOf tells whether a and b are a pair; the older one comes first.
+func pairOf(a, b *dupText) (Pair, bool) {
+	if b.created.Before(a.created) {
+		a, b = b, a
+	}
+	if a.placed != b.placed {
+		return Pair{}, false
+	}
+	d := -1.0
+	if a.placed {
+		d = geo.Distance(a.centre, b.centre)
+		if d > DuplicateDistance {
+			return Pair{}, false
+		}
+	}
+	score := jaccard(a.shingles, b.shingles)
+	if score < DuplicateScore {
+		return Pair{}, false
+	}
+	if d >= 0 {
+		d = math.Round(d)
+	}
+	return Pair{A: a.id, B: b.id, ATitle: a.title, BTitle: b.title, Distance: d, Score: math.Round(score*100) / 100}, true
+}
+
+// jaccard is |a ∩ b| / |a ∪ b| of two sorted, distinct lists.
+func jaccard(a, b []uint64) float64 {
+	common, i, j := 0, 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] == b[j]:
+			common++
+			i++
+			j++
+		case a[i] < b[j]:
+			i++
+		default:
+			j++
+		}
+	}
+	union := len(a) + len(b) - common
+	if union == 0 {
+		return 0
+	}
+	return float64(common) / float64(union)
+}
+
+// minhash is the MinHash signature of a text's shingles: for each of
+// bands × rows seeds, the least mixed hash.
+func minhash(shingles []uint64) [bands * rows]uint64 {
+	var sig [bands * rows]uint64
+	for k := range sig {
+		sig[k] = math.MaxUint64
+	}
+	for _, h := range shingles {
+		for k := range sig {
+			if v := mix(h ^ seeds[k]); v < sig[k] {
+				sig[k] = v
+			}
+		}
+	}
+	return sig
+}
+
+// seeds are the hash functions' fixed seeds.
+var seeds = func() (s [bands * rows]uint64) {
+	x := uint64(0x6d69747265646e)
+	for k := range s {
+		x = mix(x + uint64(k) + 1)
+		s[k] = x
+	}
+	return s
+}()
+
+// mix is SplitMix64's finaliser: a good spread of a 64-bit value.
+func mix(z uint64) uint64 {
+	z += 0x9e3779b97f4a7c15
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+	return z ^ (z >> 31)
+}
+
+// shingler turns a text into its shingles: the hashes of its words' stems,
+// by the rules of Words (tokens, stop words, the text's language, Snowball
+// stems, umlauts folded), so "Grünzüge" and "Grünzug" are one shingle.
+type shingler struct{ w *Words }
+
+func newShingler() *shingler { return &shingler{w: NewWords()} }
+
+func (s *shingler) shingles(text string) []uint64 {
+	toks := tokens(text)
+	en := isEnglish(toks)
+	set := map[uint64]bool{}
+	for _, t := range toks {
+		lower := strings.ToLower(t.text)
+		if utf8.RuneCountInString(strings.ReplaceAll(lower, "-", "")) < 3 || stopwords[lower] {
+			continue
+		}
+		h := fnv.New64a()
+		h.Write([]byte(fold(s.w.stem(strings.ReplaceAll(lower, "-", ""), en))))
+		set[h.Sum64()] = true
+	}
+	out := make([]uint64, 0, len(set))
+	for h := range set {
+		out = append(out, h)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}

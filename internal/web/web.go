@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mitreden/mitreden/internal/analysis"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/mitreden/mitreden/internal/auth"
@@ -38,11 +40,14 @@ type Server struct {
 	Part     *participation.Service
 	// Moderation carries out moderators' and planners' steps.
 	Moderation *moderation.Service
-	Broker     *Broker
-	Hasher     *auth.Hasher
-	Log        *slog.Logger
-	Metrics    *Metrics
-	Now        func() time.Time
+	// Analysis computes the planners' analyses, once per procedure
+	// version for the back office and the API alike.
+	Analysis *analysis.Service
+	Broker   *Broker
+	Hasher   *auth.Hasher
+	Log      *slog.Logger
+	Metrics  *Metrics
+	Now      func() time.Time
 
 	// TableSecret signs workshop table links (auth.TableKey). It lives
 	// here, not in Config, so that it never reaches a template.
@@ -73,7 +78,7 @@ func NewServer(cfg config.Config, st *store.Store, themeFS, localeFS fs.FS, log 
 		return nil, err
 	}
 	s := &Server{Config: cfg, Store: st, I18n: i18n, Markdown: content.NewMarkdown(), Assets: assets,
-		Part: participation.New(st), Moderation: moderation.New(st), Hasher: auth.NewHasher(), Log: log, Now: time.Now, Metrics: NewMetrics()}
+		Part: participation.New(st), Moderation: moderation.New(st), Analysis: analysis.New(st), Hasher: auth.NewHasher(), Log: log, Now: time.Now, Metrics: NewMetrics()}
 	s.Pages, err = LoadTemplates(theme, s.funcs())
 	if err != nil {
 		return nil, err

@@ -9,7 +9,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/mitreden/mitreden/internal/analysis"
 	"github.com/mitreden/mitreden/internal/auth"
 	"github.com/mitreden/mitreden/internal/web"
 )
@@ -17,12 +16,11 @@ import (
 // Handler serves the back office.
 type Handler struct {
 	*web.Server
-	Analysis *analysis.Service
 }
 
 // Register adds the /admin routes.
 func Register(app *fiber.App, s *web.Server) {
-	h := &Handler{Server: s, Analysis: analysis.New(s.Store)}
+	h := &Handler{Server: s}
 	csrf := s.CSRF()
 	g := app.Group("/admin", func(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderCacheControl, "private, no-store")

@@ -36,11 +36,11 @@ func (h *Handler) analysis(c *fiber.Ctx) error {
 	if p == nil {
 		return err
 	}
-	view, err := h.analyses.Of(c.UserContext(), p)
+	view, err := h.Analysis.Of(c.UserContext(), p)
 	if err != nil {
 		return err
 	}
-	pairs, err := h.analyses.Duplicates(c.UserContext(), p)
+	pairs, err := h.Analysis.Duplicates(c.UserContext(), p)
 	if err != nil {
 		return err
 	}

@@ -10,7 +10,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/mitreden/mitreden/internal/analysis"
 	"github.com/mitreden/mitreden/internal/viewport"
 	"github.com/mitreden/mitreden/internal/web"
 )
@@ -19,12 +18,11 @@ import (
 type Handler struct {
 	*web.Server
 	viewports *viewport.Service
-	analyses  *analysis.Service
 }
 
 // Register adds the API routes.
 func Register(app *fiber.App, s *web.Server) {
-	h := &Handler{Server: s, viewports: viewport.New(s.Store, s.Count), analyses: analysis.New(s.Store)}
+	h := &Handler{Server: s, viewports: viewport.New(s.Store, s.Count)}
 	g := app.Group("/api/v1")
 	g.Get("/procedures", h.procedures)
 	g.Get("/procedures/:slug", h.procedure)

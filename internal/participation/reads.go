@@ -18,6 +18,7 @@ type ReadStore interface {
 	ConceptionComments(ctx context.Context, procedureID int64) (map[string][]model.Comment, error)
 	Contributions(ctx context.Context, f store.Filter) ([]*model.Contribution, string, error)
 	Discussion(ctx context.Context, contributionID string) ([]model.Comment, []model.Response, error)
+	Answered(ctx context.Context, seqs []int64) (map[int64]bool, error)
 	CountBy(ctx context.Context, procedureID int64, column string) ([]store.Count, error)
 }
 
@@ -60,6 +61,26 @@ func (s *Service) Conceptions(ctx context.Context, procedureID int64) ([]model.C
 // next page ("" at the end; store.ErrBadCursor for a cursor it did not make).
 func (s *Service) Contributions(ctx context.Context, f store.Filter) ([]*model.Contribution, string, error) {
 	return s.Store.Contributions(ctx, f)
+}
+
+// Answered reports which of the listed contributions carry an official
+// response (the list's "answered" badge).
+func (s *Service) Answered(ctx context.Context, list []*model.Contribution) (map[string]bool, error) {
+	seqs := make([]int64, len(list))
+	for i, c := range list {
+		seqs[i] = c.Seq
+	}
+	bySeq, err := s.Store.Answered(ctx, seqs)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]bool, len(bySeq))
+	for _, c := range list {
+		if bySeq[c.Seq] {
+			out[c.ID] = true
+		}
+	}
+	return out, nil
 }
 
 // Newest lists a procedure's n newest published contributions (the wall).

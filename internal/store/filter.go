@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -35,6 +36,7 @@ type Filter struct {
 	GeomType    string // Point, LineString, Polygon, none
 	Origin      string
 	Query       string // full-text search
+	Answered    bool   // only contributions with an official response
 	BBox        *orb.Bound
 	CreatedFrom *time.Time // created at or after (nil: open)
 	CreatedTo   *time.Time // created at or before (nil: open)
@@ -53,6 +55,9 @@ func (f Filter) Key() string {
 	if f.CreatedFrom != nil || f.CreatedTo != nil {
 		span = fmt.Sprintf("|%d-%d", stampOr(f.CreatedFrom, 0), stampOr(f.CreatedTo, 0))
 	}
+	if f.Answered {
+		span += "|answered"
+	}
 	return fmt.Sprintf("%d|%v|%s|%s|%s|%s|%q|%s%s", f.ProcedureID, f.Statuses, f.Category, f.Type, f.GeomType, f.Origin, f.Query, bb, span)
 }
 
@@ -62,6 +67,34 @@ func stampOr(t *time.Time, def int64) int64 {
 		return def
 	}
 	return ms(*t)
+}
+
+// Answered reports which of the given contributions (by seq) carry an
+// official response, for the "answered" badge of a list.
+func (s *Store) Answered(ctx context.Context, seqs []int64) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	if len(seqs) == 0 {
+		return out, nil
+	}
+	ph := make([]string, len(seqs))
+	args := make([]any, len(seqs))
+	for i, seq := range seqs {
+		ph[i] = "?"
+		args[i] = seq
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT DISTINCT contribution_seq FROM responses WHERE contribution_seq IN (`+strings.Join(ph, ",")+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to read responses: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var seq int64
+		if err := rows.Scan(&seq); err != nil {
+			return nil, err
+		}
+		out[seq] = true
+	}
+	return out, rows.Err()
 }
 
 // ErrBadCursor is returned for a cursor the store did not hand out.
@@ -112,6 +145,9 @@ func (f Filter) clause() (string, []any) {
 	if f.CreatedTo != nil {
 		conds = append(conds, "c.created_at <= ?")
 		args = append(args, ms(*f.CreatedTo))
+	}
+	if f.Answered {
+		conds = append(conds, "EXISTS (SELECT 1 FROM responses resp WHERE resp.contribution_seq = c.seq)")
 	}
 	if q := ftsQuery(f.Query); q != "" {
 		conds = append(conds, "c.seq IN (SELECT rowid FROM contributions_fts WHERE contributions_fts MATCH ?)")

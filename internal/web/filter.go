@@ -19,7 +19,7 @@ const MaxLimit = 1000
 func ParseFilter(c *fiber.Ctx, p *model.Procedure) (store.Filter, string) {
 	f := store.Filter{ProcedureID: p.ID, Category: c.Query("category"), Type: c.Query("type"),
 		GeomType: c.Query("geometry"), Origin: c.Query("origin"), Query: c.Query("q"), Sort: c.Query("sort", store.SortNewest),
-		Cursor: c.Query("cursor")}
+		Cursor: c.Query("cursor"), Answered: c.Query("answered") == "1"}
 	if v := c.Query("type_geometry"); v != "" {
 		f.GeomType = v
 	}

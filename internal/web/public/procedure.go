@@ -77,6 +77,10 @@ func (h *Handler) procedureData(c *fiber.Ctx, p *model.Procedure) (fiber.Map, er
 	if err != nil {
 		return nil, err
 	}
+	answered, err := h.Part.Answered(c.UserContext(), list)
+	if err != nil {
+		return nil, err
+	}
 	appts, err := h.Part.Appointments(c.UserContext(), p.ID)
 	if err != nil {
 		return nil, err
@@ -90,8 +94,19 @@ func (h *Handler) procedureData(c *fiber.Ctx, p *model.Procedure) (fiber.Map, er
 		vals.Set("cursor", next)
 		nextURL = "/p/" + p.Slug + "?" + vals.Encode() + "#list"
 	}
-	return fiber.Map{"Title": v.Text.Title, "P": v, "List": list, "Count": count, "Filter": f,
-		"FilterError": filterErr, "NextURL": nextURL, "Appointments": appts, "Sorts": []string{store.SortNewest, store.SortOldest, store.SortRated, store.SortCommented}}, nil
+	return fiber.Map{"Title": v.Text.Title, "P": v, "List": list, "Count": count, "Filter": f, "Answered": answered,
+		"Filtered": filtered(c), "FilterError": filterErr, "NextURL": nextURL, "Appointments": appts, "Sorts": []string{store.SortNewest, store.SortOldest, store.SortRated, store.SortCommented}}, nil
+}
+
+// filtered reports whether the list's query narrows what it shows, so that
+// an empty result can offer to reset the filters.
+func filtered(c *fiber.Ctx) bool {
+	for _, k := range []string{"q", "category", "type", "geometry", "type_geometry", "origin", "answered", "cursor"} {
+		if c.Query(k) != "" {
+			return true
+		}
+	}
+	return false
 }
 
 func (h *Handler) page(c *fiber.Ctx) error {

@@ -4,7 +4,7 @@
  * proc is { slug, categories: {key: {label, colour}}, types: {key: label} }.
  */
 import { t, tn, formatDate } from 'mitreden/i18n.js';
-import { h, safeKey, excerpt } from 'mitreden/util.js';
+import { h, safeKey, excerpt, announce } from 'mitreden/util.js';
 
 export const FILTER_KEYS = ['category', 'type', 'geometry', 'origin', 'q', 'sort'];
 
@@ -130,4 +130,68 @@ export function bumpCount(delta) {
   if (!m) { return; }
   const n = Math.max(0, parseInt(m[1], 10) + delta);
   count.textContent = tn('procedure.count', n);
+}
+
+// initMore turns the list's "next page" link (#more) into "load more": the
+// next page's cards are fetched as HTML (the server renders them, badges
+// included), appended below the ones shown, the focus moves to the first
+// new card and the number loaded is announced (util.announce: a polite live region). Without scripts the link
+// stays a plain link to the next page.
+export function initMore() {
+  const more = document.getElementById('more');
+  const list = document.getElementById('cards');
+  if (!more || !list || typeof DOMParser !== 'function') { return; }
+  more.textContent = t('js.more');
+  more.setAttribute('role', 'button');
+  let busy = false;
+
+  function load() {
+    if (busy) { return; }
+    busy = true;
+    more.setAttribute('aria-disabled', 'true');
+    const url = more.href.split('#')[0];
+    fetch(url, { headers: { Accept: 'text/html' }, credentials: 'same-origin' }).then(function (r) {
+      if (!r.ok) { throw new Error('HTTP ' + r.status); }
+      return r.text();
+    }).then(function (text) {
+      const doc = new DOMParser().parseFromString(text, 'text/html');
+      const added = [];
+      doc.querySelectorAll('#cards > li.card').forEach(function (li) {
+        const a = li.querySelector('h3 a');
+        const href = a ? a.getAttribute('href') || '' : '';
+        const id = href.slice(href.lastIndexOf('/') + 1);
+        if (id && cardsFor(id).length) { return; }
+        const node = document.importNode(li, true);
+        list.appendChild(node);
+        added.push(node);
+      });
+      const next = doc.getElementById('more');
+      if (next && next.getAttribute('href')) {
+        more.setAttribute('href', next.getAttribute('href'));
+      } else {
+        more.parentNode.removeChild(more);
+      }
+      busy = false;
+      more.removeAttribute('aria-disabled');
+      const first = added.length ? added[0].querySelector('h3 a') : null;
+      if (first) { first.focus(); }
+      announce(tn('js.more_loaded', added.length));
+    }).catch(function () {
+      busy = false;
+      more.removeAttribute('aria-disabled');
+      announce(t('js.more_failed'));
+    });
+  }
+
+  more.addEventListener('click', function (ev) {
+    if (ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) { return; }
+    ev.preventDefault();
+    load();
+  });
+  more.addEventListener('keydown', function (ev) {
+    if (ev.key === ' ') {
+      ev.preventDefault();
+      load();
+    }
+  });
 }

@@ -9,6 +9,7 @@ import { warn } from 'mitreden/util.js';
 import { initOverview } from 'mitreden/overview.js';
 import { initProcedure } from 'mitreden/procedure-map.js';
 import { initDetail } from 'mitreden/detail.js';
+import { initMore } from 'mitreden/cards.js';
 
 function start(id, fn) {
   const el = document.getElementById(id);
@@ -24,3 +25,10 @@ function start(id, fn) {
 start('overview-map', initOverview);
 start('map', initProcedure);
 start('detail-map', initDetail);
+
+// The list's "load more" needs no map.
+try {
+  initMore();
+} catch (e) {
+  warn('Mitreden list:', e);
+}

@@ -41,6 +41,7 @@ func Register(app *fiber.App, s *web.Server) {
 	g.Get("/p/:slug/pages", csrf, h.session("manage_procedures"), h.pages)
 	g.Get("/p/:slug/pages/:page", csrf, h.session("manage_procedures"), h.pageForm)
 	g.Post("/p/:slug/pages/:page", csrf, h.session("manage_procedures"), h.savePage)
+	g.Get("/p/:slug/tables", csrf, h.session("manage_procedures"), h.tables)
 	g.Get("/p/:slug/analysis", csrf, h.session("moderate"), h.analysis)
 	g.Get("/p/:slug/report", csrf, h.session("moderate"), h.report)
 	g.Get("/account", csrf, h.session("moderate"), h.account)

@@ -60,9 +60,24 @@ type ContributionInput struct {
 
 var originTable = regexp.MustCompile(`^table:([1-9][0-9]{0,2})$`)
 
-// ValidOrigin reports whether origin is online, import or table:N (1–999).
+// ValidOrigin reports whether origin is online, import, letter, phone,
+// paper or table:N (1–999).
 func ValidOrigin(origin string) bool {
-	return origin == "online" || origin == "import" || originTable.MatchString(origin)
+	return OriginKind(origin) != ""
+}
+
+// OriginKind names the kind of an origin for labels and filters: "online",
+// "import", "letter", "phone", "paper" or "table" (for table:N); "" when the
+// origin does not exist.
+func OriginKind(origin string) string {
+	switch origin {
+	case "online", "import", "letter", "phone", "paper":
+		return origin
+	}
+	if originTable.MatchString(origin) {
+		return "table"
+	}
+	return ""
 }
 
 // Normalize trims surrounding space and unifies line endings.

@@ -86,6 +86,8 @@ func (s *Server) funcs() template.FuncMap {
 		},
 		"iso":   func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"label": func(l *content.Localizer, lb model.Labels) string { return lb.Get(l.Tag) },
+		// originKind: "online", "table", "letter", "phone", "paper" or "import".
+		"originKind": model.OriginKind,
 		"dict": func(kv ...any) map[string]any {
 			m := map[string]any{}
 			for i := 0; i+1 < len(kv); i += 2 {
@@ -120,7 +122,8 @@ func (s *Server) funcs() template.FuncMap {
 var jsMessages = []string{"map.label", "map.place_here", "map.undo", "map.clear", "map.mode_point",
 	"map.mode_line", "map.mode_polygon", "map.keyboard_hint", "map.placed", "contribute.next", "contribute.prev",
 	"validation.required", "validation.too_short", "procedure.map", "procedure.new",
-	"card.up", "card.down", "card.comments", "card.origin_table", "procedure.count", "validation.geometry_outside_area"}
+	"card.up", "card.down", "card.comments", "card.origin_table", "card.origin_letter", "card.origin_phone",
+	"card.origin_paper", "card.origin_import", "procedure.count", "validation.geometry_outside_area"}
 
 var germanMonths = []string{"Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"}
 

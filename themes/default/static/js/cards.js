@@ -19,6 +19,18 @@ export function readFilters(search) {
   return filters;
 }
 
+// originLabel names where a contribution came from: a workshop table, a
+// letter, a phone call, paper or an import.
+function originLabel(o) {
+  switch (o) {
+    case 'letter': return t('card.origin_letter');
+    case 'phone': return t('card.origin_phone');
+    case 'paper': return t('card.origin_paper');
+    case 'import': return t('card.origin_import');
+    default: return t('card.origin_table');
+  }
+}
+
 // matchesFilters reports whether the contribution f belongs in the list.
 export function matchesFilters(filters, f) {
   const p = f.properties || {};
@@ -112,7 +124,7 @@ export function buildCard(proc, f) {
     tn('card.down', p.rating_down || 0),
     tn('card.comments', p.comment_count || 0)
   ];
-  if (p.origin && p.origin !== 'online') { parts.push(t('card.origin_table')); }
+  if (p.origin && p.origin !== 'online') { parts.push(originLabel(p.origin)); }
   parts.forEach(function (text, i) {
     if (i) { counts.appendChild(document.createTextNode(' · ')); }
     counts.appendChild(h('span', null, text));

@@ -10,6 +10,11 @@ function init() {
   let labels = {};
   try { labels = JSON.parse(root.getAttribute('data-labels') || '{}'); } catch { labels = {}; }
   const tableLabel = root.getAttribute('data-table-label') || '';
+  // originLabel: letter, phone, paper and import have their own label; table:N the table's.
+  function originLabel(o) {
+    const own = /^(letter|phone|paper|import)$/.test(o) ? root.getAttribute('data-' + o + '-label') : '';
+    return own || tableLabel;
+  }
   const max = 12;
 
   function card(f) {
@@ -23,7 +28,7 @@ function init() {
     t.textContent = p.text || '';
     const m = document.createElement('p');
     m.className = 'wall-meta';
-    m.textContent = (labels[p.category] || p.category || '') + (p.origin && p.origin !== 'online' ? ' · ' + tableLabel : '');
+    m.textContent = (labels[p.category] || p.category || '') + (p.origin && p.origin !== 'online' ? ' · ' + originLabel(p.origin) : '');
     li.appendChild(h);
     li.appendChild(t);
     li.appendChild(m);

@@ -56,7 +56,8 @@ func TestEveryPublicPageHasNoAxeViolations(t *testing.T) {
 	pages := []string{"/p/gruenzug-altona/contributions/" + hidden, "/", "/p/gruenzug-altona", "/p/gruenzug-altona/pages/faq", "/p/gruenzug-altona/pages/der-plan?easy=1",
 		"/p/gruenzug-altona/contribute", "/p/gruenzug-altona/contributions/" + id, "/p/gruenzug-altona/statistics",
 		"/p/gruenzug-altona/conceptions", "/manage/" + token, "/p/nope", "/?lang=en", "/p/gruenzug-altona?lang=de-x-ls",
-		tableLink(t, s, 1), "/wall/gruenzug-altona"}
+		tableLink(t, s, 1), "/wall/gruenzug-altona",
+		"/impressum", "/datenschutz", "/barrierefreiheit?lang=en", "/kontakt?lang=de-x-ls"}
 	for _, p := range pages {
 		run(t, ctx, chromedp.Navigate(s.URL+p), chromedp.WaitReady("body"))
 		if v := axe(t, ctx); len(v) > 0 {

@@ -100,7 +100,7 @@ func TestLockedAccountsAreShownRefusedAndNotRevealedByTiming(t *testing.T) {
 		page := e.do(t, "GET", "/admin/login", "", "")
 		lj := cookieJar{}
 		lj.take(page.header)
-		lcsrf := strings.SplitN(strings.SplitN(page.body, `name="_csrf" value="`, 2)[1], `"`, 2)[0]
+		lcsrf := csrfToken(t, page.body)
 		before := auth.PasswordChecks()
 		r := e.do(t, "POST", "/admin/login", "application/x-www-form-urlencoded",
 			url.Values{"_csrf": {lcsrf}, "email": {email}, "password": {"ein langes Passwort"}}.Encode(), "Cookie", lj.header())

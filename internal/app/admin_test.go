@@ -35,7 +35,7 @@ func TestBackOfficeLoginModerationExportAndAudit(t *testing.T) {
 		return r
 	}
 	csrfOf := func(body string) string {
-		return strings.SplitN(strings.SplitN(body, `name="_csrf" value="`, 2)[1], `"`, 2)[0]
+		return csrfToken(t, body)
 	}
 	// not logged in: to the login page
 	if r := get("/admin/p/" + slug); r.status != 303 || !strings.HasPrefix(r.header.Get("Location"), "/admin/login?next=") {
@@ -119,7 +119,7 @@ func TestBackOfficeLoginModerationExportAndAudit(t *testing.T) {
 func TestLoginIsRateLimited(t *testing.T) {
 	e := newEnv(t, nil)
 	page := e.do(t, "GET", "/admin/login", "", "")
-	csrf := strings.SplitN(strings.SplitN(page.body, `name="_csrf" value="`, 2)[1], `"`, 2)[0]
+	csrf := csrfToken(t, page.body)
 	cookie := strings.SplitN(page.header.Get("Set-Cookie"), ";", 2)[0]
 	form := url.Values{"_csrf": {csrf}, "email": {"a@example.org"}, "password": {"nope"}}.Encode()
 	limited := false
@@ -320,7 +320,7 @@ func TestAdminsCreateAccountsAndTokens(t *testing.T) {
 	mjar := cookieJar{}
 	page := e.do(t, "GET", "/admin/login", "", "")
 	mjar.take(page.header)
-	mcsrf := strings.SplitN(strings.SplitN(page.body, `name="_csrf" value="`, 2)[1], `"`, 2)[0]
+	mcsrf := csrfToken(t, page.body)
 	r = e.do(t, "POST", "/admin/login", "application/x-www-form-urlencoded",
 		url.Values{"_csrf": {mcsrf}, "email": {"neu@example.org"}, "password": {password}}.Encode(), "Cookie", mjar.header())
 	mjar.take(r.header)

@@ -8,11 +8,7 @@ import (
 
 func csrfOf(t *testing.T, r result) (token, cookie string) {
 	t.Helper()
-	parts := strings.SplitN(r.body, `name="_csrf" value="`, 2)
-	if len(parts) < 2 {
-		t.Fatalf("no CSRF field in the page")
-	}
-	token = strings.SplitN(parts[1], `"`, 2)[0]
+	token = csrfToken(t, r.body)
 	for _, c := range r.header.Values("Set-Cookie") {
 		if strings.HasPrefix(c, "mitreden_csrf=") {
 			cookie = strings.SplitN(c, ";", 2)[0]
@@ -77,9 +73,5 @@ func TestCSRFTokensCostTheServerNoMemory(t *testing.T) {
 func csrfOfWithCookie(t *testing.T, e *env, cookie string) (string, result) {
 	t.Helper()
 	r := e.do(t, "GET", "/p/"+slug+"/contribute", "", "", "Cookie", cookie)
-	parts := strings.SplitN(r.body, `name="_csrf" value="`, 2)
-	if len(parts) < 2 {
-		t.Fatal("no CSRF field")
-	}
-	return strings.SplitN(parts[1], `"`, 2)[0], r
+	return csrfToken(t, r.body), r
 }

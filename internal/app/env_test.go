@@ -161,7 +161,7 @@ func (e *env) signIn(t *testing.T, email string, role model.Role) (cookieJar, st
 	jar := cookieJar{}
 	page := e.do(t, "GET", "/admin/login", "", "")
 	jar.take(page.header)
-	csrf := strings.SplitN(strings.SplitN(page.body, `name="_csrf" value="`, 2)[1], `"`, 2)[0]
+	csrf := csrfToken(t, page.body)
 	r := e.do(t, "POST", "/admin/login", "application/x-www-form-urlencoded",
 		url.Values{"_csrf": {csrf}, "email": {email}, "password": {"ein langes Passwort"}}.Encode(), "Cookie", jar.header())
 	jar.take(r.header)
@@ -169,4 +169,14 @@ func (e *env) signIn(t *testing.T, email string, role model.Role) (cookieJar, st
 		t.Fatalf("sign in %s: %d", email, r.status)
 	}
 	return jar, csrf
+}
+
+// csrfToken is the CSRF token of the first form in a page.
+func csrfToken(t testing.TB, body string) string {
+	t.Helper()
+	parts := strings.SplitN(body, `name="_csrf" value="`, 2)
+	if len(parts) < 2 {
+		t.Fatal("no CSRF field in the page")
+	}
+	return strings.SplitN(parts[1], `"`, 2)[0]
 }

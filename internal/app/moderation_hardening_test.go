@@ -42,11 +42,7 @@ func (e *env) formPost(t *testing.T, page, target string, form url.Values, cooki
 		t.Fatalf("GET %s: %d", page, r.status)
 	}
 	jar.take(r.header)
-	parts := strings.SplitN(r.body, `name="_csrf" value="`, 2)
-	if len(parts) < 2 {
-		t.Fatalf("GET %s: no CSRF token", page)
-	}
-	form.Set("_csrf", strings.SplitN(parts[1], `"`, 2)[0])
+	form.Set("_csrf", csrfToken(t, r.body))
 	return e.do(t, "POST", target, "application/x-www-form-urlencoded", form.Encode(), "Cookie", jar.header())
 }
 

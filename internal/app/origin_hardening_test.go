@@ -77,7 +77,7 @@ func TestFlagRefusesACommentOfAnotherContributionOrNone(t *testing.T) {
 	jar := cookieJar{}
 	page := e.do(t, "GET", "/p/"+slug+"/contributions/"+a, "", "")
 	jar.take(page.header)
-	csrf := strings.SplitN(strings.SplitN(page.body, `name="_csrf" value="`, 2)[1], `"`, 2)[0]
+	csrf := csrfToken(t, page.body)
 	form := url.Values{"_csrf": {csrf}, "reason": {"Spam"}, "comment_id": {strconv.FormatInt(onB, 10)}}
 	r := e.do(t, "POST", "/p/"+slug+"/contributions/"+a+"/flags", "application/x-www-form-urlencoded", form.Encode(), "Cookie", jar.header())
 	if r.status != 404 || flags(onB) != 0 {
@@ -162,7 +162,7 @@ func TestTableKioskNeedsTheKeyOfItsTable(t *testing.T) {
 	}
 	jar := cookieJar{}
 	jar.take(page.header)
-	csrf := strings.SplitN(strings.SplitN(page.body, `name="_csrf" value="`, 2)[1], `"`, 2)[0]
+	csrf := csrfToken(t, page.body)
 	form := url.Values{"_csrf": {csrf}, "title": {"Gefälschter Tischbeitrag"}, "text": {okText}, "category": {"verkehr"}}
 	for _, q := range []string{"?table=3", "?table=3&key=abc", "?table=9&key=" + key} {
 		if r := e.do(t, "POST", "/table/"+slug+q, "application/x-www-form-urlencoded", form.Encode(), "Cookie", jar.header()); r.status != 403 {

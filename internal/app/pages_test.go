@@ -148,7 +148,7 @@ func TestPhaseClosedRefusesWritesEverywhere(t *testing.T) {
 func TestFormFindsAKnownPlaceByTypedName(t *testing.T) {
 	e := newEnv(t, nil)
 	page := e.do(t, "GET", "/p/"+slug+"/contribute", "", "")
-	csrf := strings.SplitN(strings.SplitN(page.body, `name="_csrf" value="`, 2)[1], `"`, 2)[0]
+	csrf := csrfToken(t, page.body)
 	cookie := strings.SplitN(page.header.Get("Set-Cookie"), ";", 2)[0]
 	form := func(place string) url.Values {
 		return url.Values{"_csrf": {csrf}, "title": {"Am bekannten Ort"}, "text": {okText}, "category": {"verkehr"}, "place": {place}}

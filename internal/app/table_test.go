@@ -24,7 +24,7 @@ func TestWorkshopTableTagsContributionsAndShowsNoManageLink(t *testing.T) {
 		!strings.Contains(page.body, `href="?table=3&amp;key=`+auth.TableKey([]byte(testSecret), slug, 3)+`&amp;lang=en"`) || strings.Contains(page.body, `href="/p/`+slug+`/contribute"`) {
 		t.Fatalf("table page: %d %.3000s", page.status, page.body)
 	}
-	csrf := strings.SplitN(strings.SplitN(page.body, `name="_csrf" value="`, 2)[1], `"`, 2)[0]
+	csrf := csrfToken(t, page.body)
 	cookie := strings.SplitN(page.header.Get("Set-Cookie"), ";", 2)[0]
 	form := url.Values{"_csrf": {csrf}, "title": {"Vom Tisch drei"}, "text": {okText}, "category": {"verkehr"}, "place": {"Bahnhof Altona"}, "origin": {"online"}}
 	r := e.do(t, "POST", tableLink(3), "application/x-www-form-urlencoded", form.Encode(), "Cookie", cookie)

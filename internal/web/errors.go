@@ -118,45 +118,64 @@ func FieldMessages(l *content.Localizer, errs model.Errors) map[string]string {
 	return out
 }
 
-// WriteError answers an error of a resident's action (validation, phase,
-// switches, unknown contribution) with a fitting 4xx, JSON for the API and
-// an HTML page otherwise; anything else is passed on as a server error.
+// WriteError answers an error of a resident's or moderator's action
+// (validation, phase, switches, unknown contribution) with a fitting 4xx,
+// JSON for the API and an HTML page otherwise; anything else is passed on
+// as a server error.
 func (s *Server) WriteError(c *fiber.Ctx, err error) error {
-	l := Localizer(c)
+	if e, ok := ClassifyError(Localizer(c), err); ok {
+		return s.FailFields(c, e.Status, e.Code, e.Message, e.Fields)
+	}
+	return err
+}
+
+// ActionError is the answer to a refused action: status, code, message
+// and, for validation, the messages per field.
+type ActionError struct {
+	Status        int
+	Code, Message string
+	Fields        map[string]string
+}
+
+// ClassifyError tells what a refused action answers; ok is false for
+// errors that are not the client's (they become server errors).
+func ClassifyError(l *content.Localizer, err error) (ActionError, bool) {
 	var verrs model.Errors
 	if errors.As(err, &verrs) {
 		fields := FieldMessages(l, verrs)
-		status, code := fiber.StatusUnprocessableEntity, "validation"
+		e := ActionError{Status: fiber.StatusUnprocessableEntity, Code: "validation", Message: fields[verrs[0].Field], Fields: fields}
 		if verrs.Has("phase") {
-			status, code = fiber.StatusForbidden, "phase_closed"
+			e.Status, e.Code = fiber.StatusForbidden, "phase_closed"
 		}
-		return s.FailFields(c, status, code, fields[verrs[0].Field], fields)
+		return e, true
 	}
-	for _, m := range []struct {
-		err    error
-		status int
-		code   string
-		key    string
-	}{
-		{store.ErrNotFound, fiber.StatusNotFound, "not_found", "error.contribution_not_found"},
-		{participation.ErrPhaseClosed, fiber.StatusForbidden, "phase_closed", "validation.phase_closed"},
-		{participation.ErrCommentsClosed, fiber.StatusForbidden, "comments_closed", "error.comments_closed"},
-		{participation.ErrRatingsClosed, fiber.StatusForbidden, "ratings_closed", "error.ratings_closed"},
-		{participation.ErrInvalidVote, fiber.StatusBadRequest, "invalid_vote", "error.invalid_vote"},
-		{participation.ErrNotEditable, fiber.StatusConflict, "not_editable", "error.not_editable"},
-		{store.ErrInvalidParent, fiber.StatusBadRequest, "invalid_parent", "error.invalid_parent"},
-		{participation.ErrInvalidFlagKind, fiber.StatusBadRequest, "invalid_flag", "error.invalid_flag"},
-		{participation.ErrNoConception, fiber.StatusNotFound, "not_found", "error.conception_not_found"},
-		{participation.ErrNoComment, fiber.StatusNotFound, "comment_not_found", "error.flag_comment"},
-		{moderation.ErrForbidden, fiber.StatusForbidden, "forbidden", "error.forbidden"},
-		{moderation.ErrNoChange, fiber.StatusBadRequest, "no_change", "error.no_change"},
-		{moderation.ErrNotModeratable, fiber.StatusConflict, "not_moderatable", "error.not_moderatable"},
-		{store.ErrMergeTarget, fiber.StatusConflict, "merge_target", "error.merge_target"},
-		{store.ErrResolved, fiber.StatusConflict, "resolved", "error.report_resolved"},
-	} {
+	for _, m := range actionErrors {
 		if errors.Is(err, m.err) {
-			return s.Fail(c, m.status, m.code, l.T(m.key))
+			return ActionError{Status: m.status, Code: m.code, Message: l.T(m.key)}, true
 		}
 	}
-	return err
+	return ActionError{}, false
+}
+
+var actionErrors = []struct {
+	err    error
+	status int
+	code   string
+	key    string
+}{
+	{store.ErrNotFound, fiber.StatusNotFound, "not_found", "error.contribution_not_found"},
+	{participation.ErrPhaseClosed, fiber.StatusForbidden, "phase_closed", "validation.phase_closed"},
+	{participation.ErrCommentsClosed, fiber.StatusForbidden, "comments_closed", "error.comments_closed"},
+	{participation.ErrRatingsClosed, fiber.StatusForbidden, "ratings_closed", "error.ratings_closed"},
+	{participation.ErrInvalidVote, fiber.StatusBadRequest, "invalid_vote", "error.invalid_vote"},
+	{participation.ErrNotEditable, fiber.StatusConflict, "not_editable", "error.not_editable"},
+	{store.ErrInvalidParent, fiber.StatusBadRequest, "invalid_parent", "error.invalid_parent"},
+	{participation.ErrInvalidFlagKind, fiber.StatusBadRequest, "invalid_flag", "error.invalid_flag"},
+	{participation.ErrNoConception, fiber.StatusNotFound, "not_found", "error.conception_not_found"},
+	{participation.ErrNoComment, fiber.StatusNotFound, "comment_not_found", "error.flag_comment"},
+	{moderation.ErrForbidden, fiber.StatusForbidden, "forbidden", "error.forbidden"},
+	{moderation.ErrNoChange, fiber.StatusBadRequest, "no_change", "error.no_change"},
+	{moderation.ErrNotModeratable, fiber.StatusConflict, "not_moderatable", "error.not_moderatable"},
+	{store.ErrMergeTarget, fiber.StatusConflict, "merge_target", "error.merge_target"},
+	{store.ErrResolved, fiber.StatusConflict, "resolved", "error.report_resolved"},
 }

@@ -44,13 +44,8 @@ func (h *Handler) moderateComment(c *fiber.Ctx) error {
 		return err
 	}
 	l := web.Localizer(c)
-	var status model.ContributionStatus
-	switch c.FormValue("action") {
-	case "publish":
-		status = model.Published
-	case "hide":
-		status = model.Hidden
-	default:
+	status, ok := actionStatus(c)
+	if !ok {
 		return h.Fail(c, fiber.StatusBadRequest, "bad_action", l.T("admin.bad_action"))
 	}
 	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
@@ -71,13 +66,8 @@ func (h *Handler) moderate(c *fiber.Ctx) error {
 	if p == nil {
 		return err
 	}
-	var status model.ContributionStatus
-	switch c.FormValue("action") {
-	case "publish":
-		status = model.Published
-	case "hide":
-		status = model.Hidden
-	default:
+	status, ok := actionStatus(c)
+	if !ok {
 		return h.Fail(c, fiber.StatusBadRequest, "bad_action", web.Localizer(c).T("admin.bad_action"))
 	}
 	reason := utils.CopyString(c.FormValue("reason"))
@@ -98,4 +88,15 @@ func (h *Handler) moderate(c *fiber.Ctx) error {
 		return h.WriteError(c, err)
 	}
 	return c.Redirect(back+"?notice="+map[model.ContributionStatus]string{model.Published: "published", model.Hidden: "hidden"}[status], fiber.StatusSeeOther)
+}
+
+// actionStatus reads a moderation form's action: publish or hide.
+func actionStatus(c *fiber.Ctx) (model.ContributionStatus, bool) {
+	switch c.FormValue("action") {
+	case "publish":
+		return model.Published, true
+	case "hide":
+		return model.Hidden, true
+	}
+	return "", false
 }

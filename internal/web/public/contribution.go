@@ -76,18 +76,16 @@ func replyTo(c *fiber.Ctx) int {
 // meanwhile (403). ok is false for anything else.
 func formError(c *fiber.Ctx, err error) (status int, fields map[string]string, ok bool) {
 	l := web.Localizer(c)
-	var verrs model.Errors
+	e, ok := web.ClassifyError(l, err)
 	switch {
-	case errors.As(err, &verrs) && !verrs.Has("phase"):
-		return fiber.StatusUnprocessableEntity, web.FieldMessages(l, verrs), true
-	case errors.As(err, &verrs), errors.Is(err, participation.ErrPhaseClosed):
-		return fiber.StatusForbidden, map[string]string{"form": l.T("validation.phase_closed")}, true
-	case errors.Is(err, participation.ErrCommentsClosed):
-		return fiber.StatusForbidden, map[string]string{"form": l.T("error.comments_closed")}, true
-	case errors.Is(err, participation.ErrRatingsClosed):
-		return fiber.StatusForbidden, map[string]string{"form": l.T("error.ratings_closed")}, true
-	case errors.Is(err, participation.ErrInvalidVote):
-		return fiber.StatusBadRequest, map[string]string{"form": l.T("error.invalid_vote")}, true
+	case !ok:
+		return 0, nil, false
+	case e.Code == "validation":
+		return e.Status, e.Fields, true
+	case e.Code == "phase_closed":
+		return e.Status, map[string]string{"form": l.T("validation.phase_closed")}, true
+	case e.Code == "comments_closed", e.Code == "ratings_closed", e.Code == "invalid_vote":
+		return e.Status, map[string]string{"form": e.Message}, true
 	}
 	return 0, nil, false
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"sort"
@@ -46,14 +45,12 @@ func hotPath(rounds, conns int, d time.Duration, client *http.Client, viewportUR
 		}
 		return c.Send(plain)
 	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ceilingURL, err := serveLoopback(ceiling)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "mitreden-load:", err)
 		os.Exit(1)
 	}
-	go func() { _ = ceiling.Listener(ln) }()
 	defer ceiling.ShutdownWithContext(context.Background())
-	ceilingURL := "http://" + ln.Addr().String() + "/"
 	get := func(u, coding string) func(int64) *http.Request {
 		return func(int64) *http.Request {
 			r, _ := http.NewRequest("GET", u, nil)

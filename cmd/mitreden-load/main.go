@@ -195,14 +195,12 @@ func main() {
 		c.Set(fiber.HeaderContentType, "application/geo+json")
 		return c.Send(body)
 	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ceilingURL, err := serveLoopback(ceiling)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "mitreden-load:", err)
 		os.Exit(1)
 	}
-	go func() { _ = ceiling.Listener(ln) }()
 	defer ceiling.ShutdownWithContext(context.Background())
-	ceilingURL := "http://" + ln.Addr().String() + "/"
 
 	get := func(u string) func(int64) *http.Request {
 		return func(int64) *http.Request { r, _ := http.NewRequest("GET", u, nil); return r }
@@ -477,4 +475,14 @@ func splitLinks(s string) []string {
 		}
 	}
 	return out
+}
+
+// serveLoopback serves app on a free loopback port and returns its base URL.
+func serveLoopback(app *fiber.App) (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	go func() { _ = app.Listener(ln) }()
+	return "http://" + ln.Addr().String() + "/", nil
 }

@@ -8,7 +8,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -231,13 +230,10 @@ func startMinimalWriter(slug, category, dbPath, base string) (*minimalWriter, er
 		return c.Send(r.feat)
 	})
 	m.pid = pid
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
+	if m.url, err = serveLoopback(m.app); err != nil {
 		m.close()
 		return nil, err
 	}
-	go func() { _ = m.app.Listener(ln) }()
-	m.url = "http://" + ln.Addr().String() + "/"
 	return m, nil
 }
 

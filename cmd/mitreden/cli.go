@@ -21,6 +21,7 @@ import (
 	"github.com/mitreden/mitreden/internal/auth"
 	"github.com/mitreden/mitreden/internal/config"
 	"github.com/mitreden/mitreden/internal/demo"
+	"github.com/mitreden/mitreden/internal/logbuf"
 	"github.com/mitreden/mitreden/internal/model"
 	"github.com/mitreden/mitreden/internal/store"
 )
@@ -205,7 +206,11 @@ func (c *cli) serve(args []string) error {
 	if err != nil {
 		return usageError{err.Error()}
 	}
-	log := c.logger()
+	// The server's log is buffered (internal/logbuf): one write per
+	// 100 ms instead of one per request; warnings and errors go out at once.
+	lw := logbuf.New(c.stderr, logbuf.DefaultInterval)
+	defer lw.Close()
+	log := slog.New(logbuf.Urgent(slog.NewJSONHandler(lw, &slog.HandlerOptions{Level: slog.LevelInfo}), lw, slog.LevelWarn))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	st, v, err := openStore(ctx, cfg.DB, strings.ToUpper(cfg.Synchronous))

@@ -209,8 +209,16 @@ func main() {
 	var results []result
 	varied := func() []result {
 		var out []result
-		for _, v := range []struct{ name, extra string }{{"varied viewports", ""}, {"varied viewports, cluster=1", "&cluster=1"}} {
-			mk, err := variedViewports(client, *base, *slug, v.extra, 1)
+		// Each with the content coding named by hand, so that the client
+		// keeps the bytes as they came (a real client decompresses on its
+		// own machine, not on the server's cores).
+		for _, v := range []struct{ name, extra, coding string }{
+			{"varied viewports, identity", "", "identity"},
+			{"varied viewports, gzip", "", "gzip"},
+			{"varied viewports, cluster=1, identity", "&cluster=1", "identity"},
+			{"varied viewports, cluster=1, gzip", "&cluster=1", "gzip"},
+		} {
+			mk, err := variedViewports(client, *base, *slug, v.extra, v.coding, 1)
 			if err != nil {
 				fmt.Fprintln(os.Stderr, "mitreden-load:", err)
 				os.Exit(1)
@@ -428,8 +436,8 @@ func areaBound(client *http.Client, base, slug string) ([4]float64, error) {
 // quarter to four times the middle box's area) at random places inside
 // the procedure's area, every request a different one, so that neither the
 // answer cache nor one hot region of the index helps. extra is appended to
-// the query (e.g. "&cluster=1").
-func variedViewports(client *http.Client, base, slug, extra string, seed uint64) (func(int64) *http.Request, error) {
+// the query (e.g. "&cluster=1"); coding is sent as Accept-Encoding.
+func variedViewports(client *http.Client, base, slug, extra, coding string, seed uint64) (func(int64) *http.Request, error) {
 	a, err := areaBound(client, base, slug)
 	if err != nil {
 		return nil, err
@@ -445,6 +453,7 @@ func variedViewports(client *http.Client, base, slug, extra string, seed uint64)
 		mu.Unlock()
 		u := fmt.Sprintf("%s/api/v1/procedures/%s/contributions?limit=1000%s&bbox=%.7f,%.7f,%.7f,%.7f", base, slug, extra, x, y, x+w, y+h)
 		r, _ := http.NewRequest("GET", u, nil)
+		r.Header.Set("Accept-Encoding", coding)
 		return r
 	}, nil
 }

@@ -8,38 +8,51 @@ import (
 
 	"github.com/BurntSushi/toml"
 	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/feature/plural"
 	"golang.org/x/text/language"
 )
 
 // Locale describes one interface language.
 type Locale struct {
-	Tag  string // "de", "en", "de-x-ls"
+	Tag  string // "de", "en", "de-x-ls", "tr", "ar", "uk"
 	Name string // its own name, for the language switch
 	File string // message file in the locales directory
+	Lang string // the HTML lang value: "de" for Leichte Sprache
+	Dir  string // the writing direction: "ltr" or "rtl"
 }
 
 // Locales are the interface languages, German first (the source).
 var Locales = []Locale{
-	{Tag: "de", Name: "Deutsch", File: "de.toml"},
-	{Tag: "en", Name: "English", File: "en.toml"},
-	{Tag: "de-x-ls", Name: "Leichte Sprache", File: "de-x-ls.toml"},
+	{Tag: "de", Name: "Deutsch", File: "de.toml", Lang: "de", Dir: "ltr"},
+	{Tag: "en", Name: "English", File: "en.toml", Lang: "en", Dir: "ltr"},
+	{Tag: "de-x-ls", Name: "Leichte Sprache", File: "de-x-ls.toml", Lang: "de", Dir: "ltr"},
+	{Tag: "tr", Name: "Türkçe", File: "tr.toml", Lang: "tr", Dir: "ltr"},
+	{Tag: "ar", Name: "العربية", File: "ar.toml", Lang: "ar", Dir: "rtl"},
+	{Tag: "uk", Name: "Українська", File: "uk.toml", Lang: "uk", Dir: "ltr"},
 }
+
+// germanFamily reports whether tag is German or a variety of it, whose
+// messages go-i18n cannot keep apart from German's (see LoadI18n).
+func germanFamily(tag string) bool { return tag == "de" || strings.HasPrefix(tag, "de-") }
 
 // DefaultLocale is the source language.
 const DefaultLocale = "de"
 
 // I18n holds one go-i18n bundle per interface language, each layered
-// English → German → the language itself, so a missing message falls back
-// to German (and Leichte Sprache to German). go-i18n cannot tell "de" and
-// "de-x-ls" apart, hence a bundle each; the locale is chosen explicitly.
+// German → the language itself, so a missing message falls back to German.
+// go-i18n cannot tell "de" and "de-x-ls" apart, hence a bundle each; the
+// locale is chosen explicitly. Other languages are parsed under their own
+// tag, so that go-i18n applies their plural rules (Arabic has six forms,
+// Ukrainian four).
 type I18n struct {
 	bundles map[string]*i18n.Bundle
+	locales map[string]Locale
 	ids     []string // message IDs of the source language, sorted
 }
 
 // LoadI18n reads the message files from fsys (the embedded locales).
 func LoadI18n(fsys fs.FS) (*I18n, error) {
-	out := &I18n{bundles: map[string]*i18n.Bundle{}}
+	out := &I18n{bundles: map[string]*i18n.Bundle{}, locales: map[string]Locale{}}
 	for _, loc := range Locales {
 		if _, err := fs.Stat(fsys, loc.File); err != nil {
 			continue
@@ -55,14 +68,21 @@ func LoadI18n(fsys fs.FS) (*I18n, error) {
 			if err != nil {
 				return nil, fmt.Errorf("content: unable to read %s: %w", f, err)
 			}
-			// Every layer is parsed under the name "de.toml": go-i18n takes the
-			// language from the file name, and a later file's messages replace
-			// an earlier one's, which gives the German fallback.
-			if _, err := b.ParseMessageFileBytes(data, "de.toml"); err != nil {
+			// go-i18n takes the language from the file name. German and its
+			// varieties are all parsed as "de.toml": a later file's messages
+			// replace an earlier one's, which gives the German fallback.
+			// Other languages keep their own tag (their plural rules) and
+			// fall back to German through the localiser's preferences.
+			name := "de.toml"
+			if f != "de.toml" && !germanFamily(loc.Tag) {
+				name = loc.Tag + ".toml"
+			}
+			if _, err := b.ParseMessageFileBytes(data, name); err != nil {
 				return nil, fmt.Errorf("content: unable to parse %s: %w", f, err)
 			}
 		}
 		out.bundles[loc.Tag] = b
+		out.locales[loc.Tag] = loc
 	}
 	if out.bundles[DefaultLocale] == nil {
 		return nil, fmt.Errorf("content: no %s.toml message file", DefaultLocale)
@@ -100,8 +120,9 @@ func (l *I18n) Available() []Locale {
 
 // Localizer translates message IDs for one request.
 type Localizer struct {
-	Tag string
-	loc *i18n.Localizer
+	Tag    string
+	Locale Locale
+	loc    *i18n.Localizer
 }
 
 // Localizer returns the localiser for tag (German when unknown).
@@ -111,7 +132,11 @@ func (l *I18n) Localizer(tag string) *Localizer {
 		tag = DefaultLocale
 		b = l.bundles[tag]
 	}
-	return &Localizer{Tag: tag, loc: i18n.NewLocalizer(b, "de")}
+	prefs := []string{"de"}
+	if !germanFamily(tag) {
+		prefs = []string{tag, "de"}
+	}
+	return &Localizer{Tag: tag, Locale: l.locales[tag], loc: i18n.NewLocalizer(b, prefs...)}
 }
 
 // T translates id with optional template data (key, value pairs). A missing
@@ -126,6 +151,46 @@ func (z *Localizer) T(id string, kv ...any) string {
 // int64 alike).
 func (z *Localizer) TN(id string, n any, kv ...any) string {
 	return z.localize(id, n, append([]any{"Count", n}, kv...))
+}
+
+// PluralForms returns the message id unfilled in each plural category the
+// language uses for whole numbers (CLDR: "one", "few", … and "other"), for
+// scripts that choose by count. A message without plural forms gives the
+// same text in each.
+func (z *Localizer) PluralForms(id string) map[string]string {
+	out := map[string]string{}
+	for cat, n := range pluralSamples(z.Lang()) {
+		out[cat] = z.localize(id, n, nil)
+	}
+	if _, ok := out["other"]; !ok {
+		out["other"] = z.localize(id, 1000000, nil) // uk: "other" only for fractions
+	}
+	return out
+}
+
+var pluralNames = map[plural.Form]string{plural.Zero: "zero", plural.One: "one", plural.Two: "two",
+	plural.Few: "few", plural.Many: "many", plural.Other: "other"}
+
+// pluralSamples returns, for each plural category the language lang uses
+// for the whole numbers 0 to 199, the smallest number in it.
+func pluralSamples(lang string) map[string]int {
+	tag := language.Make(lang)
+	out := map[string]int{}
+	for n := 199; n >= 0; n-- {
+		out[pluralNames[plural.Cardinal.MatchPlural(tag, n, 0, 0, 0, 0)]] = n
+	}
+	return out
+}
+
+// PluralCategories returns the plural categories the language lang uses
+// for whole numbers, for tests that check the message files.
+func PluralCategories(lang string) []string {
+	var out []string
+	for cat := range pluralSamples(lang) {
+		out = append(out, cat)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // Forms returns the message id's singular and plural form unfilled (each
@@ -157,15 +222,26 @@ func (z *Localizer) localize(id string, count any, kv []any) string {
 
 // Lang is the value for the HTML lang attribute ("de" for Leichte Sprache).
 func (z *Localizer) Lang() string {
-	if strings.HasPrefix(z.Tag, "de") {
+	if z.Locale.Lang != "" {
+		return z.Locale.Lang
+	}
+	if germanFamily(z.Tag) {
 		return "de"
 	}
 	return z.Tag
 }
 
+// Dir is the value for the HTML dir attribute: "rtl" for Arabic.
+func (z *Localizer) Dir() string {
+	if z.Locale.Dir != "" {
+		return z.Locale.Dir
+	}
+	return "ltr"
+}
+
 // Negotiate picks the interface language: an explicit choice (query or
 // cookie) when it is loaded, else the best match of Accept-Language among
-// de and en, else German.
+// the loaded languages, else German.
 func (l *I18n) Negotiate(explicit, acceptLanguage string) string {
 	if explicit != "" && l.Has(explicit) {
 		return explicit

@@ -57,6 +57,7 @@ func (s *Server) RenderCached(c *fiber.Ctx, p *model.Procedure, key, page string
 		pc.pages.Put(k, b)
 	} else {
 		s.setPageCSP(c, fiber.Map{"P": p})
+		c.Set(fiber.HeaderContentLanguage, Localizer(c).Tag)
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 	return c.Send(bytes.ReplaceAll(b, pc.placeholder, []byte(Nonce(c))))

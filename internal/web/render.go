@@ -36,6 +36,8 @@ func (s *Server) render(c *fiber.Ctx, page string, data fiber.Map, nonce string)
 	l := Localizer(c)
 	data["L"] = l
 	data["Lang"] = l.Lang()
+	data["Dir"] = l.Dir()
+	c.Set(fiber.HeaderContentLanguage, l.Tag)
 	data["Locale"] = l.Tag
 	data["Locales"] = s.I18n.Available()
 	data["Nonce"] = nonce
@@ -101,12 +103,15 @@ func (s *Server) funcs() template.FuncMap {
 		"jsI18n": func(l *content.Localizer) string {
 			m := map[string]string{}
 			for _, k := range append(jsMessages, s.I18n.IDsWithPrefix("js.")...) {
-				// A count's message goes as both forms; scripts choose by n
-				// (tn in js/i18n.js).
-				one, other := l.Forms(k)
-				m[k] = other
-				if one != other {
-					m[k+"|one"] = one
+				// A count's message goes with every plural form of the
+				// language that differs from "other" (KEY|one, KEY|few, …);
+				// scripts choose by n (tn in js/i18n.js).
+				forms := l.PluralForms(k)
+				m[k] = forms["other"]
+				for cat, text := range forms {
+					if cat != "other" && text != forms["other"] {
+						m[k+"|"+cat] = text
+					}
 				}
 			}
 			b, _ := json.Marshal(m)

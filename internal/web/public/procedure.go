@@ -135,13 +135,16 @@ func (h *Handler) page(c *fiber.Ctx) error {
 	if web.Localizer(c).Tag == "de-x-ls" {
 		easy = c.Query("easy") != "0"
 	}
-	body := pg.BodyMD
+	body, bodyLang := pg.BodyMD, pg.Locale
 	if easy && pg.EasyMD != "" {
-		body = pg.EasyMD
+		body, bodyLang = pg.EasyMD, "de"
+	}
+	if strings.HasPrefix(bodyLang, "de") {
+		bodyLang = "de"
 	}
 	body = withoutTitle(body)
 	return h.Render(c, "page", fiber.Map{"Title": pg.Title + " – " + v.Text.Title, "P": v, "Page": pg, "Body": body,
-		"Easy": easy && pg.EasyMD != "", "HasEasy": pg.EasyMD != ""})
+		"BodyLang": bodyLang, "Easy": easy && pg.EasyMD != "", "HasEasy": pg.EasyMD != ""})
 }
 
 // withoutTitle drops a leading level-1 heading from a page's Markdown: the

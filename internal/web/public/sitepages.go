@@ -26,20 +26,20 @@ func (h *Handler) sitePage(name string) fiber.Handler {
 		if l.Tag == "de-x-ls" {
 			easy = c.Query("easy") != "0"
 		}
-		variant := ""
-		if l.Tag == "en" {
-			variant = "en"
-		}
+		// The page in the reader's language where it is written, else in
+		// German, marked as such (BodyLang).
+		bodyLang := l.Lang()
 		easyMD, hasEasy := data.SitePage(name, "easy")
-		body, ok := data.SitePage(name, variant)
-		if !ok {
+		body, ok := data.SitePage(name, l.Tag)
+		if !ok || l.Lang() == "de" {
 			body, ok = data.SitePage(name, "")
+			bodyLang = "de"
 		}
 		if !ok {
 			return h.notFound(c, "error.page_not_found")
 		}
 		if easy && hasEasy {
-			body = easyMD
+			body, bodyLang = easyMD, "de"
 		}
 		titleKey := "site." + name + ".title"
 		if easy && hasEasy {
@@ -47,6 +47,6 @@ func (h *Handler) sitePage(name string) fiber.Handler {
 		}
 		title := l.T(titleKey)
 		return h.Render(c, "page", fiber.Map{"Title": title, "Page": fiber.Map{"Title": title},
-			"Body": withoutTitle(body), "Easy": easy && hasEasy, "HasEasy": hasEasy})
+			"Body": withoutTitle(body), "BodyLang": bodyLang, "Easy": easy && hasEasy, "HasEasy": hasEasy})
 	}
 }

@@ -14,8 +14,20 @@ try {
   messages = {};
 }
 
-// lang is the page's language for dates: "en" or "de".
-export const lang = (document.documentElement.getAttribute('lang') || 'de').toLowerCase().indexOf('en') === 0 ? 'en' : 'de';
+// lang is the page's language (the html element's lang: de, en, tr, ar,
+// uk; "de" for Leichte Sprache); locale the one dates are written in.
+export const lang = (document.documentElement.getAttribute('lang') || 'de').toLowerCase();
+const locale = { de: 'de-DE', en: 'en-GB', tr: 'tr-TR', ar: 'ar', uk: 'uk-UA' }[lang] || lang;
+
+// plural names the plural category of a count in the page's language
+// (CLDR: zero, one, two, few, many, other).
+let plural = function (n) { return n === 1 ? 'one' : 'other'; };
+try {
+  const rules = new Intl.PluralRules(lang);
+  plural = function (n) { return rules.select(n); };
+} catch {
+  // an old browser: one and other, as German and English have
+}
 
 // The server renders its messages without data, so placeholders arrive as
 // "<no value>" (or "{}" in messages written for the scripts). Both are
@@ -47,14 +59,15 @@ export function t(key, values) {
   return s.replace(/\s+/g, ' ').trim();
 }
 
-// tn shows a count: the message's singular form ("KEY|one", sent by the
-// server for messages whose forms differ) for n = 1, else the plural.
+// tn shows a count: the message's form for n's plural category in the
+// page's language ("KEY|one", "KEY|few", …, sent by the server for the
+// forms that differ from "other"), else the "other" form under KEY.
 // values default to [n].
 export function tn(key, n, values) {
-  const one = key + '|one';
+  const form = key + '|' + plural(n);
   if (!values) { values = [n]; }
-  if (n === 1 && has(one)) {
-    return t(one, values);
+  if (has(form)) {
+    return t(form, values);
   }
   return t(key, values);
 }
@@ -64,7 +77,7 @@ export function formatDate(iso) {
   const d = new Date(iso);
   if (isNaN(d.getTime())) { return ''; }
   try {
-    return d.toLocaleDateString(lang === 'en' ? 'en-GB' : 'de-DE',
+    return d.toLocaleDateString(locale,
       { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Berlin' });
   } catch {
     return d.toISOString().slice(0, 10);
@@ -75,6 +88,6 @@ export function formatDate(iso) {
 // or "" when it is not a time.
 export function formatDateTime(iso) {
   const when = new Date(iso);
-  return isNaN(when) ? '' : when.toLocaleString(lang === 'en' ? 'en-GB' : 'de-DE',
+  return isNaN(when) ? '' : when.toLocaleString(locale,
     { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Berlin' });
 }

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/BurntSushi/toml"
 	"github.com/nicksnyder/go-i18n/v2/i18n"
@@ -218,6 +219,18 @@ func (z *Localizer) localize(id string, count any, kv []any) string {
 	// A message without a "one" form (the same text for every count)
 	// comes back in its "other" form, with an error that says so.
 	return s
+}
+
+// Date writes t's day in the localiser's language ("1. Dezember 2026",
+// "1 December 2026", "1 грудня 2026 р."): the month names and the order
+// come from the message files (date.*).
+func (z *Localizer) Date(t time.Time) string {
+	return z.T("date.day", "D", t.Day(), "M", z.T(fmt.Sprintf("date.m%02d", int(t.Month()))), "Y", t.Year())
+}
+
+// DateTime writes t's day and time of day in the localiser's language.
+func (z *Localizer) DateTime(t time.Time) string {
+	return z.T("date.day_time", "D", t.Day(), "M", z.T(fmt.Sprintf("date.m%02d", int(t.Month()))), "Y", t.Year(), "T", t.Format("15:04"))
 }
 
 // Lang is the value for the HTML lang attribute ("de" for Leichte Sprache).

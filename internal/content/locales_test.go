@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/BurntSushi/toml"
 
@@ -127,6 +128,13 @@ func TestPluralFormsFollowTheLanguage(t *testing.T) {
 	forms := l.Localizer("uk").PluralForms("js.cluster")
 	if forms["one"] != "{} внесок" || forms["few"] != "{} внески" || forms["many"] != "{} внесків" {
 		t.Errorf("Ukrainian script forms: %v", forms)
+	}
+	day := time.Date(2026, 12, 1, 14, 30, 0, 0, time.UTC)
+	for tag, want := range map[string]string{"de": "1. Dezember 2026, 14:30 Uhr", "en": "1 December 2026, 14:30",
+		"tr": "1 Aralık 2026, 14:30", "uk": "1 грудня 2026 р., 14:30", "ar": "1 ديسمبر 2026، الساعة 14:30", "de-x-ls": "1. Dezember 2026, 14:30 Uhr"} {
+		if got := l.Localizer(tag).DateTime(day); got != want {
+			t.Errorf("%s date: %q, want %q", tag, got, want)
+		}
 	}
 	if got := l.Localizer("ar").Dir(); got != "rtl" {
 		t.Errorf("Arabic dir %q", got)

@@ -73,18 +73,10 @@ func (s *Server) funcs() template.FuncMap {
 		"asset": s.Assets.URL,
 		"md":    s.Markdown.Render,
 		"date": func(l *content.Localizer, t time.Time) string {
-			t = t.In(berlin)
-			if l != nil && l.Tag == "en" {
-				return t.Format("2 January 2006")
-			}
-			return fmt.Sprintf("%d. %s %d", t.Day(), germanMonths[t.Month()-1], t.Year())
+			return l.Date(t.In(berlin))
 		},
 		"datetime": func(l *content.Localizer, t time.Time) string {
-			t = t.In(berlin)
-			if l != nil && l.Tag == "en" {
-				return t.Format("2 January 2006, 15:04")
-			}
-			return fmt.Sprintf("%d. %s %d, %s Uhr", t.Day(), germanMonths[t.Month()-1], t.Year(), t.Format("15:04"))
+			return l.DateTime(t.In(berlin))
 		},
 		"iso":   func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"label": func(l *content.Localizer, lb model.Labels) string { return lb.Get(l.Tag) },
@@ -130,7 +122,6 @@ var jsMessages = []string{"map.label", "map.place_here", "map.undo", "map.clear"
 	"card.up", "card.down", "card.comments", "card.origin_table", "card.origin_letter", "card.origin_phone",
 	"card.origin_paper", "card.origin_import", "procedure.count", "validation.geometry_outside_area"}
 
-var germanMonths = []string{"Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"}
 
 var berlin = func() *time.Location {
 	if loc, err := time.LoadLocation("Europe/Berlin"); err == nil {

@@ -122,7 +122,6 @@ var jsMessages = []string{"map.label", "map.place_here", "map.undo", "map.clear"
 	"card.up", "card.down", "card.comments", "card.origin_table", "card.origin_letter", "card.origin_phone",
 	"card.origin_paper", "card.origin_import", "procedure.count", "validation.geometry_outside_area"}
 
-
 var berlin = func() *time.Location {
 	if loc, err := time.LoadLocation("Europe/Berlin"); err == nil {
 		return loc

@@ -184,6 +184,11 @@ func TestRetentionErasesTextAfterTheDaysAndKeepsTheCount(t *testing.T) {
 	if n != 2 {
 		t.Errorf("%d audit entries for the erasure, want 2", n)
 	}
+	// The back office names the tombstone and offers no way to publish it.
+	board := e.do(t, "GET", "/admin/p/"+slug, "", "", "Cookie", jar.header()).body
+	if !strings.Contains(board, "(Text gelöscht)") || strings.Contains(board, `action="/admin/p/`+slug+`/contributions/`+hidden+`"`) {
+		t.Error("the moderation page does not show the erased contribution as such")
+	}
 	// A tombstone cannot be published again.
 	pub := model.Published
 	if _, err := e.srv.Moderation.Moderate(ctx, admin, hidden, mod.Change{Status: &pub}); err == nil {

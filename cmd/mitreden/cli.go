@@ -47,6 +47,7 @@ Commands:
   import    import a workshop bundle or a GeoJSON of contributions, idempotently
   demo      generate synthetic contributions
   backup    write a consistent copy of the database
+  purge     apply the procedures' retention rules now (erase old withdrawn/hidden texts)
   table link  print a workshop table's kiosk address with its key
 
 Run "mitreden <command> --help" for a command's flags.
@@ -95,6 +96,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, env config.En
 		err = c.demo(args[1:])
 	case "backup":
 		err = c.backup(args[1:])
+	case "purge":
+		err = c.purge(args[1:])
 	case "procedure":
 		if len(args) < 2 || args[1] != "add" {
 			err = usageError{"usage: mitreden procedure add --dir DIR [--samples]"}

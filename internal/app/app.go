@@ -122,6 +122,15 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*web.Server, *fi
 			return c.Send(b)
 		})
 	}
+	// The retention rules run a minute after start and then daily, until
+	// Shutdown (GDPR Art. 5(1)(e): nothing personal kept longer than needed).
+	retCtx, stopRet := context.WithCancel(context.Background())
+	retDone := make(chan struct{})
+	go func() {
+		defer close(retDone)
+		s.Retention.Run(retCtx, log, time.Minute, 24*time.Hour)
+	}()
+	s.OnShutdown(func() { stopRet(); <-retDone })
 	api.Register(app, s)
 	ogc.Register(app, s)
 	admin.Register(app, s)

@@ -7,6 +7,7 @@ import (
 	"github.com/mitreden/mitreden/internal/moderation"
 	"github.com/mitreden/mitreden/internal/ogcapi"
 	"github.com/mitreden/mitreden/internal/participation"
+	"github.com/mitreden/mitreden/internal/retention"
 	"github.com/mitreden/mitreden/internal/store"
 	"github.com/mitreden/mitreden/internal/workshop"
 )
@@ -25,4 +26,5 @@ var (
 	_ analysis.Store      = (*store.Store)(nil)
 	_ workshop.Store      = (*store.Store)(nil)
 	_ ogcapi.Store        = (*store.Store)(nil)
+	_ retention.Store     = (*store.Store)(nil)
 )

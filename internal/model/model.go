@@ -71,6 +71,25 @@ type Settings struct {
 	Moderation    string   `json:"moderation"`
 	WMSURL        string   `json:"wms_url,omitempty"`
 	WMSLayers     string   `json:"wms_layers,omitempty"`
+	// RetentionDays: the text of a withdrawn or hidden contribution is
+	// erased this many days after its last change (0: DefaultRetentionDays).
+	RetentionDays int `json:"retention_days,omitempty"`
+}
+
+// Retention bounds: the default and the longest a procedure may keep the
+// text of withdrawn and hidden contributions.
+const (
+	DefaultRetentionDays = 30
+	MaxRetentionDays     = 365
+)
+
+// Retention is the number of days after which the text of withdrawn and
+// hidden contributions is erased.
+func (s Settings) Retention() int {
+	if s.RetentionDays <= 0 {
+		return DefaultRetentionDays
+	}
+	return s.RetentionDays
 }
 
 // DefaultSettings are the settings of a new procedure.

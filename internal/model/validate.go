@@ -229,6 +229,9 @@ func (s Settings) Validate() Errors {
 			errs = append(errs, FieldError{Field: "wms_url", Code: "bad_url"})
 		}
 	}
+	if s.RetentionDays < 0 || s.RetentionDays > MaxRetentionDays {
+		errs = append(errs, FieldError{Field: "retention_days", Code: "out_of_range", Args: map[string]any{"Min": 1, "Max": MaxRetentionDays}})
+	}
 	if len(s.WMSLayers) > 200 || hasControl(s.WMSLayers) {
 		errs = append(errs, FieldError{Field: "wms_layers", Code: "too_long", Args: map[string]any{"Max": 200}})
 	}

@@ -22,6 +22,7 @@ type ReadStore interface {
 	CountFlags(ctx context.Context, kind, subjectID string) (int, error)
 	PageSlugs(ctx context.Context, procedureID int64) ([]string, error)
 	Page(ctx context.Context, procedureID int64, slug, locale string) (model.Page, error)
+	Places(ctx context.Context, procedureID int64) ([]store.Place, error)
 }
 
 // ProcedureCounts is one procedure in the back office's overview: its

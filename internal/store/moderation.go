@@ -45,6 +45,11 @@ func (s *Store) ModerateContribution(ctx context.Context, id string, a Audited, 
 		before = stateOf(c)
 		return change(c)
 	}, func(tx *sql.Tx, c *model.Contribution) error {
+		if gone, err := erased(tx, c.Seq); err != nil {
+			return err
+		} else if gone {
+			return ErrErased // a tombstone has nothing left to moderate
+		}
 		return auditTx(tx, a, c.ID, before, stateOf(c))
 	})
 }

@@ -178,4 +178,5 @@ var actionErrors = []struct {
 	{moderation.ErrNotModeratable, fiber.StatusConflict, "not_moderatable", "error.not_moderatable"},
 	{store.ErrMergeTarget, fiber.StatusConflict, "merge_target", "error.merge_target"},
 	{store.ErrResolved, fiber.StatusConflict, "resolved", "error.report_resolved"},
+	{store.ErrErased, fiber.StatusConflict, "erased", "retention.error_erased"},
 }

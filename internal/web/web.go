@@ -22,6 +22,7 @@ import (
 	"github.com/mitreden/mitreden/internal/model"
 	"github.com/mitreden/mitreden/internal/moderation"
 	"github.com/mitreden/mitreden/internal/participation"
+	"github.com/mitreden/mitreden/internal/retention"
 	"github.com/mitreden/mitreden/internal/store"
 )
 
@@ -53,6 +54,9 @@ type Server struct {
 	// here, not in Config, so that it never reaches a template.
 	TableSecret []byte
 
+	// Retention applies the data-protection rules (erasure).
+	Retention *retention.Service
+
 	procs   *cache.Cache[*model.Procedure] // by slug, see LoadProcedure
 	counts  *cache.Cache[int]              // see Count
 	encoded *cache.Cache[[]byte]           // see Compress
@@ -61,6 +65,7 @@ type Server struct {
 	limits  limiters                       // see WriteLimiter
 	policy  policy                         // see securityHeaders
 	langs   langs                          // see locale
+	stops   []func()                       // see OnShutdown
 }
 
 // NewServer loads the theme and locales and wires the shared parts.
@@ -78,7 +83,7 @@ func NewServer(cfg config.Config, st *store.Store, themeFS, localeFS fs.FS, log 
 		return nil, err
 	}
 	s := &Server{Config: cfg, Store: st, I18n: i18n, Markdown: content.NewMarkdown(), Assets: assets,
-		Part: participation.New(st), Moderation: moderation.New(st), Analysis: analysis.New(st), Hasher: auth.NewHasher(), Log: log, Now: time.Now, Metrics: NewMetrics()}
+		Part: participation.New(st), Moderation: moderation.New(st), Analysis: analysis.New(st), Retention: retention.New(st), Hasher: auth.NewHasher(), Log: log, Now: time.Now, Metrics: NewMetrics()}
 	s.Pages, err = LoadTemplates(theme, s.funcs())
 	if err != nil {
 		return nil, err
@@ -126,5 +131,15 @@ func (s *Server) App() *fiber.App {
 // Secure reports whether the server is reached over HTTPS (cookies get Secure).
 func (s *Server) Secure() bool { return strings.HasPrefix(s.Config.BaseURL, "https://") }
 
-// Shutdown stops the broker, which ends every live-event stream.
-func (s *Server) Shutdown() { s.Broker.Close() }
+// Shutdown stops the broker, which ends every live-event stream, and runs
+// the functions given to OnShutdown (background work such as retention).
+func (s *Server) Shutdown() {
+	s.Broker.Close()
+	for _, f := range s.stops {
+		f()
+	}
+	s.stops = nil
+}
+
+// OnShutdown adds f to what Shutdown runs; call it while wiring, before serving.
+func (s *Server) OnShutdown(f func()) { s.stops = append(s.stops, f) }

@@ -33,6 +33,7 @@ func Register(app *fiber.App, s *web.Server) {
 	g.Get("/p/:slug", csrf, h.session("moderate"), h.procedure)
 	g.Post("/p/:slug/contributions/:id", csrf, h.session("moderate"), h.moderate)
 	g.Post("/p/:slug/comments/:id", csrf, h.session("moderate"), h.moderateComment)
+	g.Post("/p/:slug/bulk", csrf, h.session("moderate"), h.bulk)
 	g.Get("/p/:slug/search", csrf, h.session("moderate"), h.search)
 	g.Get("/p/:slug/contributions/:id", csrf, h.session("moderate"), h.contribution)
 	g.Post("/p/:slug/contributions/:id/act", csrf, h.session("moderate"), h.act)

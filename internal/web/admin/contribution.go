@@ -34,6 +34,14 @@ func (h *Handler) contribution(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	mergeQ := strings.TrimSpace(c.Query("merge_q"))
+	if len(mergeQ) > 200 {
+		mergeQ = ""
+	}
+	byTitle, nearby, err := h.Moderation.MergeCandidates(c.UserContext(), ct, mergeQ)
+	if err != nil {
+		return err
+	}
 	notice := ""
 	switch k := c.Query("notice"); k {
 	case "published", "hidden", "responded", "merged", "recategorised":
@@ -45,7 +53,8 @@ func (h *Handler) contribution(c *fiber.Ctx) error {
 	}
 	return h.Render(c, "admin-contribution", fiber.Map{"Title": ct.Title + " – " + l.T("admin.title"), "User": web.User(c),
 		"Proc": p, "C": ct, "Comments": comments, "Responses": responses, "Notice": notice, "Error": errMsg,
-		"CanRespond": auth.Can(web.User(c).Role, "respond")})
+		"CanRespond": auth.Can(web.User(c).Role, "respond"),
+		"MergeQ":     mergeQ, "ByTitle": byTitle, "Nearby": nearby, "NearbyRadius": moderation.NearbyRadius})
 }
 
 // act carries out one form of the contribution page and returns to it.

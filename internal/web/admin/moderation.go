@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/utils"
@@ -19,9 +20,16 @@ func (h *Handler) procedure(c *fiber.Ctx) error {
 	if p == nil {
 		return err
 	}
+	return h.renderBoard(c, p, bulkForm{})
+}
+
+// renderBoard shows the moderation page: the queues as cards with the
+// bulk form, the queue's map, reports grouped with their contribution.
+// f carries a refused bulk step back (its message, selection and reason).
+func (h *Handler) renderBoard(c *fiber.Ctx, p *model.Procedure, f bulkForm) error {
 	// plan variants have no page of their own in the back office: their
 	// published comments are listed here, each with a button to hide it
-	q, err := h.Moderation.Queues(c.UserContext(), p.ID)
+	b, err := h.Moderation.Board(c.UserContext(), p.ID)
 	if err != nil {
 		return err
 	}
@@ -30,10 +38,21 @@ func (h *Handler) procedure(c *fiber.Ctx) error {
 	switch k := c.Query("notice"); k {
 	case "published", "hidden", "comment_published", "comment_hidden":
 		notice = l.T("admin.notice_" + k)
+	case "bulk_published", "bulk_hidden":
+		n, _ := strconv.Atoi(c.Query("n"))
+		notice = l.TN("modbulk.notice_"+strings.TrimPrefix(k, "bulk_"), n)
+		if sk, _ := strconv.Atoi(c.Query("skipped")); sk > 0 {
+			notice += " " + l.TN("modbulk.notice_skipped", sk)
+		}
+	}
+	errMsg := f.Error
+	if errMsg == "" && c.Query("error") != "" {
+		errMsg = l.T("admin.reason_required")
 	}
 	return h.Render(c, "admin-procedure", fiber.Map{"Title": l.T("admin.moderation") + " – " + p.Title, "User": web.User(c),
-		"Proc": p, "Waiting": q.Waiting, "Reports": q.Reports, "Hidden": q.Hidden, "Notice": notice, "Error": c.Query("error"), "Q": "",
-		"WaitingComments": q.WaitingComments, "VariantComments": q.VariantComments, "HiddenComments": q.HiddenComments})
+		"Proc": p, "Waiting": b.Waiting, "Reported": b.Reported, "VariantReports": b.VariantReports, "Hidden": b.Hidden,
+		"Notice": notice, "Error": errMsg, "Q": "", "Bulk": f, "QueueMap": queueMap(p, l, b),
+		"WaitingComments": b.WaitingComments, "VariantComments": b.VariantComments, "HiddenComments": b.HiddenComments})
 }
 
 // moderateComment publishes or hides a comment of the procedure, on a

@@ -63,6 +63,9 @@ func (h *Handler) saveSettings(c *fiber.Ctx) error {
 		}
 		*dst = n
 	}
+	if v := strings.TrimSpace(c.FormValue("retention_days")); v != "" {
+		st.RetentionDays = retentionDays(v)
+	}
 	st.WMSURL = strings.TrimSpace(utils.CopyString(c.FormValue("wms_url")))
 	st.WMSLayers = strings.TrimSpace(utils.CopyString(c.FormValue("wms_layers")))
 	if len(errs) == 0 {
@@ -79,4 +82,13 @@ func (h *Handler) saveSettings(c *fiber.Ctx) error {
 		return h.renderSettings(c, p, st, errs)
 	}
 	return c.Redirect("/admin/p/"+p.Slug+"/settings?notice=saved", fiber.StatusSeeOther)
+}
+
+// retentionDays reads the retention field; what is not a number of days
+// (or fewer than one) becomes -1, which the settings' validation refuses.
+func retentionDays(v string) int {
+	if n, err := strconv.Atoi(v); err == nil && n >= 1 {
+		return n
+	}
+	return -1
 }

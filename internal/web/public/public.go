@@ -39,6 +39,7 @@ func Register(app *fiber.App, s *web.Server) {
 	app.Get("/wall/:slug", h.wall)
 	app.Get("/manage/:token", web.NoStore, csrf, h.manage)
 	app.Post("/manage/:token", web.NoStore, s.WriteLimiter(), csrf, h.manageSave)
+	h.registerErase(app)
 	app.Get("/p/:slug/theme.css", h.themeCSS)
 	h.registerSitePages(app)
 }

@@ -12,12 +12,12 @@ import (
 func TestSixLanguagesWithDirectionAndHonestFallback(t *testing.T) {
 	e := newEnv(t, nil)
 	cases := []struct{ lang, html, nav, fallback string }{
-		{"de", `<html lang="de" dir="ltr">`, "Verfahren", ""},
-		{"en", `<html lang="en" dir="ltr">`, "Procedure", ""},
-		{"de-x-ls", `<html lang="de" dir="ltr">`, "", ""},
-		{"tr", `<html lang="tr" dir="ltr">`, "Süreç", "Bu metin yalnızca Almanca olarak mevcuttur."},
-		{"ar", `<html lang="ar" dir="rtl">`, "الإجراء", "هذا النص متوفر بالألمانية فقط."},
-		{"uk", `<html lang="uk" dir="ltr">`, "Процедура", "Цей текст доступний лише німецькою мовою."},
+		{"de", `<html lang="de" dir="ltr" data-locale="de">`, "Verfahren", ""},
+		{"en", `<html lang="en" dir="ltr" data-locale="en">`, "Procedure", ""},
+		{"de-x-ls", `<html lang="de" dir="ltr" data-locale="de-x-ls">`, "Worum geht es?", ""},
+		{"tr", `<html lang="tr" dir="ltr" data-locale="tr">`, "Süreç", "Bu metin yalnızca Almanca olarak mevcuttur."},
+		{"ar", `<html lang="ar" dir="rtl" data-locale="ar">`, "الإجراء", "هذا النص متوفر بالألمانية فقط."},
+		{"uk", `<html lang="uk" dir="ltr" data-locale="uk">`, "Процедура", "Цей текст доступний лише німецькою мовою."},
 	}
 	for _, c := range cases {
 		r := e.do(t, "GET", "/p/gruenzug-altona?lang="+c.lang, "", "")

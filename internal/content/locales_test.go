@@ -146,3 +146,27 @@ func TestPluralFormsFollowTheLanguage(t *testing.T) {
 		t.Errorf("Accept-Language uk-UA chose %q", got)
 	}
 }
+
+// staffOnly are the prefixes of messages that only the back office, the
+// exports and API clients see; residents meet every other message, and
+// Leichte Sprache has each of those in its own words.
+var staffOnly = []string{"admin.", "export.", "ogc.", "modbulk.", "modmerge.", "error.json", "date.",
+	"validation.bad_", "validation.unknown_", "validation.status_not", "error.export", "error.merge",
+	"error.no_change", "error.not_moderatable", "error.report", "error.comment_not", "validation.comment_status",
+	"validation.bbox", "error.feature_required", "error.method", "error.invalid_flag", "error.origin_forbidden",
+	"error.table_", "validation.geometry_type", "validation.not_a_number", "validation.out_of_range",
+	"retention.setting"}
+
+func TestLeichteSpracheCoversThePublicInterface(t *testing.T) {
+	de := messages(t, "de.toml")
+	ls := messages(t, "de-x-ls.toml")
+	for id := range de {
+		staff := false
+		for _, p := range staffOnly {
+			staff = staff || strings.HasPrefix(id, p)
+		}
+		if _, ok := ls[id]; !ok && !staff {
+			t.Errorf("de-x-ls.toml lacks %q, which residents see", id)
+		}
+	}
+}

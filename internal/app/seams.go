@@ -7,6 +7,7 @@ import (
 	"github.com/mitreden/mitreden/internal/moderation"
 	"github.com/mitreden/mitreden/internal/ogcapi"
 	"github.com/mitreden/mitreden/internal/participation"
+	"github.com/mitreden/mitreden/internal/feedback"
 	"github.com/mitreden/mitreden/internal/retention"
 	"github.com/mitreden/mitreden/internal/store"
 	"github.com/mitreden/mitreden/internal/workshop"
@@ -27,4 +28,5 @@ var (
 	_ workshop.Store      = (*store.Store)(nil)
 	_ ogcapi.Store        = (*store.Store)(nil)
 	_ retention.Store     = (*store.Store)(nil)
+	_ feedback.Store      = (*store.Store)(nil)
 )

@@ -57,7 +57,8 @@ func TestEveryPublicPageHasNoAxeViolations(t *testing.T) {
 		"/p/gruenzug-altona/contribute", "/p/gruenzug-altona/contributions/" + id, "/p/gruenzug-altona/statistics",
 		"/p/gruenzug-altona/conceptions", "/manage/" + token, "/p/nope", "/?lang=en", "/p/gruenzug-altona?lang=de-x-ls",
 		tableLink(t, s, 1), "/wall/gruenzug-altona",
-		"/impressum", "/datenschutz", "/barrierefreiheit?lang=en", "/kontakt?lang=de-x-ls"}
+		"/impressum", "/datenschutz", "/barrierefreiheit?lang=en", "/kontakt?lang=de-x-ls",
+		"/p/gruenzug-altona?lang=ar", "/p/gruenzug-altona/contribute?lang=uk", "/barrierefreiheit?lang=tr", "/impressum?lang=ar"}
 	for _, p := range pages {
 		run(t, ctx, chromedp.Navigate(s.URL+p), chromedp.WaitReady("body"))
 		if v := axe(t, ctx); len(v) > 0 {

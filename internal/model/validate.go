@@ -144,6 +144,10 @@ func ValidateComment(text, author string) Errors {
 	return errs
 }
 
+// CheckText applies the rules of a resident's text field: valid UTF-8,
+// min to max characters, no control characters but newline and tab.
+func CheckText(field, s string, min, max int) Errors { return checkText(field, s, min, max) }
+
 func checkText(field, s string, min, max int) Errors {
 	if !utf8.ValidString(s) {
 		return Errors{{Field: field, Code: "invalid_utf8"}}

@@ -19,6 +19,7 @@ import (
 	"github.com/mitreden/mitreden/internal/cache"
 	"github.com/mitreden/mitreden/internal/config"
 	"github.com/mitreden/mitreden/internal/content"
+	"github.com/mitreden/mitreden/internal/feedback"
 	"github.com/mitreden/mitreden/internal/model"
 	"github.com/mitreden/mitreden/internal/moderation"
 	"github.com/mitreden/mitreden/internal/participation"
@@ -57,6 +58,9 @@ type Server struct {
 	// Retention applies the data-protection rules (erasure).
 	Retention *retention.Service
 
+	// Feedback takes reports on the site's accessibility.
+	Feedback *feedback.Service
+
 	procs   *cache.Cache[*model.Procedure] // by slug, see LoadProcedure
 	counts  *cache.Cache[int]              // see Count
 	encoded *cache.Cache[[]byte]           // see Compress
@@ -83,7 +87,7 @@ func NewServer(cfg config.Config, st *store.Store, themeFS, localeFS fs.FS, log 
 		return nil, err
 	}
 	s := &Server{Config: cfg, Store: st, I18n: i18n, Markdown: content.NewMarkdown(), Assets: assets,
-		Part: participation.New(st), Moderation: moderation.New(st), Analysis: analysis.New(st), Retention: retention.New(st), Hasher: auth.NewHasher(), Log: log, Now: time.Now, Metrics: NewMetrics()}
+		Part: participation.New(st), Moderation: moderation.New(st), Analysis: analysis.New(st), Retention: retention.New(st), Feedback: feedback.New(st), Hasher: auth.NewHasher(), Log: log, Now: time.Now, Metrics: NewMetrics()}
 	s.Pages, err = LoadTemplates(theme, s.funcs())
 	if err != nil {
 		return nil, err

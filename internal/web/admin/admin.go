@@ -48,6 +48,8 @@ func Register(app *fiber.App, s *web.Server) {
 	g.Get("/account", csrf, h.session("moderate"), h.account)
 	g.Post("/account", s.LoginLimiter(), csrf, h.session("moderate"), h.changePassword)
 	g.Get("/audit", csrf, h.session("manage_users"), h.audit)
+	g.Get("/feedback", csrf, h.session("manage_users"), h.feedbackList)
+	g.Post("/feedback/:id/done", csrf, h.session("manage_users"), h.feedbackDone)
 	g.Get("/users", csrf, h.session("manage_users"), h.users)
 	g.Post("/users", csrf, h.session("manage_users"), h.createUser)
 	g.Post("/users/token", csrf, h.session("manage_users"), h.createToken)

@@ -71,6 +71,17 @@ type Settings struct {
 	Moderation    string   `json:"moderation"`
 	WMSURL        string   `json:"wms_url,omitempty"`
 	WMSLayers     string   `json:"wms_layers,omitempty"`
+	// PlanningStatuses replaces the default planning statuses (received,
+	// review, considered, rejected, implemented) when not empty.
+	PlanningStatuses []PlanningStatus `json:"planning_statuses,omitempty"`
+}
+
+// PlanningStatus is one public status a contribution can carry: a key and,
+// optionally, its label per locale (without one the interface's own text
+// for the key is shown).
+type PlanningStatus struct {
+	Key   string `json:"key"`
+	Label Labels `json:"labels,omitempty"`
 }
 
 // DefaultSettings are the settings of a new procedure.
@@ -299,6 +310,10 @@ type Contribution struct {
 	Comments    int
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+
+	// PlanningStatus is the public status of what became of it (a key of
+	// the procedure's planning statuses; "" for none).
+	PlanningStatus string
 }
 
 // GeometryType returns "Point", "LineString", "Polygon" or "none".

@@ -108,8 +108,25 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 	if latest := LatestVersion(); current > latest {
 		return current, fmt.Errorf("%w (database %d, program %d)", ErrSchemaTooNew, current, latest)
 	}
+	// Pending are the migrations not recorded as applied — not only those
+	// above the highest applied one, so that a migration numbered below
+	// another (branches merged in another order) still runs once.
+	applied := map[int]bool{}
+	rows, err := s.write.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return 0, fmt.Errorf("store: unable to read applied migrations: %w", err)
+	}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		applied[v] = true
+	}
+	rows.Close()
 	for _, m := range ms {
-		if m.version <= current {
+		if applied[m.version] {
 			continue
 		}
 		err := s.Write(ctx, func(tx *sql.Tx) error {
@@ -128,7 +145,7 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 		if err != nil {
 			return current, err
 		}
-		current = m.version
+		current = max(current, m.version)
 	}
 	return current, nil
 }

@@ -124,6 +124,10 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 		}
 		applied[v] = true
 	}
+	if err := rows.Err(); err != nil {
+		rows.Close()
+		return 0, err
+	}
 	rows.Close()
 	for _, m := range ms {
 		if applied[m.version] {

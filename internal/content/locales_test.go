@@ -155,7 +155,8 @@ var staffOnly = []string{"admin.", "export.", "ogc.", "modbulk.", "modmerge.", "
 	"error.no_change", "error.not_moderatable", "error.report", "error.comment_not", "validation.comment_status",
 	"validation.bbox", "error.feature_required", "error.method", "error.invalid_flag", "error.origin_forbidden",
 	"error.table_", "validation.geometry_type", "validation.not_a_number", "validation.out_of_range",
-	"retention.setting", "feedback.admin_"}
+	"retention.setting", "feedback.admin_", "planning.set", "planning.notice_set", "validation.planning_status_key",
+	"validation.unknown_planning_status"}
 
 func TestLeichteSpracheCoversThePublicInterface(t *testing.T) {
 	de := messages(t, "de.toml")

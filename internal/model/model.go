@@ -74,6 +74,9 @@ type Settings struct {
 	// RetentionDays: the text of a withdrawn or hidden contribution is
 	// erased this many days after its last change (0: DefaultRetentionDays).
 	RetentionDays int `json:"retention_days,omitempty"`
+	// PlanningStatuses replaces the default planning statuses (received,
+	// review, considered, rejected, implemented) when not empty.
+	PlanningStatuses []PlanningStatus `json:"planning_statuses,omitempty"`
 }
 
 // Retention bounds: the default and the longest a procedure may keep the
@@ -90,6 +93,14 @@ func (s Settings) Retention() int {
 		return DefaultRetentionDays
 	}
 	return s.RetentionDays
+}
+
+// PlanningStatus is one public status a contribution can carry: a key and,
+// optionally, its label per locale (without one the interface's own text
+// for the key is shown).
+type PlanningStatus struct {
+	Key   string `json:"key"`
+	Label Labels `json:"labels,omitempty"`
 }
 
 // DefaultSettings are the settings of a new procedure.
@@ -318,6 +329,10 @@ type Contribution struct {
 	Comments    int
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
+
+	// PlanningStatus is the public status of what became of it (a key of
+	// the procedure's planning statuses; "" for none).
+	PlanningStatus string
 }
 
 // GeometryType returns "Point", "LineString", "Polygon" or "none".

@@ -19,8 +19,9 @@ type BulkResult struct {
 	Done, Skipped int
 }
 
-// errUnchanged: the contribution already has the status asked for.
-var errUnchanged = errors.New("moderation: already in that status")
+// errUnchanged undoes a step that would change nothing: the contribution
+// already has the status (or planning status) asked for.
+var errUnchanged = errors.New("moderation: unchanged")
 
 // Bulk publishes or hides many contributions of procedure procedureID at
 // once. Hiding needs one public reason, for all of them; the input is

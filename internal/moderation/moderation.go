@@ -47,6 +47,8 @@ type Change struct {
 	Status   *model.ContributionStatus
 	Reason   *string
 	Category *string
+	// PlanningStatus sets the public planning status ("" takes it back).
+	PlanningStatus *string
 }
 
 // Store is what moderation needs of the data store. The SQLite store
@@ -82,7 +84,7 @@ func (s *Service) Moderate(ctx context.Context, actor *model.User, id string, ch
 	if actor == nil || !auth.Can(actor.Role, "moderate") {
 		return nil, ErrForbidden
 	}
-	if ch.Status == nil && ch.Reason == nil && ch.Category == nil {
+	if ch.Status == nil && ch.Reason == nil && ch.Category == nil && ch.PlanningStatus == nil {
 		return nil, ErrNoChange
 	}
 	var errs model.Errors
@@ -105,15 +107,23 @@ func (s *Service) Moderate(ctx context.Context, actor *model.User, id string, ch
 		if err := moderatable(c); err != nil {
 			return err
 		}
-		if ch.Category != nil {
+		if ch.Category != nil || ch.PlanningStatus != nil {
 			proc, err := s.Store.ProcedureByID(ctx, c.ProcedureID)
 			if err != nil {
 				return err
 			}
-			if _, ok := proc.Category(*ch.Category); !ok {
-				return model.Errors{{Field: "category", Code: "unknown_category"}}
+			if ch.Category != nil {
+				if _, ok := proc.Category(*ch.Category); !ok {
+					return model.Errors{{Field: "category", Code: "unknown_category"}}
+				}
+				c.Category = *ch.Category
 			}
-			c.Category = *ch.Category
+			if ch.PlanningStatus != nil {
+				if !ValidPlanningStatus(proc, *ch.PlanningStatus) {
+					return model.Errors{{Field: "planning_status", Code: "unknown_planning_status"}}
+				}
+				c.PlanningStatus = *ch.PlanningStatus
+			}
 		}
 		if ch.Status != nil {
 			c.Status = *ch.Status
@@ -226,7 +236,7 @@ func (s *Service) UpdateSettings(ctx context.Context, actor *model.User, p *mode
 	if actor == nil || !auth.Can(actor.Role, "manage_procedures") {
 		return ErrForbidden
 	}
-	if errs := settings.Validate(); len(errs) > 0 {
+	if errs := append(settings.Validate(), checkPlanningStatuses(settings.PlanningStatuses)...); len(errs) > 0 {
 		return errs
 	}
 	return s.Store.UpdateProcedureSettings(ctx, p.ID, settings, store.Audited{Actor: actor.Email, Action: "procedure.settings"})

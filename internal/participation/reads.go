@@ -20,6 +20,16 @@ type ReadStore interface {
 	Discussion(ctx context.Context, contributionID string) ([]model.Comment, []model.Response, error)
 	Answered(ctx context.Context, seqs []int64) (map[int64]bool, error)
 	CountBy(ctx context.Context, procedureID int64, column string) ([]store.Count, error)
+	FeedItems(ctx context.Context, procedureID int64, contributionID string, limit int) ([]store.FeedItem, error)
+}
+
+// FeedMax is how many entries a feed holds.
+const FeedMax = 50
+
+// Feed returns the newest entries of a procedure's feed (contributionID
+// "") or of one published contribution's: published content only.
+func (s *Service) Feed(ctx context.Context, procedureID int64, contributionID string) ([]store.FeedItem, error) {
+	return s.Store.FeedItems(ctx, procedureID, contributionID, FeedMax)
 }
 
 // Procedures lists every procedure, for the overview and the API.

@@ -51,11 +51,11 @@ func insertContribution(tx *sql.Tx, c *model.Contribution, manageHash []byte, im
 	}
 	feat := FeatureJSON(c) // rendered once, for the row and the event
 	res, err := tx.Exec(`INSERT INTO contributions(id, procedure_id, category, type, title, text, geom_type, geometry, lon, lat,
-		author_name, origin, status, reason, manage_token_hash, import_key, up, down, comments, feature, created_at, updated_at)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		author_name, origin, status, reason, manage_token_hash, import_key, up, down, comments, feature, created_at, updated_at, planning_status)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 		c.ID, c.ProcedureID, c.Category, c.Type, c.Title, c.Text, c.GeometryType(), geom, lon, lat,
 		c.AuthorName, c.Origin, c.Status, c.Reason, mh, key, c.Up, c.Down, c.Comments, feat,
-		ms(c.CreatedAt), ms(c.UpdatedAt))
+		ms(c.CreatedAt), ms(c.UpdatedAt), c.PlanningStatus)
 	if isUnique(err) {
 		return fmt.Errorf("%w: contribution", ErrConflict)
 	}
@@ -115,7 +115,7 @@ func bumpVersion(tx *sql.Tx, procedureID int64) error {
 	return nil
 }
 
-const contributionCols = `seq, id, procedure_id, category, type, title, text, geometry, author_name, origin, status, reason, merged_into, up, down, comments, created_at, updated_at`
+const contributionCols = `seq, id, procedure_id, category, type, title, text, geometry, author_name, origin, status, reason, merged_into, up, down, comments, created_at, updated_at, planning_status`
 
 // scanContribution reads the contributionCols of a row; extra receives
 // columns selected after them.
@@ -124,7 +124,7 @@ func scanContribution(row interface{ Scan(...any) error }, extra ...any) (*model
 	var geom, merged sql.NullString
 	var created, updated int64
 	dest := append([]any{&c.Seq, &c.ID, &c.ProcedureID, &c.Category, &c.Type, &c.Title, &c.Text, &geom, &c.AuthorName,
-		&c.Origin, &c.Status, &c.Reason, &merged, &c.Up, &c.Down, &c.Comments, &created, &updated}, extra...)
+		&c.Origin, &c.Status, &c.Reason, &merged, &c.Up, &c.Down, &c.Comments, &created, &updated, &c.PlanningStatus}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
@@ -231,9 +231,9 @@ func saveContribution(tx *sql.Tx, c *model.Contribution) error {
 		lon, lat = centre.Lon(), centre.Lat()
 	}
 	if _, err := tx.Exec(`UPDATE contributions SET category=?, type=?, title=?, text=?, geom_type=?, geometry=?, lon=?, lat=?,
-		author_name=?, status=?, reason=?, merged_into=?, up=?, down=?, comments=?, feature=?, updated_at=? WHERE seq=?`,
+		author_name=?, status=?, reason=?, merged_into=?, up=?, down=?, comments=?, feature=?, updated_at=?, planning_status=? WHERE seq=?`,
 		c.Category, c.Type, c.Title, c.Text, c.GeometryType(), geom, lon, lat, c.AuthorName, c.Status, c.Reason, nullable(c.MergedInto),
-		c.Up, c.Down, c.Comments, FeatureJSON(c), ms(c.UpdatedAt), c.Seq); err != nil {
+		c.Up, c.Down, c.Comments, FeatureJSON(c), ms(c.UpdatedAt), c.PlanningStatus, c.Seq); err != nil {
 		return fmt.Errorf("store: unable to update contribution: %w", err)
 	}
 	newGeom, _ := geom.(string)

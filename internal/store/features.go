@@ -26,6 +26,8 @@ type featureProps struct {
 	Comments   int    `json:"comment_count"`
 	CreatedAt  string `json:"created_at"`
 	UpdatedAt  string `json:"updated_at"`
+	// PlanningStatus is the key of the public planning status ("" for none).
+	PlanningStatus string `json:"planning_status"`
 }
 
 type feature struct {
@@ -48,6 +50,7 @@ func FeatureJSON(c *model.Contribution) []byte {
 		Title: c.Title, Text: c.Text, Category: c.Category, Type: c.Type, AuthorName: c.AuthorName,
 		Origin: c.Origin, Up: c.Up, Down: c.Down, Comments: c.Comments,
 		CreatedAt: c.CreatedAt.UTC().Format(time.RFC3339), UpdatedAt: c.UpdatedAt.UTC().Format(time.RFC3339),
+		PlanningStatus: c.PlanningStatus,
 	}})
 	return b
 }
@@ -107,7 +110,7 @@ func (s *Store) Features(ctx context.Context, f Filter) (feats [][]byte, next st
 // spatial index (see viewportPage).
 func (f Filter) viewportOnly() bool {
 	published := len(f.Statuses) == 0 || (len(f.Statuses) == 1 && f.Statuses[0] == model.Published)
-	return f.BBox != nil && published && f.Category == "" && f.Type == "" && f.GeomType == "" && f.Origin == "" &&
+	return f.BBox != nil && published && f.Category == "" && f.Type == "" && f.GeomType == "" && f.Origin == "" && f.PlanningStatus == "" &&
 		f.CreatedFrom == nil && f.CreatedTo == nil &&
 		ftsQuery(f.Query) == "" && (f.Sort == "" || f.Sort == SortNewest || f.Sort == SortOldest)
 }

@@ -43,6 +43,9 @@ type Filter struct {
 	Sort        string
 	Limit       int
 	Cursor      string
+
+	// PlanningStatus selects contributions with this planning status key.
+	PlanningStatus string
 }
 
 // Key names what f selects, paging aside, for caches of counts and answers.
@@ -57,6 +60,9 @@ func (f Filter) Key() string {
 	}
 	if f.Answered {
 		span += "|answered"
+	}
+	if f.PlanningStatus != "" {
+		span += "|planning=" + f.PlanningStatus
 	}
 	return fmt.Sprintf("%d|%v|%s|%s|%s|%s|%q|%s%s", f.ProcedureID, f.Statuses, f.Category, f.Type, f.GeomType, f.Origin, f.Query, bb, span)
 }
@@ -145,6 +151,10 @@ func (f Filter) clause() (string, []any) {
 	if f.CreatedTo != nil {
 		conds = append(conds, "c.created_at <= ?")
 		args = append(args, ms(*f.CreatedTo))
+	}
+	if f.PlanningStatus != "" {
+		conds = append(conds, "c.planning_status = ?")
+		args = append(args, f.PlanningStatus)
 	}
 	if f.Answered {
 		conds = append(conds, "EXISTS (SELECT 1 FROM responses resp WHERE resp.contribution_seq = c.seq)")

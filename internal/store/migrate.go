@@ -108,21 +108,25 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 	if latest := LatestVersion(); current > latest {
 		return current, fmt.Errorf("%w (database %d, program %d)", ErrSchemaTooNew, current, latest)
 	}
-	// Apply every migration not recorded yet, not only those above the
-	// highest recorded: branches that add migrations side by side may be
-	// merged after a database ran the higher number.
+	// Pending are the migrations not recorded as applied — not only those
+	// above the highest applied one, so that a migration numbered below
+	// another (branches merged in another order) still runs once.
 	applied := map[int]bool{}
 	rows, err := s.write.QueryContext(ctx, `SELECT version FROM schema_migrations`)
 	if err != nil {
-		return current, fmt.Errorf("store: unable to read schema version: %w", err)
+		return 0, fmt.Errorf("store: unable to read applied migrations: %w", err)
 	}
 	for rows.Next() {
 		var v int
 		if err := rows.Scan(&v); err != nil {
 			rows.Close()
-			return current, err
+			return 0, err
 		}
 		applied[v] = true
+	}
+	if err := rows.Err(); err != nil {
+		rows.Close()
+		return 0, err
 	}
 	rows.Close()
 	for _, m := range ms {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/mitreden/mitreden/internal/model"
@@ -30,10 +31,13 @@ type ModerationState struct {
 	Reason     string                   `json:"reason"`
 	Category   string                   `json:"category"`
 	MergedInto string                   `json:"merged_into,omitempty"`
+
+	PlanningStatus string `json:"planning_status,omitempty"`
 }
 
 func stateOf(c *model.Contribution) ModerationState {
-	return ModerationState{Status: c.Status, Reason: c.Reason, Category: c.Category, MergedInto: c.MergedInto}
+	return ModerationState{Status: c.Status, Reason: c.Reason, Category: c.Category, MergedInto: c.MergedInto,
+		PlanningStatus: c.PlanningStatus}
 }
 
 // ModerateContribution changes a contribution like UpdateContribution and
@@ -50,8 +54,23 @@ func (s *Store) ModerateContribution(ctx context.Context, id string, a Audited, 
 		} else if gone {
 			return ErrErased // a tombstone has nothing left to moderate
 		}
+		if c.PlanningStatus != before.PlanningStatus {
+			if err := planningChanged(tx, c); err != nil {
+				return err
+			}
+		}
 		return auditTx(tx, a, c.ID, before, stateOf(c))
 	})
+}
+
+// planningChanged keeps a change of c's planning status in its history
+// (the feeds read it; "" records that the status was taken back).
+func planningChanged(tx *sql.Tx, c *model.Contribution) error {
+	if _, err := tx.Exec(`INSERT INTO planning_status_changes(contribution_seq, procedure_id, status, at) VALUES (?,?,?,?)`,
+		c.Seq, c.ProcedureID, c.PlanningStatus, ms(time.Now())); err != nil {
+		return fmt.Errorf("store: unable to record the planning status: %w", err)
+	}
+	return nil
 }
 
 // ErrMergeTarget is returned when a merge names a contribution that cannot

@@ -8,6 +8,7 @@ import (
 
 	"github.com/mitreden/mitreden/internal/geo"
 	"github.com/mitreden/mitreden/internal/model"
+	"github.com/mitreden/mitreden/internal/moderation"
 	"github.com/mitreden/mitreden/internal/store"
 )
 
@@ -19,7 +20,7 @@ const MaxLimit = 1000
 func ParseFilter(c *fiber.Ctx, p *model.Procedure) (store.Filter, string) {
 	f := store.Filter{ProcedureID: p.ID, Category: c.Query("category"), Type: c.Query("type"),
 		GeomType: c.Query("geometry"), Origin: c.Query("origin"), Query: c.Query("q"), Sort: c.Query("sort", store.SortNewest),
-		Cursor: c.Query("cursor"), Answered: c.Query("answered") == "1"}
+		Cursor: c.Query("cursor"), Answered: c.Query("answered") == "1", PlanningStatus: c.Query("planning_status")}
 	if v := c.Query("type_geometry"); v != "" {
 		f.GeomType = v
 	}
@@ -32,6 +33,9 @@ func ParseFilter(c *fiber.Ctx, p *model.Procedure) (store.Filter, string) {
 		if _, ok := p.Type(f.Type); !ok {
 			return f, "validation.unknown_type"
 		}
+	}
+	if !moderation.ValidPlanningStatus(p, f.PlanningStatus) {
+		return f, "validation.unknown_planning_status"
 	}
 	switch f.GeomType {
 	case "", "Point", "LineString", "Polygon", "none":

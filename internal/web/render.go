@@ -11,6 +11,7 @@ import (
 
 	"github.com/mitreden/mitreden/internal/content"
 	"github.com/mitreden/mitreden/internal/model"
+	"github.com/mitreden/mitreden/internal/moderation"
 )
 
 // Render writes page with data inside the layout.
@@ -80,6 +81,8 @@ func (s *Server) funcs() template.FuncMap {
 		},
 		"iso":   func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"label": func(l *content.Localizer, lb model.Labels) string { return lb.Get(l.Tag) },
+		// planningLabel: a planning status's label (moderation.PlanningLabel).
+		"planningLabel": moderation.PlanningLabel,
 		// originKind: "online", "table", "letter", "phone", "paper" or "import".
 		"originKind": model.OriginKind,
 		"dict": func(kv ...any) map[string]any {

@@ -46,14 +46,19 @@ func (h *Handler) contribution(c *fiber.Ctx) error {
 	switch k := c.Query("notice"); k {
 	case "published", "hidden", "responded", "merged", "recategorised":
 		notice = l.T("admin.notice_" + k)
+	case "planning":
+		notice = l.T("planning.notice_set")
 	}
 	errMsg := ""
 	if f := c.Query("error"); f != "" {
 		errMsg = l.T("admin.error_" + map[string]string{"reason": "reason", "text": "text", "into": "into", "category": "category"}[f])
+		if f == "planning_status" {
+			errMsg = l.T("validation.unknown_planning_status")
+		}
 	}
 	return h.Render(c, "admin-contribution", fiber.Map{"Title": ct.Title + " – " + l.T("admin.title"), "User": web.User(c),
 		"Proc": p, "C": ct, "Comments": comments, "Responses": responses, "Notice": notice, "Error": errMsg,
-		"CanRespond": auth.Can(web.User(c).Role, "respond"),
+		"CanRespond": auth.Can(web.User(c).Role, "respond"), "PlanningOptions": moderation.PlanningOptions(l, p),
 		"MergeQ":     mergeQ, "ByTitle": byTitle, "Nearby": nearby, "NearbyRadius": moderation.NearbyRadius})
 }
 
@@ -83,6 +88,9 @@ func (h *Handler) act(c *fiber.Ctx) error {
 		cat := utils.CopyString(c.FormValue("category"))
 		_, err = h.Moderation.Moderate(c.UserContext(), u, id, moderation.Change{Category: &cat})
 		notice = "recategorised"
+	case "planning":
+		_, err = h.Moderation.SetPlanningStatus(c.UserContext(), u, id, utils.CopyString(c.FormValue("planning_status")))
+		notice = "planning"
 	default:
 		return h.Fail(c, fiber.StatusBadRequest, "bad_action", web.Localizer(c).T("admin.bad_action"))
 	}

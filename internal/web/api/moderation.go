@@ -46,18 +46,25 @@ func moderatedJSON(c *model.Contribution) (contributionJSON, error) {
 	return feat, nil
 }
 
-// moderate answers PATCH /contributions/:id: {"status", "reason", "category"}.
+// moderate answers PATCH /contributions/:id: {"status", "reason",
+// "category", "planning_status"}. A planning status alone is set with
+// SetPlanningStatus (audited as such); with other fields, in one step.
 func (h *Handler) moderate(c *fiber.Ctx) error {
 	var in struct {
-		Status   *model.ContributionStatus `json:"status"`
-		Reason   *string                   `json:"reason"`
-		Category *string                   `json:"category"`
+		Status         *model.ContributionStatus `json:"status"`
+		Reason         *string                   `json:"reason"`
+		Category       *string                   `json:"category"`
+		PlanningStatus *string                   `json:"planning_status"`
 	}
 	if err := decodeKnown(c.Body(), &in); err != nil {
 		return h.badJSON(c, err)
 	}
+	if in.PlanningStatus != nil && in.Status == nil && in.Reason == nil && in.Category == nil {
+		ct, err := h.Moderation.SetPlanningStatus(c.UserContext(), web.User(c), c.Params("id"), *in.PlanningStatus)
+		return h.answerModerated(c, ct, err)
+	}
 	ct, err := h.Moderation.Moderate(c.UserContext(), web.User(c), c.Params("id"),
-		moderation.Change{Status: in.Status, Reason: in.Reason, Category: in.Category})
+		moderation.Change{Status: in.Status, Reason: in.Reason, Category: in.Category, PlanningStatus: in.PlanningStatus})
 	return h.answerModerated(c, ct, err)
 }
 

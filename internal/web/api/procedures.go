@@ -9,6 +9,7 @@ import (
 
 	"github.com/mitreden/mitreden/internal/geo"
 	"github.com/mitreden/mitreden/internal/model"
+	"github.com/mitreden/mitreden/internal/moderation"
 	"github.com/mitreden/mitreden/internal/store"
 	"github.com/mitreden/mitreden/internal/web"
 )
@@ -44,6 +45,10 @@ type procedureJSON struct {
 	Settings          *model.Settings   `json:"settings,omitempty"`
 	Contributions     *int              `json:"contribution_count,omitempty"`
 	Appointments      []appointmentJSON `json:"appointments,omitempty"`
+
+	// PlanningStatuses: the keys a contribution's planning_status may
+	// take, with their labels in the request's language.
+	PlanningStatuses []moderation.PlanningOption `json:"planning_statuses,omitempty"`
 }
 
 type appointmentJSON struct {
@@ -77,6 +82,7 @@ func (h *Handler) procedureJSON(c *fiber.Ctx, p *model.Procedure, full bool) pro
 	}
 	st := p.Settings
 	out.Settings = &st
+	out.PlanningStatuses = moderation.PlanningOptions(web.Localizer(c), p)
 	return out
 }
 

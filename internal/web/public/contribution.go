@@ -58,7 +58,7 @@ func (h *Handler) renderContribution(c *fiber.Ctx, draft commentDraft, rateError
 		"Category": cat, "Type": typ, "Comments": comments, "Responses": responses, "Related": related,
 		"Vote": h.Part.Vote(c.UserContext(), ct.ID, c.Cookies("mitreden_voter")), "Geometry": string(geo.MarshalGeometry(ct.Geometry)),
 		"Notice": noticeText(l, c.Query("notice")), "NoticeKey": c.Query("notice"), "Error": c.Query("error"), "ReplyTo": replyTo(c),
-		"Draft": draft, "RateError": rateError})
+		"Draft": draft, "RateError": rateError, "ContributionFeed": "/p/" + p.Slug + "/contributions/" + ct.ID + "/feed.atom"})
 }
 
 // replyTo is the comment answered: from the link (?reply=) or, after a

@@ -34,6 +34,10 @@ func (h *Handler) renderManage(c *fiber.Ctx, p *model.Procedure, ct *model.Contr
 		return err
 	}
 	geomJSON, pt := geometryView(f.Geom)
+	comments, responses, err := h.Part.Discussion(c.UserContext(), ct.ID)
+	if err != nil {
+		return err
+	}
 	editable := participation.Editable(p, ct, h.Now())
 	l := web.Localizer(c)
 	msg := ""
@@ -43,7 +47,7 @@ func (h *Handler) renderManage(c *fiber.Ctx, p *model.Procedure, ct *model.Contr
 	}
 	return h.Render(c, "manage", fiber.Map{"Title": l.T("manage.title"), "P": v, "C": ct, "In": f.In, "Errors": f.Fields,
 		"GeometryJSON": geomJSON, "Point": pt, "Places": places, "PlaceName": f.Place, "Editable": editable, "Notice": msg, "NoticeKey": notice,
-		"Action": "/manage/" + c.Params("token")})
+		"Action": "/manage/" + c.Params("token"), "Comments": comments, "Responses": responses})
 }
 
 func (h *Handler) manageSave(c *fiber.Ctx) error {

@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/mitreden/mitreden/internal/model"
+	"github.com/mitreden/mitreden/internal/moderation"
 	"github.com/mitreden/mitreden/internal/store"
 	"github.com/mitreden/mitreden/internal/web"
 )
@@ -95,13 +96,13 @@ func (h *Handler) procedureData(c *fiber.Ctx, p *model.Procedure) (fiber.Map, er
 		nextURL = "/p/" + p.Slug + "?" + vals.Encode() + "#list"
 	}
 	return fiber.Map{"Title": v.Text.Title, "P": v, "List": list, "Count": count, "Filter": f, "Answered": answered,
-		"Filtered": filtered(c), "FilterError": filterErr, "NextURL": nextURL, "Appointments": appts, "Sorts": []string{store.SortNewest, store.SortOldest, store.SortRated, store.SortCommented}}, nil
+		"Filtered": filtered(c), "FilterError": filterErr, "PlanningOptions": moderation.PlanningOptions(l, p), "NextURL": nextURL, "Appointments": appts, "Sorts": []string{store.SortNewest, store.SortOldest, store.SortRated, store.SortCommented}}, nil
 }
 
 // filtered reports whether the list's query narrows what it shows, so that
 // an empty result can offer to reset the filters.
 func filtered(c *fiber.Ctx) bool {
-	for _, k := range []string{"q", "category", "type", "geometry", "type_geometry", "origin", "answered", "cursor"} {
+	for _, k := range []string{"q", "category", "type", "geometry", "type_geometry", "origin", "answered", "planning_status", "cursor"} {
 		if c.Query(k) != "" {
 			return true
 		}

@@ -28,6 +28,8 @@ func Register(app *fiber.App, s *web.Server) {
 	app.Post("/p/:slug/conceptions/:key/comments", s.WriteLimiter(), csrf, h.commentConception)
 	app.Post("/p/:slug/conceptions/:key/flags", s.WriteLimiter(), csrf, h.flagConceptionComment)
 	app.Get("/p/:slug/appointments.ics", h.ics)
+	app.Get("/p/:slug/feed.atom", h.procedureFeed)
+	app.Get("/p/:slug/contributions/:id/feed.atom", h.contributionFeed)
 	app.Get("/p/:slug/contribute", csrf, h.contributeForm)
 	app.Post("/p/:slug/contribute", s.WriteLimiter(), csrf, h.contribute)
 	app.Get("/p/:slug/contributions/:id", csrf, h.contribution)

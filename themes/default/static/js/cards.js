@@ -1,12 +1,13 @@
 /* Mitreden – how a contribution looks on the procedure page: its popup on
  * the map and its card in the list (#cards), and the filters of the list.
  *
- * proc is { slug, categories: {key: {label, colour}}, types: {key: label} }.
+ * proc is { slug, categories: {key: {label, colour}}, types: {key: label},
+ * planning: {key: label} } (planning: the procedure's planning statuses).
  */
 import { t, tn, formatDate } from 'mitreden/i18n.js';
 import { h, safeKey, excerpt, announce } from 'mitreden/util.js';
 
-export const FILTER_KEYS = ['category', 'type', 'geometry', 'origin', 'q', 'sort'];
+export const FILTER_KEYS = ['category', 'type', 'geometry', 'origin', 'planning_status', 'q', 'sort'];
 
 // readFilters takes the list's filters from the page's query string.
 export function readFilters(search) {
@@ -36,6 +37,7 @@ export function matchesFilters(filters, f) {
   const p = f.properties || {};
   if (filters.category && p.category !== filters.category) { return false; }
   if (filters.type && p.type !== filters.type) { return false; }
+  if (filters.planning_status && p.planning_status !== filters.planning_status) { return false; }
   if (filters.geometry) {
     const gt = f.geometry ? f.geometry.type : 'none';
     if (gt !== filters.geometry) { return false; }
@@ -79,6 +81,32 @@ function categoryMeta(proc, p) {
   return meta;
 }
 
+// planningBadge is the contribution's planning status as a badge, or null
+// (the same markup as the server's partial "planningbadge").
+export function planningBadge(proc, p) {
+  const key = p.planning_status;
+  const label = key && proc.planning && proc.planning[key];
+  if (!label) { return null; }
+  const badge = h('span', 'badge badge-planning planning-' + safeKey(key));
+  badge.setAttribute('data-planning', key);
+  badge.appendChild(h('span', 'sr-only', t('js.planning_label') + ': '));
+  badge.appendChild(document.createTextNode(label));
+  return badge;
+}
+
+// setPlanning shows the planning status of p on the card li (after a
+// contribution.updated event).
+export function setPlanning(proc, li, p) {
+  const old = li.querySelector('p.planning');
+  if (old) { old.parentNode.removeChild(old); }
+  const badge = planningBadge(proc, p);
+  const h3 = li.querySelector('h3');
+  if (!badge || !h3) { return; }
+  const para = h('p', 'planning');
+  para.appendChild(badge);
+  h3.parentNode.insertBefore(para, h3.nextSibling);
+}
+
 export function popupFor(proc, f) {
   const p = f.properties || {};
   const box = h('div', 'map-popup cat-' + safeKey(p.category));
@@ -86,6 +114,12 @@ export function popupFor(proc, f) {
   head.appendChild(titleLink(proc, f));
   box.appendChild(head);
   box.appendChild(categoryMeta(proc, p));
+  const badge = planningBadge(proc, p);
+  if (badge) {
+    const para = h('p', 'planning');
+    para.appendChild(badge);
+    box.appendChild(para);
+  }
   if (p.text) { box.appendChild(h('p', 'popup-excerpt', excerpt(p.text, 200))); }
   return box;
 }
@@ -110,6 +144,12 @@ export function buildCard(proc, f) {
   const h3 = h('h3');
   h3.appendChild(titleLink(proc, f));
   art.appendChild(h3);
+  const badge = planningBadge(proc, p);
+  if (badge) {
+    const para = h('p', 'planning');
+    para.appendChild(badge);
+    art.appendChild(para);
+  }
   const meta = categoryMeta(proc, p);
   meta.appendChild(document.createTextNode(' · '));
   const time = h('time', null, formatDate(p.created_at || new Date().toISOString()));

@@ -8,7 +8,7 @@ import { PRIMARY, addWMS, boundsOf, createMap, pinIcon } from 'mitreden/maps.js'
 import { subscribe } from 'mitreden/live.js';
 import { showClusters } from 'mitreden/clusters.js';
 import {
-  FILTER_KEYS, readFilters, matchesFilters, popupFor, cardsFor, buildCard, bumpCount
+  FILTER_KEYS, readFilters, matchesFilters, popupFor, cardsFor, buildCard, bumpCount, setPlanning
 } from 'mitreden/cards.js';
 
 export function initProcedure(el) {
@@ -16,7 +16,7 @@ export function initProcedure(el) {
   if (!slug) { return; }
   const base = '/api/v1/procedures/' + encodeURIComponent(slug);
   const filters = readFilters(window.location.search);
-  const proc = { slug: slug, categories: {}, types: {} };
+  const proc = { slug: slug, categories: {}, types: {}, planning: {} };
 
   const map = createMap(el, t('procedure.map'));
   let layers = {};
@@ -176,6 +176,7 @@ export function initProcedure(el) {
       if (a && p.title) { a.textContent = p.title; }
       const ex = li.querySelector('.excerpt');
       if (ex && typeof p.text === 'string') { ex.textContent = p.text; }
+      setPlanning(proc, li, p);
     });
   }
 
@@ -187,6 +188,7 @@ export function initProcedure(el) {
   fetchJSON(base).then(function (p) {
     (p.categories || []).forEach(function (c) { proc.categories[c.key] = c; });
     (p.types || []).forEach(function (ty) { proc.types[ty.key] = ty.label; });
+    (p.planning_statuses || []).forEach(function (s) { proc.planning[s.key] = s.label; });
     return p;
   }).catch(function () {
     return null;

@@ -19,6 +19,7 @@ import (
 	"github.com/mitreden/mitreden/internal/cache"
 	"github.com/mitreden/mitreden/internal/config"
 	"github.com/mitreden/mitreden/internal/content"
+	"github.com/mitreden/mitreden/internal/mail"
 	"github.com/mitreden/mitreden/internal/model"
 	"github.com/mitreden/mitreden/internal/moderation"
 	"github.com/mitreden/mitreden/internal/participation"
@@ -52,6 +53,10 @@ type Server struct {
 	// TableSecret signs workshop table links (auth.TableKey). It lives
 	// here, not in Config, so that it never reaches a template.
 	TableSecret []byte
+
+	// Mail queues and sends e-mail; nil when no SMTP server is configured
+	// (then no form offers e-mail and nothing is queued).
+	Mail *mail.Service
 
 	procs   *cache.Cache[*model.Procedure] // by slug, see LoadProcedure
 	counts  *cache.Cache[int]              // see Count

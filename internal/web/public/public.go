@@ -41,6 +41,7 @@ func Register(app *fiber.App, s *web.Server) {
 	app.Post("/manage/:token", web.NoStore, s.WriteLimiter(), csrf, h.manageSave)
 	app.Get("/p/:slug/theme.css", h.themeCSS)
 	h.registerSitePages(app)
+	h.registerMail(app)
 }
 
 func (h *Handler) notFound(c *fiber.Ctx, key string) error {

@@ -205,3 +205,43 @@ func TestMailResidentConfirmsHearsResponseAndUnsubscribes(t *testing.T) {
 		}
 	}
 }
+
+// The contribution form offers the address field with e-mail configured,
+// refuses a wrong address with the form kept, and after a good one says a
+// confirmation is on its way. Withdrawing the contribution erases the
+// subscription at once: its links no longer find it.
+func TestMailFormSubscribesAndWithdrawErases(t *testing.T) {
+	srv := startSMTP(t)
+	e := newMailEnv(t, srv, &lockedBuffer{})
+	if r := e.do(t, "GET", "/p/"+slug+"/contribute", "", ""); !strings.Contains(r.body, `name="email"`) || !strings.Contains(r.body, `for="email"`) {
+		t.Fatal("the form offers no labelled address field")
+	}
+	form := url.Values{"title": {"Laterne kaputt"}, "text": {okText}, "category": {"verkehr"}, "email": {"kein at zeichen"}}
+	r := e.formPost(t, "/p/"+slug+"/contribute", "/p/"+slug+"/contribute", form)
+	if r.status != 422 || !strings.Contains(r.body, `id="email-error"`) || !strings.Contains(r.body, `value="Laterne kaputt"`) {
+		t.Fatalf("wrong address: %d", r.status)
+	}
+	const who = "laterne@example.net"
+	form.Set("email", who)
+	r = e.formPost(t, "/p/"+slug+"/contribute", "/p/"+slug+"/contribute", form)
+	if r.status != 201 || !strings.Contains(r.body, `id="mail-pending"`) {
+		t.Fatalf("submit: %d", r.status)
+	}
+	m := srv.wait(t, who, 1)[0]
+	manage := path(t, strings.SplitN(strings.SplitN(r.body, `id="manage-link">`, 2)[1], "<", 2)[0])
+	unsub := path(t, strings.Trim(m.Msg.Header.Get("List-Unsubscribe"), "<>"))
+	if r := e.do(t, "GET", unsub, "", ""); !strings.Contains(r.body, `id="mail-action"`) {
+		t.Fatal("the unsubscribe page offers no button while subscribed")
+	}
+	confirm(t, e, m)
+	w := e.formPost(t, manage, manage, url.Values{"action": {"withdraw"}, "confirm": {"yes"}})
+	if w.status != 303 {
+		t.Fatalf("withdraw: %d", w.status)
+	}
+	if r := e.do(t, "GET", unsub, "", ""); strings.Contains(r.body, `id="mail-action"`) || !strings.Contains(r.body, `id="mail-done"`) {
+		t.Fatal("the subscription outlives the withdrawn contribution")
+	}
+	if r := e.do(t, "GET", path(t, m.link(t, "/mail/confirm/")), "", ""); r.status != 404 {
+		t.Fatalf("the confirmation link after withdrawal: %d, want 404", r.status)
+	}
+}

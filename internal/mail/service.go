@@ -27,6 +27,8 @@ type Store interface {
 	NextOutboxDue(ctx context.Context) (time.Time, error)
 	CollectDigests(ctx context.Context, now time.Time) (int, error)
 	CreatePasswordReset(ctx context.Context, email string, tokenHash []byte, expires time.Time, sealed []byte) error
+	PasswordReset(ctx context.Context, tokenHash []byte, now time.Time) (string, error)
+	ResetPassword(ctx context.Context, tokenHash []byte, hash string, now time.Time, a store.Audited) error
 	OnCommit(fn func())
 }
 
@@ -165,4 +167,28 @@ func (s *Service) RequestReset(ctx context.Context, email string) error {
 		return nil
 	}
 	return err
+}
+
+// ResetAccount returns the address of the account a reset link's token
+// belongs to, or store.ErrNotFound when it is unknown, used or expired.
+func (s *Service) ResetAccount(ctx context.Context, token string) (string, error) {
+	if token == "" || len(token) > 100 {
+		return "", store.ErrNotFound
+	}
+	return s.Store.PasswordReset(ctx, auth.HashToken(token), s.Now())
+}
+
+// CompleteReset sets password on the account a reset link's token belongs
+// to and uses the token up. auth.ErrWeakPassword for a short password,
+// store.ErrNotFound for a token unknown, used or expired.
+func (s *Service) CompleteReset(ctx context.Context, token, password string) error {
+	email, err := s.ResetAccount(ctx, token)
+	if err != nil {
+		return err
+	}
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	return s.Store.ResetPassword(ctx, auth.HashToken(token), hash, s.Now(), store.Audited{Actor: email, Action: "user.password_reset_mail"})
 }

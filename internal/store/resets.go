@@ -55,7 +55,7 @@ func (s *Store) PasswordReset(ctx context.Context, tokenHash []byte, now time.Ti
 
 // ResetPassword sets the password of the account a usable reset token
 // belongs to, uses the token up (and every other of the account), ends the
-// account's sessions and writes the audit entry, in one transaction.
+// account's sessions and API tokens (as a password change does) and writes the audit entry, in one transaction.
 // ErrNotFound when the token is unknown, used or expired.
 func (s *Store) ResetPassword(ctx context.Context, tokenHash []byte, hash string, now time.Time, a Audited) error {
 	return s.Write(ctx, func(tx *sql.Tx) error {
@@ -76,6 +76,7 @@ func (s *Store) ResetPassword(ctx context.Context, tokenHash []byte, hash string
 			{`UPDATE users SET password_hash = ? WHERE id = ?`, []any{hash, id}},
 			{`UPDATE password_resets SET used_at = ? WHERE user_id = ? AND used_at IS NULL`, []any{ms(now), id}},
 			{`DELETE FROM sessions WHERE CAST(value AS TEXT) = CAST(? AS TEXT)`, []any{id}},
+			{`DELETE FROM tokens WHERE user_id = ?`, []any{id}},
 		} {
 			if _, err := tx.Exec(q.sql, q.args...); err != nil {
 				return fmt.Errorf("store: unable to reset password: %w", err)

@@ -33,13 +33,15 @@ type Settings struct {
 	Password string
 	TLS      string
 	Timeout  time.Duration
+	Retry    time.Duration // wait after a first failed attempt; doubles with each further one
 	From     string // the From address (MITREDEN_MAIL_FROM)
 }
 
 // ParseSettings reads MITREDEN_SMTP_URL and MITREDEN_MAIL_FROM:
 // smtp://user:pass@host:port (STARTTLS when offered; ?tls=required insists
 // on it), smtps://user:pass@host:port (TLS), ?tls=none for a server on a
-// loopback address only; ?timeout=30s bounds one delivery. An empty URL
+// loopback address only; ?timeout=30s bounds one delivery, ?retry=30s is
+// the wait after a first failed attempt (doubling after each). An empty URL
 // means no e-mail (ok false).
 func ParseSettings(rawURL, from string) (s Settings, ok bool, err error) {
 	if strings.TrimSpace(rawURL) == "" {
@@ -52,7 +54,7 @@ func ParseSettings(rawURL, from string) (s Settings, ok bool, err error) {
 	if err != nil {
 		return s, false, errors.New("MITREDEN_SMTP_URL is not a URL") // the error would repeat the password
 	}
-	s = Settings{Host: u.Hostname(), Timeout: 30 * time.Second}
+	s = Settings{Host: u.Hostname(), Timeout: 30 * time.Second, Retry: 30 * time.Second}
 	switch u.Scheme {
 	case "smtp":
 		s.TLS, s.Port = TLSOpportunistic, 587
@@ -97,6 +99,13 @@ func ParseSettings(rawURL, from string) (s Settings, ok bool, err error) {
 			return s, false, fmt.Errorf("MITREDEN_SMTP_URL: ?timeout=%q is no duration", t)
 		}
 		s.Timeout = d
+	}
+	if t := q.Get("retry"); t != "" {
+		d, err := time.ParseDuration(t)
+		if err != nil || d <= 0 {
+			return s, false, fmt.Errorf("MITREDEN_SMTP_URL: ?retry=%q is no duration", t)
+		}
+		s.Retry = d
 	}
 	a, err := mail.ParseAddress(strings.TrimSpace(from))
 	if err != nil {

@@ -66,7 +66,7 @@ func New(st Store, i18n *content.I18n, set Settings, secret []byte, base string,
 	}
 	s := &Service{Store: st, I18n: i18n, Sealer: sealer, Settings: set, Base: strings.TrimRight(base, "/"),
 		Sender: NewSMTPSender(set), Log: log, Now: time.Now,
-		Lease: 2*set.Timeout + 10*time.Second, Backoff: 30 * time.Second, MaxBackoff: 6 * time.Hour, MaxAttempts: 12,
+		Lease: 2*set.Timeout + 10*time.Second, Backoff: set.Retry, MaxBackoff: 6 * time.Hour, MaxAttempts: 12,
 		Poll: 30 * time.Second, DigestEvery: time.Minute, wake: make(chan struct{}, 1)}
 	st.OnCommit(s.Wake)
 	return s, nil

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
 	"github.com/emersion/go-smtp"
 )
 
@@ -247,4 +248,42 @@ func mailLink(t *testing.T, m *mail.Message, kind string) string {
 	}
 	t.Fatalf("no %s link in %s", kind, b)
 	return ""
+}
+
+// The pages e-mail adds pass axe: the contribution form with its address
+// field, the confirmation and unsubscribe pages before and after their
+// button (German and Leichte Sprache), and "forgot password".
+func TestMailPagesHaveNoAxeViolations(t *testing.T) {
+	mb := newMailbox(t, "")
+	s := start(t, "", smtpEnv(mb.addr)...)
+	const who = "axe@example.net"
+	subscribeViaAPI(t, s, "Barrierefrei bestätigen", who)
+	if !eventually(t, 15*time.Second, func() bool { return len(mb.to(who)) == 1 }) {
+		t.Fatalf("no confirmation message:\n%s", s.logs.String())
+	}
+	m := mb.to(who)[0]
+	unsub := mailLink(t, m, "unsubscribe")
+	confirm := mailLink(t, m, "confirm")
+	ctx := browser(t)
+	check := func(what string) {
+		t.Helper()
+		if v := axe(t, ctx); len(v) > 0 {
+			t.Errorf("%s: %d axe violations:\n  %s", what, len(v), strings.Join(v, "\n  "))
+		}
+	}
+	for _, p := range []string{"/p/gruenzug-altona/contribute", "/p/gruenzug-altona/contribute?lang=de-x-ls", "/admin/forgot", "/admin/login"} {
+		run(t, ctx, chromedp.Navigate(s.URL+p), chromedp.WaitReady("body"))
+		check(p)
+	}
+	run(t, ctx, chromedp.Navigate(s.URL+"/p/gruenzug-altona/contribute"), chromedp.WaitReady("#email", chromedp.ByID))
+	for _, step := range []struct{ url, what string }{{confirm + "?lang=de-x-ls", "confirm page (Leichte Sprache)"}, {confirm, "confirm page"}} {
+		run(t, ctx, chromedp.Navigate(step.url), chromedp.WaitVisible("#mail-action", chromedp.ByID))
+		check(step.what)
+	}
+	run(t, ctx, chromedp.Click("#mail-action", chromedp.ByID), chromedp.WaitVisible("#mail-done", chromedp.ByID))
+	check("confirmed page")
+	run(t, ctx, chromedp.Navigate(unsub), chromedp.WaitVisible("#mail-action", chromedp.ByID))
+	check("unsubscribe page")
+	run(t, ctx, chromedp.Click("#mail-action", chromedp.ByID), chromedp.WaitVisible("#mail-done", chromedp.ByID))
+	check("unsubscribed page")
 }

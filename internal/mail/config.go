@@ -34,7 +34,7 @@ type Settings struct {
 	TLS      string
 	Timeout  time.Duration
 	Retry    time.Duration // wait after a first failed attempt; doubles with each further one
-	From     string // the From address (MITREDEN_MAIL_FROM)
+	From     string        // the From address (MITREDEN_MAIL_FROM)
 }
 
 // ParseSettings reads MITREDEN_SMTP_URL and MITREDEN_MAIL_FROM:

@@ -168,4 +168,14 @@ func TestMailOffOffersNoEmail(t *testing.T) {
 	if r := e.do(t, "GET", "/admin/forgot", "", ""); r.status != 404 {
 		t.Fatalf("forgot without SMTP: %d", r.status)
 	}
+	if r := e.do(t, "GET", "/admin/login", "", ""); strings.Contains(r.body, "/admin/forgot") {
+		t.Fatal("the login page offers a reset without e-mail")
+	}
+	jar, _ := e.signIn(t, "admin@example.org", model.RoleAdmin)
+	if r := e.do(t, "GET", "/admin/outbox", "", "", "Cookie", jar.header()); r.status != 200 || !strings.Contains(r.body, `id="outbox-off"`) {
+		t.Fatalf("outbox page without SMTP: %d", r.status)
+	}
+	if r := e.do(t, "GET", "/admin/account", "", "", "Cookie", jar.header()); strings.Contains(r.body, "digest") {
+		t.Fatal("the account page offers a digest without e-mail")
+	}
 }

@@ -29,6 +29,9 @@ type Store interface {
 	CreatePasswordReset(ctx context.Context, email string, tokenHash []byte, expires time.Time, sealed []byte) error
 	PasswordReset(ctx context.Context, tokenHash []byte, now time.Time) (string, error)
 	ResetPassword(ctx context.Context, tokenHash []byte, hash string, now time.Time, a store.Audited) error
+	SetDigest(ctx context.Context, userID int64, frequency string) error
+	Digest(ctx context.Context, userID int64) (string, error)
+	Outbox(ctx context.Context, limit int) (store.OutboxStats, error)
 	OnCommit(fn func())
 }
 
@@ -191,4 +194,28 @@ func (s *Service) CompleteReset(ctx context.Context, token, password string) err
 		return err
 	}
 	return s.Store.ResetPassword(ctx, auth.HashToken(token), hash, s.Now(), store.Audited{Actor: email, Action: "user.password_reset_mail"})
+}
+
+// Digest returns how often account userID gets a digest ("off" unset).
+func (s *Service) Digest(ctx context.Context, userID int64) (string, error) {
+	return s.Store.Digest(ctx, userID)
+}
+
+// ErrFrequency is returned for a digest frequency that is none of
+// store.DigestFrequencies.
+var ErrFrequency = errors.New("mail: unknown digest frequency")
+
+// SetDigest sets how often account userID gets a digest.
+func (s *Service) SetDigest(ctx context.Context, userID int64, frequency string) error {
+	for _, f := range store.DigestFrequencies {
+		if f == frequency {
+			return s.Store.SetDigest(ctx, userID, frequency)
+		}
+	}
+	return ErrFrequency
+}
+
+// Outbox returns the outbox's state for the back office (no addresses).
+func (s *Service) Outbox(ctx context.Context, limit int) (store.OutboxStats, error) {
+	return s.Store.Outbox(ctx, limit)
 }

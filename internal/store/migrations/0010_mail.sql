@@ -2,8 +2,9 @@
 -- password resets. No e-mail address of a resident is stored in clear: the
 -- sealed column holds it encrypted (AES-GCM, key from the server secret)
 -- together with the manage token and the subscription's own token, and is
--- deleted at once on unsubscribe or withdrawal.
-CREATE TABLE mail_subscriptions (
+-- deleted at once on unsubscribe or withdrawal. IF NOT EXISTS: applying it again
+-- is harmless (the migration-7 test replays every later migration).
+CREATE TABLE IF NOT EXISTS mail_subscriptions (
     id              INTEGER PRIMARY KEY,
     contribution_id TEXT    NOT NULL UNIQUE,
     sealed          BLOB    NOT NULL,
@@ -20,7 +21,7 @@ CREATE TABLE mail_subscriptions (
 -- cancelled), staff's from users. data_json holds what the text needs (no
 -- address); sealed holds secrets (a reset token), encrypted; both are
 -- emptied once the message is sent.
-CREATE TABLE outbox (
+CREATE TABLE IF NOT EXISTS outbox (
     id              INTEGER PRIMARY KEY,
     message_id      TEXT    NOT NULL UNIQUE,
     kind            TEXT    NOT NULL,
@@ -37,12 +38,12 @@ CREATE TABLE outbox (
     created_at      INTEGER NOT NULL,
     sent_at         INTEGER
 );
-CREATE INDEX outbox_due ON outbox(state, next_at);
-CREATE INDEX outbox_subscription ON outbox(subscription_id);
+CREATE INDEX IF NOT EXISTS outbox_due ON outbox(state, next_at);
+CREATE INDEX IF NOT EXISTS outbox_subscription ON outbox(subscription_id);
 
 -- Staff digests: how often, and how far the last digest went (contribution
 -- seq and flag id are both increasing).
-CREATE TABLE mail_digests (
+CREATE TABLE IF NOT EXISTS mail_digests (
     user_id     INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
     frequency   TEXT    NOT NULL CHECK (frequency IN ('off','immediately','hourly','daily')),
     last_seq    INTEGER NOT NULL DEFAULT 0,
@@ -51,7 +52,7 @@ CREATE TABLE mail_digests (
 );
 
 -- Password reset tokens, stored hashed, single use, expiring.
-CREATE TABLE password_resets (
+CREATE TABLE IF NOT EXISTS password_resets (
     token_hash BLOB    PRIMARY KEY,
     user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
     expires_at INTEGER NOT NULL,

@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2/utils"
 
 	"github.com/mitreden/mitreden/internal/auth"
+	"github.com/mitreden/mitreden/internal/mail"
 	"github.com/mitreden/mitreden/internal/store"
 	"github.com/mitreden/mitreden/internal/web"
 )
@@ -30,7 +31,7 @@ func (h *Handler) accountMail(c *fiber.Ctx, data fiber.Map) fiber.Map {
 	if h.Mail == nil {
 		return data
 	}
-	f, err := h.Store.Digest(c.UserContext(), web.User(c).ID)
+	f, err := h.Mail.Digest(c.UserContext(), web.User(c).ID)
 	if err != nil {
 		f = "off"
 	}
@@ -45,15 +46,11 @@ func (h *Handler) saveDigest(c *fiber.Ctx) error {
 	if h.Mail == nil {
 		return fiber.ErrNotFound
 	}
-	f := utils.CopyString(c.FormValue("frequency"))
-	ok := false
-	for _, x := range store.DigestFrequencies {
-		ok = ok || x == f
-	}
-	if !ok {
+	err := h.Mail.SetDigest(c.UserContext(), web.User(c).ID, utils.CopyString(c.FormValue("frequency")))
+	if errors.Is(err, mail.ErrFrequency) {
 		return h.Fail(c, fiber.StatusUnprocessableEntity, "validation", web.Localizer(c).T("mail.admin.digest_invalid"))
 	}
-	if err := h.Store.SetDigest(c.UserContext(), web.User(c).ID, f); err != nil {
+	if err != nil {
 		return err
 	}
 	return c.Redirect("/admin/account?notice=digest", fiber.StatusSeeOther)
@@ -122,11 +119,14 @@ func (h *Handler) reset(c *fiber.Ctx) error {
 }
 
 // outbox shows the outbox's state: counts and the latest messages with
-// their last error, never an address.
+// their last error, never an address. Without e-mail configured it says so.
 func (h *Handler) outbox(c *fiber.Ctx) error {
-	st, err := h.Store.Outbox(c.UserContext(), 50)
-	if err != nil {
-		return err
+	st := store.OutboxStats{Counts: map[string]int{}}
+	if h.Mail != nil {
+		var err error
+		if st, err = h.Mail.Outbox(c.UserContext(), 50); err != nil {
+			return err
+		}
 	}
 	return h.Render(c, "admin-outbox", fiber.Map{"Title": web.Localizer(c).T("mail.admin.outbox"), "User": web.User(c),
 		"MailOn": h.Mail != nil, "Counts": st.Counts, "States": []string{"queued", "sending", "sent", "failed", "cancelled"}, "Recent": st.Recent})

@@ -107,7 +107,9 @@ func (s *Service) deliver(ctx context.Context, it *store.OutboxItem) bool {
 		s.Log.Info("mail: message not sent", "outbox_id", it.ID, "kind", it.Kind, "state", state, "reason", reason)
 		return false
 	}
-	sctx, stop := context.WithTimeout(ctx, s.Settings.Timeout)
+	// A graceful stop (ctx ends) lets the message in hand finish, within
+	// the timeout, rather than cut it off mid-transfer.
+	sctx, stop := context.WithTimeout(context.WithoutCancel(ctx), s.Settings.Timeout)
 	err = s.Sender.Send(sctx, msg)
 	stop()
 	// The outcome is recorded even when ctx ends now: a message the server

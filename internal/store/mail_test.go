@@ -130,3 +130,56 @@ func TestOutboxLease(t *testing.T) {
 		t.Fatalf("a sent message claimed: %v", err)
 	}
 }
+
+// An hourly digest comes at most once an hour: news waits until an hour
+// has passed since the previous digest; what it reported is not reported
+// again; a first choice starts from now, not from the whole history.
+func TestDigestsFollowTheirFrequency(t *testing.T) {
+	st := open(t)
+	ctx := context.Background()
+	p := procedure(t, st)
+	old := contribution(p, "Vorher", nil, time.Now())
+	old.Status = model.Submitted
+	if err := st.InsertContribution(ctx, old, nil, ""); err != nil {
+		t.Fatal(err)
+	}
+	u := &model.User{Email: "mod@example.org", PasswordHash: "x", Role: model.RoleModerator}
+	if err := st.CreateUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetDigest(ctx, u.ID, "hourly"); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetDigest(ctx, u.ID, "weekly"); err == nil {
+		t.Fatal("an unknown frequency accepted")
+	}
+	now := time.Now()
+	if n, err := st.CollectDigests(ctx, now.Add(2*time.Hour)); err != nil || n != 0 {
+		t.Fatalf("digest of what came before the choice: %d %v", n, err)
+	}
+	c := contribution(p, "Wartet", nil, time.Now())
+	c.Status = model.Submitted
+	if err := st.InsertContribution(ctx, c, nil, ""); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := st.CollectDigests(ctx, now.Add(2*time.Hour)); n != 1 {
+		t.Fatalf("hourly digest, the first: %d, want 1", n)
+	}
+	c2 := contribution(p, "Wartet auch", nil, time.Now())
+	c2.Status = model.Submitted
+	if err := st.InsertContribution(ctx, c2, nil, ""); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := st.CollectDigests(ctx, now.Add(2*time.Hour+30*time.Minute)); n != 0 {
+		t.Fatalf("a second digest within the hour: %d", n)
+	}
+	if n, _ := st.CollectDigests(ctx, now.Add(3*time.Hour+time.Minute)); n != 1 {
+		t.Fatalf("hourly digest after the hour: %d, want 1", n)
+	}
+	if n, _ := st.CollectDigests(ctx, now.Add(5*time.Hour)); n != 0 {
+		t.Fatalf("the same contributions reported again: %d", n)
+	}
+	if f, _ := st.Digest(ctx, u.ID); f != "hourly" {
+		t.Fatalf("frequency %q", f)
+	}
+}

@@ -67,6 +67,10 @@ func TestSealer(t *testing.T) {
 	if _, err := other.Open("p", sealed); err == nil {
 		t.Fatal("opened with another secret")
 	}
+	if !bytes.Equal(s.Hash("A@Example.org"), s.Hash("a@example.org")) || bytes.Equal(s.Hash("a@example.org"), other.Hash("a@example.org")) ||
+		bytes.Contains(s.Hash("a@example.org"), []byte("example")) {
+		t.Fatal("the address hash must fold case and depend on the secret")
+	}
 	if _, err := NewSealer([]byte("short")); err == nil {
 		t.Fatal("a short secret accepted")
 	}

@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"errors"
+	"strings"
 )
 
 // Sealer encrypts what must not be stored in clear — a resident's address
@@ -16,7 +17,8 @@ import (
 // never inside it). The purpose is authenticated too, so a sealed value
 // cannot be moved to another use.
 type Sealer struct {
-	aead cipher.AEAD
+	aead    cipher.AEAD
+	hashKey []byte
 }
 
 // NewSealer derives the sealing key from the server secret.
@@ -34,7 +36,18 @@ func NewSealer(secret []byte) (*Sealer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Sealer{aead: aead}, nil
+	h := hmac.New(sha256.New, secret)
+	h.Write([]byte("mitreden-mail-hash-v1"))
+	return &Sealer{aead: aead, hashKey: h.Sum(nil)}, nil
+}
+
+// Hash is a keyed hash (HMAC-SHA-256) of an address, case-folded: it tells
+// two requests for the same address apart from others without the address,
+// and without the key it cannot be checked against a list of addresses.
+func (s *Sealer) Hash(address string) []byte {
+	m := hmac.New(sha256.New, s.hashKey)
+	m.Write([]byte(strings.ToLower(address)))
+	return m.Sum(nil)
 }
 
 // Seal encrypts plain for purpose: nonce followed by ciphertext.

@@ -60,13 +60,31 @@ func insertOutbox(tx *sql.Tx, kind string, subscriptionID, userID int64, data ma
 	return nil
 }
 
+// PendingPerAddress bounds the unconfirmed subscriptions of one address
+// within a day: nobody can have Mitreden send a stranger confirmation
+// messages by the dozen.
+const PendingPerAddress = 3
+
+// ErrTooMany is returned when an address has PendingPerAddress
+// unconfirmed subscriptions from the last day.
+var ErrTooMany = errors.New("store: too many unconfirmed subscriptions for this address")
+
 // Subscribe stores a pending subscription to a contribution's news and
-// queues its confirmation message, in one transaction. A contribution has
-// at most one subscription (ErrConflict).
-func (s *Store) Subscribe(ctx context.Context, contributionID string, sealed, tokenHash []byte, locale string) error {
+// queues its confirmation message, in one transaction. emailHash is a
+// keyed hash of the address (the store never sees it). A contribution has
+// at most one subscription (ErrConflict); see also ErrTooMany.
+func (s *Store) Subscribe(ctx context.Context, contributionID string, sealed, tokenHash, emailHash []byte, locale string) error {
 	return s.Write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.Exec(`INSERT INTO mail_subscriptions(contribution_id, sealed, token_hash, locale, state, created_at)
-			VALUES (?,?,?,?,'pending',?)`, contributionID, sealed, tokenHash, locale, ms(time.Now()))
+		var n int
+		if err := tx.QueryRow(`SELECT COUNT(*) FROM mail_subscriptions WHERE email_hash = ? AND state = 'pending' AND created_at > ?`,
+			emailHash, ms(time.Now().Add(-24*time.Hour))).Scan(&n); err != nil {
+			return err
+		}
+		if n >= PendingPerAddress {
+			return ErrTooMany
+		}
+		res, err := tx.Exec(`INSERT INTO mail_subscriptions(contribution_id, sealed, token_hash, email_hash, locale, state, created_at)
+			VALUES (?,?,?,?,?,'pending',?)`, contributionID, sealed, tokenHash, emailHash, locale, ms(time.Now()))
 		if isUnique(err) {
 			return fmt.Errorf("%w: subscription", ErrConflict)
 		}

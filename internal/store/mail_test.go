@@ -49,10 +49,10 @@ func TestNotificationsCommitWithTheirChange(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := st.Subscribe(ctx, a.ID, []byte("sealed"), []byte("hash-a"), "de"); err != nil {
+	if err := st.Subscribe(ctx, a.ID, []byte("sealed"), []byte("hash-a"), []byte("addr"), "de"); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.Subscribe(ctx, a.ID, []byte("sealed"), []byte("hash-x"), "de"); !errors.Is(err, store.ErrConflict) {
+	if err := st.Subscribe(ctx, a.ID, []byte("sealed"), []byte("hash-x"), []byte("addr"), "de"); !errors.Is(err, store.ErrConflict) {
 		t.Fatalf("second subscription: %v, want ErrConflict", err)
 	}
 	audit := store.Audited{Actor: "mod", Action: "contribution.merge"}
@@ -80,7 +80,7 @@ func TestNotificationsCommitWithTheirChange(t *testing.T) {
 		t.Fatalf("outbox %v, want confirm, merged", got)
 	}
 	// Withdrawal erases the subscription and cancels the unsent messages.
-	if err := st.Subscribe(ctx, b.ID, []byte("sealed"), []byte("hash-b"), "de"); err != nil {
+	if err := st.Subscribe(ctx, b.ID, []byte("sealed"), []byte("hash-b"), []byte("addr"), "de"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := st.UpdateContribution(ctx, b.ID, func(c *model.Contribution) error { c.Status = model.Withdrawn; return nil }); err != nil {
@@ -108,7 +108,7 @@ func TestOutboxLease(t *testing.T) {
 	if err := st.InsertContribution(ctx, c, nil, ""); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.Subscribe(ctx, c.ID, []byte("sealed"), []byte("h"), "de-x-ls"); err != nil {
+	if err := st.Subscribe(ctx, c.ID, []byte("sealed"), []byte("h"), []byte("addr"), "de-x-ls"); err != nil {
 		t.Fatal(err)
 	}
 	now := time.Now()
@@ -181,5 +181,25 @@ func TestDigestsFollowTheirFrequency(t *testing.T) {
 	}
 	if f, _ := st.Digest(ctx, u.ID); f != "hourly" {
 		t.Fatalf("frequency %q", f)
+	}
+}
+
+// One address gets at most three unconfirmed subscriptions a day.
+func TestPendingSubscriptionsPerAddressAreBounded(t *testing.T) {
+	st := open(t)
+	ctx := context.Background()
+	p := procedure(t, st)
+	for i := range 5 {
+		c := contribution(p, "Beitrag", nil, time.Now())
+		if err := st.InsertContribution(ctx, c, nil, ""); err != nil {
+			t.Fatal(err)
+		}
+		err := st.Subscribe(ctx, c.ID, []byte("sealed"), []byte{byte(i)}, []byte("same address"), "de")
+		if i < store.PendingPerAddress && err != nil || i >= store.PendingPerAddress && !errors.Is(err, store.ErrTooMany) {
+			t.Fatalf("subscription %d: %v", i+1, err)
+		}
+	}
+	if got := outboxKinds(t, st); len(got) != store.PendingPerAddress {
+		t.Fatalf("%d confirmations queued, want %d", len(got), store.PendingPerAddress)
 	}
 }

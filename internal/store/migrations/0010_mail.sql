@@ -9,6 +9,7 @@ CREATE TABLE IF NOT EXISTS mail_subscriptions (
     contribution_id TEXT    NOT NULL UNIQUE,
     sealed          BLOB    NOT NULL,
     token_hash      BLOB    NOT NULL UNIQUE,
+    email_hash      BLOB    NOT NULL, -- keyed hash of the address: bounds unconfirmed requests per address
     locale          TEXT    NOT NULL DEFAULT 'de',
     state           TEXT    NOT NULL CHECK (state IN ('pending','confirmed')),
     created_at      INTEGER NOT NULL,
@@ -21,6 +22,8 @@ CREATE TABLE IF NOT EXISTS mail_subscriptions (
 -- cancelled), staff's from users. data_json holds what the text needs (no
 -- address); sealed holds secrets (a reset token), encrypted; both are
 -- emptied once the message is sent.
+CREATE INDEX IF NOT EXISTS mail_subscriptions_address ON mail_subscriptions(email_hash, state, created_at);
+
 CREATE TABLE IF NOT EXISTS outbox (
     id              INTEGER PRIMARY KEY,
     message_id      TEXT    NOT NULL UNIQUE,

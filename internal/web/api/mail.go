@@ -1,11 +1,13 @@
 package api
 
 import (
+	"errors"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/mitreden/mitreden/internal/mail"
+	"github.com/mitreden/mitreden/internal/store"
 	"github.com/mitreden/mitreden/internal/web"
 )
 
@@ -32,10 +34,15 @@ func (h *Handler) checkEmail(c *fiber.Ctx, raw string) (addr string, refused boo
 
 // subscribe records the wish for news about contribution id and queues
 // the confirmation message; it returns the subscription's state for the
-// answer ("pending" until the link in the message is followed, "failed"
-// when it could not be stored — the contribution stays).
+// answer ("pending" until the link in the message is followed,
+// "limited" when the address has too many unconfirmed ones, "failed" when
+// it could not be stored — the contribution stays either way).
 func (h *Handler) subscribe(c *fiber.Ctx, id, token, email string) string {
-	if err := h.Mail.Subscribe(c.UserContext(), id, token, email, web.Localizer(c).Tag); err != nil {
+	err := h.Mail.Subscribe(c.UserContext(), id, token, email, web.Localizer(c).Tag)
+	if errors.Is(err, store.ErrTooMany) {
+		return "limited"
+	}
+	if err != nil {
 		h.Log.Error("mail: unable to subscribe", "contribution", id, "error", mail.Redact(err.Error()))
 		return "failed"
 	}

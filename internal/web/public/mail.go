@@ -124,7 +124,11 @@ func (h *Handler) subscribe(c *fiber.Ctx, id, token, email string) (bool, error)
 	if email == "" || h.Mail == nil {
 		return false, nil
 	}
-	if err := h.Mail.Subscribe(c.UserContext(), id, token, email, web.Localizer(c).Tag); err != nil {
+	err := h.Mail.Subscribe(c.UserContext(), id, token, email, web.Localizer(c).Tag)
+	if errors.Is(err, store.ErrTooMany) {
+		return false, nil
+	}
+	if err != nil {
 		h.Log.Error("mail: unable to subscribe", "contribution", id, "error", mail.Redact(err.Error()))
 		return false, nil
 	}

@@ -234,6 +234,12 @@ func (c *cli) serve(args []string) error {
 	if err != nil {
 		return err
 	}
+	var mailDone chan struct{}
+	if srv.Mail != nil {
+		// The outbox worker: stops with ctx, after the message in hand.
+		mailDone = make(chan struct{})
+		go func() { defer close(mailDone); srv.Mail.Run(ctx) }()
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- fapp.Listen(cfg.Addr) }()
 	log.Info("serving", "addr", cfg.Addr, "base_url", cfg.BaseURL)
@@ -246,6 +252,9 @@ func (c *cli) serve(args []string) error {
 	srv.Shutdown()
 	if err := fapp.ShutdownWithTimeout(15 * time.Second); err != nil {
 		log.Warn("shutdown", "error", err.Error())
+	}
+	if mailDone != nil {
+		<-mailDone
 	}
 	return nil
 }

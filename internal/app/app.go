@@ -18,6 +18,7 @@ import (
 	"github.com/mitreden/mitreden/internal/auth"
 	"github.com/mitreden/mitreden/internal/basemap"
 	"github.com/mitreden/mitreden/internal/config"
+	"github.com/mitreden/mitreden/internal/mail"
 	"github.com/mitreden/mitreden/internal/store"
 	"github.com/mitreden/mitreden/internal/web"
 	"github.com/mitreden/mitreden/internal/web/admin"
@@ -51,11 +52,29 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*web.Server, *fi
 		secret = []byte(auth.NewToken())
 	}
 	cfg.SecretKey = "" // the Config reaches templates; the secret must not
+	smtp, mailOn, err := mail.ParseSettings(cfg.SMTPURL, cfg.MailFrom)
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg.SMTPURL = "" // nor the SMTP password
 	s, err := web.NewServer(cfg, st, themes.FS, locales.FS, log)
 	if err != nil {
 		return nil, nil, err
 	}
 	s.TableSecret = secret
+	if mailOn {
+		base := cfg.BaseURL
+		if base == "" {
+			base = "http://localhost" + cfg.Addr
+			if !strings.HasPrefix(cfg.Addr, ":") {
+				base = "http://" + cfg.Addr
+			}
+			log.Warn("e-mail links need MITREDEN_BASE_URL; using " + base)
+		}
+		if s.Mail, err = mail.New(st, s.I18n, smtp, secret, base, log); err != nil {
+			return nil, nil, err
+		}
+	}
 	s.Metrics.WatchSSE(s.Broker.Count)
 	app := s.App()
 	if mbtiles != nil {

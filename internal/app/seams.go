@@ -5,6 +5,7 @@ import (
 	"github.com/mitreden/mitreden/internal/analysis"
 	"github.com/mitreden/mitreden/internal/export"
 	"github.com/mitreden/mitreden/internal/feedback"
+	"github.com/mitreden/mitreden/internal/mail"
 	"github.com/mitreden/mitreden/internal/moderation"
 	"github.com/mitreden/mitreden/internal/ogcapi"
 	"github.com/mitreden/mitreden/internal/participation"
@@ -29,4 +30,5 @@ var (
 	_ ogcapi.Store        = (*store.Store)(nil)
 	_ retention.Store     = (*store.Store)(nil)
 	_ feedback.Store      = (*store.Store)(nil)
+	_ mail.Store          = (*store.Store)(nil)
 )

@@ -36,6 +36,11 @@ type Config struct {
 	// SecretKey signs workshop table links. Empty: the server makes one at
 	// first start and keeps it beside the database (auth.LoadSecret).
 	SecretKey string
+	// E-mail (internal/mail): the SMTP server's URL, with its password,
+	// and the From address. Without SMTPURL nothing is queued and no form
+	// offers e-mail.
+	SMTPURL  string
+	MailFrom string
 	// Live event streams open at once from one client address and in all;
 	// 0 = no limit.
 	StreamsPerClient int
@@ -97,6 +102,8 @@ func ServeFlags(fs *flag.FlagSet, env Env) func() (Config, error) {
 	str("MITREDEN_FRAME_ANCESTORS", &c.FrameAncestors)
 	str("MITREDEN_SYNCHRONOUS", &c.Synchronous)
 	str("MITREDEN_SECRET_KEY", &c.SecretKey)
+	str("MITREDEN_SMTP_URL", &c.SMTPURL)
+	str("MITREDEN_MAIL_FROM", &c.MailFrom)
 	if v, ok := env("MITREDEN_DEMO"); ok && v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
@@ -150,6 +157,7 @@ func ServeFlags(fs *flag.FlagSet, env Env) func() (Config, error) {
 	fs.IntVar(&c.WriteLimit, "write-limit", c.WriteLimit, "anonymous writes per client per minute, 0 = off (MITREDEN_WRITE_LIMIT)")
 	fs.IntVar(&c.TableIdle, "table-idle", c.TableIdle, "seconds without input after which a workshop table starts over (MITREDEN_TABLE_IDLE)")
 	fs.StringVar(&c.SecretKey, "secret-key", c.SecretKey, "secret that signs workshop table links; default: kept in DB.secret beside the database (MITREDEN_SECRET_KEY; prefer the variable, a flag shows in the process list)")
+	fs.StringVar(&c.MailFrom, "mail-from", c.MailFrom, "From address of the e-mail Mitreden sends (MITREDEN_MAIL_FROM)")
 	fs.IntVar(&c.StreamsPerClient, "streams-per-client", c.StreamsPerClient, "live event streams one client address may hold open, 0 = no limit (MITREDEN_STREAMS_PER_CLIENT)")
 	fs.IntVar(&c.StreamsTotal, "streams-total", c.StreamsTotal, "live event streams open in all, 0 = no limit (MITREDEN_STREAMS_TOTAL)")
 	fs.StringVar(&proxies, "trusted-proxies", proxies, "comma-separated addresses or CIDRs whose X-Forwarded-For is believed (MITREDEN_TRUSTED_PROXIES)")

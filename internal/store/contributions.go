@@ -195,6 +195,12 @@ func (s *Store) updateContribution(ctx context.Context, id string, change func(*
 				return err
 			}
 		}
+		if c.Status == model.Withdrawn && before != model.Withdrawn {
+			// The address goes with the contribution (issue 15).
+			if err := eraseSubscriptionOf(tx, c.ID); err != nil {
+				return err
+			}
+		}
 		if err := contributionEvents(tx, c, before); err != nil {
 			return err
 		}

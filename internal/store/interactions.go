@@ -173,6 +173,9 @@ func (s *Store) RespondTo(ctx context.Context, contributionID string, r *model.R
 			return fmt.Errorf("store: unable to add response: %w", err)
 		}
 		r.ID, _ = res.LastInsertId()
+		if err := enqueueNotification(tx, contributionID, NotifyResponse, map[string]any{"text": r.TextMD}); err != nil {
+			return err
+		}
 		if a.Actor != "" {
 			if err := auditTx(tx, a, contributionID, nil, map[string]any{"response": r.ID}); err != nil {
 				return err

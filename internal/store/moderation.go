@@ -58,6 +58,16 @@ func (s *Store) ModerateContribution(ctx context.Context, id string, a Audited, 
 			if err := planningChanged(tx, c); err != nil {
 				return err
 			}
+			if c.PlanningStatus != "" {
+				if err := notifyPlanningStatus(tx, c.ID, c.PlanningStatus); err != nil {
+					return err
+				}
+			}
+		}
+		if c.Status == model.Hidden && before.Status != model.Hidden {
+			if err := enqueueNotification(tx, c.ID, NotifyHidden, map[string]any{"reason": c.Reason}); err != nil {
+				return err
+			}
 		}
 		return auditTx(tx, a, c.ID, before, stateOf(c))
 	})
@@ -110,6 +120,9 @@ func (s *Store) MergeContribution(ctx context.Context, id, into, reason string, 
 		}
 		if proc != c.ProcedureID || (status != model.Published && status != model.Submitted) {
 			return ErrMergeTarget
+		}
+		if err := enqueueNotification(tx, c.ID, NotifyMerged, map[string]any{"into": into, "reason": reason}); err != nil {
+			return err
 		}
 		return auditTx(tx, a, c.ID, before, stateOf(c))
 	})

@@ -20,6 +20,7 @@ import (
 	"github.com/mitreden/mitreden/internal/config"
 	"github.com/mitreden/mitreden/internal/content"
 	"github.com/mitreden/mitreden/internal/feedback"
+	"github.com/mitreden/mitreden/internal/mail"
 	"github.com/mitreden/mitreden/internal/model"
 	"github.com/mitreden/mitreden/internal/moderation"
 	"github.com/mitreden/mitreden/internal/participation"
@@ -60,6 +61,10 @@ type Server struct {
 
 	// Feedback takes reports on the site's accessibility.
 	Feedback *feedback.Service
+
+	// Mail queues and sends e-mail; nil when no SMTP server is configured
+	// (then no form offers e-mail and nothing is queued).
+	Mail *mail.Service
 
 	procs   *cache.Cache[*model.Procedure] // by slug, see LoadProcedure
 	counts  *cache.Cache[int]              // see Count

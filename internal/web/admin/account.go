@@ -17,14 +17,14 @@ func (h *Handler) account(c *fiber.Ctx) error {
 	if c.Query("notice") == "changed" {
 		notice = l.T("admin.password_changed")
 	}
-	return h.Render(c, "admin-account", fiber.Map{"Title": l.T("admin.account"), "User": web.User(c), "Notice": notice})
+	return h.Render(c, "admin-account", h.accountMail(c, fiber.Map{"Title": l.T("admin.account"), "User": web.User(c), "Notice": notice}))
 }
 
 func (h *Handler) changePassword(c *fiber.Ctx) error {
 	l := web.Localizer(c)
 	if c.FormValue("password") != c.FormValue("password2") {
 		c.Status(fiber.StatusUnprocessableEntity)
-		return h.Render(c, "admin-account", fiber.Map{"Title": l.T("admin.account"), "User": web.User(c), "Error": l.T("admin.password_mismatch")})
+		return h.Render(c, "admin-account", h.accountMail(c, fiber.Map{"Title": l.T("admin.account"), "User": web.User(c), "Error": l.T("admin.password_mismatch")}))
 	}
 	err := accounts.ChangePassword(c.UserContext(), h.Store, web.User(c), c.FormValue("current"), c.FormValue("password"), h.SessionHash(c))
 	var ie accounts.InputError
@@ -34,7 +34,7 @@ func (h *Handler) changePassword(c *fiber.Ctx) error {
 		if ie.Field == "password" {
 			msg = l.T("admin.password_weak", "Min", auth.MinPasswordLength)
 		}
-		return h.Render(c, "admin-account", fiber.Map{"Title": l.T("admin.account"), "User": web.User(c), "Error": msg})
+		return h.Render(c, "admin-account", h.accountMail(c, fiber.Map{"Title": l.T("admin.account"), "User": web.User(c), "Error": msg}))
 	}
 	if err != nil {
 		return err

@@ -23,7 +23,12 @@ func (h *Handler) loginForm(c *fiber.Ctx) error {
 	if h.SessionUser(c) != nil {
 		return c.Redirect(next(c.Query("next")), fiber.StatusSeeOther)
 	}
-	return h.Render(c, "admin-login", fiber.Map{"Title": web.Localizer(c).T("admin.login_title"), "Next": next(c.Query("next"))})
+	notice := ""
+	if c.Query("notice") == "reset" {
+		notice = web.Localizer(c).T("mail.admin.reset_done")
+	}
+	return h.Render(c, "admin-login", fiber.Map{"Title": web.Localizer(c).T("admin.login_title"), "Next": next(c.Query("next")),
+		"MailOn": h.Mail != nil, "Notice": notice})
 }
 
 func (h *Handler) login(c *fiber.Ctx) error {
@@ -34,7 +39,7 @@ func (h *Handler) login(c *fiber.Ctx) error {
 	if errors.Is(err, accounts.ErrLoginFailed) {
 		c.Status(fiber.StatusUnauthorized)
 		return h.Render(c, "admin-login", fiber.Map{"Title": l.T("admin.login_title"), "Error": l.T("admin.login_failed"),
-			"Email": email, "Next": next(c.FormValue("next"))})
+			"Email": email, "Next": next(c.FormValue("next")), "MailOn": h.Mail != nil})
 	}
 	if err != nil {
 		return err

@@ -94,6 +94,7 @@ type featureIn struct {
 		Type       *string `json:"type"`
 		AuthorName *string `json:"author_name"`
 		Origin     *string `json:"origin"`
+		Email      *string `json:"email"`
 	} `json:"properties"`
 }
 
@@ -145,6 +146,10 @@ func (h *Handler) createContribution(c *fiber.Ctx) error {
 			map[string]string{"geometry": l.T("validation." + fe.Code)})
 	}
 	pr := in.Properties
+	email, refused, err := h.checkEmail(c, str(pr.Email))
+	if refused {
+		return err
+	}
 	ct, token, err := h.Part.Submit(c.UserContext(), p, model.ContributionInput{Title: str(pr.Title), Text: str(pr.Text),
 		Category: str(pr.Category), Type: str(pr.Type), AuthorName: str(pr.AuthorName), Origin: str(pr.Origin)}, g)
 	if err != nil {
@@ -157,6 +162,9 @@ func (h *Handler) createContribution(c *fiber.Ctx) error {
 	feat.Properties["manage_token"] = token
 	feat.Properties["manage_url"] = h.BaseURL(c) + "/manage/" + token
 	feat.Properties["url"] = h.BaseURL(c) + "/p/" + p.Slug + "/contributions/" + ct.ID
+	if email != "" {
+		feat.Properties["subscription"] = h.subscribe(c, ct.ID, token, email)
+	}
 	c.Set(fiber.HeaderLocation, "/api/v1/contributions/"+ct.ID)
 	c.Set(fiber.HeaderCacheControl, "no-store") // the answer carries the manage token
 	return c.Status(fiber.StatusCreated).JSON(feat)

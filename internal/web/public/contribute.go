@@ -22,6 +22,7 @@ type contribForm struct {
 	Geom   orb.Geometry
 	Place  string            // a known place's name, as typed
 	Fields map[string]string // messages per field
+	Email  string            // for news by e-mail (offered only with e-mail configured)
 }
 
 // readForm reads the contribution form. The location comes from, in this
@@ -96,7 +97,7 @@ func (h *Handler) renderContribute(c *fiber.Ctx, p *model.Procedure, f contribFo
 	geomJSON, pt := geometryView(f.Geom)
 	return h.Render(c, "contribute", fiber.Map{"Title": web.Localizer(c).T("contribute.title") + " – " + v.Text.Title,
 		"P": v, "In": f.In, "Errors": f.Fields, "GeometryJSON": geomJSON, "Point": pt, "Places": places, "PlaceName": f.Place,
-		"Action": "/p/" + p.Slug + "/contribute"})
+		"Action": "/p/" + p.Slug + "/contribute", "MailOn": h.Mail != nil, "Email": f.Email})
 }
 
 func (h *Handler) contribute(c *fiber.Ctx) error {
@@ -109,13 +110,28 @@ func (h *Handler) contribute(c *fiber.Ctx) error {
 	if c.FormValue("website") != "" {
 		return h.Fail(c, fiber.StatusBadRequest, "rejected", l.T("error.rejected"))
 	}
+	email, emailErr := h.formEmail(c)
+	if emailErr != "" {
+		f, err := h.readForm(c, p)
+		if err != nil {
+			return err
+		}
+		f.Fields["email"], f.Email = emailErr, email
+		c.Status(fiber.StatusUnprocessableEntity)
+		return h.renderContribute(c, p, f)
+	}
 	f, ct, token, status, err := h.submitForm(c, p, "")
 	if err != nil {
 		return err
 	}
 	if ct == nil {
 		c.Status(status)
+		f.Email = email
 		return h.renderContribute(c, p, f)
+	}
+	mailPending, err := h.subscribe(c, ct.ID, token, email)
+	if err != nil {
+		return err
 	}
 	v, err := h.procView(c, p)
 	if err != nil {
@@ -124,7 +140,7 @@ func (h *Handler) contribute(c *fiber.Ctx) error {
 	c.Status(fiber.StatusCreated)
 	c.Set(fiber.HeaderCacheControl, "no-store") // the page carries the manage link
 	return h.Render(c, "submitted", fiber.Map{"Title": l.T("submitted.title"), "P": v, "C": ct,
-		"ManageURL": h.BaseURL(c) + "/manage/" + token, "URL": "/p/" + p.Slug + "/contributions/" + ct.ID})
+		"ManageURL": h.BaseURL(c) + "/manage/" + token, "URL": "/p/" + p.Slug + "/contributions/" + ct.ID, "MailPending": mailPending})
 }
 
 // submitForm reads the contribution form and stores the contribution with

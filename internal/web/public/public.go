@@ -44,6 +44,7 @@ func Register(app *fiber.App, s *web.Server) {
 	h.registerErase(app)
 	app.Get("/p/:slug/theme.css", h.themeCSS)
 	h.registerSitePages(app)
+	h.registerMail(app)
 }
 
 func (h *Handler) notFound(c *fiber.Ctx, key string) error {

@@ -23,7 +23,7 @@ func toPlaceStep(title string) chromedp.Tasks {
 		chromedp.SendKeys("#text", "Ein Beitrag, im Browser mit der Karte gesetzt.", chromedp.ByID),
 		chromedp.Click("#wizard-next", chromedp.ByID),
 		chromedp.WaitVisible("#category", chromedp.ByID),
-		chromedp.SetValue("#category", "gruen", chromedp.ByID),
+		chromedp.Click("#category-gruen", chromedp.ByID),
 		chromedp.Click("#wizard-next", chromedp.ByID),
 		chromedp.WaitVisible("#map-place-here", chromedp.ByID),
 		drawAreaShown,

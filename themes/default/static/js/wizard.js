@@ -241,6 +241,9 @@ function setup(form, steps, submit, state) {
   nav.appendChild(prev);
   nav.appendChild(next);
   submit.parentNode.insertBefore(nav, submit);
+  // The step's buttons, sending included, stay at the window's foot
+  // (css: .wizard-nav), so no step needs scrolling back to go on.
+  nav.appendChild(submit);
 
   function show(i, focus) {
     const current = Math.max(0, Math.min(steps.length - 1, i));

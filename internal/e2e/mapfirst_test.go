@@ -95,6 +95,17 @@ func TestProcedurePageOpensOnTheMap(t *testing.T) {
 				if m.Height < 0.6*m.VH || m.Width < 0.5*m.VW || panel.Right > m.Left+1 {
 					t.Fatalf("desktop map %+v beside panel %+v", m, panel)
 				}
+				// A chosen contribution shows in the panel.
+				var chosen string
+				run(t, ctx,
+					chromedp.Click("#map .map-marker", chromedp.ByQuery),
+					chromedp.WaitVisible("#panel-detail h2", chromedp.ByQuery),
+					chromedp.Text("#panel-detail h2", &chosen, chromedp.ByQuery),
+				)
+				if chosen == "" {
+					t.Fatal("the panel shows no chosen contribution")
+				}
+				noAxeViolations(t, ctx, "procedure page, contribution chosen")
 			} else {
 				if m.Height < 0.4*m.VH || m.Width < 0.95*m.VW {
 					t.Fatalf("phone map too small: %+v", m)
@@ -209,5 +220,32 @@ func TestContributeWithTilesWithoutScrollingBack(t *testing.T) {
 			}
 			noAxeViolations(t, ctx, "contribution page")
 		})
+	}
+}
+
+// At 320 px (400 % zoom of a 1280 px window) nothing needs scrolling
+// sideways: the procedure page in both views and the form's tiles.
+func TestMapFirstReflowsAt320(t *testing.T) {
+	s := start(t, "")
+	ctx := sized(t, 320, 640)
+	var page, list, form float64
+	const wide = `document.documentElement.scrollWidth`
+	run(t, ctx,
+		chromedp.Navigate(s.URL+"/p/gruenzug-altona"),
+		chromedp.WaitVisible("#proc-app.has-map #map", chromedp.ByQuery),
+		chromedp.Evaluate(wide, &page),
+		chromedp.Click("#view-list", chromedp.ByID),
+		chromedp.WaitVisible("#cards", chromedp.ByID),
+		chromedp.Evaluate(wide, &list),
+		chromedp.Navigate(s.URL+"/p/gruenzug-altona/contribute"),
+		chromedp.WaitVisible("#wizard-next", chromedp.ByID),
+		chromedp.SendKeys("#title", "Schmal", chromedp.ByID),
+		chromedp.SendKeys("#text", "Ein Beitrag auf einem sehr schmalen Bildschirm.", chromedp.ByID),
+		chromedp.Click("#wizard-next", chromedp.ByID),
+		chromedp.WaitVisible("#category-gruen", chromedp.ByID),
+		chromedp.Evaluate(wide, &form),
+	)
+	if page > 320 || list > 320 || form > 320 {
+		t.Fatalf("sideways scrolling at 320 px: map view %v, list view %v, tiles %v", page, list, form)
 	}
 }

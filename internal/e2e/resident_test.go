@@ -20,7 +20,7 @@ func TestSubmitWithoutJavaScriptThenWithdrawThroughManageLink(t *testing.T) {
 		chromedp.WaitVisible("#title", chromedp.ByID),
 		chromedp.SendKeys("#title", "Zebrastreifen ohne JavaScript", chromedp.ByID),
 		chromedp.SendKeys("#text", "Eine sichere Querung an der Max-Brauer-Allee fehlt für Schulkinder.", chromedp.ByID),
-		chromedp.SetValue("#category", "verkehr", chromedp.ByID),
+		chromedp.Click("#category-verkehr", chromedp.ByID),
 		chromedp.SendKeys("#lat", "53.5565", chromedp.ByID),
 		chromedp.SendKeys("#lon", "9.9450", chromedp.ByID),
 		chromedp.SendKeys("#author_name", "Testerin", chromedp.ByID),

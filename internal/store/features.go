@@ -55,6 +55,25 @@ func FeatureJSON(c *model.Contribution) []byte {
 	return b
 }
 
+// answeredSQL says whether contribution c has an official response. It is
+// read with the stored Feature bytes rather than kept in them, so that a
+// response needs no rewrite of the contribution's row.
+const answeredSQL = "EXISTS(SELECT 1 FROM responses r WHERE r.contribution_seq = c.seq)"
+
+// withAnswered adds the "answered" property to stored Feature bytes, whose
+// last member is the properties object (see feature).
+func withAnswered(b []byte, answered bool) []byte {
+	n := len(b)
+	if n < 2 || b[n-1] != '}' || b[n-2] != '}' {
+		return b
+	}
+	prop := `,"answered":false}}`
+	if answered {
+		prop = `,"answered":true}}`
+	}
+	return append(b[:n-2:n-2], prop...)
+}
+
 func geometryText(g orb.Geometry) (any, error) {
 	if g == nil {
 		return nil, nil
@@ -68,9 +87,9 @@ func geometryText(g orb.Geometry) (any, error) {
 // cursor), the number of all matches counted in the same pass (-1 on later
 // pages: ask CountContributions).
 func (s *Store) Features(ctx context.Context, f Filter) (feats [][]byte, next string, total int, err error) {
-	sel := "c.feature, -1"
+	sel := "c.feature, " + answeredSQL + ", -1"
 	if f.Cursor == "" {
-		sel = "c.feature, COUNT(*) OVER ()"
+		sel = "c.feature, " + answeredSQL + ", COUNT(*) OVER ()"
 	}
 	q, args, err := f.page(sel)
 	if f.viewportOnly() {
@@ -91,11 +110,12 @@ func (s *Store) Features(ctx context.Context, f Filter) (feats [][]byte, next st
 	}
 	for rows.Next() {
 		var b []byte
+		var answered bool
 		var v, seq int64
-		if err := rows.Scan(&b, &total, &v, &seq); err != nil {
+		if err := rows.Scan(&b, &answered, &total, &v, &seq); err != nil {
 			return nil, "", 0, err
 		}
-		feats = append(feats, b)
+		feats = append(feats, withAnswered(b, answered))
 		keys = append(keys, [2]int64{v, seq})
 	}
 	if err := rows.Err(); err != nil {
@@ -139,7 +159,7 @@ func (f Filter) viewportPage() (string, []any, error) {
 	if limit <= 0 {
 		limit = 50
 	}
-	q := fmt.Sprintf(`SELECT c.feature, g.total, g.created_at, g.seq FROM (
+	q := fmt.Sprintf(`SELECT c.feature, `+answeredSQL+`, g.total, g.created_at, g.seq FROM (
 		SELECT seq, created_at, %s AS total FROM contributions_geo WHERE %s ORDER BY created_at %s, seq %s LIMIT %d
 	) g JOIN contributions c ON c.seq = g.seq ORDER BY g.created_at %s, g.seq %s`, total, cond, dir, dir, limit+1, dir, dir)
 	return q, args, nil
@@ -193,7 +213,7 @@ func (s *Store) FeaturesBySeq(ctx context.Context, seqs []int64) ([][]byte, erro
 		args[i] = q
 		at[q] = i
 	}
-	rows, err := s.read.QueryContext(ctx, `SELECT seq, feature FROM contributions WHERE seq IN (?`+strings.Repeat(",?", len(seqs)-1)+`)`, args...)
+	rows, err := s.read.QueryContext(ctx, `SELECT c.seq, c.feature, `+answeredSQL+` FROM contributions c WHERE c.seq IN (?`+strings.Repeat(",?", len(seqs)-1)+`)`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to read features: %w", err)
 	}
@@ -202,10 +222,11 @@ func (s *Store) FeaturesBySeq(ctx context.Context, seqs []int64) ([][]byte, erro
 	for rows.Next() {
 		var q int64
 		var b []byte
-		if err := rows.Scan(&q, &b); err != nil {
+		var answered bool
+		if err := rows.Scan(&q, &b, &answered); err != nil {
 			return nil, err
 		}
-		out[at[q]] = b
+		out[at[q]] = withAnswered(b, answered)
 	}
 	return out, rows.Err()
 }

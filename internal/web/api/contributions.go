@@ -80,6 +80,7 @@ func (h *Handler) contribution(c *fiber.Ctx) error {
 		rs = append(rs, map[string]any{"text_md": r.TextMD, "author": r.Author, "created_at": r.CreatedAt})
 	}
 	feat.Properties["responses"] = rs
+	feat.Properties["answered"] = len(responses) > 0
 	return c.JSON(feat)
 }
 

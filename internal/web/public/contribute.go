@@ -2,6 +2,7 @@ package public
 
 import (
 	"errors"
+	"math"
 	"strconv"
 	"strings"
 
@@ -82,7 +83,23 @@ func (h *Handler) contributeForm(c *fiber.Ctx) error {
 	if p == nil {
 		return err
 	}
-	return h.renderContribute(c, p, contribForm{})
+	// "Contribute here" on the procedure's map brings its spot along.
+	var f contribForm
+	if pt, ok := queryPoint(c); ok {
+		f.Geom = pt
+	}
+	return h.renderContribute(c, p, f)
+}
+
+// queryPoint reads a starting point from ?lat=&lon=; ok is false when
+// either is missing or no coordinate.
+func queryPoint(c *fiber.Ctx) (orb.Point, bool) {
+	la, err1 := strconv.ParseFloat(c.Query("lat"), 64)
+	lo, err2 := strconv.ParseFloat(c.Query("lon"), 64)
+	if err1 != nil || err2 != nil || math.IsNaN(la) || math.IsNaN(lo) || la < -90 || la > 90 || lo < -180 || lo > 180 {
+		return orb.Point{}, false
+	}
+	return orb.Point{lo, la}, true
 }
 
 func (h *Handler) renderContribute(c *fiber.Ctx, p *model.Procedure, f contribForm) error {

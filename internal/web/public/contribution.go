@@ -52,9 +52,14 @@ func (h *Handler) renderContribution(c *fiber.Ctx, draft commentDraft, rateError
 	if err != nil {
 		return err
 	}
+	where, err := h.Part.Locate(c.UserContext(), p.ID, ct.Geometry)
+	if err != nil {
+		return err
+	}
 	cat, _ := p.Category(ct.Category)
 	typ, _ := p.Type(ct.Type)
-	return h.Render(c, "contribution", fiber.Map{"Title": ct.Title + " – " + v.Text.Title, "P": v, "C": ct,
+	return h.Render(c, "contribution", fiber.Map{"Where": placeText(l, where), "ShareURL": h.BaseURL(c) + "/p/" + p.Slug + "/contributions/" + ct.ID,
+		"Title": ct.Title + " – " + v.Text.Title, "P": v, "C": ct,
 		"Category": cat, "Type": typ, "Comments": comments, "Responses": responses, "Related": related,
 		"Vote": h.Part.Vote(c.UserContext(), ct.ID, c.Cookies("mitreden_voter")), "Geometry": string(geo.MarshalGeometry(ct.Geometry)),
 		"Notice": noticeText(l, c.Query("notice")), "NoticeKey": c.Query("notice"), "Error": c.Query("error"), "ReplyTo": replyTo(c),

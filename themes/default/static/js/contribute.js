@@ -12,7 +12,16 @@ if (form) {
   const wizard = initWizard(form);
   try {
     initDraw(form, wizard);
+    closeCoords();
   } catch (e) {
     warn('Mitreden draw:', e);
   }
+}
+
+// closeCoords folds the typed coordinates away once the map can take the
+// place (they stay one click away; the map shows what they hold).
+function closeCoords() {
+  const box = document.getElementById('coords-box');
+  if (!box || typeof window.L === 'undefined' || document.getElementById('geometry-error')) { return; }
+  box.open = false;
 }

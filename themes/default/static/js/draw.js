@@ -25,7 +25,12 @@ export function initDraw(form, wizard) {
   const latInput = document.getElementById('lat');
   const lonInput = document.getElementById('lon');
   const placeSelect = document.getElementById('place');
+  // The category tiles (radio buttons in fieldset#category).
   const categorySelect = document.getElementById('category');
+  const categoryKey = function () {
+    const r = form.querySelector('input[name="category"]:checked');
+    return r ? r.value : '';
+  };
   const slug = form.getAttribute('data-slug') || '';
 
   const state = { mode: allowed[0], pts: [] };
@@ -76,7 +81,7 @@ export function initDraw(form, wizard) {
   /* --- drawing --- */
 
   function colour() {
-    const key = categorySelect ? categorySelect.value : '';
+    const key = categoryKey();
     return (categories[key] && categories[key].colour) || PRIMARY;
   }
 
@@ -90,7 +95,7 @@ export function initDraw(form, wizard) {
     const pts = state.pts;
     if (!pts.length) { return; }
     if (state.mode === 'Point') {
-      const key = categorySelect ? categorySelect.value : '';
+      const key = categoryKey();
       const marker = L.marker(pts[pts.length - 1], {
         icon: pinIcon(key),
         draggable: true, keyboard: false, autoPan: true

@@ -7,6 +7,7 @@ import { h, escapeHTML, fetchJSON, announce } from 'mitreden/util.js';
 import { PRIMARY, addWMS, boundsOf, createMap, pinIcon } from 'mitreden/maps.js';
 import { subscribe } from 'mitreden/live.js';
 import { showClusters } from 'mitreden/clusters.js';
+import { initView } from 'mitreden/procedure-view.js';
 import {
   FILTER_KEYS, readFilters, matchesFilters, popupFor, cardsFor, buildCard, bumpCount, setPlanning
 } from 'mitreden/cards.js';
@@ -19,6 +20,9 @@ export function initProcedure(el) {
   const proc = { slug: slug, categories: {}, types: {}, planning: {} };
 
   const map = createMap(el, t('procedure.map'));
+  // The page's layout around the map; a chosen contribution also shows in
+  // the panel on a wide screen.
+  const showDetail = initView(map);
   let layers = {};
   const points = typeof L.markerClusterGroup === 'function'
     ? L.markerClusterGroup({
@@ -59,6 +63,7 @@ export function initProcedure(el) {
       const c = f.geometry.coordinates;
       layer = L.marker([c[1], c[0]], { icon: pinIcon(p.category), title: title, alt: title, riseOnHover: true });
       layer.bindPopup(function () { return popupFor(proc, f); });
+      layer.on('popupopen', function () { showDetail(proc, f); });
       points.addLayer(layer);
     } else {
       const colour = colourOf(p.category);
@@ -67,6 +72,7 @@ export function initProcedure(el) {
         style: { color: colour, weight: line ? 5 : 3, opacity: 0.9, fillColor: colour, fillOpacity: 0.25 }
       });
       layer.bindPopup(function () { return popupFor(proc, f); });
+      layer.on('popupopen', function () { showDetail(proc, f); });
       layer.bindTooltip(h('span', null, title), { sticky: true });
       paths.addLayer(layer);
     }
@@ -235,7 +241,7 @@ function addAppointments(map, proc) {
     const date = formatDateTime(a.starts_at);
     const label = (a.title || '') + (date ? ' – ' + date : '');
     const marker = L.marker([a.lat, a.lon], {
-      icon: L.divIcon({ className: 'appointment-marker', html: '<span class="appointment-pin"></span>', iconSize: [24, 24] }),
+      icon: L.divIcon({ className: 'appointment-marker', html: '<span class="appointment-pin"></span>', iconSize: [28, 28] }),
       title: label, alt: label, keyboard: true
     });
     const box = h('div', 'map-popup');

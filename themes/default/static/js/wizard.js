@@ -8,7 +8,7 @@
  */
 import { t } from 'mitreden/i18n.js';
 import { h, button, warn } from 'mitreden/util.js';
-import { speak } from 'mitreden/geo.js';
+import { speak, parseNumber } from 'mitreden/geo.js';
 
 function tokens(el, attr) {
   return (el.getAttribute(attr) || '').split(/\s+/).filter(Boolean);
@@ -29,9 +29,14 @@ function charCount(s) {
   return Array.from(String(s || '').trim()).length;
 }
 
-// fieldError returns the message for a field, or "" when it is fine.
+// fieldError returns the message for a field, or "" when it is fine. A
+// radio button answers for its group (the category tiles).
 function fieldError(field) {
   if (field.disabled || field.type === 'hidden') { return ''; }
+  if (field.type === 'radio') {
+    const checked = field.form && field.form.querySelector('input[name="' + field.name + '"]:checked');
+    return field.required && !checked ? t('validation.required') : '';
+  }
   const value = field.value || '';
   if (field.required && value.trim() === '') { return t('validation.required'); }
   const min = parseInt(field.getAttribute('minlength') || '', 10);
@@ -65,18 +70,33 @@ function clearError(field) {
   if (box) { box.classList.remove('has-error'); }
 }
 
+// errorTarget is the element that shows a field's error: a radio group's
+// fieldset (with an id), else the field.
+function errorTarget(field) {
+  if (field.type === 'radio') {
+    const group = field.closest('fieldset[id]');
+    if (group && !group.classList.contains('step')) { return group; }
+  }
+  return field;
+}
+
 function checkField(field) {
   const msg = fieldError(field);
-  if (msg) { setError(field, msg); } else { clearError(field); }
+  if (msg) { setError(errorTarget(field), msg); } else { clearError(errorTarget(field)); }
   return !msg;
 }
 
 // validateStep marks the step's invalid fields and returns the first one.
 function validateStep(step) {
   let first = null;
+  const seen = {};
   const fields = step.querySelectorAll('input[required], textarea[required], select[required], input[minlength], textarea[minlength]');
   Array.prototype.forEach.call(fields, function (f) {
     if (!f.id) { return; }
+    if (f.type === 'radio') {
+      if (seen[f.name]) { return; }
+      seen[f.name] = true;
+    }
     if (!checkField(f) && !first) { first = f; }
   });
   // A place outside the planning area is refused here, on the map step,
@@ -109,19 +129,56 @@ export function initWizard(form) {
 
 // labelText is a field's visible label without its "(Pflichtfeld)" note.
 function labelText(form, id) {
-  const l = form.querySelector('label[for="' + id + '"]');
+  const l = form.querySelector('label[for="' + id + '"]') || form.querySelector('fieldset#' + id + ' > legend');
   return l && l.firstChild ? l.firstChild.textContent.trim() : id;
+}
+
+// NEAR_RADIUS is how far (metres) a known place may lie from a point and
+// still name it, as on the server (participation.NearRadius).
+const NEAR_RADIUS = 300;
+
+function metres(lat1, lon1, lat2, lon2) {
+  const rad = Math.PI / 180;
+  const dLat = (lat2 - lat1) * rad, dLon = (lon2 - lon1) * rad;
+  const a = Math.sin(dLat / 2) * Math.sin(dLat / 2) +
+    Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(dLon / 2) * Math.sin(dLon / 2);
+  return 2 * 6371008.8 * Math.asin(Math.min(1, Math.sqrt(a)));
+}
+
+// nearestPlace is the name of the known place (the form's #place-list)
+// nearest to lat, lon within NEAR_RADIUS, or "".
+function nearestPlace(lat, lon) {
+  let best = '', dist = Infinity;
+  Array.prototype.forEach.call(document.querySelectorAll('#place-list option[data-lat]'), function (o) {
+    const d = metres(lat, lon, parseFloat(o.getAttribute('data-lat')), parseFloat(o.getAttribute('data-lon')));
+    if (d < dist) { dist = d; best = o.value; }
+  });
+  return dist <= NEAR_RADIUS ? best : '';
+}
+
+// pointText names a point in words: the nearest known place, else its
+// coordinates (with a decimal comma in German).
+function pointText(lat, lon) {
+  const near = nearestPlace(lat, lon);
+  if (near) { return t('js.review_near', [near]); }
+  const comma = (document.documentElement.lang || '').indexOf('de') === 0;
+  const fmt = function (x) { const s = speak(x); return comma ? s.replace('.', ',') : s; };
+  return t('js.review_point', [fmt(lat), fmt(lon)]);
 }
 
 // locationText describes where the contribution sits, for the review.
 function locationText() {
   let g = null;
   try { g = JSON.parse((document.getElementById('geometry') || {}).value || 'null'); } catch { g = null; }
-  if (g && g.type === 'Point') { return t('js.review_point', [speak(g.coordinates[1]), speak(g.coordinates[0])]); }
+  if (g && g.type === 'Point') { return pointText(g.coordinates[1], g.coordinates[0]); }
   if (g && g.type === 'LineString') { return t('js.review_line', [g.coordinates.length]); }
   if (g && g.type === 'Polygon') { return t('js.review_polygon', [g.coordinates[0].length - 1]); }
   const lat = document.getElementById('lat'), lon = document.getElementById('lon');
-  if (lat && lon && lat.value.trim() && lon.value.trim()) { return t('js.review_point', [lat.value.trim(), lon.value.trim()]); }
+  if (lat && lon && lat.value.trim() && lon.value.trim()) {
+    const la = parseNumber(lat.value), lo = parseNumber(lon.value);
+    if (!isNaN(la) && !isNaN(lo)) { return pointText(la, lo); }
+    return t('js.review_point', [lat.value.trim(), lon.value.trim()]);
+  }
   const place = document.getElementById('place');
   if (place && place.value.trim()) { return place.value.trim(); }
   return t('js.review_none');
@@ -141,6 +198,11 @@ function renderReview(form, step) {
   const dl = h('dl');
   const selected = function (id) {
     const el = document.getElementById(id);
+    if (el && el.tagName === 'FIELDSET') {
+      const r = el.querySelector('input[type="radio"]:checked');
+      const name = r && r.closest('label') ? r.closest('label').querySelector('.tile-name') : null;
+      return name ? name.textContent.trim() : '';
+    }
     return el && el.selectedIndex > 0 ? el.options[el.selectedIndex].text : '';
   };
   const text = (document.getElementById('text') || {}).value || '';
@@ -179,6 +241,9 @@ function setup(form, steps, submit, state) {
   nav.appendChild(prev);
   nav.appendChild(next);
   submit.parentNode.insertBefore(nav, submit);
+  // The step's buttons, sending included, stay at the window's foot
+  // (css: .wizard-nav), so no step needs scrolling back to go on.
+  nav.appendChild(submit);
 
   function show(i, focus) {
     const current = Math.max(0, Math.min(steps.length - 1, i));
@@ -232,7 +297,9 @@ function setup(form, steps, submit, state) {
   // Fix-as-you-type: an error disappears as soon as the field is valid.
   const revalidate = function (e) {
     const f = e.target;
-    if (f && f.id && f.getAttribute('aria-invalid') === 'true' && !fieldError(f)) { clearError(f); }
+    if (!f || !f.id) { return; }
+    const target = errorTarget(f);
+    if (target.getAttribute('aria-invalid') === 'true' && !fieldError(f)) { clearError(target); }
   };
   form.addEventListener('input', revalidate);
   form.addEventListener('change', revalidate);

@@ -71,6 +71,8 @@ type Settings struct {
 	Moderation    string   `json:"moderation"`
 	WMSURL        string   `json:"wms_url,omitempty"`
 	WMSLayers     string   `json:"wms_layers,omitempty"`
+	// WMSAttribution credits the plan layer's source (plain text).
+	WMSAttribution string `json:"wms_attribution,omitempty"`
 }
 
 // DefaultSettings are the settings of a new procedure.

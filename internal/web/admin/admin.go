@@ -52,6 +52,7 @@ func Register(app *fiber.App, s *web.Server) {
 	g.Post("/users/token", csrf, h.session("manage_users"), h.createToken)
 	g.Post("/users/lock", csrf, h.session("manage_users"), h.lockUser)
 	g.Post("/users/reset", csrf, h.session("manage_users"), h.resetPassword)
+	h.registerAuthoring(g, csrf)
 }
 
 // session admits a logged-in account whose role may do action; others go

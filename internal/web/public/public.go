@@ -40,6 +40,7 @@ func Register(app *fiber.App, s *web.Server) {
 	app.Get("/manage/:token", web.NoStore, csrf, h.manage)
 	app.Post("/manage/:token", web.NoStore, s.WriteLimiter(), csrf, h.manageSave)
 	app.Get("/p/:slug/theme.css", h.themeCSS)
+	app.Get("/p/:slug/files/:id/:name", h.file)
 	h.registerSitePages(app)
 }
 

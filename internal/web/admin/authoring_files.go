@@ -64,7 +64,9 @@ func (h *Handler) saveVariant(c *fiber.Ctx) error {
 	}
 	if err := h.Authoring.SaveConception(c.UserContext(), web.User(c), p, in); err != nil {
 		in.Image = nil
-		return h.authorFailed(c, err, func(errs map[string]string) error { return h.renderVariants(c, p, in, authoring.AppointmentInput{}, errs) })
+		return h.authorFailed(c, err, func(errs map[string]string) error {
+			return h.renderVariants(c, p, in, authoring.AppointmentInput{}, errs)
+		})
 	}
 	return c.Redirect("/admin/p/"+p.Slug+"/variants?notice=saved", fiber.StatusSeeOther)
 }
@@ -88,7 +90,9 @@ func (h *Handler) addAppointment(c *fiber.Ctx) error {
 	in := authoring.AppointmentInput{Title: form(c, "title"), Description: form(c, "description"), Date: form(c, "date"),
 		From: form(c, "from"), To: form(c, "to"), Address: form(c, "address"), Lat: form(c, "lat"), Lon: form(c, "lon")}
 	if err := h.Authoring.AddAppointment(c.UserContext(), web.User(c), p, in); err != nil {
-		return h.authorFailed(c, err, func(errs map[string]string) error { return h.renderVariants(c, p, authoring.ConceptionInput{}, in, errs) })
+		return h.authorFailed(c, err, func(errs map[string]string) error {
+			return h.renderVariants(c, p, authoring.ConceptionInput{}, in, errs)
+		})
 	}
 	return c.Redirect("/admin/p/"+p.Slug+"/variants?notice=saved#appointments", fiber.StatusSeeOther)
 }

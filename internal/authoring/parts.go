@@ -95,6 +95,16 @@ func ParseAppointment(in AppointmentInput) (model.Appointment, model.Errors) {
 	return ap, errs
 }
 
+// Appointments lists a procedure's appointments for the editor.
+func (s *Service) Appointments(ctx context.Context, p *model.Procedure) ([]model.Appointment, error) {
+	return s.Store.Appointments(ctx, p.ID)
+}
+
+// Variants lists a procedure's plan variants for the editor.
+func (s *Service) Variants(ctx context.Context, p *model.Procedure) ([]model.Conception, error) {
+	return s.Store.Conceptions(ctx, p.ID)
+}
+
 // DeleteAppointment removes an appointment.
 func (s *Service) DeleteAppointment(ctx context.Context, actor *model.User, p *model.Procedure, id int64) error {
 	if err := allowed(actor); err != nil {

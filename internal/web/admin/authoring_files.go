@@ -41,11 +41,11 @@ func (h *Handler) variantsForm(c *fiber.Ctx) error {
 
 func (h *Handler) renderVariants(c *fiber.Ctx, p *model.Procedure, v authoring.ConceptionInput, a authoring.AppointmentInput, errs map[string]string) error {
 	ctx := c.UserContext()
-	variants, err := h.Store.Conceptions(ctx, p.ID)
+	variants, err := h.Authoring.Variants(ctx, p)
 	if err != nil {
 		return err
 	}
-	appts, err := h.Store.Appointments(ctx, p.ID)
+	appts, err := h.Authoring.Appointments(ctx, p)
 	if err != nil {
 		return err
 	}

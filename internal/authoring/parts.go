@@ -86,7 +86,7 @@ func ParseAppointment(in AppointmentInput) (model.Appointment, model.Errors) {
 		lat, e1 := parseNumber(in.Lat)
 		lon, e2 := parseNumber(in.Lon)
 		if e1 != nil || e2 != nil || lat < -90 || lat > 90 || lon < -180 || lon > 180 {
-			errs = append(errs, model.FieldError{Field: "appt-lat", Code: "geometry_range"})
+			errs = append(errs, model.FieldError{Field: "lat", Code: "geometry_range"})
 		} else {
 			pt := orb.Point{lon, lat}
 			ap.Location = &pt

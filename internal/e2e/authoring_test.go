@@ -141,7 +141,13 @@ func TestPlannerAuthorsAProcedureInTheBrowser(t *testing.T) {
 		chromedp.SetValue("#appt-from", "17:00", chromedp.ByID),
 		chromedp.SetValue("#appt-to", "18:30", chromedp.ByID),
 		chromedp.SendKeys("#appt-address", "Elbufer 1, 22763 Hamburg", chromedp.ByID),
+		chromedp.WaitVisible("#map-place-here", chromedp.ByID),
+		drawAreaShown, // the appointment's map shows the planning area
+		chromedp.Click("#map-place-here", chromedp.ByID), pointPlaced,
 		save("#save-appointment"))
+	if _, ics := s.get(t, "/p/"+slug+"/appointments.ics"); !strings.Contains(ics, "GEO:53.5") {
+		t.Errorf("the appointment's place picked on the map is missing: %.800s", ics)
+	}
 	check("variants with entries")
 	run(t, ctx, chromedp.Navigate(base+"/files"), chromedp.WaitVisible("#upload-file", chromedp.ByID))
 	check("files")

@@ -1,12 +1,14 @@
-/* Mitreden – the planning area editor (form#area-form): the residents'
- * drawing map in polygon mode (draw, drag vertices, undo, keyboard under
- * the crosshair), writing GeoJSON into #geometry. Without this script the
- * page offers the GeoJSON field, a file upload and typed coordinates.
+/* Mitreden – the back office's maps: the planning area editor
+ * (form#area-form) and the appointment's place (form#appointment-form).
+ * Both are the residents' drawing map (polygon or point mode: draw, drag
+ * vertices, undo, keyboard under the crosshair), writing GeoJSON into
+ * #geometry and a point into #lat/#lon. Without this script the pages
+ * offer the GeoJSON field, a file upload and typed coordinates.
  */
 import { warn } from 'mitreden/util.js';
 import { initDraw } from 'mitreden/draw.js';
 
-const form = document.getElementById('area-form');
+const form = document.getElementById('area-form') || document.getElementById('appointment-form');
 if (form) {
   try {
     initDraw(form, null);

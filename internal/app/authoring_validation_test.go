@@ -3,6 +3,7 @@ package app_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -140,5 +141,53 @@ func TestUploadsAreJudgedByContent(t *testing.T) {
 	// Other routes keep the small body limit.
 	if r := e.do(t, "POST", "/api/v1/procedures/"+slug+"/contributions", "application/json", strings.Repeat(" ", 300*1024)); r.status != 413 {
 		t.Errorf("API body beyond the limit: %d", r.status)
+	}
+}
+
+// TestCategoryWithContributionsStays refuses to remove (or re-key) a
+// category that contributions name, and removes an unused one.
+func TestCategoryWithContributionsStays(t *testing.T) {
+	e := newEnv(t, nil)
+	a := newAuthor(t, e)
+	ctx := context.Background()
+	p, _ := e.st.ProcedureBySlug(ctx, slug)
+	used, err := e.st.CategoriesInUse(ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	form := url.Values{"rows": {fmt.Sprint(len(p.Categories))}}
+	victim := 0
+	for i, c := range p.Categories {
+		n := i + 1
+		form.Set(fmt.Sprintf("category-%d-key", n), c.Key)
+		form.Set(fmt.Sprintf("category-%d-label-de", n), c.Label["de"])
+		form.Set(fmt.Sprintf("category-%d-colour", n), c.Colour)
+		form.Set(fmt.Sprintf("category-%d-icon", n), c.Icon)
+		if used[c.Key] > 0 {
+			victim = n
+		}
+	}
+	form.Set(fmt.Sprintf("category-%d-delete", victim), "on")
+	r := a.post(t, "/admin/p/"+slug+"/categories", form)
+	if r.status != 422 || !strings.Contains(r.body, "Beiträge und bleibt deshalb") || !strings.Contains(r.body, fmt.Sprintf(`href="#category-%d-delete"`, victim)) {
+		t.Fatalf("removing a used category: %d", r.status)
+	}
+	// An unused one goes.
+	form.Del(fmt.Sprintf("category-%d-delete", victim))
+	n := len(p.Categories) + 1
+	form.Set("rows", fmt.Sprint(n))
+	form.Set(fmt.Sprintf("category-%d-key", n), "unbenutzt")
+	form.Set(fmt.Sprintf("category-%d-label-de", n), "Unbenutzt")
+	form.Set(fmt.Sprintf("category-%d-colour", n), "#000000")
+	if r := a.post(t, "/admin/p/"+slug+"/categories", form); r.status != 303 {
+		t.Fatalf("adding: %d", r.status)
+	}
+	form.Set(fmt.Sprintf("category-%d-delete", n), "on")
+	if r := a.post(t, "/admin/p/"+slug+"/categories", form); r.status != 303 {
+		t.Fatalf("removing an unused one: %d", r.status)
+	}
+	p2, _ := e.st.ProcedureBySlug(ctx, slug)
+	if len(p2.Categories) != len(p.Categories) {
+		t.Fatalf("categories now %d, were %d", len(p2.Categories), len(p.Categories))
 	}
 }

@@ -9,6 +9,8 @@ package authoring
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/mitreden/mitreden/internal/auth"
@@ -24,6 +26,7 @@ type Store interface {
 	CreateProcedure(ctx context.Context, seed store.ProcedureSeed) (int64, error)
 	Audit(ctx context.Context, actor, action, subject string, before, after any) error
 	UpdateProcedure(ctx context.Context, p *model.Procedure, part store.ProcedurePart, a store.Audited) error
+	CategoriesInUse(ctx context.Context, procedureID int64) (map[string]int, error)
 	AddPage(ctx context.Context, procedureID int64, pg model.Page, a store.Audited) error
 	DeletePage(ctx context.Context, procedureID int64, slug string, a store.Audited) error
 	MovePage(ctx context.Context, procedureID int64, slug string, by int, a store.Audited) error
@@ -163,6 +166,30 @@ func (s *Service) SaveCategories(ctx context.Context, actor *model.User, p *mode
 		return err
 	}
 	cats, errs := ParseCategories(rows, icons)
+	if len(errs) > 0 {
+		return errs
+	}
+	// Contributions name their category by key: a key in use stays.
+	used, err := s.Store.CategoriesInUse(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	kept := map[string]bool{}
+	for _, c := range cats {
+		kept[c.Key] = true
+	}
+	for _, old := range p.Categories {
+		if n := used[old.Key]; n > 0 && !kept[old.Key] {
+			field := "category-1-key"
+			for i, r := range rows {
+				if strings.TrimSpace(r.Key) == old.Key {
+					field = fmt.Sprintf("category-%d-delete", i+1)
+				}
+			}
+			errs = append(errs, model.FieldError{Field: field, Code: "author_category_in_use",
+				Args: map[string]any{"Key": old.Key, "Label": old.Label.Get("de"), "Count": n}})
+		}
+	}
 	if len(errs) > 0 {
 		return errs
 	}

@@ -261,3 +261,23 @@ func (s *Store) DeleteConception(ctx context.Context, procedureID int64, key str
 		return touch(tx, procedureID, a, fmt.Sprintf("conception:%d/%s", procedureID, key), nil)
 	})
 }
+
+// CategoriesInUse counts a procedure's contributions (in any status) per
+// category key.
+func (s *Store) CategoriesInUse(ctx context.Context, procedureID int64) (map[string]int, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT category, COUNT(*) FROM contributions WHERE procedure_id = ? GROUP BY category`, procedureID)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to count categories: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var k string
+		var n int
+		if err := rows.Scan(&k, &n); err != nil {
+			return nil, err
+		}
+		out[k] = n
+	}
+	return out, rows.Err()
+}

@@ -1,7 +1,10 @@
 package authoring
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 
 	"github.com/paulmach/orb"
@@ -23,6 +26,35 @@ type AreaInput struct {
 	Source string
 	Text   string // GeoJSON or coordinates
 	File   []byte
+	// Geometry is a file's geometry when the service has read it already
+	// (a GeoPackage, see Service.SaveArea).
+	Geometry orb.Geometry
+}
+
+// IsGeoPackage reports whether an uploaded file is an SQLite database,
+// the container of a GeoPackage.
+func IsGeoPackage(b []byte) bool { return bytes.HasPrefix(b, []byte("SQLite format 3\x00")) }
+
+// geoPackageArea reads the one area of an uploaded GeoPackage.
+func (s *Service) geoPackageArea(ctx context.Context, data []byte) (orb.Geometry, string) {
+	if len(data) > MaxUpload {
+		return nil, "author_file_too_big"
+	}
+	blobs, err := s.Store.GeoPackageGeometries(ctx, data, 2)
+	if err != nil || len(blobs) == 0 {
+		return nil, "author_area_gpkg"
+	}
+	if len(blobs) > 1 {
+		return nil, "author_area_one"
+	}
+	g, err := geo.FromGeoPackage(blobs[0].Blob, blobs[0].SRSID)
+	if errors.Is(err, geo.ErrUnknownSRS) {
+		return nil, "author_area_srs"
+	}
+	if err != nil {
+		return nil, "author_area_gpkg"
+	}
+	return g, ""
 }
 
 // AreaMaxVertices bounds a planning area (a district's outline fits).
@@ -45,6 +77,14 @@ func ParseArea(in AreaInput) (orb.Polygon, model.Errors) {
 		}
 		poly = orb.Polygon{ring}
 	case AreaFile, AreaGeoJSON:
+		if in.Geometry != nil {
+			g, code := polygonFrom(in.Geometry)
+			if code != "" {
+				return fail(code)
+			}
+			poly = g
+			break
+		}
 		raw := in.File
 		if in.Source == AreaGeoJSON {
 			raw = []byte(in.Text)
@@ -100,6 +140,10 @@ func polygonOf(raw []byte) (orb.Polygon, string) {
 		}
 		g = gg.Geometry()
 	}
+	return polygonFrom(g)
+}
+
+func polygonFrom(g orb.Geometry) (orb.Polygon, string) {
 	switch g := g.(type) {
 	case orb.Polygon:
 		return g, ""

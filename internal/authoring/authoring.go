@@ -27,6 +27,7 @@ type Store interface {
 	Audit(ctx context.Context, actor, action, subject string, before, after any) error
 	UpdateProcedure(ctx context.Context, p *model.Procedure, part store.ProcedurePart, a store.Audited) error
 	CategoriesInUse(ctx context.Context, procedureID int64) (map[string]int, error)
+	GeoPackageGeometries(ctx context.Context, data []byte, limit int) ([]store.GeoPackageBlob, error)
 	AddPage(ctx context.Context, procedureID int64, pg model.Page, a store.Audited) error
 	DeletePage(ctx context.Context, procedureID int64, slug string, a store.Audited) error
 	MovePage(ctx context.Context, procedureID int64, slug string, by int, a store.Audited) error
@@ -217,6 +218,13 @@ func (s *Service) SaveTypes(ctx context.Context, actor *model.User, p *model.Pro
 func (s *Service) SaveArea(ctx context.Context, actor *model.User, p *model.Procedure, in AreaInput) error {
 	if err := allowed(actor); err != nil {
 		return err
+	}
+	if in.Source == AreaFile && IsGeoPackage(in.File) {
+		g, code := s.geoPackageArea(ctx, in.File)
+		if code != "" {
+			return model.Errors{{Field: "area", Code: code}}
+		}
+		in.Geometry = g
 	}
 	poly, errs := ParseArea(in)
 	if len(errs) > 0 {

@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 
@@ -47,6 +48,9 @@ type Store interface {
 type Service struct {
 	Store Store
 	Now   func() time.Time
+	// WMSClient asks WMS services for their capabilities (CheckWMS); nil
+	// is a client that reaches public addresses only.
+	WMSClient *http.Client
 }
 
 // New returns a Service on st.

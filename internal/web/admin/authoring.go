@@ -31,6 +31,7 @@ func (h *Handler) registerAuthoring(g fiber.Router, csrf fiber.Handler) {
 	g.Get("/p/:slug/area", csrf, may, h.areaForm)
 	g.Post("/p/:slug/area", csrf, may, h.saveArea)
 	g.Post("/p/:slug/map", csrf, may, h.saveMap)
+	g.Post("/p/:slug/map/test", csrf, may, h.testWMS)
 	g.Post("/p/:slug/pages", csrf, may, h.addPage)
 	g.Post("/p/:slug/pages/:page/move", csrf, may, h.movePage)
 	g.Post("/p/:slug/pages/:page/delete", csrf, may, h.deletePage)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/paulmach/orb/geojson"
@@ -104,4 +105,28 @@ func (h *Handler) saveMap(c *fiber.Ctx) error {
 		})
 	}
 	return c.Redirect("/admin/p/"+p.Slug+"/area?notice=saved#map-settings", fiber.StatusSeeOther)
+}
+
+// testWMS asks the WMS typed in the map form for its capabilities and
+// tells whether it answers with the layers named; nothing is saved.
+func (h *Handler) testWMS(c *fiber.Ctx) error {
+	p, err := h.LoadProcedure(c)
+	if p == nil {
+		return err
+	}
+	l := web.Localizer(c)
+	in := authoring.MapInput{Lat: form(c, "lat"), Lon: form(c, "lon"), Zoom: form(c, "zoom"),
+		WMSURL: form(c, "wms_url"), WMSLayers: form(c, "wms_layers"), WMSAttribute: form(c, "wms_attribution")}
+	names, err := h.Authoring.CheckWMS(c.UserContext(), web.User(c), in.WMSURL, in.WMSLayers)
+	if err != nil {
+		return h.authorFailed(c, err, func(errs map[string]string) error {
+			return h.renderArea(c, p, authoring.AreaInput{Text: areaJSON(p)}, in, errs)
+		})
+	}
+	shown := names
+	if len(shown) > 12 {
+		shown = append(shown[:12:12], "…")
+	}
+	return h.authorPage(c, "admin-edit-area", "area", p, fiber.Map{"Geometry": areaJSON(p), "Coords": coordsOf(p), "M": in,
+		"Notice": l.T("author.wms_ok", "Count", len(names), "Layers", strings.Join(shown, ", "))})
 }

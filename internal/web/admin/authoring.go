@@ -67,10 +67,15 @@ func form(c *fiber.Ctx, key string) string { return utils.CopyString(c.FormValue
 
 // authorFailed answers a refused authoring step: validation errors show the
 // form again (422) through again, with the input kept; a taken slug is 409.
+// Steps without a form (delete, move) pass nil for again.
 func (h *Handler) authorFailed(c *fiber.Ctx, err error, again func(errs map[string]string) error) error {
 	l := web.Localizer(c)
 	var verrs model.Errors
 	switch {
+	case again == nil && errors.As(err, &verrs):
+		return h.WriteError(c, err) // a step without a form of its own
+	case again == nil && errors.Is(err, store.ErrConflict):
+		return h.Fail(c, fiber.StatusConflict, "conflict", l.T("author.slug_taken"))
 	case errors.As(err, &verrs):
 		c.Status(fiber.StatusUnprocessableEntity)
 		return again(web.FieldMessages(l, verrs))

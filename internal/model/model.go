@@ -77,6 +77,8 @@ type Settings struct {
 	// PlanningStatuses replaces the default planning statuses (received,
 	// review, considered, rejected, implemented) when not empty.
 	PlanningStatuses []PlanningStatus `json:"planning_statuses,omitempty"`
+	// WMSAttribution credits the plan layer's source (plain text).
+	WMSAttribution string `json:"wms_attribution,omitempty"`
 }
 
 // Retention bounds: the default and the longest a procedure may keep the

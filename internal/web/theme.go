@@ -175,6 +175,9 @@ func (a *Assets) ImportMap() template.HTML { return template.HTML(a.importMap) }
 
 // URL returns the fingerprinted URL of a static file.
 func (a *Assets) URL(name string) string {
+	if strings.HasPrefix(name, "/") {
+		return name // a file served by the application (an uploaded picture)
+	}
 	if h, ok := a.hashes[name]; ok {
 		return "/static/" + h + "/" + name
 	}

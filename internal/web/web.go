@@ -16,6 +16,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/mitreden/mitreden/internal/auth"
+	"github.com/mitreden/mitreden/internal/authoring"
 	"github.com/mitreden/mitreden/internal/cache"
 	"github.com/mitreden/mitreden/internal/config"
 	"github.com/mitreden/mitreden/internal/content"
@@ -52,6 +53,9 @@ type Server struct {
 	Metrics  *Metrics
 	Now      func() time.Time
 
+	// Authoring builds procedures in the back office.
+	Authoring *authoring.Service
+
 	// TableSecret signs workshop table links (auth.TableKey). It lives
 	// here, not in Config, so that it never reaches a template.
 	TableSecret []byte
@@ -75,6 +79,7 @@ type Server struct {
 	policy  policy                         // see securityHeaders
 	langs   langs                          // see locale
 	stops   []func()                       // see OnShutdown
+	uploads func(path string) bool         // see AllowUploads
 }
 
 // NewServer loads the theme and locales and wires the shared parts.
@@ -92,7 +97,7 @@ func NewServer(cfg config.Config, st *store.Store, themeFS, localeFS fs.FS, log 
 		return nil, err
 	}
 	s := &Server{Config: cfg, Store: st, I18n: i18n, Markdown: content.NewMarkdown(), Assets: assets,
-		Part: participation.New(st), Moderation: moderation.New(st), Analysis: analysis.New(st), Retention: retention.New(st), Feedback: feedback.New(st), Hasher: auth.NewHasher(), Log: log, Now: time.Now, Metrics: NewMetrics()}
+		Part: participation.New(st), Moderation: moderation.New(st), Analysis: analysis.New(st), Retention: retention.New(st), Feedback: feedback.New(st), Authoring: authoring.New(st), Hasher: auth.NewHasher(), Log: log, Now: time.Now, Metrics: NewMetrics()}
 	s.Pages, err = LoadTemplates(theme, s.funcs())
 	if err != nil {
 		return nil, err
@@ -115,7 +120,7 @@ func (s *Server) App() *fiber.App {
 		// every string Fiber hands out (Params, Query, Get, Method, Path,
 		// Cookies, FormValue, IP) is a copy that may outlive the request.
 		Immutable:      true,
-		BodyLimit:      BodyLimit,
+		BodyLimit:      UploadBodyLimit, // BodyLimit for all but uploads: see bodyLimit
 		ReadBufferSize: 16 * 1024,
 		// Headers and a street-sized viewport answer leave in one write
 		// instead of two (the buffer is taken per answer, not kept per
@@ -133,7 +138,7 @@ func (s *Server) App() *fiber.App {
 		EnableTrustedProxyCheck: true,
 		TrustedProxies:          s.Config.TrustedProxies,
 	})
-	app.Use(s.recoverer, s.requestLog, s.securityHeaders, s.locale)
+	app.Use(s.recoverer, s.bodyLimit, s.requestLog, s.securityHeaders, s.locale)
 	return app
 }
 

@@ -56,6 +56,7 @@ func Register(app *fiber.App, s *web.Server) {
 	g.Post("/users/lock", csrf, h.session("manage_users"), h.lockUser)
 	g.Post("/users/reset", csrf, h.session("manage_users"), h.resetPassword)
 	h.registerMail(g)
+	h.registerAuthoring(g, csrf)
 }
 
 // session admits a logged-in account whose role may do action; others go

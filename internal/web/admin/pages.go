@@ -18,12 +18,7 @@ func (h *Handler) pages(c *fiber.Ctx) error {
 	if p == nil {
 		return err
 	}
-	slugs, err := h.Moderation.PageSlugs(c.UserContext(), p.ID)
-	if err != nil {
-		return err
-	}
-	return h.Render(c, "admin-pages", fiber.Map{"Title": web.Localizer(c).T("admin.pages") + " – " + p.Title, "User": web.User(c),
-		"Proc": p, "Slugs": slugs, "Locales": h.I18n.Available()})
+	return h.renderPages(c, p, "", "", nil)
 }
 
 // pageForm shows one page in one locale for editing; a locale without its

@@ -86,6 +86,10 @@ func (h *Handler) procedureData(c *fiber.Ctx, p *model.Procedure) (fiber.Map, er
 	if err != nil {
 		return nil, err
 	}
+	files, err := h.downloads(c, p, "")
+	if err != nil {
+		return nil, err
+	}
 	nextURL := ""
 	if next != "" {
 		vals := url.Values{}
@@ -96,7 +100,7 @@ func (h *Handler) procedureData(c *fiber.Ctx, p *model.Procedure) (fiber.Map, er
 		nextURL = "/p/" + p.Slug + "?" + vals.Encode() + "#list"
 	}
 	return fiber.Map{"Title": v.Text.Title, "P": v, "List": list, "Count": count, "Filter": f, "Answered": answered,
-		"Filtered": filtered(c), "FilterError": filterErr, "PlanningOptions": moderation.PlanningOptions(l, p), "NextURL": nextURL, "Appointments": appts, "Sorts": []string{store.SortNewest, store.SortOldest, store.SortRated, store.SortCommented}}, nil
+		"Filtered": filtered(c), "FilterError": filterErr, "PlanningOptions": moderation.PlanningOptions(l, p), "NextURL": nextURL, "Downloads": files, "Appointments": appts, "Sorts": []string{store.SortNewest, store.SortOldest, store.SortRated, store.SortCommented}}, nil
 }
 
 // filtered reports whether the list's query narrows what it shows, so that
@@ -144,8 +148,12 @@ func (h *Handler) page(c *fiber.Ctx) error {
 		bodyLang = "de"
 	}
 	body = withoutTitle(body)
+	files, err := h.downloads(c, p, slug)
+	if err != nil {
+		return err
+	}
 	return h.Render(c, "page", fiber.Map{"Title": pg.Title + " – " + v.Text.Title, "P": v, "Page": pg, "Body": body,
-		"BodyLang": bodyLang, "Easy": easy && pg.EasyMD != "", "HasEasy": pg.EasyMD != ""})
+		"BodyLang": bodyLang, "Easy": easy && pg.EasyMD != "", "HasEasy": pg.EasyMD != "", "Downloads": files})
 }
 
 // withoutTitle drops a leading level-1 heading from a page's Markdown: the

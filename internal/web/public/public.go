@@ -43,6 +43,7 @@ func Register(app *fiber.App, s *web.Server) {
 	app.Post("/manage/:token", web.NoStore, s.WriteLimiter(), csrf, h.manageSave)
 	h.registerErase(app)
 	app.Get("/p/:slug/theme.css", h.themeCSS)
+	app.Get("/p/:slug/files/:id/:name", h.file)
 	h.registerSitePages(app)
 	h.registerMail(app)
 }

@@ -32,6 +32,8 @@ export function initDraw(form, wizard) {
     return r ? r.value : '';
   };
   const slug = form.getAttribute('data-slug') || '';
+  // The planning area editor redraws the area itself: no "outside" warning.
+  const checkArea = !form.hasAttribute('data-no-area-check');
 
   const state = { mode: allowed[0], pts: [] };
   let area = null;
@@ -66,7 +68,7 @@ export function initDraw(form, wizard) {
       }
     }
     if (placeSelect && source !== 'place' && source !== 'init') { placeSelect.value = ''; }
-    const out = outside(state, area);
+    const out = checkArea && outside(state, area);
     if (ui.warning) { ui.warning.hidden = !out; }
     if (ui.status) { ui.status.textContent = statusText(state); }
     const newlyOutside = out && !wasOutside;

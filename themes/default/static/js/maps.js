@@ -37,7 +37,7 @@ export function addWMS(map, proc) {
       layers: typeof s.wms_layers === 'string' ? s.wms_layers : '',
       format: 'image/png',
       transparent: true,
-      attribution: ''
+      attribution: escapeHTML(typeof s.wms_attribution === 'string' ? s.wms_attribution : '')
     });
     // Added before the map has a view, the layer only joins on load.
     layer.on('add', function () { layer.bringToFront(); });

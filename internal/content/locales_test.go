@@ -156,7 +156,7 @@ var staffOnly = []string{"admin.", "export.", "ogc.", "modbulk.", "modmerge.", "
 	"validation.bbox", "error.feature_required", "error.method", "error.invalid_flag", "error.origin_forbidden",
 	"error.table_", "validation.geometry_type", "validation.not_a_number", "validation.out_of_range",
 	"retention.setting", "feedback.admin_", "planning.set", "planning.notice_set", "validation.planning_status_key",
-	"validation.unknown_planning_status"}
+	"validation.unknown_planning_status", "author.", "mail.admin.", "validation.author_", "mail.digest.", "mail.reset.", "mail.unavailable"}
 
 func TestLeichteSpracheCoversThePublicInterface(t *testing.T) {
 	de := messages(t, "de.toml")

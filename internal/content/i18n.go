@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io/fs"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -231,6 +232,18 @@ func (z *Localizer) Date(t time.Time) string {
 // DateTime writes t's day and time of day in the localiser's language.
 func (z *Localizer) DateTime(t time.Time) string {
 	return z.T("date.day_time", "D", t.Day(), "M", z.T(fmt.Sprintf("date.m%02d", int(t.Month()))), "Y", t.Year(), "T", t.Format("15:04"))
+}
+
+// Decimal writes x with digits decimals as the language writes numbers:
+// "53,55501" in German, Turkish and Ukrainian, "53.55501" in English and
+// Arabic (which this interface writes with Latin digits). The separator is
+// the message number.decimal.
+func (z *Localizer) Decimal(x float64, digits int) string {
+	s := strconv.FormatFloat(x, 'f', digits, 64)
+	if sep := z.T("number.decimal"); sep != "." && sep != "number.decimal" {
+		s = strings.Replace(s, ".", sep, 1)
+	}
+	return s
 }
 
 // Lang is the value for the HTML lang attribute ("de" for Leichte Sprache).

@@ -59,7 +59,7 @@ func (h *Handler) contribution(c *fiber.Ctx) error {
 	return h.Render(c, "admin-contribution", fiber.Map{"Title": ct.Title + " – " + l.T("admin.title"), "User": web.User(c),
 		"Proc": p, "C": ct, "Comments": comments, "Responses": responses, "Notice": notice, "Error": errMsg,
 		"CanRespond": auth.Can(web.User(c).Role, "respond"), "PlanningOptions": moderation.PlanningOptions(l, p),
-		"MergeQ":     mergeQ, "ByTitle": byTitle, "Nearby": nearby, "NearbyRadius": moderation.NearbyRadius})
+		"MergeQ": mergeQ, "ByTitle": byTitle, "Nearby": nearby, "NearbyRadius": moderation.NearbyRadius})
 }
 
 // act carries out one form of the contribution page and returns to it.

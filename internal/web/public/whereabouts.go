@@ -1,9 +1,6 @@
 package public
 
 import (
-	"strconv"
-	"strings"
-
 	"github.com/mitreden/mitreden/internal/content"
 	"github.com/mitreden/mitreden/internal/participation"
 )
@@ -22,10 +19,4 @@ func placeText(l *content.Localizer, w participation.Whereabouts) string {
 }
 
 // coord is a coordinate with five decimals, as the language writes it.
-func coord(l *content.Localizer, x float64) string {
-	s := strconv.FormatFloat(x, 'f', 5, 64)
-	if strings.HasPrefix(l.Tag, "de") {
-		s = strings.Replace(s, ".", ",", 1)
-	}
-	return s
-}
+func coord(l *content.Localizer, x float64) string { return l.Decimal(x, 5) }

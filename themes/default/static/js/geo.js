@@ -3,13 +3,16 @@
  * the place a resident picked from the list of known places.
  */
 
+import { formatDecimal } from 'mitreden/i18n.js';
+
 export function round7(x) {
   return Math.round(x * 1e7) / 1e7;
 }
 
-// speak is a coordinate as read out and shown: five decimals.
+// speak is a coordinate as read out and shown: five decimals, written as
+// the page's language writes numbers (53,55501 in German).
 export function speak(x) {
-  return (Math.round(x * 1e5) / 1e5).toFixed(5);
+  return formatDecimal(Math.round(x * 1e5) / 1e5, 5);
 }
 
 // parseNumber reads a typed coordinate ("53,55" too); NaN when it is none.

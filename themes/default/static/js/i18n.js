@@ -17,7 +17,17 @@ try {
 // lang is the page's language (the html element's lang: de, en, tr, ar,
 // uk; "de" for Leichte Sprache); locale the one dates are written in.
 export const lang = (document.documentElement.getAttribute('lang') || 'de').toLowerCase();
-const locale = { de: 'de-DE', en: 'en-GB', tr: 'tr-TR', ar: 'ar', uk: 'uk-UA' }[lang] || lang;
+const locale = { de: 'de-DE', en: 'en-GB', tr: 'tr-TR', ar: 'ar-u-nu-latn', uk: 'uk-UA' }[lang] || lang;
+
+// formatDecimal writes x with digits decimals as the page's language
+// writes numbers ("53,55501" in German), without grouping, in Latin digits.
+export function formatDecimal(x, digits) {
+  try {
+    return new Intl.NumberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false }).format(x);
+  } catch {
+    return Number(x).toFixed(digits);
+  }
+}
 
 // plural names the plural category of a count in the page's language
 // (CLDR: zero, one, two, few, many, other).

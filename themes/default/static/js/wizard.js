@@ -157,13 +157,11 @@ function nearestPlace(lat, lon) {
 }
 
 // pointText names a point in words: the nearest known place, else its
-// coordinates (with a decimal comma in German).
+// coordinates (as the page's language writes numbers).
 function pointText(lat, lon) {
   const near = nearestPlace(lat, lon);
   if (near) { return t('js.review_near', [near]); }
-  const comma = (document.documentElement.lang || '').indexOf('de') === 0;
-  const fmt = function (x) { const s = speak(x); return comma ? s.replace('.', ',') : s; };
-  return t('js.review_point', [fmt(lat), fmt(lon)]);
+  return t('js.review_point', [speak(lat), speak(lon)]);
 }
 
 // locationText describes where the contribution sits, for the review.

@@ -24,6 +24,9 @@ type Store interface {
 	CountBy(ctx context.Context, procedureID int64, column string) ([]store.Count, error)
 	Contributions(ctx context.Context, f store.Filter) ([]*model.Contribution, string, error)
 	ResponsesByContribution(ctx context.Context, procedureID int64) (map[string][]model.Response, error)
+	// TopicEdits and AddTopicEdit keep the planners' edits of the topics.
+	TopicEdits(ctx context.Context, procedureID int64) ([]store.TopicEdit, error)
+	AddTopicEdit(ctx context.Context, procedureID int64, e *store.TopicEdit) error
 }
 
 // Service computes the planners' analysis and report of a procedure. It
@@ -50,6 +53,9 @@ type View struct {
 	Words    []WordCount
 	HotSpots []store.Cluster
 	Texts    int
+	// Topics are the computed topics, without the planners' edits (see
+	// Service.Topics).
+	Topics []Topic
 }
 
 // Of returns the words residents use most in published contributions and the places where
@@ -61,11 +67,25 @@ func (s *Service) Of(ctx context.Context, p *model.Procedure) (View, error) {
 }
 
 func (s *Service) compute(ctx context.Context, p *model.Procedure) (View, error) {
-	words, n, err := s.words(ctx, p)
+	words := NewWords()
+	var docs []Doc
+	err := s.st.StreamContributions(ctx, p.ID, store.ExportOptions{}, func(r *store.ExportRow) error {
+		c := r.Contribution
+		if c.Status != model.Published {
+			return nil
+		}
+		d := Doc{ID: c.ID, Category: c.Category, Origin: c.Origin, Up: c.Up, Down: c.Down}
+		if c.Geometry != nil {
+			d.Centre, d.Placed = c.Geometry.Bound().Center(), true
+		}
+		words.Add(c.Title + "\n" + c.Text)
+		docs = append(docs, d)
+		return nil
+	})
 	if err != nil {
 		return View{}, err
 	}
-	view := View{Version: p.Version, Words: words.Top(30), Texts: n}
+	view := View{Version: p.Version, Words: words.Top(30), Texts: len(docs), Topics: topicsOf(words, docs)}
 	b := orb.Bound{Min: orb.Point{-180, -85}, Max: orb.Point{180, 85}}
 	if p.Area != nil {
 		b = p.Area.Bound()

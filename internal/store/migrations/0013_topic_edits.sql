@@ -1,0 +1,15 @@
+-- The planners' edits of the computed topics (internal/analysis): a rename
+-- gives a topic a name, a merge joins two topics. Topics are recomputed for
+-- every procedure version, so an edit names its topic by the contributions
+-- it held when the planner made it (members, one id a line); a recomputed
+-- topic takes the edit when it shares at least half of them (Jaccard).
+CREATE TABLE topic_edits (
+    id           INTEGER PRIMARY KEY,
+    procedure_id INTEGER NOT NULL REFERENCES procedures(id) ON DELETE CASCADE,
+    kind         TEXT    NOT NULL CHECK (kind IN ('rename', 'merge')),
+    label        TEXT    NOT NULL DEFAULT '',
+    members      TEXT    NOT NULL,
+    other        TEXT    NOT NULL DEFAULT '', -- merge: the members of the topic merged in
+    created_at   INTEGER NOT NULL
+);
+CREATE INDEX topic_edits_procedure ON topic_edits(procedure_id, id);

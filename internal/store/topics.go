@@ -1,0 +1,67 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// TopicEdit is a planner's edit of a computed topic: a rename or a merge.
+// Members names the topic by the contributions it held; Other, for a merge,
+// the topic merged into it.
+type TopicEdit struct {
+	ID        int64
+	Kind      string // "rename" or "merge"
+	Label     string
+	Members   []string
+	Other     []string
+	CreatedAt time.Time
+}
+
+// AddTopicEdit stores a planner's topic edit. Topics are not part of what
+// residents see, so the procedure's version stays.
+func (s *Store) AddTopicEdit(ctx context.Context, procedureID int64, e *TopicEdit) error {
+	if e.CreatedAt.IsZero() {
+		e.CreatedAt = time.Now()
+	}
+	return s.Write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.Exec(`INSERT INTO topic_edits(procedure_id, kind, label, members, other, created_at) VALUES (?,?,?,?,?,?)`,
+			procedureID, e.Kind, e.Label, strings.Join(e.Members, "\n"), strings.Join(e.Other, "\n"), ms(e.CreatedAt))
+		if err != nil {
+			return fmt.Errorf("store: unable to add topic edit: %w", err)
+		}
+		e.ID, err = res.LastInsertId()
+		return err
+	})
+}
+
+// TopicEdits returns a procedure's topic edits, oldest first.
+func (s *Store) TopicEdits(ctx context.Context, procedureID int64) ([]TopicEdit, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT id, kind, label, members, other, created_at FROM topic_edits
+		WHERE procedure_id = ? ORDER BY id`, procedureID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []TopicEdit
+	for rows.Next() {
+		var e TopicEdit
+		var members, other string
+		var at int64
+		if err := rows.Scan(&e.ID, &e.Kind, &e.Label, &members, &other, &at); err != nil {
+			return nil, err
+		}
+		e.Members, e.Other, e.CreatedAt = lines(members), lines(other), fromMS(at)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+func lines(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, "\n")
+}

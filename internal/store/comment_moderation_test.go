@@ -117,7 +117,7 @@ func TestMigrationSevenSeparatesExistingCommentNumbers(t *testing.T) {
 	if err := st.Write(ctx, func(tx *sql.Tx) error {
 		for _, q := range []string{`DROP TRIGGER comments_one_id_space`, `DROP TRIGGER comments_one_id_space_update`,
 			`DROP TRIGGER conception_comments_one_id_space`, `DROP TRIGGER conception_comments_one_id_space_update`,
-			`DROP INDEX conception_comments_status`, `DROP INDEX comments_status`, `DELETE FROM schema_migrations WHERE version = 7`,
+			`DROP INDEX conception_comments_status`, `DROP INDEX comments_status`, `DELETE FROM schema_migrations WHERE version >= 7`,
 			`INSERT INTO conception_comments(id, conception_id, text, created_at) SELECT 1, id, 'eins', 0 FROM conceptions`,
 			`INSERT INTO conception_comments(id, conception_id, text, created_at) SELECT 2, id, 'zwei', 0 FROM conceptions`} {
 			if _, err := tx.Exec(q); err != nil {

@@ -3,7 +3,8 @@
 -- every procedure version, so an edit names its topic by the contributions
 -- it held when the planner made it (members, one id a line); a recomputed
 -- topic takes the edit when it shares at least half of them (Jaccard).
-CREATE TABLE topic_edits (
+-- IF NOT EXISTS: a test reruns the migrations after 7 on a database that has them.
+CREATE TABLE IF NOT EXISTS topic_edits (
     id           INTEGER PRIMARY KEY,
     procedure_id INTEGER NOT NULL REFERENCES procedures(id) ON DELETE CASCADE,
     kind         TEXT    NOT NULL CHECK (kind IN ('rename', 'merge')),
@@ -12,4 +13,4 @@ CREATE TABLE topic_edits (
     other        TEXT    NOT NULL DEFAULT '', -- merge: the members of the topic merged in
     created_at   INTEGER NOT NULL
 );
-CREATE INDEX topic_edits_procedure ON topic_edits(procedure_id, id);
+CREATE INDEX IF NOT EXISTS topic_edits_procedure ON topic_edits(procedure_id, id);

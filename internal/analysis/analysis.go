@@ -74,7 +74,7 @@ func (s *Service) compute(ctx context.Context, p *model.Procedure) (View, error)
 		if c.Status != model.Published {
 			return nil
 		}
-		d := Doc{ID: c.ID, Category: c.Category, Origin: c.Origin, Up: c.Up, Down: c.Down}
+		d := Doc{ID: c.ID, Title: c.Title, Category: c.Category, Origin: c.Origin, Up: c.Up, Down: c.Down}
 		if c.Geometry != nil {
 			d.Centre, d.Placed = c.Geometry.Bound().Center(), true
 		}

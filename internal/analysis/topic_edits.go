@@ -146,6 +146,7 @@ func match(ts []Topic, members []string, skip int) int {
 func merged(a, b Topic) Topic {
 	t := a
 	t.Members = append(append(make([]string, 0, len(a.Members)+len(b.Members)), a.Members...), b.Members...)
+	t.Titles = append(append(make([]string, 0, len(t.Members)), a.Titles...), b.Titles...)
 	t.Size = len(t.Members)
 	if b.Key < t.Key {
 		t.Key = b.Key

@@ -50,6 +50,7 @@ type Topic struct {
 	Centre  orb.Point
 	Placed  int
 	Members []string // contribution ids, in the order they were read
+	Titles  []string // the members' titles, in the same order
 }
 
 // Share is how many members of a topic have one value.
@@ -69,7 +70,8 @@ func (s Share) Percent(total int) int {
 // Doc is a contribution as the topics read it.
 type Doc struct {
 	ID, Category, Origin string
-	Text                 string // title and text
+	Title                string
+	Text                 string // title and text (ComputeTopics reads it)
 	Up, Down             int
 	Centre               orb.Point
 	Placed               bool
@@ -465,6 +467,7 @@ func describe(w *Words, vec *vectors, features []int32, docs []Doc, rows []int, 
 		c := assign[r]
 		t, d := &topics[c], &docs[r]
 		t.Members = append(t.Members, d.ID)
+		t.Titles = append(t.Titles, d.Title)
 		if t.Key == "" || d.ID < t.Key {
 			t.Key = d.ID
 		}

@@ -27,6 +27,7 @@ type Store interface {
 	// TopicEdits and AddTopicEdit keep the planners' edits of the topics.
 	TopicEdits(ctx context.Context, procedureID int64) ([]store.TopicEdit, error)
 	AddTopicEdit(ctx context.Context, procedureID int64, e *store.TopicEdit) error
+	Appointments(ctx context.Context, procedureID int64) ([]model.Appointment, error)
 }
 
 // Service computes the planners' analysis and report of a procedure. It
@@ -55,7 +56,9 @@ type View struct {
 	Texts    int
 	// Topics are the computed topics, without the planners' edits (see
 	// Service.Topics).
-	Topics []Topic
+	Topics   []Topic
+	Timeline Timeline
+	docs     []Doc // the published contributions, without their texts (for Heat)
 }
 
 // Of returns the words residents use most in published contributions and the places where
@@ -69,10 +72,20 @@ func (s *Service) Of(ctx context.Context, p *model.Procedure) (View, error) {
 func (s *Service) compute(ctx context.Context, p *model.Procedure) (View, error) {
 	words := NewWords()
 	var docs []Doc
-	err := s.st.StreamContributions(ctx, p.ID, store.ExportOptions{}, func(r *store.ExportRow) error {
+	tl := newTimeline()
+	err := s.st.StreamContributions(ctx, p.ID, store.ExportOptions{All: true}, func(r *store.ExportRow) error {
 		c := r.Contribution
 		if c.Status != model.Published {
 			return nil
+		}
+		tl.add("contributions|"+c.Origin, c.CreatedAt)
+		for _, m := range r.Comments {
+			if m.Status == model.Published {
+				tl.add("comments|", m.CreatedAt)
+			}
+		}
+		for _, v := range r.Ratings {
+			tl.add("ratings|", v.CreatedAt)
 		}
 		d := Doc{ID: c.ID, Title: c.Title, Category: c.Category, Origin: c.Origin, Up: c.Up, Down: c.Down}
 		if c.Geometry != nil {
@@ -85,7 +98,12 @@ func (s *Service) compute(ctx context.Context, p *model.Procedure) (View, error)
 	if err != nil {
 		return View{}, err
 	}
-	view := View{Version: p.Version, Words: words.Top(30), Texts: len(docs), Topics: topicsOf(words, docs)}
+	appointments, err := s.st.Appointments(ctx, p.ID)
+	if err != nil {
+		return View{}, err
+	}
+	view := View{Version: p.Version, Words: words.Top(30), Texts: len(docs), Topics: topicsOf(words, docs),
+		Timeline: tl.build(p.Phases, appointments), docs: docs}
 	b := orb.Bound{Min: orb.Point{-180, -85}, Max: orb.Point{180, 85}}
 	if p.Area != nil {
 		b = p.Area.Bound()

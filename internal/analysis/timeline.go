@@ -62,7 +62,9 @@ type timeline struct {
 	lo, hi int64
 }
 
-func newTimeline() *timeline { return &timeline{counts: map[string]map[int64]int{}, lo: 1 << 62, hi: -1 << 62} }
+func newTimeline() *timeline {
+	return &timeline{counts: map[string]map[int64]int{}, lo: 1 << 62, hi: -1 << 62}
+}
 
 func (tl *timeline) add(key string, at time.Time) {
 	d := dayOf(at)

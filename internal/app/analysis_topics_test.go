@@ -36,7 +36,7 @@ func (e *env) topicTexts(t *testing.T) [3][]string {
 		k := i % 3
 		at := now.Add(time.Duration(i) * time.Second)
 		c := &model.Contribution{ID: uuid.NewString(), ProcedureID: p.ID, Category: p.Categories[0].Key, Title: fmt.Sprintf("Hinweis %d", i),
-			Text: say[k][(i/3)%3] + " " + say[k][((i/3)%3+1+(i/9)%2)%3], Geometry: orb.Point{9.94 + float64(k)*0.001, 53.553}, Origin: []string{"online", "table:2", "letter"}[i%3],
+			Text: say[k][(i/3)%3] + " " + say[k][((i/3)%3+1+(i/9)%2)%3], Geometry: orb.Point{9.94 + float64(k)*0.001, 53.553}, Origin: []string{"online", "table:2", "letter"}[(i/3)%3],
 			Status: model.Published, CreatedAt: at, UpdatedAt: at}
 		cs = append(cs, c)
 		ids[k] = append(ids[k], c.ID)

@@ -36,10 +36,14 @@ func (h *Handler) analysis(c *fiber.Ctx) error {
 		bars = append(bars, analysis.Bar{Label: w.Word, Value: w.Count})
 	}
 	l := web.Localizer(c)
+	places, err := h.newPlacesView(c, l, p, view, topics)
+	if err != nil {
+		return err
+	}
 	topicBars := make([]analysis.Bar, 0, len(topics))
 	for _, t := range topics {
 		topicBars = append(topicBars, analysis.Bar{Label: t.Label, Value: t.Size})
 	}
-	return h.Render(c, "admin-analysis", fiber.Map{"Topics": topics, "TopicChart": analysis.BarChart(l.T("topics.chart"), topicBars), "Notice": c.Query("notice"), "Time": newTimelineView(l, view.Timeline), "Title": l.T("admin.analysis") + " – " + p.Title, "User": web.User(c),
+	return h.Render(c, "admin-analysis", fiber.Map{"Topics": topics, "TopicChart": analysis.BarChart(l.T("topics.chart"), topicBars), "Notice": c.Query("notice"), "Time": newTimelineView(l, view.Timeline), "Places": places, "Title": l.T("admin.analysis") + " – " + p.Title, "User": web.User(c),
 		"Proc": p, "A": view, "Pairs": pairs[:min(maxPairs, len(pairs))], "MorePairs": len(pairs) > maxPairs, "Chart": analysis.BarChart(l.T("admin.words_chart"), bars)})
 }

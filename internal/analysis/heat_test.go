@@ -15,7 +15,7 @@ func TestHeatGridCountsPointsInTheirCells(t *testing.T) {
 		{10.0235, 53.5005}, // south-east corner: 1
 		{10.5, 53.5}}       // outside
 	h := grid(area.Bound(), pts)
-	if h.Cols != HeatColumns || h.Rows < 16 || h.Rows > 18 // 1,112 m of 1,590 m {
+	if h.Cols != HeatColumns || h.Rows < 16 || h.Rows > 18 { // 1,112 m high, 1,590 m wide
 		t.Fatalf("grid %d×%d", h.Cols, h.Rows)
 	}
 	if h.Cells[0] != 3 || h.Cells[len(h.Cells)-1] != 1 || h.Total != 4 || h.Outside != 1 || h.Max != 3 {

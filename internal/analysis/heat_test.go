@@ -11,7 +11,7 @@ import (
 // ranks the densest cells and counts what lies outside the area apart.
 func TestHeatGridCountsPointsInTheirCells(t *testing.T) {
 	area := orb.Polygon{{{10, 53.5}, {10.024, 53.5}, {10.024, 53.51}, {10, 53.51}, {10, 53.5}}}
-	pts := []orb.Point{{10.0005, 53.5095}, {10.0006, 53.5096}, {10.0007, 53.5094}, // north-west corner: 3
+	pts := []orb.Point{{10.0005, 53.5095}, {10.0006, 53.5096}, {10.0007, 53.5097}, // north-west corner: 3
 		{10.0235, 53.5005}, // south-east corner: 1
 		{10.5, 53.5}}       // outside
 	h := grid(area.Bound(), pts)

@@ -3,6 +3,8 @@ package analysis
 import (
 	"context"
 	"sort"
+	"sync"
+	"time"
 
 	"github.com/mitreden/mitreden/internal/cache"
 
@@ -37,20 +39,40 @@ type Service struct {
 	st    Store
 	views *cache.Cache[View]
 	pairs *cache.Cache[[]Pair]
+
+	mu   sync.Mutex
+	last map[int64]lastView // each procedure's newest computed view
+	// slowAfter is how long a computation must have taken for the next
+	// version's to run in the background (see Of).
+	slowAfter time.Duration
 }
+
+type lastView struct {
+	v    View
+	took time.Duration
+}
+
+// SlowAnalysis is how long the analysis of a procedure must take for
+// later versions to be computed in the background: until the new one is
+// there, the analysis page shows the previous one, marked as such.
+const SlowAnalysis = time.Second
 
 // maxCached is how many procedures' analyses are kept at once.
 const maxCached = 64
 
 // New returns a service reading from st.
 func New(st Store) *Service {
-	return &Service{st: st, views: cache.New[View](maxCached, nil), pairs: cache.New[[]Pair](maxCached, nil)}
+	return &Service{st: st, views: cache.New[View](maxCached, nil), pairs: cache.New[[]Pair](maxCached, nil),
+		last: map[int64]lastView{}, slowAfter: SlowAnalysis}
 }
 
 // View is what the analysis page shows; it is computed once per procedure
 // version.
 type View struct {
-	Version  int64 // the procedure version it was computed for
+	Version int64 // the procedure version it was computed for
+	// Stale marks the analysis of an earlier version, answered while the
+	// current one is computed in the background.
+	Stale    bool
 	Words    []WordCount
 	HotSpots []store.Cluster
 	Texts    int
@@ -63,10 +85,38 @@ type View struct {
 
 // Of returns the words residents use most in published contributions and the places where
 // contributions gather (tiles of about 150 m), computed once per version.
+//
+// A planner's page must not wait for a long computation: when the previous
+// version's analysis took SlowAnalysis or longer, the new one is computed in
+// the background and the previous one is answered, marked Stale, until it
+// is there. Quick analyses are waited for.
 func (s *Service) Of(ctx context.Context, p *model.Procedure) (View, error) {
-	return s.views.Do(ctx, cache.Key{Procedure: p.ID, Version: p.Version, Name: "analysis"}, func(ctx context.Context) (View, error) {
-		return s.compute(ctx, p)
-	})
+	key := cache.Key{Procedure: p.ID, Version: p.Version, Name: "analysis"}
+	if v, ok := s.views.Get(key); ok {
+		return v, nil
+	}
+	compute := func(ctx context.Context) (View, error) {
+		start := time.Now()
+		v, err := s.compute(ctx, p)
+		if err == nil {
+			s.mu.Lock()
+			if cur, ok := s.last[p.ID]; !ok || cur.v.Version <= v.Version {
+				s.last[p.ID] = lastView{v, time.Since(start)}
+			}
+			s.mu.Unlock()
+		}
+		return v, err
+	}
+	s.mu.Lock()
+	last, ok := s.last[p.ID]
+	s.mu.Unlock()
+	if ok && last.took >= s.slowAfter && last.v.Version < p.Version {
+		go s.views.Do(context.WithoutCancel(ctx), key, compute) //nolint:errcheck // a failure shows on the next call
+		v := last.v
+		v.Stale = true
+		return v, nil
+	}
+	return s.views.Do(ctx, key, compute)
 }
 
 func (s *Service) compute(ctx context.Context, p *model.Procedure) (View, error) {

@@ -12,7 +12,10 @@ import (
 // timelineView is the timeline section of the analysis page: the chart,
 // the names of its series (the table's columns), its rows and the marks.
 type timelineView struct {
+	// Chart draws contributions and comments; Ratings the ratings, which
+	// come in larger numbers and would flatten the others' lines.
 	Chart   template.HTML
+	Ratings template.HTML
 	Columns []string
 	Rows    []analysis.Row
 	Marks   []analysis.Mark
@@ -46,15 +49,23 @@ func newTimelineView(l *content.Localizer, t analysis.Timeline) timelineView {
 	for i, d := range t.Days {
 		labels[i] = d.Format("02.01.")
 	}
-	lines := make([]analysis.Line, len(t.Series))
+	var lines, ratings []analysis.Line
 	for i, s := range t.Series {
 		v.Columns = append(v.Columns, seriesLabel(l, s))
-		lines[i] = analysis.Line{Label: v.Columns[i], Values: s.Values}
+		line := analysis.Line{Label: v.Columns[i], Values: s.Values, Colour: analysis.Palette[i%len(analysis.Palette)]}
+		if s.Kind == "ratings" {
+			ratings = append(ratings, line)
+		} else {
+			lines = append(lines, line)
+		}
 	}
 	marks := make([]analysis.Marker, len(t.Marks))
 	for i, m := range t.Marks {
 		marks[i] = analysis.Marker{Index: m.Day, Label: m.Label}
 	}
 	v.Chart, v.Rows, v.Marks = analysis.LineChart(l.T("timeline.chart"), labels, lines, marks), t.Rows(), t.Marks
+	if len(ratings) > 0 {
+		v.Ratings = analysis.LineChart(l.T("timeline.ratings_chart"), labels, ratings, marks)
+	}
 	return v
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"sort"
 	"sync"
-	"time"
 
 	"github.com/mitreden/mitreden/internal/cache"
 
@@ -41,21 +40,19 @@ type Service struct {
 	pairs *cache.Cache[[]Pair]
 
 	mu   sync.Mutex
-	last map[int64]lastView // each procedure's newest computed view
-	// slowAfter is how long a computation must have taken for the next
-	// version's to run in the background (see Of).
-	slowAfter time.Duration
+	last map[int64]View // each procedure's newest computed view
+	// background is from how many texts the next version's analysis runs
+	// in the background (see Of).
+	background int
 }
 
-type lastView struct {
-	v    View
-	took time.Duration
-}
-
-// SlowAnalysis is how long the analysis of a procedure must take for
-// later versions to be computed in the background: until the new one is
-// there, the analysis page shows the previous one, marked as such.
-const SlowAnalysis = time.Second
+// BackgroundTexts is from how many published contributions a procedure's
+// next analysis is computed in the background: until the new one is there,
+// the analysis page shows the previous one, marked as such. Below it the
+// computation takes a few tenths of a second at most and is waited for
+// (at 100,000 about one second of CPU, docs/benchmarks.md). A count, not a
+// measured time, so the same procedure behaves the same on a busy machine.
+const BackgroundTexts = 10_000
 
 // maxCached is how many procedures' analyses are kept at once.
 const maxCached = 64
@@ -63,7 +60,7 @@ const maxCached = 64
 // New returns a service reading from st.
 func New(st Store) *Service {
 	return &Service{st: st, views: cache.New[View](maxCached, nil), pairs: cache.New[[]Pair](maxCached, nil),
-		last: map[int64]lastView{}, slowAfter: SlowAnalysis}
+		last: map[int64]View{}, background: BackgroundTexts}
 }
 
 // View is what the analysis page shows; it is computed once per procedure
@@ -87,21 +84,20 @@ type View struct {
 // contributions gather (tiles of about 150 m), computed once per version.
 //
 // A planner's page must not wait for a long computation: when the previous
-// version's analysis took SlowAnalysis or longer, the new one is computed in
-// the background and the previous one is answered, marked Stale, until it
-// is there. Quick analyses are waited for.
+// version's analysis read BackgroundTexts or more, the new one is computed
+// in the background and the previous one is answered, marked Stale, until
+// it is there. Smaller analyses are waited for.
 func (s *Service) Of(ctx context.Context, p *model.Procedure) (View, error) {
 	key := cache.Key{Procedure: p.ID, Version: p.Version, Name: "analysis"}
 	if v, ok := s.views.Get(key); ok {
 		return v, nil
 	}
 	compute := func(ctx context.Context) (View, error) {
-		start := time.Now()
 		v, err := s.compute(ctx, p)
 		if err == nil {
 			s.mu.Lock()
-			if cur, ok := s.last[p.ID]; !ok || cur.v.Version <= v.Version {
-				s.last[p.ID] = lastView{v, time.Since(start)}
+			if cur, ok := s.last[p.ID]; !ok || cur.Version <= v.Version {
+				s.last[p.ID] = v
 			}
 			s.mu.Unlock()
 		}
@@ -110,11 +106,10 @@ func (s *Service) Of(ctx context.Context, p *model.Procedure) (View, error) {
 	s.mu.Lock()
 	last, ok := s.last[p.ID]
 	s.mu.Unlock()
-	if ok && last.took >= s.slowAfter && last.v.Version < p.Version {
+	if ok && last.Texts >= s.background && last.Version < p.Version {
 		go s.views.Do(context.WithoutCancel(ctx), key, compute) //nolint:errcheck // a failure shows on the next call
-		v := last.v
-		v.Stale = true
-		return v, nil
+		last.Stale = true
+		return last, nil
 	}
 	return s.views.Do(ctx, key, compute)
 }

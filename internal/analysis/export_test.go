@@ -1,7 +1,5 @@
 package analysis
 
-import "time"
-
 // Corpus and Purity let the tests of package analysis_test use the
 // generated corpus.
 var (
@@ -9,6 +7,6 @@ var (
 	Purity = purity
 )
 
-// SetSlowAfter changes how long an analysis must take for the next
-// version's to run in the background.
-func SetSlowAfter(s *Service, d time.Duration) { s.slowAfter = d }
+// SetBackground changes from how many texts the next version's analysis
+// runs in the background.
+func SetBackground(s *Service, n int) { s.background = n }

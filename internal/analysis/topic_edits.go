@@ -30,6 +30,9 @@ const MaxTopicLabel = 120
 // ErrNoTopic is returned for an edit of a topic that is not (or no more) there.
 var ErrNoTopic = errors.New("analysis: no such topic")
 
+// ErrCannotSplit is returned for a topic too small or too uniform to split.
+var ErrCannotSplit = errors.New("analysis: the topic cannot be split")
+
 // ErrBadLabel is returned for an empty or too long topic name.
 var ErrBadLabel = errors.New("analysis: a topic name must have 1 to 120 letters")
 
@@ -43,7 +46,7 @@ func (s *Service) Topics(ctx context.Context, p *model.Procedure) ([]Topic, erro
 	if err != nil {
 		return nil, err
 	}
-	return ApplyEdits(view.Topics, edits), nil
+	return ApplyEdits(view.Topics, edits, view.docs), nil
 }
 
 // RenameTopic names the topic with the key.
@@ -77,6 +80,45 @@ func (s *Service) MergeTopics(ctx context.Context, p *model.Procedure, key, othe
 	return s.st.AddTopicEdit(ctx, p.ID, &store.TopicEdit{Kind: "merge", Members: a.Members, Other: b.Members})
 }
 
+// SplitTopic splits the topic with the key in two: its contributions are
+// clustered again, into two, over the terms that tell them apart (the
+// terms most of them share are left out by the TF-IDF rules).
+func (s *Service) SplitTopic(ctx context.Context, p *model.Procedure, key string) error {
+	ts, err := s.Topics(ctx, p)
+	if err != nil {
+		return err
+	}
+	t := find(ts, key)
+	if t == nil {
+		return ErrNoTopic
+	}
+	if t.Size < 4 {
+		return ErrCannotSplit
+	}
+	in := make(map[string]bool, len(t.Members))
+	for _, id := range t.Members {
+		in[id] = true
+	}
+	words := NewWords()
+	var docs []Doc
+	err = s.st.StreamContributions(ctx, p.ID, store.ExportOptions{}, func(r *store.ExportRow) error {
+		if c := r.Contribution; c.Status == model.Published && in[c.ID] {
+			words.Add(c.Title + "\n" + c.Text)
+			docs = append(docs, Doc{ID: c.ID})
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	halves := topicsK(words, docs, 2)
+	if len(halves) < 2 {
+		return ErrCannotSplit
+	}
+	return s.st.AddTopicEdit(ctx, p.ID, &store.TopicEdit{Kind: "split", Members: halves[0].Members, Other: halves[1].Members,
+		Label: strings.Join(halves[0].Terms, "\t") + "\n" + strings.Join(halves[1].Terms, "\t")})
+}
+
 // FindTopic returns the topic with the key, nil when there is none.
 func FindTopic(ts []Topic, key string) *Topic { return find(ts, key) }
 
@@ -90,14 +132,32 @@ func find(ts []Topic, key string) *Topic {
 }
 
 // ApplyEdits returns the topics with the edits applied; ts is not changed.
-func ApplyEdits(ts []Topic, edits []store.TopicEdit) []Topic {
+// docs are the contributions the topics were computed from: a split counts
+// its halves again.
+func ApplyEdits(ts []Topic, edits []store.TopicEdit, docs []Doc) []Topic {
 	out := append([]Topic(nil), ts...)
+	var index map[string]*Doc
 	for _, e := range edits {
-		i := match(out, e.Members, -1)
+		members := e.Members
+		if e.Kind == "split" { // a split names its topic by both halves
+			members = append(append([]string(nil), e.Members...), e.Other...)
+		}
+		i := match(out, members, -1)
 		if i < 0 {
 			continue
 		}
 		switch e.Kind {
+		case "split":
+			if index == nil {
+				index = make(map[string]*Doc, len(docs))
+				for k := range docs {
+					index[docs[k].ID] = &docs[k]
+				}
+			}
+			if a, b, ok := split(out[i], e, index); ok {
+				out[i] = a
+				out = append(out, b)
+			}
 		case "rename":
 			out[i].Label, out[i].Renamed = e.Label, true
 		case "merge":
@@ -111,6 +171,38 @@ func ApplyEdits(ts []Topic, edits []store.TopicEdit) []Topic {
 	}
 	sortTopics(out)
 	return out
+}
+
+// split divides a topic as the edit did: the members of the edit's second
+// half go to a new topic, all others (new ones too) stay.
+func split(t Topic, e store.TopicEdit, index map[string]*Doc) (Topic, Topic, bool) {
+	second := make(map[string]bool, len(e.Other))
+	for _, id := range e.Other {
+		second[id] = true
+	}
+	var a, b topicAcc
+	for _, id := range t.Members {
+		d := index[id]
+		switch {
+		case d == nil:
+		case second[id]:
+			b.add(d)
+		default:
+			a.add(d)
+		}
+	}
+	if a.t.Members == nil || b.t.Members == nil {
+		return Topic{}, Topic{}, false
+	}
+	termsA, termsB, _ := strings.Cut(e.Label, "\n")
+	return a.done(fields(termsA)), b.done(fields(termsB)), true
+}
+
+func fields(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, "\t")
 }
 
 // match returns the topic sharing most members with the edit's, at least

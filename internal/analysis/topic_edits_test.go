@@ -103,3 +103,65 @@ func TestTopicRenamesAndMergesSurviveARecomputation(t *testing.T) {
 		t.Fatal("the merge changed the cached topics")
 	}
 }
+
+// share is the part of ids that topic t holds.
+func share(t *analysis.Topic, ids []string) float64 {
+	in := map[string]bool{}
+	for _, m := range t.Members {
+		in[m] = true
+	}
+	n := 0
+	for _, id := range ids {
+		if in[id] {
+			n++
+		}
+	}
+	return float64(n) / float64(len(ids))
+}
+
+// A split divides a topic in two by what tells its contributions apart:
+// two topics merged and split again come apart as they were, labelled by
+// their own terms; the split survives a recomputation.
+func TestTopicSplitSeparatesWhatWasMergedAndSurvives(t *testing.T) {
+	st, _ := seeded(t)
+	ctx := context.Background()
+	svc := analysis.New(st)
+	p := withCorpus(t, st, 0, 250)
+	ts, err := svc.Topics(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := ts[0], ts[1]
+	if err := svc.MergeTopics(ctx, p, a.Key, b.Key); err != nil {
+		t.Fatal(err)
+	}
+	merged, _ := svc.Topics(ctx, p)
+	m := topicWith(merged, a.Members[0])
+	if err := svc.SplitTopic(ctx, p, m.Key); err != nil {
+		t.Fatal(err)
+	}
+	check := func(ts []analysis.Topic, when string) {
+		t.Helper()
+		if len(ts) != len(merged)+1 {
+			t.Fatalf("%s: %d topics, %d before the split", when, len(ts), len(merged))
+		}
+		ha, hb := topicWith(ts, a.Members[0]), topicWith(ts, b.Members[0])
+		if ha == nil || hb == nil || ha == hb || share(ha, a.Members) < 0.8 || share(hb, b.Members) < 0.8 {
+			t.Fatalf("%s: the halves do not match the merged topics", when)
+		}
+		if len(ha.Terms) == 0 || ha.Label == "" || ha.Label == hb.Label {
+			t.Fatalf("%s: labels %q and %q", when, ha.Label, hb.Label)
+		}
+	}
+	split, _ := svc.Topics(ctx, p)
+	check(split, "after the split")
+	if err := svc.SplitTopic(ctx, p, "no-such-topic"); err != analysis.ErrNoTopic {
+		t.Fatalf("splitting a missing topic: %v", err)
+	}
+	p2 := withCorpus(t, st, 250, 40)
+	again, err := svc.Topics(ctx, p2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check(again, "after a recomputation")
+}

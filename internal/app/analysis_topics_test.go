@@ -125,7 +125,7 @@ func TestAnalysisAPIAnswersTopicsWithTheirMembers(t *testing.T) {
 
 // The analysis page lists the topics with links to their pages; a topic's
 // page lists its contributions; a planner renames it and merges another
-// into it, and the API answers the edits.
+// into it and splits it again, and the API answers the edits.
 func TestAnalysisPageTopicsRenameAndMerge(t *testing.T) {
 	e := newEnv(t, nil)
 	ids := e.topicTexts(t)
@@ -172,10 +172,10 @@ func TestAnalysisPageTopicsRenameAndMerge(t *testing.T) {
 	if len(after.Topics) != len(before.Topics)-1 {
 		t.Fatalf("%d topics after a merge of %d", len(after.Topics), len(before.Topics))
 	}
-	found := false
+	found, mergedKey := false, ""
 	for _, tp := range after.Topics {
 		if tp.Label == "Spielen im Quartier" && tp.Renamed {
-			found = true
+			found, mergedKey = true, tp.Key
 			if tp.Size < (len(ids[0])+len(ids[1]))*4/5 {
 				t.Fatalf("merged topic holds %d", tp.Size)
 			}
@@ -184,10 +184,18 @@ func TestAnalysisPageTopicsRenameAndMerge(t *testing.T) {
 	if !found {
 		t.Fatalf("renamed topic missing: %+v", after.Topics)
 	}
+	// Split again, the play and the tree texts come apart.
+	form = url.Values{"_csrf": {csrfToken(t, tpage.body)}, "action": {"split"}}
+	if r := e.do(t, "POST", "/admin/p/"+slug+"/topics/"+mergedKey, "application/x-www-form-urlencoded", form.Encode(), "Cookie", jar.header()); r.status != 303 || !strings.Contains(r.header.Get("Location"), "notice=split") {
+		t.Fatalf("split: %d %s", r.status, r.header.Get("Location"))
+	}
+	if split := e.topicsAPI(t, planner); len(split.Topics) != len(before.Topics) {
+		t.Fatalf("%d topics after the split, %d before the merge", len(split.Topics), len(before.Topics))
+	}
 	// A moderator reads the topics but does not edit them.
 	mjar, _ := e.signIn(t, "m@example.org", model.RoleModerator)
 	mpage := e.do(t, "GET", "/admin/p/"+slug+"/analysis", "", "", "Cookie", mjar.header())
-	if mpage.status != 200 || !strings.Contains(mpage.body, "Spielen im Quartier") {
+	if mpage.status != 200 || !strings.Contains(mpage.body, `id="topic-table"`) {
 		t.Fatalf("moderator's analysis: %d", mpage.status)
 	}
 	form.Set("_csrf", csrfToken(t, mpage.body))

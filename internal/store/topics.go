@@ -8,12 +8,13 @@ import (
 	"time"
 )
 
-// TopicEdit is a planner's edit of a computed topic: a rename or a merge.
-// Members names the topic by the contributions it held; Other, for a merge,
-// the topic merged into it.
+// TopicEdit is a planner's edit of a computed topic: a rename, a merge or
+// a split. Members names the topic by the contributions it held; Other, for
+// a merge, the topic merged into it; for a split, Members and Other are
+// the two halves.
 type TopicEdit struct {
 	ID        int64
-	Kind      string // "rename" or "merge"
+	Kind      string // "rename", "merge" or "split"
 	Label     string
 	Members   []string
 	Other     []string

@@ -48,7 +48,8 @@ func (h *Handler) topic(c *fiber.Ctx) error {
 		"CanEdit": auth.Can(web.User(c).Role, "export"), "Notice": c.Query("notice"), "Error": c.Query("error")})
 }
 
-// editTopic renames a topic or merges another one into it (planners).
+// editTopic renames a topic, merges another one into it or splits it in
+// two (planners).
 func (h *Handler) editTopic(c *fiber.Ctx) error {
 	p, err := h.LoadProcedure(c)
 	if p == nil {
@@ -61,20 +62,25 @@ func (h *Handler) editTopic(c *fiber.Ctx) error {
 		err = h.Analysis.RenameTopic(c.UserContext(), p, key, utils.CopyString(c.FormValue("label")))
 	case "merge":
 		err = h.Analysis.MergeTopics(c.UserContext(), p, key, utils.CopyString(c.FormValue("other")))
+	case "split":
+		err = h.Analysis.SplitTopic(c.UserContext(), p, key)
 	default:
 		return h.Fail(c, fiber.StatusBadRequest, "bad_action", web.Localizer(c).T("admin.bad_action"))
 	}
 	switch {
 	case errors.Is(err, analysis.ErrBadLabel):
 		return c.Redirect(back+"?error=label", fiber.StatusSeeOther)
+	case errors.Is(err, analysis.ErrCannotSplit):
+		return c.Redirect(back+"?error=split", fiber.StatusSeeOther)
 	case errors.Is(err, analysis.ErrNoTopic):
 		return h.Fail(c, fiber.StatusNotFound, "not_found", web.Localizer(c).T("topics.not_found"))
 	case err != nil:
 		return h.WriteError(c, err)
 	}
-	// A merged topic may take the other one's key; the analysis lists both.
-	if c.FormValue("action") == "merge" {
-		return c.Redirect("/admin/p/"+p.Slug+"/analysis?notice=merged#topics", fiber.StatusSeeOther)
+	// A merged topic may take the other one's key, a split one's halves
+	// have new keys; the analysis lists them.
+	if a := c.FormValue("action"); a == "merge" || a == "split" {
+		return c.Redirect("/admin/p/"+p.Slug+"/analysis?notice="+a+"#topics", fiber.StatusSeeOther)
 	}
 	return c.Redirect(back+"?notice=renamed", fiber.StatusSeeOther)
 }

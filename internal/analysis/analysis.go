@@ -29,6 +29,9 @@ type Store interface {
 	TopicEdits(ctx context.Context, procedureID int64) ([]store.TopicEdit, error)
 	AddTopicEdit(ctx context.Context, procedureID int64, e *store.TopicEdit) error
 	Appointments(ctx context.Context, procedureID int64) ([]model.Appointment, error)
+	// AddKeyword and Keywords keep the planners' keywords of contributions.
+	AddKeyword(ctx context.Context, procedureID int64, ids []string, keyword string) (int, error)
+	Keywords(ctx context.Context, procedureID int64) (map[string][]string, error)
 }
 
 // Service computes the planners' analysis and report of a procedure. It

@@ -203,3 +203,56 @@ func TestAnalysisPageTopicsRenameAndMerge(t *testing.T) {
 		t.Fatalf("moderator's edit: %d", r.status)
 	}
 }
+
+// A planner gives all contributions of a topic a keyword: it is stored in
+// their keywords column once, shown on the topic's page and the analysis
+// page, and answered by the API.
+func TestPlannersGiveATopicsContributionsAKeyword(t *testing.T) {
+	e := newEnv(t, nil)
+	ids := e.topicTexts(t)
+	planner := e.token(t, "p@example.org", model.RolePlanner)
+	var play []string
+	key := ""
+	for _, tp := range e.topicsAPI(t, planner).Topics {
+		for _, id := range tp.Contributions {
+			if id == ids[0][0] {
+				key, play = tp.Key, tp.Contributions
+			}
+		}
+	}
+	jar, _ := e.signIn(t, "pl@example.org", model.RolePlanner)
+	path := "/admin/p/" + slug + "/topics/" + key
+	tpage := e.do(t, "GET", path, "", "", "Cookie", jar.header())
+	post := func(kw string) result {
+		form := url.Values{"_csrf": {csrfToken(t, tpage.body)}, "action": {"keyword"}, "keyword": {kw}}
+		return e.do(t, "POST", path, "application/x-www-form-urlencoded", form.Encode(), "Cookie", jar.header())
+	}
+	for range 2 { // the second time changes nothing
+		if r := post("  Spielplatzkonzept "); r.status != 303 || !strings.Contains(r.header.Get("Location"), "notice=keyword") {
+			t.Fatalf("keyword: %d %s", r.status, r.header.Get("Location"))
+		}
+	}
+	if r := post("Spiel, Spaß"); r.status != 303 || !strings.Contains(r.header.Get("Location"), "error=keyword") {
+		t.Fatalf("a keyword with a comma: %d %s", r.status, r.header.Get("Location"))
+	}
+	if n := e.count(t, `SELECT COUNT(*) FROM contributions WHERE keywords = 'Spielplatzkonzept'`); n != len(play) {
+		t.Fatalf("%d contributions carry the keyword, the topic has %d", n, len(play))
+	}
+	var got struct {
+		PlannerKeywords []struct {
+			Keyword       string
+			Contributions []string
+		} `json:"planner_keywords"`
+	}
+	r := e.do(t, "GET", "/api/v1/procedures/"+slug+"/analysis", "", "", "Authorization", "Bearer "+planner)
+	if err := json.Unmarshal([]byte(r.body), &got); err != nil || len(got.PlannerKeywords) != 1 || got.PlannerKeywords[0].Keyword != "Spielplatzkonzept" ||
+		len(got.PlannerKeywords[0].Contributions) != len(play) {
+		t.Fatalf("planner_keywords: %v %s", err, r.body)
+	}
+	if page := e.do(t, "GET", path, "", "", "Cookie", jar.header()); !strings.Contains(page.body, "Schlagwörter: Spielplatzkonzept") {
+		t.Fatal("the topic page does not show the keyword")
+	}
+	if page := e.do(t, "GET", "/admin/p/"+slug+"/analysis", "", "", "Cookie", jar.header()); !strings.Contains(page.body, `id="keyword-table"`) {
+		t.Fatal("the analysis page does not list the keyword")
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -65,4 +66,63 @@ func lines(s string) []string {
 		return nil
 	}
 	return strings.Split(s, "\n")
+}
+
+// AddKeyword gives contributions of a procedure a planner's keyword, once
+// each (the keywords column holds them separated by ", "); it returns how
+// many contributions got it now.
+func (s *Store) AddKeyword(ctx context.Context, procedureID int64, ids []string, keyword string) (int, error) {
+	n := 0
+	err := s.Write(ctx, func(tx *sql.Tx) error {
+		n = 0
+		for _, id := range ids {
+			var kws string
+			err := tx.QueryRow(`SELECT keywords FROM contributions WHERE id = ? AND procedure_id = ?`, id, procedureID).Scan(&kws)
+			if err == sql.ErrNoRows {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			list := splitKeywords(kws)
+			if slices.Contains(list, keyword) {
+				continue
+			}
+			if _, err := tx.Exec(`UPDATE contributions SET keywords = ? WHERE id = ?`, strings.Join(append(list, keyword), ", "), id); err != nil {
+				return fmt.Errorf("store: unable to add keyword: %w", err)
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
+
+// Keywords returns the planners' keywords of a procedure's contributions
+// that have any, by contribution id.
+func (s *Store) Keywords(ctx context.Context, procedureID int64) (map[string][]string, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT id, keywords FROM contributions WHERE procedure_id = ? AND keywords != ''`, procedureID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string][]string{}
+	for rows.Next() {
+		var id, kws string
+		if err := rows.Scan(&id, &kws); err != nil {
+			return nil, err
+		}
+		out[id] = splitKeywords(kws)
+	}
+	return out, rows.Err()
+}
+
+func splitKeywords(s string) []string {
+	var out []string
+	for _, k := range strings.Split(s, ",") {
+		if k = strings.TrimSpace(k); k != "" {
+			out = append(out, k)
+		}
+	}
+	return out
 }

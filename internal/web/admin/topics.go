@@ -32,10 +32,17 @@ func (h *Handler) topic(c *fiber.Ctx) error {
 	if t == nil {
 		return h.Fail(c, fiber.StatusNotFound, "not_found", l.T("topics.not_found"))
 	}
-	type member struct{ ID, Title string }
+	byID, _, err := h.Analysis.Keywords(c.UserContext(), p)
+	if err != nil {
+		return err
+	}
+	type member struct {
+		ID, Title string
+		Keywords  []string
+	}
 	members := make([]member, 0, min(len(t.Members), maxTopicMembers))
 	for i := range t.Members[:min(len(t.Members), maxTopicMembers)] {
-		members = append(members, member{t.Members[i], t.Titles[i]})
+		members = append(members, member{t.Members[i], t.Titles[i], byID[t.Members[i]]})
 	}
 	others := make([]analysis.Topic, 0, len(topics))
 	for _, o := range topics {
@@ -48,8 +55,8 @@ func (h *Handler) topic(c *fiber.Ctx) error {
 		"CanEdit": auth.Can(web.User(c).Role, "export"), "Notice": c.Query("notice"), "Error": c.Query("error")})
 }
 
-// editTopic renames a topic, merges another one into it or splits it in
-// two (planners).
+// editTopic renames a topic, merges another one into it, splits it in two
+// or gives its contributions a keyword (planners).
 func (h *Handler) editTopic(c *fiber.Ctx) error {
 	p, err := h.LoadProcedure(c)
 	if p == nil {
@@ -64,12 +71,16 @@ func (h *Handler) editTopic(c *fiber.Ctx) error {
 		err = h.Analysis.MergeTopics(c.UserContext(), p, key, utils.CopyString(c.FormValue("other")))
 	case "split":
 		err = h.Analysis.SplitTopic(c.UserContext(), p, key)
+	case "keyword":
+		_, err = h.Analysis.AssignKeyword(c.UserContext(), p, key, utils.CopyString(c.FormValue("keyword")))
 	default:
 		return h.Fail(c, fiber.StatusBadRequest, "bad_action", web.Localizer(c).T("admin.bad_action"))
 	}
 	switch {
 	case errors.Is(err, analysis.ErrBadLabel):
 		return c.Redirect(back+"?error=label", fiber.StatusSeeOther)
+	case errors.Is(err, analysis.ErrBadKeyword):
+		return c.Redirect(back+"?error=keyword", fiber.StatusSeeOther)
 	case errors.Is(err, analysis.ErrCannotSplit):
 		return c.Redirect(back+"?error=split", fiber.StatusSeeOther)
 	case errors.Is(err, analysis.ErrNoTopic):
@@ -81,6 +92,9 @@ func (h *Handler) editTopic(c *fiber.Ctx) error {
 	// have new keys; the analysis lists them.
 	if a := c.FormValue("action"); a == "merge" || a == "split" {
 		return c.Redirect("/admin/p/"+p.Slug+"/analysis?notice="+a+"#topics", fiber.StatusSeeOther)
+	}
+	if c.FormValue("action") == "keyword" {
+		return c.Redirect(back+"?notice=keyword", fiber.StatusSeeOther)
 	}
 	return c.Redirect(back+"?notice=renamed", fiber.StatusSeeOther)
 }

@@ -12,7 +12,9 @@ type analysisJSON struct {
 	Topics     []topicJSON     `json:"topics"`
 	Duplicates []duplicateJSON `json:"duplicates"`
 	Keywords   []keywordJSON   `json:"keywords"`
-	Counts     map[string]int  `json:"counts"`
+	// PlannerKeywords are the keywords planners gave contributions.
+	PlannerKeywords []plannerKeywordJSON `json:"planner_keywords"`
+	Counts          map[string]int       `json:"counts"`
 }
 
 type duplicateJSON struct {
@@ -39,6 +41,11 @@ type topicJSON struct {
 	Contributions []string       `json:"contributions"`
 }
 
+type plannerKeywordJSON struct {
+	Keyword       string   `json:"keyword"`
+	Contributions []string `json:"contributions"`
+}
+
 type keywordJSON struct {
 	Word    string `json:"word"`
 	Count   int    `json:"count"`
@@ -61,6 +68,10 @@ func (h *Handler) analysis(c *fiber.Ctx) error {
 		return err
 	}
 	topics, err := h.Analysis.Topics(c.UserContext(), p)
+	if err != nil {
+		return err
+	}
+	_, assigned, err := h.Analysis.Keywords(c.UserContext(), p)
 	if err != nil {
 		return err
 	}
@@ -93,6 +104,10 @@ func (h *Handler) analysis(c *fiber.Ctx) error {
 	}
 	for _, w := range view.Words {
 		out.Keywords = append(out.Keywords, keywordJSON{Word: w.Word, Count: w.Count, Related: w.Related})
+	}
+	out.PlannerKeywords = make([]plannerKeywordJSON, 0, len(assigned))
+	for _, k := range assigned {
+		out.PlannerKeywords = append(out.PlannerKeywords, plannerKeywordJSON{Keyword: k.Keyword, Contributions: k.Contributions})
 	}
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	return c.JSON(out)

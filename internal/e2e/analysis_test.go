@@ -27,8 +27,8 @@ func TestAnalysisPagesInTheBrowser(t *testing.T) {
 		}
 		if dir := os.Getenv("MITREDEN_SHOTS"); dir != "" { // screenshots for a look by eye
 			var png []byte
-			run(t, ctx, chromedp.FullScreenshot(&png, 90))
-			_ = os.WriteFile(filepath.Join(dir, strings.ReplaceAll(page, " ", "-")+".jpg"), png, 0o644)
+			run(t, ctx, chromedp.FullScreenshot(&png, 100))
+			_ = os.WriteFile(filepath.Join(dir, strings.ReplaceAll(page, " ", "-")+".png"), png, 0o644)
 		}
 	}
 	base := s.URL + "/admin/p/gruenzug-altona"

@@ -57,12 +57,29 @@ type Service struct {
 // measured time, so the same procedure behaves the same on a busy machine.
 const BackgroundTexts = 10_000
 
-// maxCached is how many procedures' analyses are kept at once.
+// maxCached is how many procedures' near-duplicate lists are kept at once.
 const maxCached = 64
+
+// viewBudget is how many MB of analyses the cache keeps across procedures
+// and versions; one larger than a sixteenth of it (a procedure of some
+// 100,000 contributions) is not cached but kept as its procedure's newest
+// analysis only (Service.last), so a large procedure whose version moves
+// on holds one analysis, not one per version.
+const viewBudget = 192
+
+// viewCost estimates a view's memory in MB (at least 1): the kept
+// contributions and the topics' lists of members.
+func viewCost(v View) int {
+	bytes := len(v.docs) * 160
+	for _, t := range v.Topics {
+		bytes += len(t.Members) * 32
+	}
+	return 1 + bytes>>20
+}
 
 // New returns a service reading from st.
 func New(st Store) *Service {
-	return &Service{st: st, views: cache.New[View](maxCached, nil), pairs: cache.New[[]Pair](maxCached, nil),
+	return &Service{st: st, views: cache.New[View](viewBudget, viewCost), pairs: cache.New[[]Pair](maxCached, nil),
 		last: map[int64]View{}, background: BackgroundTexts}
 }
 
@@ -92,6 +109,12 @@ type View struct {
 // it is there. Smaller analyses are waited for.
 func (s *Service) Of(ctx context.Context, p *model.Procedure) (View, error) {
 	key := cache.Key{Procedure: p.ID, Version: p.Version, Name: "analysis"}
+	s.mu.Lock()
+	last, ok := s.last[p.ID]
+	s.mu.Unlock()
+	if ok && last.Version == p.Version {
+		return last, nil
+	}
 	if v, ok := s.views.Get(key); ok {
 		return v, nil
 	}
@@ -106,9 +129,6 @@ func (s *Service) Of(ctx context.Context, p *model.Procedure) (View, error) {
 		}
 		return v, err
 	}
-	s.mu.Lock()
-	last, ok := s.last[p.ID]
-	s.mu.Unlock()
 	if ok && last.Texts >= s.background && last.Version < p.Version {
 		go s.views.Do(context.WithoutCancel(ctx), key, compute) //nolint:errcheck // a failure shows on the next call
 		last.Stale = true

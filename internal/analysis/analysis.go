@@ -3,6 +3,7 @@ package analysis
 import (
 	"context"
 	"sort"
+	"sync"
 
 	"github.com/mitreden/mitreden/internal/cache"
 
@@ -24,6 +25,13 @@ type Store interface {
 	CountBy(ctx context.Context, procedureID int64, column string) ([]store.Count, error)
 	Contributions(ctx context.Context, f store.Filter) ([]*model.Contribution, string, error)
 	ResponsesByContribution(ctx context.Context, procedureID int64) (map[string][]model.Response, error)
+	// TopicEdits and AddTopicEdit keep the planners' edits of the topics.
+	TopicEdits(ctx context.Context, procedureID int64) ([]store.TopicEdit, error)
+	AddTopicEdit(ctx context.Context, procedureID int64, e *store.TopicEdit) error
+	Appointments(ctx context.Context, procedureID int64) ([]model.Appointment, error)
+	// AddKeyword and Keywords keep the planners' keywords of contributions.
+	AddKeyword(ctx context.Context, procedureID int64, ids []string, keyword string) (int, error)
+	Keywords(ctx context.Context, procedureID int64) (map[string][]string, error)
 }
 
 // Service computes the planners' analysis and report of a procedure. It
@@ -33,39 +41,137 @@ type Service struct {
 	st    Store
 	views *cache.Cache[View]
 	pairs *cache.Cache[[]Pair]
+
+	mu   sync.Mutex
+	last map[int64]View // each procedure's newest computed view
+	// background is from how many texts the next version's analysis runs
+	// in the background (see Of).
+	background int
 }
 
-// maxCached is how many procedures' analyses are kept at once.
+// BackgroundTexts is from how many published contributions a procedure's
+// next analysis is computed in the background: until the new one is there,
+// the analysis page shows the previous one, marked as such. Below it the
+// computation takes a few tenths of a second at most and is waited for
+// (at 100,000 about one second of CPU, docs/benchmarks.md). A count, not a
+// measured time, so the same procedure behaves the same on a busy machine.
+const BackgroundTexts = 10_000
+
+// maxCached is how many procedures' near-duplicate lists are kept at once.
 const maxCached = 64
+
+// viewBudget is how many MB of analyses the cache keeps across procedures
+// and versions; one larger than a sixteenth of it (a procedure of some
+// 100,000 contributions) is not cached but kept as its procedure's newest
+// analysis only (Service.last), so a large procedure whose version moves
+// on holds one analysis, not one per version.
+const viewBudget = 192
+
+// viewCost estimates a view's memory in MB (at least 1): the kept
+// contributions and the topics' lists of members.
+func viewCost(v View) int {
+	bytes := len(v.docs) * 160
+	for _, t := range v.Topics {
+		bytes += len(t.Members) * 32
+	}
+	return 1 + bytes>>20
+}
 
 // New returns a service reading from st.
 func New(st Store) *Service {
-	return &Service{st: st, views: cache.New[View](maxCached, nil), pairs: cache.New[[]Pair](maxCached, nil)}
+	return &Service{st: st, views: cache.New[View](viewBudget, viewCost), pairs: cache.New[[]Pair](maxCached, nil),
+		last: map[int64]View{}, background: BackgroundTexts}
 }
 
 // View is what the analysis page shows; it is computed once per procedure
 // version.
 type View struct {
-	Version  int64 // the procedure version it was computed for
+	Version int64 // the procedure version it was computed for
+	// Stale marks the analysis of an earlier version, answered while the
+	// current one is computed in the background.
+	Stale    bool
 	Words    []WordCount
 	HotSpots []store.Cluster
 	Texts    int
+	// Topics are the computed topics, without the planners' edits (see
+	// Service.Topics).
+	Topics   []Topic
+	Timeline Timeline
+	docs     []Doc // the published contributions, without their texts (for Heat)
 }
 
 // Of returns the words residents use most in published contributions and the places where
 // contributions gather (tiles of about 150 m), computed once per version.
+//
+// A planner's page must not wait for a long computation: when the previous
+// version's analysis read BackgroundTexts or more, the new one is computed
+// in the background and the previous one is answered, marked Stale, until
+// it is there. Smaller analyses are waited for.
 func (s *Service) Of(ctx context.Context, p *model.Procedure) (View, error) {
-	return s.views.Do(ctx, cache.Key{Procedure: p.ID, Version: p.Version, Name: "analysis"}, func(ctx context.Context) (View, error) {
-		return s.compute(ctx, p)
-	})
+	key := cache.Key{Procedure: p.ID, Version: p.Version, Name: "analysis"}
+	s.mu.Lock()
+	last, ok := s.last[p.ID]
+	s.mu.Unlock()
+	if ok && last.Version == p.Version {
+		return last, nil
+	}
+	if v, ok := s.views.Get(key); ok {
+		return v, nil
+	}
+	compute := func(ctx context.Context) (View, error) {
+		v, err := s.compute(ctx, p)
+		if err == nil {
+			s.mu.Lock()
+			if cur, ok := s.last[p.ID]; !ok || cur.Version <= v.Version {
+				s.last[p.ID] = v
+			}
+			s.mu.Unlock()
+		}
+		return v, err
+	}
+	if ok && last.Texts >= s.background && last.Version < p.Version {
+		go s.views.Do(context.WithoutCancel(ctx), key, compute) //nolint:errcheck // a failure shows on the next call
+		last.Stale = true
+		return last, nil
+	}
+	return s.views.Do(ctx, key, compute)
 }
 
 func (s *Service) compute(ctx context.Context, p *model.Procedure) (View, error) {
-	words, n, err := s.words(ctx, p)
+	words := NewWords()
+	var docs []Doc
+	tl := newTimeline()
+	err := s.st.StreamContributions(ctx, p.ID, store.ExportOptions{All: true}, func(r *store.ExportRow) error {
+		c := r.Contribution
+		if c.Status != model.Published {
+			return nil
+		}
+		tl.add("contributions|"+c.Origin, c.CreatedAt)
+		for _, m := range r.Comments {
+			if m.Status == model.Published {
+				tl.add("comments|", m.CreatedAt)
+			}
+		}
+		for _, v := range r.Ratings {
+			tl.add("ratings|", v.CreatedAt)
+		}
+		d := Doc{ID: c.ID, Title: c.Title, Category: c.Category, Origin: c.Origin, Up: c.Up, Down: c.Down}
+		if c.Geometry != nil {
+			d.Centre, d.Placed = c.Geometry.Bound().Center(), true
+		}
+		words.Add(c.Title + "\n" + c.Text)
+		docs = append(docs, d)
+		return nil
+	})
 	if err != nil {
 		return View{}, err
 	}
-	view := View{Version: p.Version, Words: words.Top(30), Texts: n}
+	appointments, err := s.st.Appointments(ctx, p.ID)
+	if err != nil {
+		return View{}, err
+	}
+	view := View{Version: p.Version, Words: words.Top(30), Texts: len(docs), Topics: topicsOf(words, docs),
+		Timeline: tl.build(p.Phases, appointments), docs: docs}
 	b := orb.Bound{Min: orb.Point{-180, -85}, Max: orb.Point{180, 85}}
 	if p.Area != nil {
 		b = p.Area.Bound()

@@ -69,3 +69,79 @@ func validColour(s string) bool {
 
 // ValidColour reports whether s is a #rrggbb colour.
 func ValidColour(s string) bool { return validColour(s) }
+
+// Palette is the colours of a chart's series, in order; each has a
+// contrast of at least 4.5:1 on white.
+var Palette = []string{"#005ca9", "#b35900", "#2e7d32", "#6a1b9a", "#c62828", "#00737d", "#5d4037", "#37474f"}
+
+// Line is one series of a line chart.
+type Line struct {
+	Label  string
+	Values []int
+	Colour string // default: the palette's colour of its position
+}
+
+// Marker is a dashed vertical line at a position of a line chart, numbered
+// in the chart; the page lists the numbers with their labels.
+type Marker struct {
+	Index int
+	Label string
+}
+
+// LineChart draws series over days as inline SVG: one polyline per series,
+// a legend below, the markers as dashed lines numbered from 1. xLabels name
+// the positions; a few of them are written under the axis.
+func LineChart(title string, xLabels []string, lines []Line, marks []Marker) template.HTML {
+	const width, left, right, top, plotH, legendRow = 720, 48, 16, 24, 220, 22
+	n := len(xLabels)
+	maxV := 1
+	for _, l := range lines {
+		for _, v := range l.Values {
+			maxV = max(maxV, v)
+		}
+	}
+	plotW := width - left - right
+	x := func(i int) float64 {
+		if n <= 1 {
+			return float64(left + plotW/2)
+		}
+		return float64(left) + float64(i)*float64(plotW)/float64(n-1)
+	}
+	y := func(v int) float64 { return float64(top) + float64(plotH) - float64(v)*float64(plotH)/float64(maxV) }
+	h := top + plotH + 36 + legendRow*len(lines) + 8
+	var sb strings.Builder
+	fmt.Fprintf(&sb, `<svg class="chart" role="img" aria-labelledby="%s" viewBox="0 0 %d %d" xmlns="http://www.w3.org/2000/svg">`, id(title), width, h)
+	fmt.Fprintf(&sb, `<title id="%s">%s</title>`, id(title), template.HTMLEscapeString(title))
+	for _, v := range []int{0, maxV / 2, maxV} {
+		fmt.Fprintf(&sb, `<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#767676" stroke-width="0.5"></line>`, left, y(v), width-right, y(v))
+		fmt.Fprintf(&sb, `<text x="%d" y="%.1f" text-anchor="end" class="chart-value">%d</text>`, left-6, y(v)+4, v)
+	}
+	step := max(1, n/6)
+	for i := 0; i < n; i += step {
+		fmt.Fprintf(&sb, `<text x="%.1f" y="%d" text-anchor="middle" class="chart-label">%s</text>`, x(i), top+plotH+18, template.HTMLEscapeString(xLabels[i]))
+	}
+	for k, m := range marks {
+		if m.Index < 0 || m.Index >= max(n, 1) {
+			continue
+		}
+		fmt.Fprintf(&sb, `<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" stroke="#555555" stroke-dasharray="4 3"><title>%s</title></line>`,
+			x(m.Index), top, x(m.Index), top+plotH, template.HTMLEscapeString(m.Label))
+		fmt.Fprintf(&sb, `<text x="%.1f" y="%d" text-anchor="middle" class="chart-value">%d</text>`, x(m.Index), top-6, k+1)
+	}
+	for k, l := range lines {
+		colour := l.Colour
+		if !validColour(colour) {
+			colour = Palette[k%len(Palette)]
+		}
+		var pts strings.Builder
+		for i, v := range l.Values[:min(len(l.Values), n)] {
+			fmt.Fprintf(&pts, "%.1f,%.1f ", x(i), y(v))
+		}
+		fmt.Fprintf(&sb, `<polyline fill="none" stroke="%s" stroke-width="2" points="%s"></polyline>`, colour, strings.TrimSpace(pts.String()))
+		ly := top + plotH + 36 + k*legendRow
+		fmt.Fprintf(&sb, `<rect x="%d" y="%d" width="14" height="14" fill="%s"></rect>`, left, ly, colour)
+		fmt.Fprintf(&sb, `<text x="%d" y="%d" class="chart-label">%s</text>`, left+20, ly+12, template.HTMLEscapeString(l.Label))
+	}
+	sb.WriteString(`</svg>`)
+	return template.HTML(sb.String()) //nolint:gosec // labels escaped above
+}

@@ -49,6 +49,8 @@ type Words struct {
 	folded  map[string]int32 // a written form, lower-cased and folded like the stems, → its stem
 	texts   [][]int32        // the distinct stems of each text
 	current map[int32]bool
+	memo    [2]map[string]written // German, English: written form → its stem
+	class   map[string]int8       // written form → 1 English-only, 2 German-only stop word
 }
 
 type stem struct {
@@ -70,32 +72,38 @@ type token struct {
 }
 
 // tokens splits a text into words: runs of letters, hyphens between letters
-// kept.
+// kept. The words are slices of the text (no copies), except where a
+// typographic hyphen (‐) is written as '-'.
 func tokens(text string) []token {
-	var out []token
-	var b strings.Builder
+	out := make([]token, 0, len(text)/6)
+	start := -1 // byte offset of the current word, -1 outside one
 	initial := true
-	flush := func() {
-		if b.Len() > 0 {
-			out = append(out, token{strings.TrimRight(b.String(), "-"), initial})
-			b.Reset()
+	flush := func(end int) {
+		if start >= 0 {
+			w := strings.TrimRight(text[start:end], "-‐")
+			if strings.ContainsRune(w, '‐') {
+				w = strings.ReplaceAll(w, "‐", "-")
+			}
+			out = append(out, token{w, initial})
+			start = -1
 			initial = false
 		}
 	}
-	for _, r := range text {
+	for i, r := range text {
 		switch {
 		case unicode.IsLetter(r):
-			b.WriteRune(r)
-		case (r == '-' || r == '‐') && b.Len() > 0:
-			b.WriteByte('-')
+			if start < 0 {
+				start = i
+			}
+		case (r == '-' || r == '‐') && start >= 0:
 		default:
-			flush()
+			flush(i)
 			if strings.ContainsRune(".!?:;\n", r) {
 				initial = true
 			}
 		}
 	}
-	flush()
+	flush(len(text))
 	return out
 }
 
@@ -133,53 +141,125 @@ var folder = strings.NewReplacer("ä", "a", "ö", "o", "ü", "u", "ß", "ss")
 func (w *Words) Add(text string) {
 	clear(w.current)
 	toks := tokens(text)
-	en := isEnglish(toks)
+	en := w.isEnglish(toks)
+	lang := 0
+	if en {
+		lang = 1
+	}
+	if w.memo[lang] == nil {
+		w.memo[lang] = map[string]written{}
+	}
 	var ids []int32
 	for _, t := range toks {
-		lower := strings.ToLower(t.text)
-		if utf8.RuneCountInString(strings.ReplaceAll(lower, "-", "")) < 3 || stopwords[lower] {
+		m, ok := w.memo[lang][t.text]
+		if !ok {
+			m = w.learn(t.text, en)
+			w.memo[lang][m.form] = m
+		}
+		if m.id < 0 {
 			continue
 		}
-		var key string
-		var parts []string
-		if i := strings.LastIndexByte(lower, '-'); i >= 0 {
-			for _, p := range strings.Split(lower, "-") {
-				if utf8.RuneCountInString(p) >= 3 && !stopwords[p] {
-					parts = append(parts, w.stem(p, en))
-				}
-			}
-			key = fold(lower[:i+1]) + w.stem(lower[i+1:], en)
-		} else {
-			key = w.stem(lower, en)
-		}
-		id, ok := w.ids[key]
-		if !ok {
-			id = int32(len(w.stems))
-			w.ids[key] = id
-			w.stems = append(w.stems, &stem{key: key, forms: map[string]int{}, parts: parts})
-		}
-		if f := fold(lower); !en {
-			if _, ok := w.folded[f]; !ok {
-				w.folded[f] = id
-			}
-		}
-		s := w.stems[id]
-		s.forms[t.text] += formWeight(t)
-		if !w.current[id] {
-			w.current[id] = true
+		s := w.stems[m.id]
+		s.forms[m.form] += formWeight(t.initial, m.shouted)
+		if !w.current[m.id] {
+			w.current[m.id] = true
 			s.count++
-			ids = append(ids, id)
+			ids = append(ids, m.id)
 		}
 	}
 	w.texts = append(w.texts, ids)
 }
 
+// written is what one written form of a word stands for in one language:
+// its stem (-1 for a stop word or one too short), so each form is stemmed
+// once however often it is written.
+type written struct {
+	form    string // the form as written, a copy (not a slice of a text)
+	id      int32
+	shouted bool // in capitals only
+}
+
+// learn stems a written form seen for the first time in a language.
+func (w *Words) learn(text string, en bool) written {
+	m := written{form: strings.Clone(text), id: -1, shouted: shouted(text)}
+	lower := strings.ToLower(text)
+	if utf8.RuneCountInString(strings.ReplaceAll(lower, "-", "")) < 3 || stopwords[lower] {
+		return m
+	}
+	var key string
+	var parts []string
+	if i := strings.LastIndexByte(lower, '-'); i >= 0 {
+		for _, p := range strings.Split(lower, "-") {
+			if utf8.RuneCountInString(p) >= 3 && !stopwords[p] {
+				parts = append(parts, w.stem(p, en))
+			}
+		}
+		key = fold(lower[:i+1]) + w.stem(lower[i+1:], en)
+	} else {
+		key = w.stem(lower, en)
+	}
+	id, ok := w.ids[key]
+	if !ok {
+		id = int32(len(w.stems))
+		w.ids[key] = id
+		w.stems = append(w.stems, &stem{key: key, forms: map[string]int{}, parts: parts})
+	}
+	if f := fold(lower); !en {
+		if _, ok := w.folded[f]; !ok {
+			w.folded[f] = id
+		}
+	}
+	m.id = id
+	return m
+}
+
+// isEnglish is isEnglish with each written form's language looked up once.
+func (w *Words) isEnglish(toks []token) bool {
+	if w.class == nil {
+		w.class = map[string]int8{}
+	}
+	en, de := 0, 0
+	for _, t := range toks {
+		c, ok := w.class[t.text]
+		if !ok {
+			lower := strings.ToLower(t.text)
+			switch {
+			case englishOnly[lower]:
+				c = 1
+			case germanOnly[lower]:
+				c = 2
+			}
+			w.class[strings.Clone(t.text)] = c
+		}
+		switch c {
+		case 1:
+			en++
+		case 2:
+			de++
+		}
+	}
+	return en > de
+}
+
+// shouted tells whether a word of more than one letter is in capitals only.
+func shouted(s string) bool {
+	if utf8.RuneCountInString(s) <= 1 {
+		return false
+	}
+	for _, r := range s {
+		if unicode.ToUpper(r) != r {
+			return false
+		}
+	}
+	return true
+}
+
 // formWeight is how much one occurrence says about how a word is written.
-func formWeight(t token) int {
-	if utf8.RuneCountInString(t.text) > 1 && strings.ToUpper(t.text) == t.text {
+func formWeight(initial, shouted bool) int {
+	if shouted {
 		return 0
 	}
-	if t.initial {
+	if initial {
 		return 1
 	}
 	return 2

@@ -23,6 +23,14 @@ func (h *Handler) analysis(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	topics, err := h.Analysis.Topics(c.UserContext(), p)
+	if err != nil {
+		return err
+	}
+	_, keywords, err := h.Analysis.Keywords(c.UserContext(), p)
+	if err != nil {
+		return err
+	}
 	pairs, err := h.Analysis.Duplicates(c.UserContext(), p)
 	if err != nil {
 		return err
@@ -32,6 +40,14 @@ func (h *Handler) analysis(c *fiber.Ctx) error {
 		bars = append(bars, analysis.Bar{Label: w.Word, Value: w.Count})
 	}
 	l := web.Localizer(c)
-	return h.Render(c, "admin-analysis", fiber.Map{"Title": l.T("admin.analysis") + " – " + p.Title, "User": web.User(c),
+	places, err := h.newPlacesView(c, l, p, view, topics)
+	if err != nil {
+		return err
+	}
+	topicBars := make([]analysis.Bar, 0, len(topics))
+	for _, t := range topics {
+		topicBars = append(topicBars, analysis.Bar{Label: t.Label, Value: t.Size})
+	}
+	return h.Render(c, "admin-analysis", fiber.Map{"Topics": topics, "TopicChart": analysis.BarChart(l.T("topics.chart"), topicBars), "Notice": c.Query("notice"), "Time": newTimelineView(l, view.Timeline), "Places": places, "Keywords": keywords, "Title": l.T("admin.analysis") + " – " + p.Title, "User": web.User(c),
 		"Proc": p, "A": view, "Pairs": pairs[:min(maxPairs, len(pairs))], "MorePairs": len(pairs) > maxPairs, "Chart": analysis.BarChart(l.T("admin.words_chart"), bars)})
 }

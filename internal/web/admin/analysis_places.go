@@ -1,0 +1,59 @@
+package admin
+
+import (
+	"html/template"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/mitreden/mitreden/internal/analysis"
+	"github.com/mitreden/mitreden/internal/content"
+	"github.com/mitreden/mitreden/internal/model"
+)
+
+// option is one choice of a filter's select.
+type option struct {
+	Value, Label string
+	Selected     bool
+}
+
+// placesView is the places section of the analysis page: the density grid
+// drawn over the area with its filter and the table of its hot spots.
+type placesView struct {
+	Map                         template.HTML
+	Heat                        analysis.Heat
+	Categories, Origins, Topics []option
+	Filtered                    bool
+}
+
+// newPlacesView reads the filter from heat_category, heat_origin and
+// heat_topic and counts the grid.
+func (h *Handler) newPlacesView(c *fiber.Ctx, l *content.Localizer, p *model.Procedure, view analysis.View, topics []analysis.Topic) (placesView, error) {
+	f := analysis.HeatFilter{Category: c.Query("heat_category"), Origin: c.Query("heat_origin"), Topic: c.Query("heat_topic")}
+	heat, err := h.Analysis.Heat(c.UserContext(), p, f)
+	if err != nil {
+		return placesView{}, err
+	}
+	v := placesView{Heat: heat, Filtered: f != analysis.HeatFilter{}, Map: analysis.HeatMap(l.T("places.chart"), heat, p.Area)}
+	v.Categories = append(v.Categories, option{"", l.T("places.all"), f.Category == ""})
+	for _, cat := range p.Categories {
+		v.Categories = append(v.Categories, option{cat.Key, cat.Label.Get(l.Tag), cat.Key == f.Category})
+	}
+	v.Origins = append(v.Origins, option{"", l.T("places.all"), f.Origin == ""})
+	for _, kind := range []string{"online", "table", "letter", "phone", "paper", "import"} {
+		v.Origins = append(v.Origins, option{kind, l.T("card.origin_" + kind), kind == f.Origin})
+		if kind != "table" {
+			continue
+		}
+		for _, s := range view.Timeline.Series {
+			if s.Kind == "contributions" && model.OriginKind(s.Origin) == "table" {
+				v.Origins = append(v.Origins, option{s.Origin, l.T("card.origin_table") + " " + strings.TrimPrefix(s.Origin, "table:"), s.Origin == f.Origin})
+			}
+		}
+	}
+	v.Topics = append(v.Topics, option{"", l.T("places.all"), f.Topic == ""})
+	for _, t := range topics {
+		v.Topics = append(v.Topics, option{t.Key, t.Label, t.Key == f.Topic})
+	}
+	return v, nil
+}

@@ -108,8 +108,25 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 	if latest := LatestVersion(); current > latest {
 		return current, fmt.Errorf("%w (database %d, program %d)", ErrSchemaTooNew, current, latest)
 	}
+	applied := map[int]bool{}
+	rows, err := s.read.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return current, fmt.Errorf("store: unable to read schema version: %w", err)
+	}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			rows.Close()
+			return current, err
+		}
+		applied[v] = true
+	}
+	rows.Close()
+	// Every migration not yet recorded runs, in order: a migration whose
+	// record is missing (a test rolling one back) runs again even when a
+	// later one has run.
 	for _, m := range ms {
-		if m.version <= current {
+		if applied[m.version] {
 			continue
 		}
 		err := s.Write(ctx, func(tx *sql.Tx) error {
@@ -128,7 +145,7 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 		if err != nil {
 			return current, err
 		}
-		current = m.version
+		current = max(current, m.version)
 	}
 	return current, nil
 }

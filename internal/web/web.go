@@ -119,7 +119,7 @@ func (s *Server) App() *fiber.App {
 		EnableTrustedProxyCheck: true,
 		TrustedProxies:          s.Config.TrustedProxies,
 	})
-	app.Use(s.recoverer, s.requestLog, s.securityHeaders, s.locale)
+	app.Use(s.recoverer, s.requestLog, s.securityHeaders, s.locale, s.privateDrafts)
 	return app
 }
 

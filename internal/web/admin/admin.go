@@ -65,6 +65,12 @@ func (h *Handler) session(action string) fiber.Handler {
 		if !auth.Can(u.Role, action) {
 			return h.Fail(c, fiber.StatusForbidden, "forbidden", web.Localizer(c).T("error.forbidden"))
 		}
+		// Planners and moderators act only in their own procedures.
+		if ok, err := h.InScope(c, u); err != nil {
+			return err
+		} else if !ok {
+			return h.Fail(c, fiber.StatusForbidden, "forbidden", web.Localizer(c).T("error.forbidden"))
+		}
 		c.Locals("user", u)
 		return c.Next()
 	}

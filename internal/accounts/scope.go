@@ -22,6 +22,8 @@ type ScopeStore interface {
 	UserProcedures(ctx context.Context, userID int64) ([]int64, error)
 	SetUserProcedures(ctx context.Context, userID int64, scoped bool, ids []int64, a store.Audited) error
 	UserByEmail(ctx context.Context, email string) (*model.User, error)
+	Procedures(ctx context.Context) ([]*model.Procedure, error)
+	ProcedureStamp(ctx context.Context, slug string) (id, version int64, err error)
 }
 
 // ActsIn reports whether u may act (read the back office, moderate,
@@ -74,4 +76,35 @@ func SetProcedures(ctx context.Context, st ScopeStore, actor, email string, all 
 		ids = nil
 	}
 	return st.SetUserProcedures(ctx, u.ID, !all, ids, store.Audited{Actor: actor, Action: "user.procedures"})
+}
+
+// Memberships returns the ids of the procedures u is a member of.
+func Memberships(ctx context.Context, st ScopeStore, userID int64) ([]int64, error) {
+	return st.UserProcedures(ctx, userID)
+}
+
+// AllProcedures lists every procedure (drafts too), for the admins'
+// forms that assign accounts to procedures.
+func AllProcedures(ctx context.Context, st ScopeStore) ([]*model.Procedure, error) {
+	return st.Procedures(ctx)
+}
+
+// ProcedureIDs returns the ids of the procedures named by slugs, leaving
+// out names that are no procedure's.
+func ProcedureIDs(ctx context.Context, st ScopeStore, slugs []string) ([]int64, error) {
+	var ids []int64
+	for _, slug := range slugs {
+		if !model.ValidSlug(slug) {
+			continue
+		}
+		id, _, err := st.ProcedureStamp(ctx, slug)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
 }

@@ -44,6 +44,10 @@ func Register(app *fiber.App, s *web.Server) {
 	g.Get("/p/:slug/tables", csrf, h.session("manage_procedures"), h.tables)
 	g.Get("/p/:slug/analysis", csrf, h.session("moderate"), h.analysis)
 	g.Get("/p/:slug/report", csrf, h.session("moderate"), h.report)
+	g.Get("/p/:slug/lifecycle", csrf, h.session("manage_procedures"), h.lifecyclePage)
+	g.Post("/p/:slug/status", csrf, h.session("manage_procedures"), h.setStatus)
+	g.Post("/p/:slug/duplicate", csrf, h.session("manage_procedures"), h.duplicate)
+	g.Post("/p/:slug/delete", csrf, h.session("manage_users"), h.deleteProcedure)
 	g.Get("/account", csrf, h.session("moderate"), h.account)
 	g.Post("/account", s.LoginLimiter(), csrf, h.session("moderate"), h.changePassword)
 	g.Get("/audit", csrf, h.session("manage_users"), h.audit)
@@ -52,6 +56,7 @@ func Register(app *fiber.App, s *web.Server) {
 	g.Post("/users/token", csrf, h.session("manage_users"), h.createToken)
 	g.Post("/users/lock", csrf, h.session("manage_users"), h.lockUser)
 	g.Post("/users/reset", csrf, h.session("manage_users"), h.resetPassword)
+	g.Post("/users/procedures", csrf, h.session("manage_users"), h.setUserProcedures)
 }
 
 // session admits a logged-in account whose role may do action; others go

@@ -122,8 +122,8 @@ type Procedure struct {
 	// published); see lifecycle.go.
 	Lifecycle Lifecycle
 	Version   int64
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // WMSURL is the procedure's WMS base layer address ("" for none).

@@ -53,12 +53,13 @@ func New(st Store) *Service {
 	return &Service{Store: st, Limits: geo.DefaultLimits(), Now: time.Now}
 }
 
+// ErrProcedureClosed: the procedure is closed or archived (or still a
+// draft) and takes no contributions, comments or ratings.
+var ErrProcedureClosed = errors.New("participation: the procedure takes no contributions")
+
 // Errors the service returns besides model.Errors.
 var (
 	ErrPhaseClosed     = errors.New("participation: the participation phase is not open")
-	// ErrProcedureClosed: the procedure is closed or archived (or still a
-	// draft) and takes no contributions, comments or ratings.
-	ErrProcedureClosed = errors.New("participation: the procedure takes no contributions")
 	ErrCommentsClosed  = errors.New("participation: comments are not allowed")
 	ErrRatingsClosed   = errors.New("participation: ratings are not allowed")
 	ErrNotEditable     = errors.New("participation: this contribution can no longer be changed")

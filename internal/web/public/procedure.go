@@ -41,8 +41,7 @@ func (h *Handler) home(c *fiber.Ctx) error {
 	}
 	return h.Render(c, "home", fiber.Map{"Title": web.Localizer(c).T("home.title"), "Search": c.Query("q"),
 		"Running": groups[model.StatusRunning], "Upcoming": groups[model.StatusUpcoming], "Finished": groups[model.StatusFinished],
-		"Archived": groups["archived"],
-		"Count": len(groups[model.StatusRunning]) + len(groups[model.StatusUpcoming]) + len(groups[model.StatusFinished]) + len(groups["archived"])})
+		"Archived": groups["archived"], "Count": len(groups[model.StatusRunning]) + len(groups[model.StatusUpcoming]) + len(groups[model.StatusFinished]) + len(groups["archived"])})
 }
 
 func (h *Handler) procedure(c *fiber.Ctx) error {

@@ -101,6 +101,7 @@ func (s subject) fill(path string) (string, bool) {
 		"/contributions/:id", "/contributions/"+s.contribution,
 		"/comments/:id", "/comments/"+strconv.FormatInt(s.comment, 10),
 		"/reports/:id", "/reports/1",
+		"/items/:id", "/items/"+s.contribution,
 		":slug", s.slug,
 		":page", "faq",
 		":key", "variante-a",

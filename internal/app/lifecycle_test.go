@@ -4,8 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"net/http/httptest"
-	"strconv"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 

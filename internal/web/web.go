@@ -61,6 +61,7 @@ type Server struct {
 	limits  limiters                       // see WriteLimiter
 	policy  policy                         // see securityHeaders
 	langs   langs                          // see locale
+	views   views                          // see CountView
 }
 
 // NewServer loads the theme and locales and wires the shared parts.
@@ -127,4 +128,7 @@ func (s *Server) App() *fiber.App {
 func (s *Server) Secure() bool { return strings.HasPrefix(s.Config.BaseURL, "https://") }
 
 // Shutdown stops the broker, which ends every live-event stream.
-func (s *Server) Shutdown() { s.Broker.Close() }
+func (s *Server) Shutdown() {
+	s.Broker.Close()
+	s.FlushViews()
+}

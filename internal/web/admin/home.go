@@ -32,6 +32,10 @@ func (h *Handler) home(c *fiber.Ctx) error {
 	if c.Query("notice") == "deleted" {
 		notice = l.T("lifecycle.notice_deleted")
 	}
+	views, err := h.RecentViews(c.UserContext())
+	if err != nil {
+		return err
+	}
 	return h.Render(c, "admin-home", fiber.Map{"Title": l.T("admin.title"), "User": u,
-		"Rows": own, "Formats": export.Formats, "Notice": notice})
+		"Rows": own, "Formats": export.Formats, "Notice": notice, "Views": views})
 }

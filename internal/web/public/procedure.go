@@ -49,6 +49,7 @@ func (h *Handler) procedure(c *fiber.Ctx) error {
 	if p == nil {
 		return err
 	}
+	h.CountView(p)
 	// The page is the same for everyone with the same URL and phase, so it
 	// is rendered once per procedure version (see web.RenderCached).
 	now := h.Now()

@@ -48,6 +48,9 @@ func TestClosedProceduresRefuseNewContributions(t *testing.T) {
 			t.Errorf("closed %s: %d", p, r.status)
 		}
 	}
+	if r := e.do(t, "GET", "/api/v1/procedures/"+slug, "", "", ""); !strings.Contains(r.body, `"lifecycle":"closed"`) || !strings.Contains(r.body, `"participation_open":false`) {
+		t.Errorf("the API does not say the procedure is closed: %.300s", r.body)
+	}
 	page := e.do(t, "GET", "/p/"+slug, "", "", "")
 	if !strings.Contains(page.body, `id="lifecycle-notice"`) || strings.Contains(page.body, `href="/p/`+slug+`/contribute"`) {
 		t.Error("the closed procedure's page has no notice or still invites contributions")

@@ -4,6 +4,7 @@ import (
 	"github.com/mitreden/mitreden/internal/accounts"
 	"github.com/mitreden/mitreden/internal/analysis"
 	"github.com/mitreden/mitreden/internal/export"
+	"github.com/mitreden/mitreden/internal/lifecycle"
 	"github.com/mitreden/mitreden/internal/moderation"
 	"github.com/mitreden/mitreden/internal/ogcapi"
 	"github.com/mitreden/mitreden/internal/participation"
@@ -25,4 +26,6 @@ var (
 	_ analysis.Store      = (*store.Store)(nil)
 	_ workshop.Store      = (*store.Store)(nil)
 	_ ogcapi.Store        = (*store.Store)(nil)
+	_ accounts.ScopeStore = (*store.Store)(nil)
+	_ lifecycle.Store     = (*store.Store)(nil)
 )

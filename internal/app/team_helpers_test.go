@@ -45,6 +45,15 @@ func (e *env) proc(t *testing.T, slug string) *model.Procedure {
 	return p
 }
 
+func (e *env) user(t *testing.T, email string) *model.User {
+	t.Helper()
+	u, err := e.st.UserByEmail(context.Background(), email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
 // scoped makes a planner or moderator who acts only in the procedures
 // ids, signs them in and gives them an API token.
 func (e *env) scoped(t *testing.T, email string, role model.Role, ids ...int64) (cookieJar, string, string) {

@@ -45,4 +45,7 @@ func TestProcedureViewsAreCountedWithoutTracking(t *testing.T) {
 	if !strings.Contains(row(otherSlug), `<td class="views">0</td>`) {
 		t.Errorf("the draft's views counted: %s", row(otherSlug))
 	}
+	if r := e.do(t, "GET", "/admin/p/"+slug+"/report", "", "", "Cookie", adm.header()); !strings.Contains(r.body, "letzten 30 Tagen: 3 ") {
+		t.Error("the printable report does not tell the reach")
+	}
 }

@@ -309,8 +309,32 @@ func (c *cli) migrate(args []string) error {
 	return nil
 }
 
-func createUser(ctx context.Context, st *store.Store, email, role, password string) error {
-	_, err := accounts.Create(ctx, st, "cli", email, role, password)
+// slugList is a repeatable flag of procedure slugs.
+type slugList []string
+
+func (l *slugList) String() string { return strings.Join(*l, ",") }
+
+func (l *slugList) Set(v string) error {
+	if !model.ValidSlug(v) {
+		return fmt.Errorf("%q is not a procedure slug", v)
+	}
+	*l = append(*l, v)
+	return nil
+}
+
+func createUser(ctx context.Context, st *store.Store, email, role, password string, procedures ...string) error {
+	var ids []int64
+	for _, slug := range procedures {
+		p, err := st.ProcedureBySlug(ctx, slug)
+		if errors.Is(err, store.ErrNotFound) {
+			return usageError{fmt.Sprintf("no procedure %q", slug)}
+		}
+		if err != nil {
+			return err
+		}
+		ids = append(ids, p.ID)
+	}
+	_, err := accounts.CreateIn(ctx, st, "cli", email, role, password, ids)
 	var ie accounts.InputError
 	if errors.As(err, &ie) {
 		return usageError{ie.Msg}
@@ -324,6 +348,8 @@ func (c *cli) userAdd(args []string) error {
 	email := fs.String("email", "", "email address of the account (required)")
 	role := fs.String("role", "", "admin, planner or moderator (required)")
 	pwStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input")
+	var procedures slugList
+	fs.Var(&procedures, "procedure", "a procedure (slug) a planner or moderator acts in; repeat for several; none: all procedures")
 	if err := c.parse(fs, args); err != nil {
 		return err
 	}
@@ -348,10 +374,13 @@ func (c *cli) userAdd(args []string) error {
 		return err
 	}
 	defer st.Close()
-	if err := createUser(ctx, st, *email, *role, password); err != nil {
+	if err := createUser(ctx, st, *email, *role, password, procedures...); err != nil {
 		return err
 	}
 	fmt.Fprintf(c.stdout, "created %s account %s\n", *role, *email)
+	if len(procedures) > 0 {
+		fmt.Fprintf(c.stdout, "acts only in: %s\n", strings.Join(procedures, ", "))
+	}
 	if generated {
 		fmt.Fprintf(c.stdout, "password: %s\n", password)
 	}

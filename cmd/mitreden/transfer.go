@@ -197,6 +197,9 @@ func (c *cli) procedureAdd(args []string) error {
 		return err
 	}
 	fmt.Fprintf(c.stdout, "created procedure %s with %d pages\n", seed.Procedure.Slug, len(seed.Pages))
+	if s := seed.Procedure.State(); s != model.LifecyclePublished {
+		fmt.Fprintf(c.stdout, "status: %s\n", s)
+	}
 	return nil
 }
 

@@ -37,8 +37,16 @@ type Store interface {
 // token), for a new account or a reset; it is shown once.
 func NewPassword() string { return auth.NewToken()[:20] }
 
-// Create makes an account; actor is who did it ("cli" or an email).
+// Create makes an account that acts in every procedure; actor is who did
+// it ("cli" or an email).
 func Create(ctx context.Context, st Store, actor, email, role, password string) (*model.User, error) {
+	return CreateIn(ctx, st, actor, email, role, password, nil)
+}
+
+// CreateIn makes an account; a planner or moderator with procedures acts
+// only in those (ids), without in all. Admins act everywhere: naming
+// procedures for one is an InputError.
+func CreateIn(ctx context.Context, st Store, actor, email, role, password string, procedures []int64) (*model.User, error) {
 	addr, err := mail.ParseAddress(email)
 	if err != nil || addr.Address != email {
 		return nil, InputError{"email", fmt.Sprintf("%q is not an email address", email)}
@@ -53,7 +61,10 @@ func Create(ctx context.Context, st Store, actor, email, role, password string) 
 	if err != nil {
 		return nil, err
 	}
-	u := &model.User{Email: email, PasswordHash: hash, Role: model.Role(role)}
+	if len(procedures) > 0 && model.Role(role) == model.RoleAdmin {
+		return nil, InputError{"procedure", "admins act in every procedure; name procedures only for planners and moderators"}
+	}
+	u := &model.User{Email: email, PasswordHash: hash, Role: model.Role(role), Scoped: len(procedures) > 0, ProcedureIDs: procedures}
 	err = st.CreateUser(ctx, u)
 	if errors.Is(err, store.ErrConflict) {
 		return nil, InputError{"email", fmt.Sprintf("an account for %s exists already", email)}
@@ -61,7 +72,11 @@ func Create(ctx context.Context, st Store, actor, email, role, password string) 
 	if err != nil {
 		return nil, err
 	}
-	return u, st.Audit(ctx, actor, "user.add", email, nil, map[string]string{"role": role})
+	after := map[string]any{"role": role}
+	if len(procedures) > 0 {
+		after["procedures"] = procedures
+	}
+	return u, st.Audit(ctx, actor, "user.add", email, nil, after)
 }
 
 // NewToken makes an API token for the account with email and returns it

@@ -6,6 +6,7 @@ import (
 	"github.com/mitreden/mitreden/internal/export"
 	"github.com/mitreden/mitreden/internal/feedback"
 	"github.com/mitreden/mitreden/internal/mail"
+	"github.com/mitreden/mitreden/internal/lifecycle"
 	"github.com/mitreden/mitreden/internal/moderation"
 	"github.com/mitreden/mitreden/internal/ogcapi"
 	"github.com/mitreden/mitreden/internal/participation"
@@ -31,4 +32,6 @@ var (
 	_ retention.Store     = (*store.Store)(nil)
 	_ feedback.Store      = (*store.Store)(nil)
 	_ mail.Store          = (*store.Store)(nil)
+	_ accounts.ScopeStore = (*store.Store)(nil)
+	_ lifecycle.Store     = (*store.Store)(nil)
 )

@@ -35,7 +35,10 @@ type procedureFile struct {
 	TitleEN     string `json:"title_en"`
 	SummaryMDEN string `json:"summary_md_en"`
 	IntroMDEN   string `json:"intro_md_en"`
-	Phases      []struct {
+	// Status is the lifecycle: draft, published (the default), closed or
+	// archived.
+	Status model.Lifecycle `json:"status"`
+	Phases []struct {
 		Kind       model.PhaseKind `json:"kind"`
 		StartsDays float64         `json:"starts_days"` // relative to now (demo)
 		EndsDays   float64         `json:"ends_days"`
@@ -118,6 +121,13 @@ func ReadProcedure(fsys fs.FS, now time.Time) (store.ProcedureSeed, error) {
 		IntroEasyMD: pf.IntroMDEasy, Map: pf.Map, Settings: model.DefaultSettings()}
 	if pf.Settings != nil {
 		p.Settings = *pf.Settings
+	}
+	p.Lifecycle = model.LifecyclePublished
+	if pf.Status != "" {
+		if !model.ValidLifecycle(pf.Status) {
+			return seed, fmt.Errorf("demo: status %q must be draft, published, closed or archived", pf.Status)
+		}
+		p.Lifecycle = pf.Status
 	}
 	if pf.TitleEN != "" {
 		p.Translations = map[string]model.ProcedureText{"en": {Title: pf.TitleEN, SummaryMD: pf.SummaryMDEN, IntroMD: pf.IntroMDEN}}

@@ -150,9 +150,12 @@ type Procedure struct {
 	Types       []Type
 	// Translations holds title, summary and intro per locale other than German.
 	Translations map[string]ProcedureText
-	Version      int64
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// Lifecycle is draft, published, closed or archived ("" reads as
+	// published); see lifecycle.go.
+	Lifecycle Lifecycle
+	Version   int64
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // WMSURL is the procedure's WMS base layer address ("" for none).
@@ -170,6 +173,9 @@ func (p *Procedure) CurrentPhase(now time.Time) (Phase, bool) {
 
 // ParticipationOpen reports whether a participation phase is open at now.
 func (p *Procedure) ParticipationOpen(now time.Time) bool {
+	if !p.Accepting() {
+		return false
+	}
 	for _, ph := range p.Phases {
 		if ph.Kind == PhaseParticipation && ph.Contains(now) {
 			return true
@@ -388,6 +394,13 @@ type User struct {
 	Role         Role
 	CreatedAt    time.Time
 	Locked       bool // no password: shut out until an admin sets a new one
+	// Scoped: a planner or moderator acts only in the procedures they are
+	// members of; unscoped (the zero value, and every account made before
+	// roles per procedure) in all. Admins are never scoped.
+	Scoped bool
+	// ProcedureIDs are the procedures a scoped account is a member of
+	// (filled when creating an account and by Store.UserProcedures).
+	ProcedureIDs []int64
 }
 
 // Event is a public change, fed to live views through Server-Sent Events.

@@ -28,6 +28,16 @@ func (e Errors) Error() string {
 	return "model: invalid input: " + strings.Join(parts, ", ")
 }
 
+// HasCode reports whether the rule code failed on field.
+func (e Errors) HasCode(field, code string) bool {
+	for _, f := range e {
+		if f.Field == field && f.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
 // Has reports whether a rule failed on field.
 func (e Errors) Has(field string) bool {
 	for _, f := range e {
@@ -91,7 +101,9 @@ func Normalize(s string) string {
 // its type is allowed.
 func (p *Procedure) ValidateContribution(in ContributionInput, now time.Time) Errors {
 	var errs Errors
-	if !p.ParticipationOpen(now) {
+	if !p.Accepting() {
+		errs = append(errs, FieldError{Field: "phase", Code: "procedure_closed"})
+	} else if !p.ParticipationOpen(now) {
 		errs = append(errs, FieldError{Field: "phase", Code: "phase_closed"})
 	}
 	errs = append(errs, checkText("title", in.Title, TitleMin, TitleMax)...)

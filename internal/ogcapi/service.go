@@ -23,9 +23,16 @@ type Service struct{ Store Store }
 // New returns a Service on st.
 func New(st Store) *Service { return &Service{Store: st} }
 
-// Collections returns every procedure, newest first.
+// Collections returns every public procedure (no drafts), newest first.
 func (s *Service) Collections(ctx context.Context) ([]*model.Procedure, error) {
-	return s.Store.Procedures(ctx)
+	ps, err := s.Store.Procedures(ctx)
+	out := ps[:0]
+	for _, p := range ps {
+		if p.Public() {
+			out = append(out, p)
+		}
+	}
+	return out, err
 }
 
 // Items returns one page of features for f (see ParseItems): the features,

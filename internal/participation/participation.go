@@ -53,6 +53,10 @@ func New(st Store) *Service {
 	return &Service{Store: st, Limits: geo.DefaultLimits(), Now: time.Now}
 }
 
+// ErrProcedureClosed: the procedure is closed or archived (or still a
+// draft) and takes no contributions, comments or ratings.
+var ErrProcedureClosed = errors.New("participation: the procedure takes no contributions")
+
 // Errors the service returns besides model.Errors.
 var (
 	ErrPhaseClosed     = errors.New("participation: the participation phase is not open")
@@ -164,6 +168,9 @@ func (s *Service) Withdraw(ctx context.Context, p *model.Procedure, token string
 	if c.ProcedureID != p.ID {
 		return nil, store.ErrNotFound
 	}
+	if !p.Accepting() {
+		return nil, ErrProcedureClosed
+	}
 	if !p.ParticipationOpen(s.Now()) {
 		return nil, ErrPhaseClosed
 	}
@@ -192,6 +199,10 @@ func (s *Service) Visible(ctx context.Context, id string) (*model.Contribution, 
 	if err != nil {
 		return nil, nil, err
 	}
+	if !p.Public() {
+		// A draft's contributions are its team's (back office).
+		return nil, nil, store.ErrNotFound
+	}
 	return c, p, nil
 }
 
@@ -216,6 +227,10 @@ func (s *Service) Removed(ctx context.Context, id string) (*model.Contribution, 
 	p, err := s.Store.ProcedureByID(ctx, c.ProcedureID)
 	if err != nil {
 		return nil, nil, err
+	}
+	if !p.Public() {
+		// A draft's contributions are its team's (back office).
+		return nil, nil, store.ErrNotFound
 	}
 	return c, p, nil
 }
@@ -271,6 +286,9 @@ func voterHash(voterKey string) []byte { return auth.HashToken("voter:" + voterK
 // open checks that residents may write to p now and that feature (the
 // comments or ratings switch) is on.
 func (s *Service) open(p *model.Procedure, feature model.Switch, closed error) error {
+	if !p.Accepting() {
+		return ErrProcedureClosed
+	}
 	if feature != model.SwitchOn {
 		return closed
 	}

@@ -32,9 +32,22 @@ func (s *Service) Feed(ctx context.Context, procedureID int64, contributionID st
 	return s.Store.FeedItems(ctx, procedureID, contributionID, FeedMax)
 }
 
-// Procedures lists every procedure, for the overview and the API.
+// Procedures lists every public procedure (drafts are their team's), for
+// the overview and the API.
 func (s *Service) Procedures(ctx context.Context) ([]*model.Procedure, error) {
-	return s.Store.Procedures(ctx)
+	ps, err := s.Store.Procedures(ctx)
+	return PublicOnly(ps), err
+}
+
+// PublicOnly drops the drafts of ps (in place).
+func PublicOnly(ps []*model.Procedure) []*model.Procedure {
+	out := ps[:0]
+	for _, p := range ps {
+		if p.Public() {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // Pages lists a procedure's content pages in locale, for its navigation.

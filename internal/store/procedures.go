@@ -49,9 +49,9 @@ func (s *Store) CreateProcedure(ctx context.Context, seed ProcedureSeed) (int64,
 		mapJSON, _ := json.Marshal(p.Map)
 		settings, _ := json.Marshal(p.Settings)
 		i18n, _ := json.Marshal(p.Translations)
-		res, err := tx.Exec(`INSERT INTO procedures(slug, title, summary_md, intro_md, intro_easy_md, i18n_json, theme, area, map_json, settings_json, created_at, updated_at)
-			VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
-			p.Slug, p.Title, p.SummaryMD, p.IntroMD, p.IntroEasyMD, string(i18n), p.Theme, area, string(mapJSON), string(settings), ms(now), ms(now))
+		res, err := tx.Exec(`INSERT INTO procedures(slug, title, summary_md, intro_md, intro_easy_md, i18n_json, theme, area, map_json, settings_json, status, created_at, updated_at)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+			p.Slug, p.Title, p.SummaryMD, p.IntroMD, p.IntroEasyMD, string(i18n), p.Theme, area, string(mapJSON), string(settings), p.State(), ms(now), ms(now))
 		if isUnique(err) {
 			return fmt.Errorf("%w: procedure %q", ErrConflict, p.Slug)
 		}
@@ -112,7 +112,7 @@ func (s *Store) CreateProcedure(ctx context.Context, seed ProcedureSeed) (int64,
 	return id, err
 }
 
-const procedureCols = `id, slug, title, summary_md, intro_md, intro_easy_md, i18n_json, theme, area, map_json, settings_json, version, created_at, updated_at`
+const procedureCols = `id, slug, title, summary_md, intro_md, intro_easy_md, i18n_json, theme, area, map_json, settings_json, status, version, created_at, updated_at`
 
 func scanProcedure(row interface{ Scan(...any) error }) (*model.Procedure, error) {
 	var p model.Procedure
@@ -120,7 +120,7 @@ func scanProcedure(row interface{ Scan(...any) error }) (*model.Procedure, error
 	var i18n, mapJSON, settings string
 	var created, updated int64
 	if err := row.Scan(&p.ID, &p.Slug, &p.Title, &p.SummaryMD, &p.IntroMD, &p.IntroEasyMD, &i18n, &p.Theme, &area,
-		&mapJSON, &settings, &p.Version, &created, &updated); err != nil {
+		&mapJSON, &settings, &p.Lifecycle, &p.Version, &created, &updated); err != nil {
 		return nil, err
 	}
 	p.CreatedAt, p.UpdatedAt = fromMS(created), fromMS(updated)

@@ -46,8 +46,8 @@ func (s *Store) UserBySession(ctx context.Context, hash []byte) (*model.User, er
 	}
 	var u model.User
 	var created int64
-	err = s.read.QueryRowContext(ctx, `SELECT id, email, password_hash, role, created_at FROM users WHERE id = ? AND password_hash <> ''`, id).
-		Scan(&u.ID, &u.Email, &u.PasswordHash, &u.Role, &created)
+	err = s.read.QueryRowContext(ctx, `SELECT id, email, password_hash, role, created_at, all_procedures = 0 FROM users WHERE id = ? AND password_hash <> ''`, id).
+		Scan(&u.ID, &u.Email, &u.PasswordHash, &u.Role, &created, &u.Scoped)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}

@@ -17,8 +17,8 @@ func (s *Store) CreateUser(ctx context.Context, u *model.User) error {
 		if u.CreatedAt.IsZero() {
 			u.CreatedAt = time.Now().UTC()
 		}
-		res, err := tx.Exec(`INSERT INTO users(email, password_hash, role, created_at) VALUES (?,?,?,?)`,
-			u.Email, u.PasswordHash, u.Role, ms(u.CreatedAt))
+		res, err := tx.Exec(`INSERT INTO users(email, password_hash, role, created_at, all_procedures) VALUES (?,?,?,?,?)`,
+			u.Email, u.PasswordHash, u.Role, ms(u.CreatedAt), !u.Scoped)
 		if isUnique(err) {
 			return fmt.Errorf("%w: user %s", ErrConflict, u.Email)
 		}
@@ -26,7 +26,7 @@ func (s *Store) CreateUser(ctx context.Context, u *model.User) error {
 			return fmt.Errorf("store: unable to create user: %w", err)
 		}
 		u.ID, _ = res.LastInsertId()
-		return nil
+		return addMembersTx(tx, u.ID, u.ProcedureIDs)
 	})
 }
 
@@ -34,8 +34,8 @@ func (s *Store) CreateUser(ctx context.Context, u *model.User) error {
 func (s *Store) UserByEmail(ctx context.Context, email string) (*model.User, error) {
 	var u model.User
 	var created int64
-	err := s.read.QueryRowContext(ctx, `SELECT id, email, password_hash, role, created_at FROM users WHERE email = ?`, email).
-		Scan(&u.ID, &u.Email, &u.PasswordHash, &u.Role, &created)
+	err := s.read.QueryRowContext(ctx, `SELECT id, email, password_hash, role, created_at, all_procedures = 0 FROM users WHERE email = ?`, email).
+		Scan(&u.ID, &u.Email, &u.PasswordHash, &u.Role, &created, &u.Scoped)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -69,8 +69,8 @@ func (s *Store) CreateToken(ctx context.Context, userID int64, hash []byte) erro
 func (s *Store) UserByTokenHash(ctx context.Context, hash []byte) (*model.User, error) {
 	var u model.User
 	var created int64
-	err := s.read.QueryRowContext(ctx, `SELECT u.id, u.email, u.password_hash, u.role, u.created_at FROM tokens t
-		JOIN users u ON u.id = t.user_id WHERE t.hash = ? AND u.password_hash <> ''`, hash).Scan(&u.ID, &u.Email, &u.PasswordHash, &u.Role, &created)
+	err := s.read.QueryRowContext(ctx, `SELECT u.id, u.email, u.password_hash, u.role, u.created_at, u.all_procedures = 0 FROM tokens t
+		JOIN users u ON u.id = t.user_id WHERE t.hash = ? AND u.password_hash <> ''`, hash).Scan(&u.ID, &u.Email, &u.PasswordHash, &u.Role, &created, &u.Scoped)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -83,7 +83,7 @@ func (s *Store) UserByTokenHash(ctx context.Context, hash []byte) (*model.User, 
 
 // Users lists the accounts by email.
 func (s *Store) Users(ctx context.Context) ([]model.User, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT id, email, role, created_at, password_hash = '' FROM users ORDER BY email`)
+	rows, err := s.read.QueryContext(ctx, `SELECT id, email, role, created_at, password_hash = '', all_procedures = 0 FROM users ORDER BY email`)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list users: %w", err)
 	}
@@ -92,7 +92,7 @@ func (s *Store) Users(ctx context.Context) ([]model.User, error) {
 	for rows.Next() {
 		var u model.User
 		var created int64
-		if err := rows.Scan(&u.ID, &u.Email, &u.Role, &created, &u.Locked); err != nil {
+		if err := rows.Scan(&u.ID, &u.Email, &u.Role, &created, &u.Locked, &u.Scoped); err != nil {
 			return nil, err
 		}
 		u.CreatedAt = fromMS(created)

@@ -48,6 +48,11 @@ func (s *Server) Require(action string) fiber.Handler {
 		if !auth.Can(u.Role, action) {
 			return s.Fail(c, fiber.StatusForbidden, "forbidden", l.T("error.forbidden"))
 		}
+		if ok, err := s.InScope(c, u); err != nil {
+			return err
+		} else if !ok {
+			return s.Fail(c, fiber.StatusForbidden, "forbidden", l.T("error.forbidden"))
+		}
 		c.Locals("user", u)
 		return c.Next()
 	}

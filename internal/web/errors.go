@@ -56,7 +56,7 @@ func (s *Server) backLink(c *fiber.Ctx) string {
 	if !model.ValidSlug(slug) {
 		return ""
 	}
-	if _, err := s.procedure(c.UserContext(), slug); err != nil {
+	if p, err := s.procedure(c.UserContext(), slug); err != nil || !p.Public() {
 		return ""
 	}
 	return "/p/" + slug
@@ -146,6 +146,9 @@ func ClassifyError(l *content.Localizer, err error) (ActionError, bool) {
 		e := ActionError{Status: fiber.StatusUnprocessableEntity, Code: "validation", Message: fields[verrs[0].Field], Fields: fields}
 		if verrs.Has("phase") {
 			e.Status, e.Code = fiber.StatusForbidden, "phase_closed"
+			if verrs.HasCode("phase", "procedure_closed") {
+				e.Code = "procedure_closed"
+			}
 		}
 		return e, true
 	}
@@ -165,6 +168,7 @@ var actionErrors = []struct {
 }{
 	{store.ErrNotFound, fiber.StatusNotFound, "not_found", "error.contribution_not_found"},
 	{participation.ErrPhaseClosed, fiber.StatusForbidden, "phase_closed", "validation.phase_closed"},
+	{participation.ErrProcedureClosed, fiber.StatusForbidden, "procedure_closed", "validation.procedure_closed"},
 	{participation.ErrCommentsClosed, fiber.StatusForbidden, "comments_closed", "error.comments_closed"},
 	{participation.ErrRatingsClosed, fiber.StatusForbidden, "ratings_closed", "error.ratings_closed"},
 	{participation.ErrInvalidVote, fiber.StatusBadRequest, "invalid_vote", "error.invalid_vote"},

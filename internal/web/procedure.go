@@ -19,12 +19,20 @@ const procedureEntries = 1024
 // or answers 404 itself and returns a nil procedure with the answer's error.
 // Procedures are cached per slug and version: a request costs one indexed
 // lookup until something changes. Handlers must not modify the result.
+// A draft is found only for its team and through its preview link
+// (mayView); everyone else gets the same 404 as for no procedure at all.
 func (s *Server) LoadProcedure(c *fiber.Ctx) (*model.Procedure, error) {
 	slug := c.Params("slug")
 	if model.ValidSlug(slug) {
 		p, err := s.procedure(c.UserContext(), slug)
-		if !errors.Is(err, store.ErrNotFound) {
-			return p, err
+		if err == nil {
+			var ok bool
+			if ok, err = s.mayView(c, p); ok {
+				return p, nil
+			}
+		}
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return nil, err
 		}
 	}
 	return nil, s.Fail(c, fiber.StatusNotFound, "not_found", Localizer(c).T("error.procedure_not_found"))

@@ -80,6 +80,7 @@ type Server struct {
 	langs   langs                          // see locale
 	stops   []func()                       // see OnShutdown
 	uploads func(path string) bool         // see AllowUploads
+	views   views                          // see CountView
 }
 
 // NewServer loads the theme and locales and wires the shared parts.
@@ -138,7 +139,7 @@ func (s *Server) App() *fiber.App {
 		EnableTrustedProxyCheck: true,
 		TrustedProxies:          s.Config.TrustedProxies,
 	})
-	app.Use(s.recoverer, s.bodyLimit, s.requestLog, s.securityHeaders, s.locale)
+	app.Use(s.recoverer, s.bodyLimit, s.requestLog, s.securityHeaders, s.locale, s.privateDrafts)
 	return app
 }
 
@@ -149,6 +150,7 @@ func (s *Server) Secure() bool { return strings.HasPrefix(s.Config.BaseURL, "htt
 // the functions given to OnShutdown (background work such as retention).
 func (s *Server) Shutdown() {
 	s.Broker.Close()
+	s.FlushViews()
 	for _, f := range s.stops {
 		f()
 	}

@@ -47,6 +47,10 @@ func Register(app *fiber.App, s *web.Server) {
 	g.Get("/p/:slug/topics/:key", csrf, h.session("moderate"), h.topic)
 	g.Post("/p/:slug/topics/:key", csrf, h.session("export"), h.editTopic)
 	g.Get("/p/:slug/report", csrf, h.session("moderate"), h.report)
+	g.Get("/p/:slug/lifecycle", csrf, h.session("manage_procedures"), h.lifecyclePage)
+	g.Post("/p/:slug/status", csrf, h.session("manage_procedures"), h.setStatus)
+	g.Post("/p/:slug/duplicate", csrf, h.session("manage_procedures"), h.duplicate)
+	g.Post("/p/:slug/delete", csrf, h.session("manage_users"), h.deleteProcedure)
 	g.Get("/account", csrf, h.session("moderate"), h.account)
 	g.Post("/account", s.LoginLimiter(), csrf, h.session("moderate"), h.changePassword)
 	g.Get("/audit", csrf, h.session("manage_users"), h.audit)
@@ -59,6 +63,7 @@ func Register(app *fiber.App, s *web.Server) {
 	g.Post("/users/reset", csrf, h.session("manage_users"), h.resetPassword)
 	h.registerMail(g)
 	h.registerAuthoring(g, csrf)
+	g.Post("/users/procedures", csrf, h.session("manage_users"), h.setUserProcedures)
 }
 
 // session admits a logged-in account whose role may do action; others go
@@ -70,6 +75,12 @@ func (h *Handler) session(action string) fiber.Handler {
 			return c.Redirect("/admin/login?next="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
 		}
 		if !auth.Can(u.Role, action) {
+			return h.Fail(c, fiber.StatusForbidden, "forbidden", web.Localizer(c).T("error.forbidden"))
+		}
+		// Planners and moderators act only in their own procedures.
+		if ok, err := h.InScope(c, u); err != nil {
+			return err
+		} else if !ok {
 			return h.Fail(c, fiber.StatusForbidden, "forbidden", web.Localizer(c).T("error.forbidden"))
 		}
 		c.Locals("user", u)

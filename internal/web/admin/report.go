@@ -21,8 +21,12 @@ func (h *Handler) report(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	views, err := h.RecentViews(c.UserContext())
+	if err != nil {
+		return err
+	}
 	l := web.Localizer(c)
-	return h.Render(c, "admin-report", fiber.Map{"Title": l.T("admin.report") + " – " + p.Title, "User": web.User(c),
+	return h.Render(c, "admin-report", fiber.Map{"Title": l.T("admin.report") + " – " + p.Title, "User": web.User(c), "Views": views[p.ID],
 		"Proc": p, "Total": r.Total, "ByCategory": r.ByCategory, "ByOrigin": r.ByOrigin, "List": r.List, "Responses": r.Responses,
 		"Words": r.Words, "Max": analysis.ReportMax, "Printed": time.Now().In(berlin).Format("02.01.2006 15:04"), "BodyClass": "report"})
 }

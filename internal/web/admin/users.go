@@ -30,19 +30,79 @@ func (h *Handler) renderUsers(c *fiber.Ctx, data fiber.Map) error {
 	if err != nil {
 		return err
 	}
+	procs, err := accounts.AllProcedures(c.UserContext(), h.Store)
+	if err != nil {
+		return err
+	}
+	rows := make([]userRow, 0, len(list))
+	for _, u := range list {
+		r := userRow{User: u, Member: map[int64]bool{}}
+		if u.Scoped {
+			ids, err := accounts.Memberships(c.UserContext(), h.Store, u.ID)
+			if err != nil {
+				return err
+			}
+			for _, id := range ids {
+				r.Member[id] = true
+			}
+		}
+		rows = append(rows, r)
+	}
 	data["Title"] = web.Localizer(c).T("admin.users")
 	data["User"] = web.User(c)
-	data["Users"] = list
+	data["Users"] = rows
+	data["Procedures"] = procs
 	data["Roles"] = []model.Role{model.RoleModerator, model.RolePlanner, model.RoleAdmin}
 	return h.Render(c, "admin-users", data)
 }
 
-// createUser makes an account with a generated password, shown once.
+// userRow is an account with the procedures it is a member of.
+type userRow struct {
+	model.User
+	Member map[int64]bool
+}
+
+// formProcedures reads the procedures ticked in a form (name "procedure",
+// one value per slug) as ids; unknown slugs are left out.
+func (h *Handler) formProcedures(c *fiber.Ctx) ([]int64, error) {
+	var slugs []string
+	for _, v := range c.Context().PostArgs().PeekMulti("procedure") {
+		slugs = append(slugs, string(v))
+	}
+	return accounts.ProcedureIDs(c.UserContext(), h.Store, slugs)
+}
+
+// setUserProcedures sets where a planner or moderator acts: in every
+// procedure, or in the ones ticked (possibly none).
+func (h *Handler) setUserProcedures(c *fiber.Ctx) error {
+	email := strings.TrimSpace(utils.CopyString(c.FormValue("email")))
+	ids, err := h.formProcedures(c)
+	if err != nil {
+		return err
+	}
+	err = accounts.SetProcedures(c.UserContext(), h.Store, web.User(c).Email, email, c.FormValue("all") == "on", ids)
+	var ie accounts.InputError
+	if errors.As(err, &ie) {
+		c.Status(fiber.StatusUnprocessableEntity)
+		return h.renderUsers(c, fiber.Map{"Error": web.Localizer(c).T("team.error_" + ie.Field)})
+	}
+	if err != nil {
+		return err
+	}
+	return h.renderUsers(c, fiber.Map{"Scoped": email})
+}
+
+// createUser makes an account with a generated password, shown once. A
+// planner or moderator with procedures ticked acts only in those.
 func (h *Handler) createUser(c *fiber.Ctx) error {
 	email := strings.TrimSpace(utils.CopyString(c.FormValue("email")))
 	role := utils.CopyString(c.FormValue("role"))
 	password := accounts.NewPassword()
-	_, err := accounts.Create(c.UserContext(), h.Store, web.User(c).Email, email, role, password)
+	ids, err := h.formProcedures(c)
+	if err != nil {
+		return err
+	}
+	_, err = accounts.CreateIn(c.UserContext(), h.Store, web.User(c).Email, email, role, password, ids)
 	var ie accounts.InputError
 	if errors.As(err, &ie) {
 		c.Status(fiber.StatusUnprocessableEntity)

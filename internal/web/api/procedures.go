@@ -35,6 +35,7 @@ type procedureJSON struct {
 	Title             string            `json:"title"`
 	Summary           string            `json:"summary_md"`
 	Status            string            `json:"status"`
+	Lifecycle         string            `json:"lifecycle"` // draft, published, closed, archived
 	ParticipationOpen bool              `json:"participation_open"`
 	URL               string            `json:"url"`
 	Area              json.RawMessage   `json:"area"`
@@ -65,7 +66,7 @@ func (h *Handler) procedureJSON(c *fiber.Ctx, p *model.Procedure, full bool) pro
 	now := h.Now()
 	tag := web.Localizer(c).Tag
 	t := p.Text(tag)
-	out := procedureJSON{Slug: p.Slug, Title: t.Title, Summary: t.SummaryMD, Status: string(p.Status(now)),
+	out := procedureJSON{Slug: p.Slug, Title: t.Title, Summary: t.SummaryMD, Status: string(p.Status(now)), Lifecycle: string(p.State()),
 		ParticipationOpen: p.ParticipationOpen(now), URL: h.BaseURL(c) + "/p/" + p.Slug,
 		Area: geo.MarshalGeometry(areaGeometry(p)), Map: p.Map}
 	if !full {

@@ -89,6 +89,8 @@ func formError(c *fiber.Ctx, err error) (status int, fields map[string]string, o
 		return e.Status, e.Fields, true
 	case e.Code == "phase_closed":
 		return e.Status, map[string]string{"form": l.T("validation.phase_closed")}, true
+	case e.Code == "procedure_closed":
+		return e.Status, map[string]string{"form": l.T("validation.procedure_closed")}, true
 	case e.Code == "comments_closed", e.Code == "ratings_closed", e.Code == "invalid_vote":
 		return e.Status, map[string]string{"form": e.Message}, true
 	}

@@ -30,11 +30,19 @@ func (h *Handler) home(c *fiber.Ctx) error {
 		}
 		v := procView{Procedure: p, Text: t, Status: p.Status(now), Open: p.ParticipationOpen(now)}
 		v.Current, _ = p.CurrentPhase(now)
+		switch p.State() {
+		case model.LifecycleArchived:
+			// listed apart, after everything else
+			v.Status = "archived"
+		case model.LifecycleClosed:
+			// closed before its phases ended: finished all the same
+			v.Status = model.StatusFinished
+		}
 		groups[v.Status] = append(groups[v.Status], v)
 	}
 	return h.Render(c, "home", fiber.Map{"Title": web.Localizer(c).T("home.title"), "Search": c.Query("q"),
 		"Running": groups[model.StatusRunning], "Upcoming": groups[model.StatusUpcoming], "Finished": groups[model.StatusFinished],
-		"Count": len(groups[model.StatusRunning]) + len(groups[model.StatusUpcoming]) + len(groups[model.StatusFinished])})
+		"Archived": groups["archived"], "Count": len(groups[model.StatusRunning]) + len(groups[model.StatusUpcoming]) + len(groups[model.StatusFinished]) + len(groups["archived"])})
 }
 
 func (h *Handler) procedure(c *fiber.Ctx) error {
@@ -42,6 +50,7 @@ func (h *Handler) procedure(c *fiber.Ctx) error {
 	if p == nil {
 		return err
 	}
+	h.CountView(p)
 	// The page is the same for everyone with the same URL and phase, so it
 	// is rendered once per procedure version (see web.RenderCached).
 	now := h.Now()

@@ -150,7 +150,7 @@ func TestPluralFormsFollowTheLanguage(t *testing.T) {
 // staffOnly are the prefixes of messages that only the back office, the
 // exports and API clients see; residents meet every other message, and
 // Leichte Sprache has each of those in its own words.
-var staffOnly = []string{"number.", "admin.", "export.", "ogc.", "modbulk.", "modmerge.", "error.json", "date.",
+var staffOnly = []string{"number.", "lifecycle.", "team.", "visits.", "admin.", "export.", "ogc.", "modbulk.", "modmerge.", "error.json", "date.",
 	"validation.bad_", "validation.unknown_", "validation.status_not", "error.export", "error.merge",
 	"error.no_change", "error.not_moderatable", "error.report", "error.comment_not", "validation.comment_status",
 	"validation.bbox", "error.feature_required", "error.method", "error.invalid_flag", "error.origin_forbidden",

@@ -20,6 +20,8 @@ type Store interface {
 	SubscriptionByToken(ctx context.Context, h []byte) (*store.Subscription, error)
 	ConfirmSubscription(ctx context.Context, h []byte) error
 	Unsubscribe(ctx context.Context, h []byte) error
+	SubscriptionState(ctx context.Context, contributionID string) (string, error)
+	EraseSubscriptionOf(ctx context.Context, contributionID string) error
 	ClaimOutbox(ctx context.Context, now time.Time, lease time.Duration) (*store.OutboxItem, error)
 	MarkSent(ctx context.Context, id int64) error
 	RetryOutbox(ctx context.Context, id int64, next time.Time, lastError string) error
@@ -125,6 +127,18 @@ func (s *Service) Subscribe(ctx context.Context, contributionID, manage, email, 
 	token := auth.NewToken()
 	b, _ := json.Marshal(sealedSubscription{Email: addr, Manage: manage, Token: token})
 	return s.Store.Subscribe(ctx, contributionID, s.Sealer.Seal(purposeSubscription, b), auth.HashToken(token), s.Sealer.Hash(addr), locale)
+}
+
+// State tells how the author of contribution id hears about it: "",
+// "pending" or "confirmed".
+func (s *Service) State(ctx context.Context, id string) (string, error) {
+	return s.Store.SubscriptionState(ctx, id)
+}
+
+// Forget erases the subscription of contribution id (the author
+// unsubscribed on the manage page) and cancels what was not sent yet.
+func (s *Service) Forget(ctx context.Context, id string) error {
+	return s.Store.EraseSubscriptionOf(ctx, id)
 }
 
 // ErrAddress is returned for an address that is not one.

@@ -229,3 +229,25 @@ func enqueueNotification(tx *sql.Tx, contributionID, kind string, extra map[stri
 func notifyPlanningStatus(tx *sql.Tx, contributionID, status string) error {
 	return enqueueNotification(tx, contributionID, NotifyStatus, map[string]any{"status": status})
 }
+
+// SubscriptionState tells how the author of contribution contributionID
+// hears about it: "" (no subscription), "pending" (waiting for the
+// confirmation link) or "confirmed".
+func (s *Store) SubscriptionState(ctx context.Context, contributionID string) (string, error) {
+	var state string
+	err := s.read.QueryRowContext(ctx, `SELECT state FROM mail_subscriptions WHERE contribution_id = ?`, contributionID).Scan(&state)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("store: unable to read subscription: %w", err)
+	}
+	return state, nil
+}
+
+// EraseSubscriptionOf deletes the subscription of contribution
+// contributionID, if any, and cancels its unsent messages (the author
+// unsubscribed on the manage page).
+func (s *Store) EraseSubscriptionOf(ctx context.Context, contributionID string) error {
+	return s.Write(ctx, func(tx *sql.Tx) error { return eraseSubscriptionOf(tx, contributionID) })
+}

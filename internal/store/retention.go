@@ -65,6 +65,10 @@ func (s *Store) EraseContribution(ctx context.Context, id string, a Audited, che
 			ms(time.Now()), c.Seq); err != nil {
 			return fmt.Errorf("store: unable to erase contribution: %w", err)
 		}
+		// Nobody hears about a tombstone: its author's address goes too.
+		if err := eraseSubscriptionOf(tx, c.ID); err != nil {
+			return err
+		}
 		// The update trigger replaced the full-text entry by an empty one;
 		// remove that too, so the index holds nothing of the contribution.
 		if _, err := tx.Exec(`INSERT INTO contributions_fts(contributions_fts, rowid, title, text) VALUES ('delete', ?, '', '')`, c.Seq); err != nil {

@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/utils"
 
+	"github.com/mitreden/mitreden/internal/mail"
 	"github.com/mitreden/mitreden/internal/model"
 	"github.com/mitreden/mitreden/internal/participation"
 	"github.com/mitreden/mitreden/internal/store"
@@ -45,9 +46,20 @@ func (h *Handler) renderManage(c *fiber.Ctx, p *model.Procedure, ct *model.Contr
 	case "saved", "withdrawn", "saved_for_review":
 		msg = l.T("notice." + notice)
 	}
+	sub := ""
+	if h.Mail != nil {
+		if sub, err = h.Mail.State(c.UserContext(), ct.ID); err != nil {
+			return err
+		}
+	}
+	switch notice {
+	case "subscribed", "unsubscribed":
+		msg = l.T("mail.manage.notice_" + notice)
+	}
 	return h.Render(c, "manage", fiber.Map{"Title": l.T("manage.title"), "P": v, "C": ct, "In": f.In, "Errors": f.Fields,
 		"GeometryJSON": geomJSON, "Point": pt, "Places": places, "PlaceName": f.Place, "Editable": editable, "Notice": msg, "NoticeKey": notice,
-		"Action": "/manage/" + c.Params("token"), "Comments": comments, "Responses": responses})
+		"Action": "/manage/" + c.Params("token"), "Comments": comments, "Responses": responses,
+		"SubscribeOn": h.Mail != nil, "Subscription": sub, "SubError": f.Fields["email"], "Email": f.Email})
 }
 
 func (h *Handler) manageSave(c *fiber.Ctx) error {
@@ -101,4 +113,44 @@ func (h *Handler) manageSave(c *fiber.Ctx) error {
 		return c.Redirect("/manage/"+token+"?notice=saved_for_review", fiber.StatusSeeOther)
 	}
 	return c.Redirect("/manage/"+token+"?notice=saved", fiber.StatusSeeOther)
+}
+
+// manageSubscription lets the author subscribe to news about their
+// contribution by e-mail (double opt-in, as on the form) or stop them.
+func (h *Handler) manageSubscription(c *fiber.Ctx) error {
+	token := utils.CopyString(c.Params("token"))
+	ct, p, err := h.Part.Managed(c.UserContext(), token)
+	if errors.Is(err, store.ErrNotFound) {
+		return h.notFound(c, "error.manage_not_found")
+	}
+	if err != nil {
+		return err
+	}
+	if h.Mail == nil {
+		return h.notFound(c, "error.not_found")
+	}
+	l := web.Localizer(c)
+	switch c.FormValue("action") {
+	case "unsubscribe":
+		if err := h.Mail.Forget(c.UserContext(), ct.ID); err != nil {
+			return err
+		}
+		return c.Redirect("/manage/"+token+"?notice=unsubscribed#subscription", fiber.StatusSeeOther)
+	case "subscribe":
+		email := c.FormValue("email")
+		err := h.Mail.Subscribe(c.UserContext(), ct.ID, token, email, l.Tag)
+		if err == nil {
+			return c.Redirect("/manage/"+token+"?notice=subscribed#subscription", fiber.StatusSeeOther)
+		}
+		key := "mail.field.invalid"
+		if errors.Is(err, store.ErrTooMany) {
+			key = "mail.manage.too_many"
+		} else if !errors.Is(err, mail.ErrAddress) {
+			return err
+		}
+		c.Status(fiber.StatusUnprocessableEntity)
+		return h.renderManage(c, p, ct, contribForm{In: model.ContributionInput{Title: ct.Title, Text: ct.Text, Category: ct.Category,
+			Type: ct.Type, AuthorName: ct.AuthorName}, Geom: ct.Geometry, Email: email, Fields: map[string]string{"email": l.T(key)}}, "")
+	}
+	return h.Fail(c, fiber.StatusBadRequest, "bad_request", l.T("admin.bad_action"))
 }

@@ -41,6 +41,7 @@ func Register(app *fiber.App, s *web.Server) {
 	app.Get("/wall/:slug", h.wall)
 	app.Get("/manage/:token", web.NoStore, csrf, h.manage)
 	app.Post("/manage/:token", web.NoStore, s.WriteLimiter(), csrf, h.manageSave)
+	app.Post("/manage/:token/subscription", web.NoStore, s.WriteLimiter(), csrf, h.manageSubscription)
 	h.registerErase(app)
 	app.Get("/p/:slug/theme.css", h.themeCSS)
 	app.Get("/p/:slug/files/:id/:name", h.file)

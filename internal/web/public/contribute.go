@@ -81,7 +81,23 @@ func (h *Handler) contributeForm(c *fiber.Ctx) error {
 	if p == nil {
 		return err
 	}
-	return h.renderContribute(c, p, contribForm{})
+	return h.renderContribute(c, p, prefill(c, p))
+}
+
+// prefill reads a link's ?lat=…&lon=…&category=… (the table's QR hand-off,
+// or any link): the form opens with that point and category set. What does
+// not parse, or a category the procedure lacks, is left out.
+func prefill(c *fiber.Ctx, p *model.Procedure) contribForm {
+	var f contribForm
+	if lat, lon, ok := queryPoint(c); ok {
+		f.Geom = orb.Point{lon, lat}
+	}
+	if k := c.Query("category"); k != "" {
+		if _, ok := p.Category(k); ok {
+			f.In.Category = k
+		}
+	}
+	return f
 }
 
 func (h *Handler) renderContribute(c *fiber.Ctx, p *model.Procedure, f contribForm) error {

@@ -113,7 +113,13 @@ func swipe(pts ...[2]float64) chromedp.Action {
 			}
 			time.Sleep(15 * time.Millisecond)
 		}
-		return touch(input.TouchEnd).Do(ctx)
+		if err := touch(input.TouchEnd).Do(ctx); err != nil {
+			return err
+		}
+		// Chromium takes a tap right after a stroke for the end of a fling
+		// and sends no click; a hand needs longer to reach a button anyway.
+		time.Sleep(700 * time.Millisecond)
+		return nil
 	})
 }
 

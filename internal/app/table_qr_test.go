@@ -41,3 +41,24 @@ func TestTableQRCodeLeadsToTheFormWithThePoint(t *testing.T) {
 		t.Fatalf("qr: %d %s %q %.200s", r.status, r.header.Get("Content-Type"), r.header.Get("X-Mitreden-Target"), r.body)
 	}
 }
+
+// The kiosk page carries the map-first table (shown by its script) beside
+// the form for browsers without scripts; its QR code address keeps the key
+// and nothing in it links out of the kiosk.
+func TestTablePageCarriesTheKioskMap(t *testing.T) {
+	e := newEnv(t, nil)
+	page := e.do(t, "GET", tableLink(3), "", "")
+	key := strings.SplitN(tableLink(3), "key=", 2)[1]
+	for _, want := range []string{`id="kiosk" class="kiosk-app" hidden`, `data-qr="/table/` + slug + `/qr.svg?table=3&amp;key=` + key + `"`,
+		`class="kiosk-tile cat-verkehr" data-category="verkehr"`, `id="kiosk-keyboard"`, `aria-describedby="kiosk-kb-target"`,
+		`class="kiosk-lang" href="?table=3&amp;key=` + key + `&amp;lang=en"`, `id="contribute-form"`, `js/kiosk-map.js`} {
+		if !strings.Contains(page.body, want) {
+			t.Errorf("table page lacks %s", want)
+		}
+	}
+	i := strings.Index(page.body, `id="kiosk"`)
+	j := strings.Index(page.body[i:], `id="idle-dialog"`)
+	if i < 0 || j < 0 || strings.Contains(page.body[i:i+j], `href="/`) || strings.Contains(page.body[i:i+j], `href="http`) {
+		t.Errorf("the kiosk links out")
+	}
+}

@@ -4,7 +4,7 @@
  * that of the contribution form (shape.js) and goes into its #geometry.
  */
 import { t } from 'mitreden/i18n.js';
-import { announce } from 'mitreden/util.js';
+import { announce, safeKey } from 'mitreden/util.js';
 import { PRIMARY } from 'mitreden/maps.js';
 import { MODES, readInitial, geometry, outside, statusText } from 'mitreden/shape.js';
 
@@ -34,13 +34,19 @@ export function initKioskDraw(map, allowed, geomInput, onChange) {
 
   function colour() { return PRIMARY; }
 
+  // category is the class of the topic chosen in the form, for the pin.
+  function category() {
+    const sel = document.getElementById('category');
+    return sel && sel.value ? ' cat-' + safeKey(sel.value) : '';
+  }
+
   function render(extra) {
     layer.clearLayers();
     const pts = extra || state.pts;
     if (!pts.length) { return; }
     if (state.mode === 'Point') {
       layer.addLayer(L.marker(pts[pts.length - 1], {
-        icon: L.divIcon({ className: 'kiosk-draft', html: '<span class="marker-pin"></span>', iconSize: [56, 56] }),
+        icon: L.divIcon({ className: 'kiosk-draft map-marker' + category(), html: '<span class="marker-pin"></span>', iconSize: [56, 56] }),
         interactive: false, keyboard: false
       }));
       return;

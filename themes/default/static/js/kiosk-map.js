@@ -137,7 +137,17 @@ function start() {
       placeChanged();
     });
     byId('kiosk-place-back').addEventListener('click', function () { showStep('category', t('js.kiosk_step_category')); });
-    byId('kiosk-place-next').addEventListener('click', function () { showWrite(); });
+    byId('kiosk-place-next').addEventListener('click', function () {
+      // A place outside the planning area is refused here, not after sending.
+      if (draw && draw.outside()) {
+        const warning = byId('kiosk-outside');
+        warning.hidden = false;
+        warning.setAttribute('tabindex', '-1');
+        warning.focus();
+        return;
+      }
+      showWrite();
+    });
     byId('kiosk-write-back').addEventListener('click', function () {
       showStep('place', t('js.kiosk_step_place'));
       placeChanged();

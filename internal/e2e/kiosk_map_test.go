@@ -180,7 +180,7 @@ func tableFeature(t *testing.T, s *server, n int) (title, text, category, geomTy
 }
 
 // A contribution placed with a tap and written only on the on-screen
-// keyboard: the keyboard says which field it types into, keeps that field
+// keyboard (German layout, then Turkish): the keyboard says which field it types into, keeps that field
 // in view and focused, and the table sends it tagged with its number.
 func TestKioskContributionByTapAndOnScreenKeyboard(t *testing.T) {
 	s := start(t, "")
@@ -198,6 +198,8 @@ func TestKioskContributionByTapAndOnScreenKeyboard(t *testing.T) {
 		typeOnScreen("Bank am Teich"),
 		tap(`#kiosk-kb-keys button[data-action="next"]`),
 		typeOnScreen("Hier fehlen Bänke zum Ausruhen"),
+		tap(`#kiosk-keyboard button[data-layout="tr"]`),
+		typeOnScreen(" çiğ İ"),
 		chromedp.Text("#kiosk-kb-target", &target, chromedp.ByID),
 		chromedp.Evaluate(`document.activeElement && document.activeElement.id`, &active),
 		chromedp.Evaluate(`document.getElementById("text").getBoundingClientRect().bottom > document.getElementById("kiosk-keyboard").getBoundingClientRect().top`, &covered),
@@ -210,7 +212,7 @@ func TestKioskContributionByTapAndOnScreenKeyboard(t *testing.T) {
 		chromedp.WaitVisible("#next-contribution", chromedp.ByID),
 	)
 	title, text, category, typ, _ := tableFeature(t, s, 5)
-	if title != "Bank am Teich" || text != "Hier fehlen Bänke zum Ausruhen" || category != "gruen" || typ != "Point" || !strings.Contains(geom, `"Point"`) {
+	if title != "Bank am Teich" || text != "Hier fehlen Bänke zum Ausruhen çiğ İ" || category != "gruen" || typ != "Point" || !strings.Contains(geom, `"Point"`) {
 		t.Fatalf("stored %q %q %q %s (drawn %s)", title, text, category, typ, geom)
 	}
 }

@@ -6,6 +6,7 @@
 import { t } from 'mitreden/i18n.js';
 import { announce, safeKey } from 'mitreden/util.js';
 import { PRIMARY } from 'mitreden/maps.js';
+import { scale } from 'mitreden/kiosk-layer.js';
 import { MODES, readInitial, geometry, outside, statusText } from 'mitreden/shape.js';
 
 const MIN_STEP = 12; // px between recorded points of a stroke
@@ -46,7 +47,7 @@ export function initKioskDraw(map, allowed, geomInput, onChange) {
     if (!pts.length) { return; }
     if (state.mode === 'Point') {
       layer.addLayer(L.marker(pts[pts.length - 1], {
-        icon: L.divIcon({ className: 'kiosk-draft map-marker' + category(), html: '<span class="marker-pin"></span>', iconSize: [56, 56] }),
+        icon: L.divIcon({ className: 'kiosk-draft map-marker' + category(), html: '<span class="marker-pin"></span>', iconSize: [Math.round(56 * scale()), Math.round(56 * scale())] }),
         interactive: false, keyboard: false
       }));
       return;

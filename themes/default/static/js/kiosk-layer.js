@@ -8,12 +8,19 @@ import { PRIMARY } from 'mitreden/maps.js';
 import { showClusters } from 'mitreden/clusters.js';
 import { subscribe } from 'mitreden/live.js';
 
+// scale grows pins and clusters with the page's type (large on a 4K
+// screen at 1:1): the base size is 24 px.
+export function scale() {
+  const px = parseFloat(window.getComputedStyle(document.body).fontSize) || 24;
+  return Math.max(1, px / 24);
+}
+
 function pin(category) {
+  const s = Math.round(56 * scale());
   return L.divIcon({
     className: 'kiosk-pin map-marker' + (category ? ' cat-' + safeKey(category) : ''),
     html: '<span class="marker-pin"></span>',
-    iconSize: [56, 56],
-    iconAnchor: [28, 28]
+    iconSize: [s, s]
   });
 }
 
@@ -31,7 +38,7 @@ export function initContributions(map, slug, colours, onOpen) {
           className: 'kiosk-cluster',
           html: '<span class="cluster-icon"><span aria-hidden="true">' + n + '</span><span class="sr-only">' +
             escapeHTML(tn('js.cluster', n)) + '</span></span>',
-          iconSize: [64, 64]
+          iconSize: [Math.round(64 * scale()), Math.round(64 * scale())]
         });
       }
     })

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
@@ -133,6 +134,46 @@ func TestKioskLineDrawnWithAFinger(t *testing.T) {
 	_ = json.Unmarshal(coords, &line)
 	if title != "Radweg am Park" || category != "rad-fuss" || typ != "LineString" || len(line) != n {
 		t.Fatalf("stored %q %q %s %s", title, category, typ, coords)
+	}
+}
+
+// Two fingers pinch the map larger even while one finger would draw a
+// line, and draw nothing.
+func TestKioskPinchZoomsWhileDrawing(t *testing.T) {
+	s := start(t, "")
+	ctx := touchScreen(t, 1920, 1080)
+	var before, after float64
+	var geom string
+	run(t, ctx,
+		chromedp.Navigate(s.URL+tableLink(t, s, 10)),
+		kioskToPlace("gruen"),
+		tap(`#kiosk-step-place button[data-mode="LineString"]`),
+		chromedp.Evaluate(`window.__before = parseFloat(document.getElementById("kiosk-map").getAttribute("data-zoom"))`, &before),
+		chromedp.Evaluate(`window.__z = []; new MutationObserver(() => window.__z.push(document.getElementById("kiosk-map").getAttribute("data-zoom"))).observe(document.getElementById("kiosk-map"), {attributes: true, attributeFilter: ["data-zoom"]}); 1`, nil),
+		chromedp.ActionFunc(func(ctx context.Context) error {
+			c, err := areaPoint(ctx, 0.4, 0.5)
+			if err != nil {
+				return err
+			}
+			for i := 0.0; i <= 8; i++ {
+				kind := input.TouchMove
+				if i == 0 {
+					kind = input.TouchStart
+				}
+				d := 40 + i*30
+				if err := touch(kind, [2]float64{c[0] - d, c[1]}, [2]float64{c[0] + d, c[1]}).Do(ctx); err != nil {
+					return err
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+			return touch(input.TouchEnd).Do(ctx)
+		}),
+		waitJS("the map zoomed in", `window.__z.length > 0 && parseFloat(window.__z[window.__z.length - 1]) > window.__before`, 5*time.Second),
+		chromedp.Evaluate(`parseFloat(document.getElementById("kiosk-map").getAttribute("data-zoom"))`, &after),
+		chromedp.Value("#geometry", &geom, chromedp.ByID),
+	)
+	if after <= before || geom != "" {
+		t.Fatalf("pinch: zoom %v → %v, drew %q", before, after, geom)
 	}
 }
 

@@ -259,6 +259,10 @@ function start() {
     } else if (proc && proc.map && proc.map.center) {
       map.setView([proc.map.center[1], proc.map.center[0]], proc.map.zoom || 15);
     }
+    // The zoom level, readable by the page (and its tests): data-zoom.
+    const showZoom = function () { mapEl.setAttribute('data-zoom', String(map.getZoom())); };
+    showZoom();
+    map.on('zoomend', showZoom);
     if (proc) { initPlan(map, proc); }
     initContributions(map, slug, colours, open);
     mapEl.setAttribute('data-ready', 'true');

@@ -20,16 +20,17 @@ func TestWorkshopTableFeedsTheWall(t *testing.T) {
 	streamOpen := watchStream(wall)
 	run(t, wall, chromedp.Navigate(s.URL+"/wall/gruenzug-altona"), chromedp.WaitVisible("#wall-list", chromedp.ByID),
 		streamOpen)
-	table := browser(t)
+	table := touchScreen(t, 1920, 1080)
 	var thanks string
 	run(t, table,
 		chromedp.Navigate(s.URL+tableLink(t, s, 4)),
-		toPlaceStep("Vom Werkstatt-Tisch vier"),
-		clickMap(10, 10),
+		kioskToPlace("gruen"),
+		tapArea(0.4, 0.5),
 		waitJS("a place in the geometry field", geometryJS+` !== ""`, 5*time.Second),
-		chromedp.Click("#wizard-next", chromedp.ByID),
-		chromedp.WaitVisible("#submit-contribution", chromedp.ByID),
-		chromedp.Click("#submit-contribution", chromedp.ByID),
+		tap("#kiosk-place-next"),
+		chromedp.SendKeys("#title", "Vom Werkstatt-Tisch vier", chromedp.ByID),
+		chromedp.SendKeys("#text", "Ein Beitrag, am Tisch auf der Karte gesetzt.", chromedp.ByID),
+		tap("#submit-contribution"),
 		chromedp.WaitVisible("#next-contribution", chromedp.ByID),
 		chromedp.Text("main", &thanks, chromedp.ByQuery),
 	)
@@ -67,11 +68,13 @@ func TestWorkshopTableFeedsTheWall(t *testing.T) {
 // empty form; "I am still here" keeps what was typed.
 func TestWorkshopTableStartsOverAfterInactivity(t *testing.T) {
 	s := start(t, "", "MITREDEN_TABLE_IDLE=4")
-	ctx := browser(t)
+	ctx := touchScreen(t, 1920, 1080)
 	var title string
 	link := tableLink(t, s, 2)
 	run(t, ctx,
 		chromedp.Navigate(s.URL+link),
+		kioskToPlace("gruen"),
+		tap("#kiosk-place-next"),
 		chromedp.WaitVisible("#title", chromedp.ByID),
 		chromedp.SendKeys("#title", "Halb geschrieben", chromedp.ByID),
 		chromedp.WaitVisible("#idle-dialog", chromedp.ByID), // after 2 s
@@ -94,7 +97,7 @@ func TestWorkshopTableStartsOverAfterInactivity(t *testing.T) {
 		`(() => { const t = document.getElementById("title"), d = document.getElementById("idle-dialog"); return !!t && t.value === "" && !!d && d.hidden; })()`,
 		15*time.Second))
 	run(t, ctx,
-		chromedp.WaitVisible("#title", chromedp.ByID),
+		chromedp.WaitReady("#title", chromedp.ByID),
 		chromedp.Value("#title", &title, chromedp.ByID),
 	)
 	if title != "" {

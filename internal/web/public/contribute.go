@@ -2,7 +2,6 @@ package public
 
 import (
 	"errors"
-	"math"
 	"strconv"
 	"strings"
 
@@ -83,23 +82,23 @@ func (h *Handler) contributeForm(c *fiber.Ctx) error {
 	if p == nil {
 		return err
 	}
-	// "Contribute here" on the procedure's map brings its spot along.
-	var f contribForm
-	if pt, ok := queryPoint(c); ok {
-		f.Geom = pt
-	}
-	return h.renderContribute(c, p, f)
+	return h.renderContribute(c, p, prefill(c, p))
 }
 
-// queryPoint reads a starting point from ?lat=&lon=; ok is false when
-// either is missing or no coordinate.
-func queryPoint(c *fiber.Ctx) (orb.Point, bool) {
-	la, err1 := strconv.ParseFloat(c.Query("lat"), 64)
-	lo, err2 := strconv.ParseFloat(c.Query("lon"), 64)
-	if err1 != nil || err2 != nil || math.IsNaN(la) || math.IsNaN(lo) || la < -90 || la > 90 || lo < -180 || lo > 180 {
-		return orb.Point{}, false
+// prefill reads a link's ?lat=…&lon=…&category=… (the table's QR hand-off,
+// or any link): the form opens with that point and category set. What does
+// not parse, or a category the procedure lacks, is left out.
+func prefill(c *fiber.Ctx, p *model.Procedure) contribForm {
+	var f contribForm
+	if lat, lon, ok := queryPoint(c); ok {
+		f.Geom = orb.Point{lon, lat}
 	}
-	return orb.Point{lo, la}, true
+	if k := c.Query("category"); k != "" {
+		if _, ok := p.Category(k); ok {
+			f.In.Category = k
+		}
+	}
+	return f
 }
 
 func (h *Handler) renderContribute(c *fiber.Ctx, p *model.Procedure, f contribForm) error {

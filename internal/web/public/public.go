@@ -38,6 +38,7 @@ func Register(app *fiber.App, s *web.Server) {
 	app.Post("/p/:slug/contributions/:id/flags", s.WriteLimiter(), csrf, h.flag)
 	app.Get("/table/:slug", csrf, h.table)
 	app.Post("/table/:slug", s.WriteLimiter(), csrf, h.tableSubmit)
+	app.Get("/table/:slug/qr.svg", h.tableQR)
 	app.Get("/wall/:slug", h.wall)
 	app.Get("/manage/:token", web.NoStore, csrf, h.manage)
 	app.Post("/manage/:token", web.NoStore, s.WriteLimiter(), csrf, h.manageSave)

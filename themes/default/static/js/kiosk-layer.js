@@ -1,0 +1,184 @@
+/* Mitreden – the contributions on the workshop table's map: finger-sized
+ * pins (clustered), lines and areas, kept current by the live stream; a
+ * tap opens one (onOpen) in the panel, where it can be rated.
+ */
+import { t, tn } from 'mitreden/i18n.js';
+import { escapeHTML, fetchJSON, safeKey } from 'mitreden/util.js';
+import { PRIMARY } from 'mitreden/maps.js';
+import { showClusters } from 'mitreden/clusters.js';
+import { subscribe } from 'mitreden/live.js';
+
+// scale grows pins and clusters with the page's type (large on a 4K
+// screen at 1:1): the base size is 24 px.
+export function scale() {
+  const px = parseFloat(window.getComputedStyle(document.body).fontSize) || 24;
+  return Math.max(1, px / 24);
+}
+
+function pin(category) {
+  const s = Math.round(56 * scale());
+  return L.divIcon({
+    className: 'kiosk-pin map-marker' + (category ? ' cat-' + safeKey(category) : ''),
+    html: '<span class="marker-pin"></span>',
+    iconSize: [s, s]
+  });
+}
+
+// initContributions shows the contributions of slug on map; colours maps a
+// category key to its colour. It returns { reload, feature(id) }.
+export function initContributions(map, slug, colours, onOpen) {
+  const base = '/api/v1/procedures/' + encodeURIComponent(slug);
+  const points = typeof L.markerClusterGroup === 'function'
+    ? L.markerClusterGroup({
+      showCoverageOnHover: false,
+      maxClusterRadius: 60,
+      iconCreateFunction: function (cluster) {
+        const n = cluster.getChildCount();
+        return L.divIcon({
+          className: 'kiosk-cluster',
+          html: '<span class="cluster-icon"><span aria-hidden="true">' + n + '</span><span class="sr-only">' +
+            escapeHTML(tn('js.cluster', n)) + '</span></span>',
+          iconSize: [Math.round(64 * scale()), Math.round(64 * scale())]
+        });
+      }
+    })
+    : L.featureGroup();
+  const paths = L.featureGroup();
+  const clusterLayer = L.featureGroup();
+  let layers = {};
+  const features = {};
+  let clustered = false;
+  let inflight = null;
+  let timer = null;
+
+  function add(f) {
+    if (!f || !f.id || !f.geometry || !f.geometry.type || layers[f.id]) { return; }
+    features[f.id] = f;
+    const p = f.properties || {};
+    const label = t('js.kiosk_contribution', [p.title || '']);
+    let layer;
+    if (f.geometry.type === 'Point') {
+      const c = f.geometry.coordinates;
+      layer = L.marker([c[1], c[0]], { icon: pin(p.category), title: label, alt: label, keyboard: true, riseOnHover: true });
+      layer.on('add', function () {
+        const icon = layer.getElement();
+        if (!icon) { return; }
+        icon.setAttribute('data-id', f.id);
+        icon.setAttribute('role', 'button');
+        L.DomEvent.on(icon, 'keydown', function (e) {
+          if (e.key === 'Enter' || e.key === ' ') {
+            L.DomEvent.stop(e);
+            onOpen(features[f.id]);
+          }
+        });
+      });
+      points.addLayer(layer);
+    } else {
+      const colour = colours[p.category] || PRIMARY;
+      const line = /LineString/.test(f.geometry.type);
+      layer = L.geoJSON(f.geometry, {
+        style: { color: colour, weight: line ? 10 : 5, opacity: 0.9, fillColor: colour, fillOpacity: 0.25, className: 'kiosk-path' }
+      });
+      paths.addLayer(layer);
+    }
+    layer.on('click', function () { onOpen(features[f.id]); });
+    layers[f.id] = layer;
+  }
+
+  function remove(id) {
+    const layer = layers[id];
+    if (!layer) { return; }
+    points.removeLayer(layer);
+    paths.removeLayer(layer);
+    delete layers[id];
+    delete features[id];
+  }
+
+  function render(fc) {
+    const list = (fc && fc.features) || [];
+    if (fc && fc.clustered === true) {
+      points.clearLayers();
+      paths.clearLayers();
+      layers = {};
+      clustered = true;
+      showClusters(map, clusterLayer, list);
+      return;
+    }
+    if (clustered) {
+      clusterLayer.clearLayers();
+      clustered = false;
+    }
+    list.forEach(add);
+  }
+
+  function load() {
+    if (inflight) { inflight.abort(); }
+    const ctrl = typeof AbortController === 'function' ? new AbortController() : null;
+    inflight = ctrl;
+    const b = map.getBounds();
+    const clamp = function (v, lo, hi) { return Math.max(lo, Math.min(hi, v)); };
+    const q = new URLSearchParams();
+    q.set('bbox', [clamp(b.getWest(), -180, 180), clamp(b.getSouth(), -90, 90), clamp(b.getEast(), -180, 180), clamp(b.getNorth(), -90, 90)]
+      .map(function (n) { return n.toFixed(6); }).join(','));
+    q.set('limit', '1000');
+    q.set('cluster', '1');
+    fetchJSON(base + '/contributions?' + q.toString(), ctrl ? ctrl.signal : undefined).then(function (fc) {
+      if (inflight !== ctrl) { return; }
+      inflight = null;
+      render(fc);
+      map.getContainer().setAttribute('data-contributions', String(Object.keys(layers).length));
+    }).catch(function () {
+      if (inflight === ctrl) { inflight = null; }
+    });
+  }
+
+  paths.addTo(map);
+  points.addTo(map);
+  clusterLayer.addTo(map);
+  map.on('moveend', function () {
+    if (timer) { clearTimeout(timer); }
+    timer = setTimeout(load, 250);
+  });
+  load();
+
+  let close = subscribe(base + '/events', {
+    'contribution.created': function (f) { if (!clustered) { add(f); } },
+    'contribution.updated': function (f) {
+      if (!f || !f.id) { return; }
+      remove(f.id);
+      if (!clustered) { add(f); }
+    },
+    'contribution.removed': function (d) { if (d && d.id) { remove(d.id); } }
+  });
+  window.addEventListener('pagehide', function () { if (close) { close(); close = null; } });
+
+  return {
+    feature: function (id) { return features[id]; },
+    update: function (f) { if (f && f.id) { features[f.id] = f; } }
+  };
+}
+
+// detailMeta is the line above a contribution's text: its category and
+// where it came from.
+export function detailMeta(f, labels) {
+  const p = f.properties || {};
+  const parts = [];
+  if (labels[p.category]) { parts.push(labels[p.category]); }
+  if (p.author_name) { parts.push(p.author_name); }
+  if (p.origin && p.origin.indexOf('table') === 0) { parts.push(t('card.origin_table')); }
+  return parts.join(' · ');
+}
+
+// rate sends value (1, -1, 0) for contribution id; it resolves to the
+// answer {rating_up, rating_down, your_vote}.
+export function rate(id, value) {
+  return fetch('/api/v1/contributions/' + encodeURIComponent(id) + '/ratings', {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+    body: JSON.stringify({ value: value })
+  }).then(function (r) {
+    if (!r.ok) { throw new Error('HTTP ' + r.status); }
+    return r.json();
+  });
+}

@@ -50,7 +50,7 @@ func TestDraftsAreInvisibleOnEveryPublicRoute(t *testing.T) {
 	e := newEnv(t, nil)
 	e.addProcedure(t, otherSlug)
 	bc, bm := e.published(t, otherSlug)
-	B := subject{otherSlug, bc, bm}
+	B := subject{slug: otherSlug, contribution: bc, comment: bm}
 	vc := e.do(t, "POST", "/api/v1/procedures/"+otherSlug+"/conceptions/variante-a/comments", "application/json", `{"text":"Die Variante gefällt mir gut."}`)
 	var m struct {
 		ID int64 `json:"id"`
@@ -59,6 +59,13 @@ func TestDraftsAreInvisibleOnEveryPublicRoute(t *testing.T) {
 		t.Fatalf("plan-variant comment: %d %s", vc.status, vc.body)
 	}
 	variantComment := strconv.FormatInt(m.ID, 10)
+	// a file of the procedure, so that its download route has something to find
+	pdf := []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+	att := &model.Attachment{ProcedureID: e.proc(t, otherSlug).ID, Title: "Plan", Filename: "plan.pdf", ContentType: "application/pdf", Size: int64(len(pdf))}
+	if err := e.st.AddAttachment(context.Background(), att, pdf, store.Audited{Actor: "t", Action: "attachment.add"}); err != nil {
+		t.Fatal(err)
+	}
+	B.file = strconv.FormatInt(att.ID, 10)
 	home := e.do(t, "GET", "/p/"+slug+"/contribute", "", "", "")
 	jar := cookieJar{}
 	jar.take(home.header)
@@ -105,7 +112,7 @@ func TestDraftsAreInvisibleOnEveryPublicRoute(t *testing.T) {
 	// published: found (the live stream never ends, a manage link is no
 	// procedure's address)
 	for i, p := range probes {
-		if strings.HasSuffix(p.route, "/events") || strings.HasPrefix(p.route, "/manage/") {
+		if strings.HasSuffix(p.route, "/events") || strings.HasPrefix(p.route, "/manage/") || strings.HasPrefix(p.route, "/mail/") {
 			continue
 		}
 		r := request(p.method, p.route, p.path)

@@ -14,13 +14,13 @@ func TestContributeFormTakesPointAndCategoryFromTheLink(t *testing.T) {
 	r := e.do(t, "GET", "/p/"+slug+"/contribute?lat=53.5561&lon=9.9352&category=verkehr", "", "")
 	if r.status != 200 || !strings.Contains(r.body, `id="lat" name="lat" type="text" inputmode="decimal" value="53.5561"`) ||
 		!strings.Contains(r.body, `id="lon" name="lon" type="text" inputmode="decimal" value="9.9352"`) ||
-		!strings.Contains(r.body, `<option value="verkehr" selected>`) || !strings.Contains(r.body, `:[9.9352,53.5561]}`) {
+		!strings.Contains(r.body, `id="category-verkehr" value="verkehr" required checked`) || !strings.Contains(r.body, `:[9.9352,53.5561]}`) {
 		i := strings.Index(r.body, `id="step-category"`)
 		t.Fatalf("form from a link: %d %s", r.status, r.body[max(i, 0):])
 	}
 	for _, q := range []string{"?lat=95&lon=9.9&category=nichtda", "?lat=x&lon=9.9", "?lat=53.5"} {
 		r := e.do(t, "GET", "/p/"+slug+"/contribute"+q, "", "")
-		if r.status != 200 || strings.Contains(r.body, " selected>") || strings.Contains(r.body, `inputmode="decimal" value="5`) {
+		if r.status != 200 || strings.Contains(r.body, " required checked") || strings.Contains(r.body, `inputmode="decimal" value="5`) {
 			t.Errorf("form from %s: %d", q, r.status)
 		}
 	}

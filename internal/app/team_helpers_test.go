@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"net/url"
@@ -100,6 +101,7 @@ func (e *env) published(t *testing.T, slug string) (string, int64) {
 type subject struct {
 	slug, contribution string
 	comment            int64
+	file               string // an attachment's id ("1" when unset)
 }
 
 // fill puts s into the parameters of a route's path; ok is false for a
@@ -110,6 +112,8 @@ func (s subject) fill(path string) (string, bool) {
 		"/contributions/:id", "/contributions/"+s.contribution,
 		"/comments/:id", "/comments/"+strconv.FormatInt(s.comment, 10),
 		"/reports/:id", "/reports/1",
+		"/files/:id/:name", "/files/"+cmp.Or(s.file, "1")+"/plan.pdf",
+		"/feedback/:id", "/feedback/1",
 		"/items/:id", "/items/"+s.contribution,
 		":slug", s.slug,
 		":page", "faq",

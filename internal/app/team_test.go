@@ -22,8 +22,8 @@ func TestStaffOfOneProcedureAreRefusedEverythingOfAnother(t *testing.T) {
 	e.addProcedure(t, otherSlug)
 	bc, bm := e.published(t, otherSlug)
 	ac, am := e.published(t, slug)
-	A, B := subject{slug, ac, am}, subject{otherSlug, bc, bm}
-	mixed := subject{slug, bc, bm} // A's slug, B's contribution and comment
+	A, B := subject{slug: slug, contribution: ac, comment: am}, subject{slug: otherSlug, contribution: bc, comment: bm}
+	mixed := subject{slug: slug, contribution: bc, comment: bm} // A's slug, B's contribution and comment
 
 	body := func(csrf string) string {
 		return form(csrf, "action", "hide", "reason", "Doppelt", "status", "closed", "confirm", "on", "slug", "kopie-x",

@@ -236,7 +236,7 @@ func TestKioskIdleResetClearsEverything(t *testing.T) {
 	)
 	cleared := `(() => { const g = (id) => document.getElementById(id);
 		return !!g("kiosk-map") && g("kiosk-map").hasAttribute("data-ready") && g("title").value === "" && g("geometry").value === "" &&
-			g("category").value === "" && g("kiosk-panel").hidden && g("kiosk-keyboard").hidden && g("idle-dialog").hidden; })()`
+			!document.querySelector('input[name="category"]:checked') && g("kiosk-panel").hidden && g("kiosk-keyboard").hidden && g("idle-dialog").hidden; })()`
 	run(t, ctx, waitJS("the table started over", cleared, 20*time.Second))
 	var loc string
 	run(t, ctx, chromedp.Location(&loc))
@@ -288,7 +288,7 @@ func TestKioskQRCodeHandsOffThePlace(t *testing.T) {
 		chromedp.WaitReady("#lat", chromedp.ByID),
 		chromedp.Value("#lat", &lat, chromedp.ByID),
 		chromedp.Value("#lon", &lon, chromedp.ByID),
-		chromedp.Value("#category", &cat, chromedp.ByID),
+		chromedp.Evaluate(`(document.querySelector('input[name="category"]:checked') || {}).value || ''`, &cat),
 	)
 	var la, lo float64
 	fmt.Sscan(lat, &la)

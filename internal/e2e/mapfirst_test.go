@@ -105,6 +105,10 @@ func TestProcedurePageOpensOnTheMap(t *testing.T) {
 				if chosen == "" {
 					t.Fatal("the panel shows no chosen contribution")
 				}
+				// The map's pop-up fades in; axe reads colours, so it waits
+				// until the pop-up is fully shown.
+				run(t, ctx, waitJS("the pop-up shown", `(() => { const p = document.querySelector('.leaflet-popup');
+					return !p || getComputedStyle(p).opacity === '1'; })()`, 10*time.Second))
 				noAxeViolations(t, ctx, "procedure page, contribution chosen")
 			} else {
 				if m.Height < 0.4*m.VH || m.Width < 0.95*m.VW {

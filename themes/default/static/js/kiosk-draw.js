@@ -37,7 +37,7 @@ export function initKioskDraw(map, allowed, geomInput, onChange) {
 
   // category is the class of the topic chosen in the form, for the pin.
   function category() {
-    const sel = document.getElementById('category');
+    const sel = document.querySelector('#contribute-form input[name="category"]:checked');
     return sel && sel.value ? ' cat-' + safeKey(sel.value) : '';
   }
 

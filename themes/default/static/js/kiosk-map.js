@@ -27,7 +27,16 @@ function start() {
   const panel = byId('kiosk-panel');
   const heading = byId('kiosk-panel-title');
   const steps = Array.from(app.querySelectorAll('.kiosk-step'));
-  const select = byId('category');
+  // The form's category: its tiles are radio buttons (name="category").
+  const select = {
+    get value() {
+      const r = form && form.querySelector('input[name="category"]:checked');
+      return r ? r.value : '';
+    },
+    set value(key) {
+      Array.prototype.forEach.call(form ? form.querySelectorAll('input[name="category"]') : [], function (r) { r.checked = r.value === key; });
+    },
+  };
   const geomInput = byId('geometry');
 
   document.body.classList.add('kiosk-map');

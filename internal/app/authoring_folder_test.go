@@ -87,6 +87,7 @@ func TestBackOfficeAndFolderGiveTheSamePublicPages(t *testing.T) {
 			t.Fatalf("%s: %d %.2000s", st.path, r.status, r.body)
 		}
 	}
+	a.publish(t, s)
 	volatile := regexp.MustCompile(`nonce="[^"]*"|name="_csrf" value="[^"]*"`)
 	norm := func(b, slug string) string { return volatile.ReplaceAllString(strings.ReplaceAll(b, slug, "SLUG"), "") }
 	for _, path := range []string{"", "?lang=en", "?lang=de-x-ls", "/pages/der-plan", "/pages/der-plan?lang=en", "/pages/der-plan?lang=de-x-ls",

@@ -58,6 +58,15 @@ func (a *author) create(t *testing.T, slug, title string) {
 	}
 }
 
+// publish makes the draft slug public through the lifecycle page
+// (publishing asks for a confirmation).
+func (a *author) publish(t *testing.T, slug string) {
+	t.Helper()
+	if r := a.post(t, "/admin/p/"+slug+"/status", url.Values{"status": {"published"}, "confirm": {"on"}}); r.status != 303 {
+		t.Fatalf("publish %s: %d %.500s", slug, r.status, r.body)
+	}
+}
+
 func (a *author) version(t *testing.T, slug string) int64 {
 	t.Helper()
 	_, v, err := a.e.st.ProcedureStamp(context.Background(), slug)

@@ -75,6 +75,15 @@ func TestPlannerAuthorsAProcedureFromScratch(t *testing.T) {
 		t.Fatal("uploads did not move the version on")
 	}
 
+	// A new procedure is a draft: residents do not find it until it is
+	// published; its team sees it.
+	if r := e.do(t, "GET", "/p/"+s, "", ""); r.status != 404 {
+		t.Fatalf("the new procedure is public before it is published: %d", r.status)
+	}
+	if r := a.get(t, "/p/"+s); r.status != 200 || !strings.Contains(r.body, "Neuer Park am Fluss") {
+		t.Fatalf("its author does not see the draft: %d", r.status)
+	}
+	a.publish(t, s)
 	pub := e.do(t, "GET", "/p/"+s, "", "")
 	for _, want := range []string{"Neuer Park am Fluss", "Wir planen einen Park.", "Online-Beteiligung", "Bäume", "Wege", "Parkspaziergang",
 		"Bebauungsplan (PDF)", `/p/` + s + `/files/`, `/p/` + s + `/contribute`, "/p/" + s + "/pages/der-plan"} {

@@ -88,8 +88,11 @@ func (s *Service) Create(ctx context.Context, actor *model.User, slug, title str
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	p := model.Procedure{Slug: slug, Title: title, Map: DefaultView, Settings: model.DefaultSettings()}
-	id, err := s.Store.CreateProcedure(ctx, store.ProcedureSeed{Procedure: p})
+	// A new procedure starts as a draft: its team and whoever holds its
+	// preview link see it until a planner publishes it. Its author is a
+	// member, so that a planner scoped to procedures keeps what they make.
+	p := model.Procedure{Slug: slug, Title: title, Map: DefaultView, Settings: model.DefaultSettings(), Lifecycle: model.LifecycleDraft}
+	id, err := s.Store.CreateProcedure(ctx, store.ProcedureSeed{Procedure: p, Members: []int64{actor.ID}})
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
 
@@ -112,7 +113,11 @@ func TestPlannerAuthorsAProcedureInTheBrowser(t *testing.T) {
 		chromedp.Click("#map-undo", chromedp.ByID), vertices(3), clickMap(-120, 80), vertices(4),
 		waitJS("a polygon in the geometry field", geometryJS+`.includes('"Polygon"')`, 5*time.Second),
 		save("#save-area"))
-	if _, body := s.get(t, "/api/v1/procedures/"+slug); !strings.Contains(body, `"area":{"type":"Polygon"`) && !strings.Contains(body, `"area": {"type":"Polygon"`) {
+	// The draft is its team's: the planner's session reads it.
+	var body string
+	run(t, ctx, chromedp.Evaluate(`fetch('/api/v1/procedures/`+slug+`').then(r => r.text())`, &body,
+		func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }))
+	if !strings.Contains(body, `"area":{"type":"Polygon"`) && !strings.Contains(body, `"area": {"type":"Polygon"`) {
 		t.Fatalf("area not stored: %.600s", body)
 	}
 	run(t, ctx, chromedp.Navigate(base+"/pages"), chromedp.WaitVisible("#add-page", chromedp.ByID))
@@ -145,7 +150,10 @@ func TestPlannerAuthorsAProcedureInTheBrowser(t *testing.T) {
 		drawAreaShown, // the appointment's map shows the planning area
 		chromedp.Click("#map-place-here", chromedp.ByID), pointPlaced,
 		save("#save-appointment"))
-	if _, ics := s.get(t, "/p/"+slug+"/appointments.ics"); !strings.Contains(ics, "GEO:53.5") {
+	var ics string
+	run(t, ctx, chromedp.Evaluate(`fetch('/p/`+slug+`/appointments.ics').then(r => r.text())`, &ics,
+		func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }))
+	if !strings.Contains(ics, "GEO:53.5") {
 		t.Errorf("the appointment's place picked on the map is missing: %.800s", ics)
 	}
 	check("variants with entries")
@@ -156,6 +164,28 @@ func TestPlannerAuthorsAProcedureInTheBrowser(t *testing.T) {
 		chromedp.SetUploadFiles("#file", []string{pdfPath}, chromedp.ByID),
 		save("#upload-file"))
 	check("files with one")
+
+	// The new procedure is a draft: residents get 404, the preview link
+	// shows it (in another browser, without the planner's session); then
+	// the planner publishes it, confirming.
+	if code, _ := s.get(t, "/p/"+slug); code != 404 {
+		t.Fatalf("the draft answers %d to residents, want 404", code)
+	}
+	var previewURL, previewTitle string
+	run(t, ctx, chromedp.Navigate(base+"/lifecycle"), chromedp.WaitVisible("#preview-link", chromedp.ByID),
+		chromedp.Value("#preview-link", &previewURL, chromedp.ByID))
+	check("lifecycle of the draft")
+	guest := browser(t)
+	run(t, guest, chromedp.Navigate(previewURL), chromedp.WaitVisible("h1", chromedp.ByQuery), chromedp.Text("h1", &previewTitle, chromedp.ByQuery))
+	if !strings.Contains(previewTitle, "Uferpark Ottensen") {
+		t.Fatalf("the preview link shows %q", previewTitle)
+	}
+	run(t, ctx,
+		chromedp.SetValue("#status", "published", chromedp.ByID),
+		chromedp.Click("#confirm", chromedp.ByID),
+		chromedp.Click("#change-status", chromedp.ByID),
+		chromedp.WaitVisible("#admin-notice", chromedp.ByID))
+	check("lifecycle, published")
 
 	_, pub := s.get(t, "/p/"+slug)
 	for _, want := range []string{"Uferpark Ottensen", "Online-Beteiligung", "Bäume und Wiesen", "Parkspaziergang", "Bebauungsplan-Entwurf", "/pages/der-plan"} {

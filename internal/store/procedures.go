@@ -29,6 +29,9 @@ type ProcedureSeed struct {
 	Places       []Place
 	Appointments []model.Appointment
 	Conceptions  []model.Conception
+	// Members are the accounts made members of the new procedure (its
+	// author, so that a planner scoped to procedures keeps what they make).
+	Members []int64
 }
 
 // CreateProcedure stores a procedure with its phases, categories, types,
@@ -59,6 +62,11 @@ func (s *Store) CreateProcedure(ctx context.Context, seed ProcedureSeed) (int64,
 			return fmt.Errorf("store: unable to create procedure: %w", err)
 		}
 		id, _ = res.LastInsertId()
+		for _, uid := range seed.Members {
+			if err := addMembersTx(tx, uid, []int64{id}); err != nil {
+				return err
+			}
+		}
 		for _, ph := range p.Phases {
 			if _, err := tx.Exec(`INSERT INTO phases(procedure_id, kind, title, starts_at, ends_at) VALUES (?,?,?,?,?)`,
 				id, ph.Kind, ph.Title, ms(ph.StartsAt), ms(ph.EndsAt)); err != nil {

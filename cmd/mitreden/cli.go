@@ -195,10 +195,6 @@ func openStore(ctx context.Context, path string, sync string) (*store.Store, int
 	return st, v, nil
 }
 
-func (c *cli) logger() *slog.Logger {
-	return slog.New(slog.NewJSONHandler(c.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-}
-
 func (c *cli) serve(args []string) error {
 	fs := c.flags("serve", "Runs migrations, optionally loads the demo into an empty database, and serves.")
 	finish := config.ServeFlags(fs, c.env)

@@ -48,8 +48,7 @@ func (e *env) auditsOf(t *testing.T, id string) int {
 func (e *env) statusOf(t *testing.T, id string) string {
 	t.Helper()
 	var s string
-	var n int
-	n = e.count(t, `SELECT count(*) FROM contributions WHERE id = ? AND status = 'published'`, id)
+	n := e.count(t, `SELECT count(*) FROM contributions WHERE id = ? AND status = 'published'`, id)
 	if n == 1 {
 		return "published"
 	}

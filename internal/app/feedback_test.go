@@ -52,7 +52,7 @@ func TestAccessibilityFeedbackFromStatementToBackOffice(t *testing.T) {
 	if r := e.do(t, "GET", "/admin/feedback", "", "", "Cookie", modJar.header()); r.status != 403 {
 		t.Errorf("moderator on /admin/feedback: %d, want 403", r.status)
 	}
-	adm, acsrf := e.signIn(t, "admin@example.org", model.RoleAdmin)
+	adm, _ := e.signIn(t, "admin@example.org", model.RoleAdmin)
 	list := e.do(t, "GET", "/admin/feedback", "", "", "Cookie", adm.header())
 	if list.status != 200 || !strings.Contains(list.body, msg) || !strings.Contains(list.body, "leser@example.org") {
 		t.Fatalf("admin list: %d, report missing", list.status)
@@ -63,7 +63,7 @@ func TestAccessibilityFeedbackFromStatementToBackOffice(t *testing.T) {
 		t.Fatalf("stored reports: %v %v", fs, err)
 	}
 	id := fs[0].ID
-	acsrf = csrfToken(t, list.body)
+	acsrf := csrfToken(t, list.body)
 	r = e.do(t, "POST", "/admin/feedback/"+strconv.FormatInt(id, 10)+"/done", "application/x-www-form-urlencoded", url.Values{"_csrf": {acsrf}}.Encode(), "Cookie", adm.header())
 	if r.status != 200 || strings.Contains(r.body, "leser@example.org") {
 		t.Fatalf("done: %d, contact still shown", r.status)

@@ -41,7 +41,7 @@ func mapInputOf(p *model.Procedure) authoring.MapInput {
 
 // coordsOf writes the area's ring as "latitude, longitude" lines.
 func coordsOf(p *model.Procedure) string {
-	if p.Area == nil || len(p.Area) == 0 {
+	if len(p.Area) == 0 {
 		return ""
 	}
 	out := ""

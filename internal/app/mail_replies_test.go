@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -152,5 +153,32 @@ func TestMailDigestOnlyForOwnProcedures(t *testing.T) {
 	}
 	if text := mine[0].part(t, "text/plain"); !strings.Contains(text, "Bank am Spielplatz in A") || strings.Contains(text, "Radweg an der Kaimauer") {
 		t.Fatalf("the scoped moderator's digest:\n%s", text)
+	}
+}
+
+// The manage page's subscription form offers the same box; ticked, the
+// resident hears of a new comment after confirming.
+func TestManagePageSubscribesWithReplies(t *testing.T) {
+	srv := startSMTP(t)
+	e := newMailEnv(t, srv, &lockedBuffer{})
+	r := e.formPost(t, "/p/"+slug+"/contribute", "/p/"+slug+"/contribute",
+		url.Values{"title": {"Bank am Spielplatz"}, "text": {okText}, "category": {"verkehr"}})
+	if r.status != 201 {
+		t.Fatalf("submit: %d", r.status)
+	}
+	manage := path(t, strings.SplitN(strings.SplitN(r.body, `id="manage-link">`, 2)[1], "<", 2)[0])
+	id := strings.SplitN(strings.SplitN(r.body, "/p/"+slug+"/contributions/", 2)[1], `"`, 2)[0]
+	if page := e.do(t, "GET", manage, "", ""); !strings.Contains(page.body, `name="email_replies"`) || !strings.Contains(page.body, `for="sub-email-replies"`) {
+		t.Fatal("the manage page offers no labelled box for news about comments")
+	}
+	const who = "spaeter-antworten@example.net"
+	r = e.formPost(t, manage, manage+"/subscription", url.Values{"action": {"subscribe"}, "email": {who}, "email_replies": {"1"}})
+	if r.status != 303 {
+		t.Fatalf("subscribe: %d", r.status)
+	}
+	confirm(t, e, srv.wait(t, who, 1)[0])
+	comment(t, e, id, "Eine Bank im Schatten wäre schön.")
+	if text := srv.wait(t, who, 2)[1].part(t, "text/plain"); !strings.Contains(text, "> Eine Bank im Schatten wäre schön.") {
+		t.Fatalf("reply message:\n%s", text)
 	}
 }

@@ -139,6 +139,13 @@ func Compose(i18n *content.I18n, locale, kind string, raw []byte, ln Links) (*Me
 		p(l.T("mail.status.text", "Title", title, "Status", status))
 		link(l.T("mail.link.contribution"), contribURL)
 		resident()
+	case "reply":
+		m.Subject = l.T("mail.reply.subject", "Title", title)
+		p(l.T("mail.reply.text", "Title", title, "Procedure", proc))
+		quote(str("text"))
+		link(l.T("mail.reply.link"), contribURL+"#comments")
+		p(l.T("mail.reply.pause"))
+		resident()
 	case "digest":
 		m.Subject = l.T("mail.digest.subject", "Procedure", proc)
 		items, _ := d["contributions"].([]any)

@@ -16,7 +16,7 @@ import (
 
 // Store is what e-mail needs of the data store.
 type Store interface {
-	Subscribe(ctx context.Context, contributionID string, sealed, tokenHash, emailHash []byte, locale string) error
+	SubscribeWith(ctx context.Context, contributionID string, sealed, tokenHash, emailHash []byte, locale string, replies bool) error
 	SubscriptionByToken(ctx context.Context, h []byte) (*store.Subscription, error)
 	ConfirmSubscription(ctx context.Context, h []byte) error
 	Unsubscribe(ctx context.Context, h []byte) error
@@ -114,9 +114,10 @@ const (
 // Subscribe records that the author of contribution contributionID (whose
 // manage token is manage) wants news about it at email, in locale, and
 // queues the confirmation message. Nothing else is sent before the
-// resident follows its link. store.ErrTooMany when the address has too
-// many unconfirmed subscriptions already.
-func (s *Service) Subscribe(ctx context.Context, contributionID, manage, email, locale string) error {
+// resident follows its link. With replies they also hear about new
+// comments on it (at most one message an hour). store.ErrTooMany when the
+// address has too many unconfirmed subscriptions already.
+func (s *Service) Subscribe(ctx context.Context, contributionID, manage, email, locale string, replies bool) error {
 	addr, ok := Address(email)
 	if !ok {
 		return ErrAddress
@@ -126,7 +127,7 @@ func (s *Service) Subscribe(ctx context.Context, contributionID, manage, email, 
 	}
 	token := auth.NewToken()
 	b, _ := json.Marshal(sealedSubscription{Email: addr, Manage: manage, Token: token})
-	return s.Store.Subscribe(ctx, contributionID, s.Sealer.Seal(purposeSubscription, b), auth.HashToken(token), s.Sealer.Hash(addr), locale)
+	return s.Store.SubscribeWith(ctx, contributionID, s.Sealer.Seal(purposeSubscription, b), auth.HashToken(token), s.Sealer.Hash(addr), locale, replies)
 }
 
 // State tells how the author of contribution id hears about it: "",

@@ -105,6 +105,13 @@ func moderateContributionComment(tx *sql.Tx, procedureID, commentID int64, statu
 	if err := commentEvents(tx, commentID, c, before, status); err != nil {
 		return nil, err
 	}
+	// Its author hears of a comment published for the first time (after
+	// pre-moderation), if they asked to.
+	if before == model.Submitted && status == model.Published && c.Status == model.Published {
+		if err := notifyReply(tx, c.ID, m.Text); err != nil {
+			return nil, err
+		}
+	}
 	return out, nil
 }
 

@@ -54,7 +54,9 @@ type digestReport struct {
 }
 
 // CollectDigests queues, for every account whose digest is due at now, one
-// message per procedure with what is new since its last digest:
+// message per procedure it acts in (admins and unscoped accounts: every
+// procedure; scoped ones: their procedure_members) with what is new since
+// its last digest:
 // contributions waiting under pre-moderation and open reports. It returns
 // how many messages it queued. Queueing and moving the account's marks
 // happen in one transaction: a digest is neither lost nor repeated.
@@ -99,7 +101,14 @@ func (s *Store) CollectDigests(ctx context.Context, now time.Time) (int, error) 
 			if d.seq == maxSeq && d.flag == maxFlag {
 				continue // nothing new anywhere
 			}
+			acts, err := digestActsIn(tx, d.user)
+			if err != nil {
+				return err
+			}
 			for _, p := range procs {
+				if !acts(p.id) {
+					continue // not one of the account's procedures
+				}
 				items, reports, err := digestOf(tx, p.id, d.seq, d.flag)
 				if err != nil {
 					return err
@@ -121,6 +130,33 @@ func (s *Store) CollectDigests(ctx context.Context, now time.Time) (int, error) 
 		return nil
 	})
 	return queued, err
+}
+
+// digestActsIn returns a test for the procedures account userID acts in:
+// all for an admin or an unscoped account, else its memberships (the same
+// rule as accounts.ActsIn).
+func digestActsIn(tx *sql.Tx, userID int64) (func(int64) bool, error) {
+	var all bool
+	if err := tx.QueryRow(`SELECT role = 'admin' OR all_procedures <> 0 FROM users WHERE id = ?`, userID).Scan(&all); err != nil {
+		return nil, err
+	}
+	if all {
+		return func(int64) bool { return true }, nil
+	}
+	rows, err := tx.Query(`SELECT procedure_id FROM procedure_members WHERE user_id = ?`, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	member := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		member[id] = true
+	}
+	return func(id int64) bool { return member[id] }, rows.Err()
 }
 
 type digestProc struct {

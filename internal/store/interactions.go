@@ -61,6 +61,9 @@ func (s *Store) AddComment(ctx context.Context, c *model.Comment) error {
 			if err := addEvent(tx, contrib.ProcedureID, "comment.created", commentJSON(c)); err != nil {
 				return err
 			}
+			if err := notifyReply(tx, contrib.ID, c.Text); err != nil {
+				return err
+			}
 		}
 		return bumpVersion(tx, contrib.ProcedureID)
 	})

@@ -74,6 +74,12 @@ var ErrTooMany = errors.New("store: too many unconfirmed subscriptions for this 
 // keyed hash of the address (the store never sees it). A contribution has
 // at most one subscription (ErrConflict); see also ErrTooMany.
 func (s *Store) Subscribe(ctx context.Context, contributionID string, sealed, tokenHash, emailHash []byte, locale string) error {
+	return s.SubscribeWith(ctx, contributionID, sealed, tokenHash, emailHash, locale, false)
+}
+
+// SubscribeWith is Subscribe; with replies the resident also hears about
+// new published comments on the contribution (see NotifyReply).
+func (s *Store) SubscribeWith(ctx context.Context, contributionID string, sealed, tokenHash, emailHash []byte, locale string, replies bool) error {
 	return s.Write(ctx, func(tx *sql.Tx) error {
 		var n int
 		if err := tx.QueryRow(`SELECT COUNT(*) FROM mail_subscriptions WHERE email_hash = ? AND state = 'pending' AND created_at > ?`,
@@ -83,8 +89,8 @@ func (s *Store) Subscribe(ctx context.Context, contributionID string, sealed, to
 		if n >= PendingPerAddress {
 			return ErrTooMany
 		}
-		res, err := tx.Exec(`INSERT INTO mail_subscriptions(contribution_id, sealed, token_hash, email_hash, locale, state, created_at)
-			VALUES (?,?,?,?,?,'pending',?)`, contributionID, sealed, tokenHash, emailHash, locale, ms(time.Now()))
+		res, err := tx.Exec(`INSERT INTO mail_subscriptions(contribution_id, sealed, token_hash, email_hash, locale, state, created_at, replies)
+			VALUES (?,?,?,?,?,'pending',?,?)`, contributionID, sealed, tokenHash, emailHash, locale, ms(time.Now()), replies)
 		if isUnique(err) {
 			return fmt.Errorf("%w: subscription", ErrConflict)
 		}
@@ -197,7 +203,45 @@ const (
 	NotifyHidden   = "hidden"   // hidden by moderation; data "reason" (public)
 	NotifyMerged   = "merged"   // merged into another; data "into" (id)
 	NotifyStatus   = "status"   // a new planning status; data "status"
+	NotifyReply    = "reply"    // a new published comment (opt-in); data "text"
 )
+
+// ReplyPause is the least time between two "reply" messages about one
+// contribution: a busy discussion does not flood the author's inbox. A
+// comment published within it, or while an earlier "reply" message still
+// waits to be sent, queues nothing (the author reads the rest on the
+// page the message links to).
+const ReplyPause = time.Hour
+
+// notifyReply queues a "reply" message about a comment with text just
+// published on contribution contributionID, inside tx, if its author asked
+// for them (and confirmed), and no "reply" message for that subscription is
+// waiting or was queued within ReplyPause.
+func notifyReply(tx *sql.Tx, contributionID, text string) error {
+	var id int64
+	err := tx.QueryRow(`SELECT id FROM mail_subscriptions WHERE contribution_id = ? AND state = 'confirmed' AND replies <> 0`,
+		contributionID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("store: unable to read subscription: %w", err)
+	}
+	var recent bool
+	if err := tx.QueryRow(`SELECT EXISTS(SELECT 1 FROM outbox WHERE subscription_id = ? AND kind = ?
+		AND (state IN ('queued','sending') OR created_at > ?))`, id, NotifyReply, ms(time.Now().Add(-ReplyPause))).Scan(&recent); err != nil {
+		return fmt.Errorf("store: unable to read outbox: %w", err)
+	}
+	if recent {
+		return nil
+	}
+	data, err := notificationData(tx, contributionID)
+	if err != nil {
+		return err
+	}
+	data["text"] = text
+	return insertOutbox(tx, NotifyReply, id, 0, data, nil)
+}
 
 // enqueueNotification queues a message of kind about contribution
 // contributionID to its subscriber, inside tx — the transaction of the

@@ -96,6 +96,7 @@ type featureIn struct {
 		AuthorName *string `json:"author_name"`
 		Origin     *string `json:"origin"`
 		Email      *string `json:"email"`
+		Replies    *bool   `json:"email_replies"`
 	} `json:"properties"`
 }
 
@@ -164,7 +165,7 @@ func (h *Handler) createContribution(c *fiber.Ctx) error {
 	feat.Properties["manage_url"] = h.BaseURL(c) + "/manage/" + token
 	feat.Properties["url"] = h.BaseURL(c) + "/p/" + p.Slug + "/contributions/" + ct.ID
 	if email != "" {
-		feat.Properties["subscription"] = h.subscribe(c, ct.ID, token, email)
+		feat.Properties["subscription"] = h.subscribe(c, ct.ID, token, email, pr.Replies != nil && *pr.Replies)
 	}
 	c.Set(fiber.HeaderLocation, "/api/v1/contributions/"+ct.ID)
 	c.Set(fiber.HeaderCacheControl, "no-store") // the answer carries the manage token

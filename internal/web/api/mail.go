@@ -32,13 +32,14 @@ func (h *Handler) checkEmail(c *fiber.Ctx, raw string) (addr string, refused boo
 	return addr, false, nil
 }
 
-// subscribe records the wish for news about contribution id and queues
+// subscribe records the wish for news about contribution id (with
+// replies: new comments too) and queues
 // the confirmation message; it returns the subscription's state for the
 // answer ("pending" until the link in the message is followed,
 // "limited" when the address has too many unconfirmed ones, "failed" when
 // it could not be stored — the contribution stays either way).
-func (h *Handler) subscribe(c *fiber.Ctx, id, token, email string) string {
-	err := h.Mail.Subscribe(c.UserContext(), id, token, email, web.Localizer(c).Tag)
+func (h *Handler) subscribe(c *fiber.Ctx, id, token, email string, replies bool) string {
+	err := h.Mail.Subscribe(c.UserContext(), id, token, email, web.Localizer(c).Tag, replies)
 	if errors.Is(err, store.ErrTooMany) {
 		return "limited"
 	}

@@ -23,6 +23,8 @@ type contribForm struct {
 	Place  string            // a known place's name, as typed
 	Fields map[string]string // messages per field
 	Email  string            // for news by e-mail (offered only with e-mail configured)
+	// EmailReplies: news about new comments too (the form's box).
+	EmailReplies bool
 }
 
 // readForm reads the contribution form. The location comes from, in this
@@ -113,7 +115,7 @@ func (h *Handler) renderContribute(c *fiber.Ctx, p *model.Procedure, f contribFo
 	geomJSON, pt := geometryView(f.Geom)
 	return h.Render(c, "contribute", fiber.Map{"Title": web.Localizer(c).T("contribute.title") + " – " + v.Text.Title,
 		"P": v, "In": f.In, "Errors": f.Fields, "GeometryJSON": geomJSON, "Point": pt, "Places": places, "PlaceName": f.Place,
-		"Action": "/p/" + p.Slug + "/contribute", "MailOn": h.Mail != nil, "Email": f.Email})
+		"Action": "/p/" + p.Slug + "/contribute", "MailOn": h.Mail != nil, "Email": f.Email, "EmailReplies": f.EmailReplies})
 }
 
 func (h *Handler) contribute(c *fiber.Ctx) error {
@@ -132,7 +134,7 @@ func (h *Handler) contribute(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		f.Fields["email"], f.Email = emailErr, email
+		f.Fields["email"], f.Email, f.EmailReplies = emailErr, email, formReplies(c)
 		c.Status(fiber.StatusUnprocessableEntity)
 		return h.renderContribute(c, p, f)
 	}
@@ -142,10 +144,10 @@ func (h *Handler) contribute(c *fiber.Ctx) error {
 	}
 	if ct == nil {
 		c.Status(status)
-		f.Email = email
+		f.Email, f.EmailReplies = email, formReplies(c)
 		return h.renderContribute(c, p, f)
 	}
-	mailPending, err := h.subscribe(c, ct.ID, token, email)
+	mailPending, err := h.subscribe(c, ct.ID, token, email, formReplies(c))
 	if err != nil {
 		return err
 	}

@@ -99,6 +99,10 @@ func (h *Handler) mailUnsubscribe(c *fiber.Ctx) error {
 	return h.mailPage(c, "unsubscribed", true, "")
 }
 
+// formReplies tells whether the form's "Also tell me about new comments"
+// box is ticked.
+func formReplies(c *fiber.Ctx) bool { return c.FormValue("email_replies") != "" }
+
 // formEmail reads the contribution form's optional address: ("", "")
 // without one or without e-mail configured, the address and a message when
 // it is not one.
@@ -120,11 +124,11 @@ func (h *Handler) formEmail(c *fiber.Ctx) (email, problem string) {
 // token) at email and queues the confirmation message; it reports whether
 // it did. A failure here does not undo the stored contribution: it is
 // logged (without the address) and the page says nothing about e-mail.
-func (h *Handler) subscribe(c *fiber.Ctx, id, token, email string) (bool, error) {
+func (h *Handler) subscribe(c *fiber.Ctx, id, token, email string, replies bool) (bool, error) {
 	if email == "" || h.Mail == nil {
 		return false, nil
 	}
-	err := h.Mail.Subscribe(c.UserContext(), id, token, email, web.Localizer(c).Tag)
+	err := h.Mail.Subscribe(c.UserContext(), id, token, email, web.Localizer(c).Tag, replies)
 	if errors.Is(err, store.ErrTooMany) {
 		return false, nil
 	}

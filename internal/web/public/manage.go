@@ -59,7 +59,8 @@ func (h *Handler) renderManage(c *fiber.Ctx, p *model.Procedure, ct *model.Contr
 	return h.Render(c, "manage", fiber.Map{"Title": l.T("manage.title"), "P": v, "C": ct, "In": f.In, "Errors": f.Fields,
 		"GeometryJSON": geomJSON, "Point": pt, "Places": places, "PlaceName": f.Place, "Editable": editable, "Notice": msg, "NoticeKey": notice,
 		"Action": "/manage/" + c.Params("token"), "Comments": comments, "Responses": responses,
-		"SubscribeOn": h.Mail != nil, "Subscription": sub, "SubError": f.Fields["email"], "Email": f.Email})
+		"SubscribeOn": h.Mail != nil, "Subscription": sub, "SubError": f.Fields["email"], "Email": f.Email,
+		"EmailReplies": f.EmailReplies})
 }
 
 func (h *Handler) manageSave(c *fiber.Ctx) error {
@@ -138,7 +139,7 @@ func (h *Handler) manageSubscription(c *fiber.Ctx) error {
 		return c.Redirect("/manage/"+token+"?notice=unsubscribed#subscription", fiber.StatusSeeOther)
 	case "subscribe":
 		email := c.FormValue("email")
-		err := h.Mail.Subscribe(c.UserContext(), ct.ID, token, email, l.Tag)
+		err := h.Mail.Subscribe(c.UserContext(), ct.ID, token, email, l.Tag, formReplies(c))
 		if err == nil {
 			return c.Redirect("/manage/"+token+"?notice=subscribed#subscription", fiber.StatusSeeOther)
 		}
@@ -150,7 +151,8 @@ func (h *Handler) manageSubscription(c *fiber.Ctx) error {
 		}
 		c.Status(fiber.StatusUnprocessableEntity)
 		return h.renderManage(c, p, ct, contribForm{In: model.ContributionInput{Title: ct.Title, Text: ct.Text, Category: ct.Category,
-			Type: ct.Type, AuthorName: ct.AuthorName}, Geom: ct.Geometry, Email: email, Fields: map[string]string{"email": l.T(key)}}, "")
+			Type: ct.Type, AuthorName: ct.AuthorName}, Geom: ct.Geometry, Email: email, EmailReplies: formReplies(c),
+			Fields: map[string]string{"email": l.T(key)}}, "")
 	}
 	return h.Fail(c, fiber.StatusBadRequest, "bad_request", l.T("admin.bad_action"))
 }

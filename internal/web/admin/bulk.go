@@ -80,8 +80,8 @@ func (h *Handler) bulk(c *fiber.Ctx) error {
 func (h *Handler) bulkPlanning(c *fiber.Ctx, p *model.Procedure, ids []string, f bulkForm) error {
 	l := web.Localizer(c)
 	key := "\x00" // a form without the field names no status: refused as unknown
-	if v := c.Request().PostArgs().Peek("planning_status"); v != nil {
-		key = string(v) // string() copies out of the request buffer
+	if args := c.Request().PostArgs(); args.Has("planning_status") {
+		key = string(args.Peek("planning_status")) // string() copies out of the request buffer
 		f.Planning = key
 	}
 	res, err := h.Moderation.BulkPlanningStatus(c.UserContext(), web.User(c), p, ids, key)

@@ -82,6 +82,45 @@ func (s *Service) Bulk(ctx context.Context, actor *model.User, procedureID int64
 	return res, nil
 }
 
+// BulkPlanningStatus sets the public planning status of many contributions
+// of procedure p at once to key ("" takes it back), by the same rule as
+// SetPlanningStatus: each in its own step with its own audit entry and
+// live event. The key and the selection are checked before anything
+// changes; contributions that already have key (or are withdrawn, merged,
+// erased or not of p) are skipped.
+func (s *Service) BulkPlanningStatus(ctx context.Context, actor *model.User, p *model.Procedure, ids []string, key string) (BulkResult, error) {
+	var res BulkResult
+	if actor == nil || !auth.Can(actor.Role, "moderate") {
+		return res, ErrForbidden
+	}
+	var errs model.Errors
+	ids = unique(ids)
+	switch {
+	case len(ids) == 0:
+		errs = append(errs, model.FieldError{Field: "ids", Code: "required"})
+	case len(ids) > BulkMax:
+		errs = append(errs, model.FieldError{Field: "ids", Code: "too_many", Args: map[string]any{"Max": BulkMax}})
+	}
+	if !ValidPlanningStatus(p, key) {
+		errs = append(errs, model.FieldError{Field: "planning_status", Code: "unknown_planning_status"})
+	}
+	if len(errs) > 0 {
+		return res, errs
+	}
+	for _, id := range ids {
+		_, err := s.setPlanningStatus(ctx, actor, p.ID, id, key)
+		switch {
+		case err == nil:
+			res.Done++
+		case errors.Is(err, errUnchanged), errors.Is(err, store.ErrNotFound), errors.Is(err, ErrNotModeratable), errors.Is(err, store.ErrErased):
+			res.Skipped++
+		default:
+			return res, err
+		}
+	}
+	return res, nil
+}
+
 // unique drops repeated and empty ids, keeping the order.
 func unique(ids []string) []string {
 	seen := map[string]bool{}

@@ -112,7 +112,22 @@ func (s *Service) SetPlanningStatus(ctx context.Context, actor *model.User, id, 
 	if actor == nil || !auth.Can(actor.Role, "moderate") {
 		return nil, ErrForbidden
 	}
-	c, err := s.Store.ModerateContribution(ctx, id, store.Audited{Actor: actor.Email, Action: "contribution.planning_status"}, func(c *model.Contribution) error {
+	c, err := s.setPlanningStatus(ctx, actor, 0, id, key)
+	if errors.Is(err, errUnchanged) {
+		return s.Store.Contribution(ctx, id)
+	}
+	return c, err
+}
+
+// setPlanningStatus is one planning-status step, singly or in bulk: it
+// answers errUnchanged when the contribution already has key, and
+// store.ErrNotFound when procedureID is not 0 and the contribution is not
+// of that procedure.
+func (s *Service) setPlanningStatus(ctx context.Context, actor *model.User, procedureID int64, id, key string) (*model.Contribution, error) {
+	return s.Store.ModerateContribution(ctx, id, store.Audited{Actor: actor.Email, Action: "contribution.planning_status"}, func(c *model.Contribution) error {
+		if procedureID != 0 && c.ProcedureID != procedureID {
+			return store.ErrNotFound
+		}
 		if err := moderatable(c); err != nil {
 			return err
 		}
@@ -129,8 +144,4 @@ func (s *Service) SetPlanningStatus(ctx context.Context, actor *model.User, id, 
 		c.PlanningStatus = key
 		return nil
 	})
-	if errors.Is(err, errUnchanged) {
-		return s.Store.Contribution(ctx, id)
-	}
-	return c, err
 }

@@ -21,6 +21,8 @@ type bulkForm struct {
 	Selected map[string]bool
 	All      bool
 	Reason   string
+	// Planning is the planning status chosen for the selection.
+	Planning string
 }
 
 // bulk publishes or hides the contributions selected in the queue (the
@@ -47,13 +49,15 @@ func (h *Handler) bulk(c *fiber.Ctx) error {
 	for _, id := range ids {
 		f.Selected[id] = true
 	}
+	if c.FormValue("action") == "planning" {
+		return h.bulkPlanning(c, p, ids, f)
+	}
 	var status model.ContributionStatus
 	switch c.FormValue("action") {
 	case "publish":
 		status = model.Published
 	case "hide":
 		status = model.Hidden
-	// A "set planning status" action joins here (issue 14, planning status).
 	default:
 		return h.Fail(c, fiber.StatusBadRequest, "bad_action", l.T("admin.bad_action"))
 	}
@@ -71,6 +75,28 @@ func (h *Handler) bulk(c *fiber.Ctx) error {
 		"&n="+strconv.Itoa(res.Done)+"&skipped="+strconv.Itoa(res.Skipped), fiber.StatusSeeOther)
 }
 
+// bulkPlanning sets the planning status chosen ("" for none) on the
+// selected contributions, each by the rule for a single one.
+func (h *Handler) bulkPlanning(c *fiber.Ctx, p *model.Procedure, ids []string, f bulkForm) error {
+	l := web.Localizer(c)
+	key := "\x00" // a form without the field names no status: refused as unknown
+	if args := c.Request().PostArgs(); args.Has("planning_status") {
+		key = string(args.Peek("planning_status")) // string() copies out of the request buffer
+		f.Planning = key
+	}
+	res, err := h.Moderation.BulkPlanningStatus(c.UserContext(), web.User(c), p, ids, key)
+	var verrs model.Errors
+	if errors.As(err, &verrs) {
+		f.Error = bulkMessage(l, verrs[0])
+		c.Status(fiber.StatusUnprocessableEntity)
+		return h.renderBoard(c, p, f)
+	}
+	if err != nil {
+		return h.WriteError(c, err)
+	}
+	return c.Redirect("/admin/p/"+p.Slug+"?notice=bulk_planning&n="+strconv.Itoa(res.Done)+"&skipped="+strconv.Itoa(res.Skipped), fiber.StatusSeeOther)
+}
+
 // bulkMessage says why a bulk step was refused.
 func bulkMessage(l *content.Localizer, e model.FieldError) string {
 	switch {
@@ -80,6 +106,8 @@ func bulkMessage(l *content.Localizer, e model.FieldError) string {
 		return l.T("modbulk.too_many", "Max", moderation.BulkMax)
 	case e.Field == "reason" && e.Code == "required":
 		return l.T("modbulk.reason_required")
+	case e.Field == "planning_status":
+		return l.T("modbulk.planning_unknown")
 	}
 	return l.T("admin.error_reason")
 }

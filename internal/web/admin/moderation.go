@@ -38,7 +38,7 @@ func (h *Handler) renderBoard(c *fiber.Ctx, p *model.Procedure, f bulkForm) erro
 	switch k := c.Query("notice"); k {
 	case "published", "hidden", "comment_published", "comment_hidden":
 		notice = l.T("admin.notice_" + k)
-	case "bulk_published", "bulk_hidden":
+	case "bulk_published", "bulk_hidden", "bulk_planning":
 		n, _ := strconv.Atoi(c.Query("n"))
 		notice = l.TN("modbulk.notice_"+strings.TrimPrefix(k, "bulk_"), n)
 		if sk, _ := strconv.Atoi(c.Query("skipped")); sk > 0 {
@@ -52,6 +52,7 @@ func (h *Handler) renderBoard(c *fiber.Ctx, p *model.Procedure, f bulkForm) erro
 	return h.Render(c, "admin-procedure", fiber.Map{"Title": l.T("admin.moderation") + " – " + p.Title, "User": web.User(c),
 		"Proc": p, "Waiting": b.Waiting, "Reported": b.Reported, "VariantReports": b.VariantReports, "Hidden": b.Hidden,
 		"Notice": notice, "Error": errMsg, "Q": "", "Bulk": f, "QueueMap": queueMap(p, l, b),
+		"PlanningOptions": moderation.PlanningOptions(l, p),
 		"WaitingComments": b.WaitingComments, "VariantComments": b.VariantComments, "HiddenComments": b.HiddenComments})
 }
 

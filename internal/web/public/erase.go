@@ -1,12 +1,8 @@
 package public
 
 import (
-	"errors"
-
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/utils"
 
-	"github.com/mitreden/mitreden/internal/store"
 	"github.com/mitreden/mitreden/internal/web"
 )
 
@@ -20,12 +16,8 @@ func (h *Handler) registerErase(app *fiber.App) {
 
 // eraseForm asks the author to confirm the erasure.
 func (h *Handler) eraseForm(c *fiber.Ctx) error {
-	token := utils.CopyString(c.Params("token"))
-	ct, p, err := h.Part.Managed(c.UserContext(), token)
-	if errors.Is(err, store.ErrNotFound) {
-		return h.notFound(c, "error.manage_not_found")
-	}
-	if err != nil {
+	token, ct, p, done, err := h.managed(c)
+	if done {
 		return err
 	}
 	v, err := h.procView(c, p)
@@ -40,12 +32,8 @@ func (h *Handler) eraseForm(c *fiber.Ctx) error {
 // erase empties the author's contribution (a tombstone stays for the
 // counts) and says so; the manage link no longer opens anything.
 func (h *Handler) erase(c *fiber.Ctx) error {
-	token := utils.CopyString(c.Params("token"))
-	_, p, err := h.Part.Managed(c.UserContext(), token)
-	if errors.Is(err, store.ErrNotFound) {
-		return h.notFound(c, "error.manage_not_found")
-	}
-	if err != nil {
+	token, _, p, done, err := h.managed(c)
+	if done {
 		return err
 	}
 	l := web.Localizer(c)

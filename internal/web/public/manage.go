@@ -14,11 +14,8 @@ import (
 )
 
 func (h *Handler) manage(c *fiber.Ctx) error {
-	ct, p, err := h.Part.Managed(c.UserContext(), c.Params("token"))
-	if errors.Is(err, store.ErrNotFound) {
-		return h.notFound(c, "error.manage_not_found")
-	}
-	if err != nil {
+	_, ct, p, done, err := h.managed(c)
+	if done {
 		return err
 	}
 	return h.renderManage(c, p, ct, contribForm{In: model.ContributionInput{Title: ct.Title, Text: ct.Text, Category: ct.Category,
@@ -64,12 +61,8 @@ func (h *Handler) renderManage(c *fiber.Ctx, p *model.Procedure, ct *model.Contr
 }
 
 func (h *Handler) manageSave(c *fiber.Ctx) error {
-	token := utils.CopyString(c.Params("token"))
-	ct, p, err := h.Part.Managed(c.UserContext(), token)
-	if errors.Is(err, store.ErrNotFound) {
-		return h.notFound(c, "error.manage_not_found")
-	}
-	if err != nil {
+	token, ct, p, done, err := h.managed(c)
+	if done {
 		return err
 	}
 	l := web.Localizer(c)
@@ -119,12 +112,8 @@ func (h *Handler) manageSave(c *fiber.Ctx) error {
 // manageSubscription lets the author subscribe to news about their
 // contribution by e-mail (double opt-in, as on the form) or stop them.
 func (h *Handler) manageSubscription(c *fiber.Ctx) error {
-	token := utils.CopyString(c.Params("token"))
-	ct, p, err := h.Part.Managed(c.UserContext(), token)
-	if errors.Is(err, store.ErrNotFound) {
-		return h.notFound(c, "error.manage_not_found")
-	}
-	if err != nil {
+	token, ct, p, done, err := h.managed(c)
+	if done {
 		return err
 	}
 	if h.Mail == nil {
@@ -155,4 +144,16 @@ func (h *Handler) manageSubscription(c *fiber.Ctx) error {
 			Fields: map[string]string{"email": l.T(key)}}, "")
 	}
 	return h.Fail(c, fiber.StatusBadRequest, "bad_request", l.T("admin.bad_action"))
+}
+
+// managed finds the contribution whose manage link the request carries
+// (token, a copy of the path's); done is true when the request is answered
+// already — a link that finds nothing gets the not-found page — or failed.
+func (h *Handler) managed(c *fiber.Ctx) (token string, ct *model.Contribution, p *model.Procedure, done bool, err error) {
+	token = utils.CopyString(c.Params("token"))
+	ct, p, err = h.Part.Managed(c.UserContext(), token)
+	if errors.Is(err, store.ErrNotFound) {
+		return token, nil, nil, true, h.notFound(c, "error.manage_not_found")
+	}
+	return token, ct, p, err != nil, err
 }

@@ -4,7 +4,7 @@
  */
 import { t, tn } from 'mitreden/i18n.js';
 import { escapeHTML, fetchJSON, safeKey } from 'mitreden/util.js';
-import { PRIMARY } from 'mitreden/maps.js';
+import { PRIMARY, viewportBBox } from 'mitreden/maps.js';
 import { showClusters } from 'mitreden/clusters.js';
 import { subscribe } from 'mitreden/live.js';
 
@@ -115,11 +115,8 @@ export function initContributions(map, slug, colours, onOpen) {
     if (inflight) { inflight.abort(); }
     const ctrl = typeof AbortController === 'function' ? new AbortController() : null;
     inflight = ctrl;
-    const b = map.getBounds();
-    const clamp = function (v, lo, hi) { return Math.max(lo, Math.min(hi, v)); };
     const q = new URLSearchParams();
-    q.set('bbox', [clamp(b.getWest(), -180, 180), clamp(b.getSouth(), -90, 90), clamp(b.getEast(), -180, 180), clamp(b.getNorth(), -90, 90)]
-      .map(function (n) { return n.toFixed(6); }).join(','));
+    q.set('bbox', viewportBBox(map));
     q.set('limit', '1000');
     q.set('cluster', '1');
     fetchJSON(base + '/contributions?' + q.toString(), ctrl ? ctrl.signal : undefined).then(function (fc) {

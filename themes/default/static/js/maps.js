@@ -51,6 +51,15 @@ export function addWMS(map, proc) {
 }
 
 // createMap shows el and turns it into a labelled, keyboard-usable map.
+// viewportBBox is the map's view as the API's bbox parameter (west,
+// south, east, north; clamped to the world, six decimals).
+export function viewportBBox(map) {
+  const b = map.getBounds();
+  const clamp = function (v, lo, hi) { return Math.max(lo, Math.min(hi, v)); };
+  return [clamp(b.getWest(), -180, 180), clamp(b.getSouth(), -90, 90), clamp(b.getEast(), -180, 180), clamp(b.getNorth(), -90, 90)]
+    .map(function (n) { return n.toFixed(6); }).join(',');
+}
+
 export function createMap(el, label, options) {
   const opts = { zoomControl: false };
   if (options) {

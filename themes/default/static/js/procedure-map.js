@@ -4,7 +4,7 @@
  */
 import { t, tn, formatDateTime } from 'mitreden/i18n.js';
 import { h, escapeHTML, fetchJSON, announce } from 'mitreden/util.js';
-import { PRIMARY, addWMS, boundsOf, createMap, pinIcon } from 'mitreden/maps.js';
+import { PRIMARY, addWMS, boundsOf, createMap, pinIcon, viewportBBox } from 'mitreden/maps.js';
 import { subscribe } from 'mitreden/live.js';
 import { showClusters } from 'mitreden/clusters.js';
 import { initView } from 'mitreden/procedure-view.js';
@@ -115,14 +115,9 @@ export function initProcedure(el) {
     if (inflight) { inflight.abort(); }
     const ctrl = typeof AbortController === 'function' ? new AbortController() : null;
     inflight = ctrl;
-    const b = map.getBounds();
-    const clamp = function (v, lo, hi) { return Math.max(lo, Math.min(hi, v)); };
     const q = new URLSearchParams();
     FILTER_KEYS.forEach(function (k) { if (filters[k]) { q.set(k, filters[k]); } });
-    q.set('bbox', [
-      clamp(b.getWest(), -180, 180), clamp(b.getSouth(), -90, 90),
-      clamp(b.getEast(), -180, 180), clamp(b.getNorth(), -90, 90)
-    ].map(function (n) { return n.toFixed(6); }).join(','));
+    q.set('bbox', viewportBBox(map));
     q.set('limit', '1000');
     q.set('cluster', '1');
     fetchJSON(base + '/contributions?' + q.toString(), ctrl ? ctrl.signal : undefined).then(function (fc) {

@@ -246,6 +246,7 @@ func contains(list []string, s string) bool {
 type MapInput struct {
 	Lat, Lon, Zoom                  string
 	WMSURL, WMSLayers, WMSAttribute string
+	BaseMapURL, BaseMapAttribution  string
 }
 
 // ParseMap checks the start view (a place on earth, zoom 1–19) and the WMS
@@ -273,6 +274,15 @@ func ParseMap(in MapInput, st model.Settings) (model.MapView, model.Settings, mo
 		}
 	}
 	errs = append(errs, checkLine("wms-attribution", st.WMSAttribution, false, 200)...)
+	st.BaseMapURL, st.BaseMapAttribution = strings.TrimSpace(in.BaseMapURL), model.Normalize(in.BaseMapAttribution)
+	if st.BaseMapURL != "" {
+		if len(st.BaseMapURL) > 500 || !model.ValidBaseMapURL(st.BaseMapURL) {
+			errs = append(errs, model.FieldError{Field: "basemap-url", Code: "author_basemap_url"})
+		}
+		errs = append(errs, checkLine("basemap-attribution", st.BaseMapAttribution, true, 200)...)
+	} else {
+		st.BaseMapAttribution = ""
+	}
 	return model.MapView{Center: [2]float64{lon, lat}, Zoom: zoom}, st, errs
 }
 

@@ -5,6 +5,8 @@
 package model
 
 import (
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -79,6 +81,11 @@ type Settings struct {
 	PlanningStatuses []PlanningStatus `json:"planning_statuses,omitempty"`
 	// WMSAttribution credits the plan layer's source (plain text).
 	WMSAttribution string `json:"wms_attribution,omitempty"`
+	// BaseMapURL replaces the server's base map for this procedure: an
+	// XYZ tile address with {z}, {x} and {y} (e.g. a city's own map);
+	// empty keeps the server's. BaseMapAttribution credits it.
+	BaseMapURL         string `json:"base_map_url,omitempty"`
+	BaseMapAttribution string `json:"base_map_attribution,omitempty"`
 }
 
 // Retention bounds: the default and the longest a procedure may keep the
@@ -160,6 +167,22 @@ type Procedure struct {
 
 // WMSURL is the procedure's WMS base layer address ("" for none).
 func (p *Procedure) WMSURL() string { return p.Settings.WMSURL }
+
+// BaseMap is the procedure's own base map (tile address, attribution), or
+// empty strings for the server's.
+func (p *Procedure) BaseMap() (url, attribution string) {
+	return p.Settings.BaseMapURL, p.Settings.BaseMapAttribution
+}
+
+// ValidBaseMapURL reports whether u is an http(s) XYZ tile address with
+// {z}, {x} and {y}, without credentials.
+func ValidBaseMapURL(u string) bool {
+	if !strings.Contains(u, "{z}") || !strings.Contains(u, "{x}") || !strings.Contains(u, "{y}") {
+		return false
+	}
+	parsed, err := url.Parse(strings.NewReplacer("{z}", "0", "{x}", "0", "{y}", "0", "{s}", "a", "{r}", "").Replace(u))
+	return err == nil && (parsed.Scheme == "https" || parsed.Scheme == "http") && parsed.Host != "" && parsed.User == nil
+}
 
 // CurrentPhase returns the phase that contains now, if any.
 func (p *Procedure) CurrentPhase(now time.Time) (Phase, bool) {

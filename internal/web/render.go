@@ -44,7 +44,11 @@ func (s *Server) render(c *fiber.Ctx, page string, data fiber.Map, nonce string)
 	data["Nonce"] = nonce
 	data["CSRF"] = c.Locals("csrf")
 	data["Path"] = c.Path()
-	data["Config"] = PageConfig{TileURL: s.Config.TileURL, TileAttribution: s.Config.TileAttribution}
+	cfg := PageConfig{TileURL: s.Config.TileURL, TileAttribution: s.Config.TileAttribution}
+	if u, a := procedureBaseMap(data); u != "" {
+		cfg.TileURL, cfg.TileAttribution = u, a
+	}
+	data["Config"] = cfg
 	s.setPageCSP(c, data)
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", data); err != nil {
@@ -60,12 +64,32 @@ type PageConfig struct {
 	TileAttribution string
 }
 
-// setPageCSP adds a procedure's WMS base layer to the page's image sources.
+// procedureBaseMap is the page's procedure's own base map, if it has one.
+func procedureBaseMap(data fiber.Map) (url, attribution string) {
+	for _, k := range []string{"P", "Proc"} {
+		if p, ok := data[k].(interface{ BaseMap() (string, string) }); ok {
+			return p.BaseMap()
+		}
+	}
+	return "", ""
+}
+
+// setPageCSP adds a procedure's WMS plan layer and own base map to the
+// page's image sources.
 func (s *Server) setPageCSP(c *fiber.Ctx, data fiber.Map) {
+	var origins []string
 	if p, ok := data["P"].(interface{ WMSURL() string }); ok {
 		if o := tileOrigin(p.WMSURL()); o != "" {
-			c.Set("Content-Security-Policy", s.csp(Nonce(c), o))
+			origins = append(origins, o)
 		}
+	}
+	if u, _ := procedureBaseMap(data); u != "" {
+		if o := tileOrigin(u); o != "" {
+			origins = append(origins, o)
+		}
+	}
+	if len(origins) > 0 {
+		c.Set("Content-Security-Policy", s.csp(Nonce(c), origins...))
 	}
 }
 

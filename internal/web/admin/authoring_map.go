@@ -36,7 +36,8 @@ func areaJSON(p *model.Procedure) string {
 func mapInputOf(p *model.Procedure) authoring.MapInput {
 	f := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 	return authoring.MapInput{Lat: f(p.Map.Center[1]), Lon: f(p.Map.Center[0]), Zoom: strconv.Itoa(p.Map.Zoom),
-		WMSURL: p.Settings.WMSURL, WMSLayers: p.Settings.WMSLayers, WMSAttribute: p.Settings.WMSAttribution}
+		WMSURL: p.Settings.WMSURL, WMSLayers: p.Settings.WMSLayers, WMSAttribute: p.Settings.WMSAttribution,
+		BaseMapURL: p.Settings.BaseMapURL, BaseMapAttribution: p.Settings.BaseMapAttribution}
 }
 
 // coordsOf writes the area's ring as "latitude, longitude" lines.
@@ -98,7 +99,8 @@ func (h *Handler) saveMap(c *fiber.Ctx) error {
 		return err
 	}
 	in := authoring.MapInput{Lat: form(c, "lat"), Lon: form(c, "lon"), Zoom: form(c, "zoom"),
-		WMSURL: form(c, "wms_url"), WMSLayers: form(c, "wms_layers"), WMSAttribute: form(c, "wms_attribution")}
+		WMSURL: form(c, "wms_url"), WMSLayers: form(c, "wms_layers"), WMSAttribute: form(c, "wms_attribution"),
+		BaseMapURL: form(c, "basemap_url"), BaseMapAttribution: form(c, "basemap_attribution")}
 	if err := h.Authoring.SaveMap(c.UserContext(), web.User(c), p, in); err != nil {
 		return h.authorFailed(c, err, func(errs map[string]string) error {
 			return h.renderArea(c, p, authoring.AreaInput{Text: areaJSON(p)}, in, errs)

@@ -53,6 +53,24 @@ func TestSixLanguagesWithDirectionAndHonestFallback(t *testing.T) {
 			t.Errorf("impressum in %s: marked as a fallback although it is in the reader's language", c.lang)
 		}
 	}
+	// The procedure's own texts exist in German and English only: in
+	// Turkish, Arabic and Ukrainian its title and summary are the German
+	// ones, marked lang="de", with the notice; in English they are not.
+	for _, c := range []struct {
+		lang   string
+		marked bool
+	}{{"en", false}, {"de", false}, {"de-x-ls", false}, {"tr", true}, {"ar", true}, {"uk", true}} {
+		page := e.do(t, "GET", "/p/gruenzug-altona?lang="+c.lang, "", "").body
+		h1 := strings.Contains(page, `<h1 lang="de">`)
+		notice := strings.Contains(page, "fallback-notice")
+		if h1 != c.marked || notice != c.marked {
+			t.Errorf("procedure page in %s: title marked German %v, notice %v; want %v", c.lang, h1, notice, c.marked)
+		}
+		home := e.do(t, "GET", "/?lang="+c.lang, "", "").body
+		if got := strings.Contains(home, `href="/p/gruenzug-altona" lang="de"`); got != c.marked {
+			t.Errorf("home in %s: the procedure's title marked German %v; want %v", c.lang, got, c.marked)
+		}
+	}
 	// A second request is answered from the page cache: the header stays.
 	r := e.do(t, "GET", "/p/gruenzug-altona?lang=ar", "", "")
 	if got := r.header.Get("Content-Language"); got != "ar" {

@@ -66,6 +66,10 @@ func TestSixLanguagesWithDirectionAndHonestFallback(t *testing.T) {
 		if h1 != c.marked || notice != c.marked {
 			t.Errorf("procedure page in %s: title marked German %v, notice %v; want %v", c.lang, h1, notice, c.marked)
 		}
+		// category labels of the demo exist in German and English
+		if got := strings.Contains(page, `<span lang="de">Grün`); got != c.marked {
+			t.Errorf("procedure page in %s: the legend's German category label marked %v; want %v", c.lang, got, c.marked)
+		}
 		home := e.do(t, "GET", "/?lang="+c.lang, "", "").body
 		if got := strings.Contains(home, `href="/p/gruenzug-altona" lang="de"`); got != c.marked {
 			t.Errorf("home in %s: the procedure's title marked German %v; want %v", c.lang, got, c.marked)

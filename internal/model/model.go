@@ -307,6 +307,22 @@ func (l Labels) Get(locale string) string {
 	return ""
 }
 
+// LangFor is "de" where Get(locale) gives the German label standing in for
+// a missing one in a language other than German (pages mark it lang="de"),
+// else "".
+func (l Labels) LangFor(locale string) string {
+	if locale == "" || locale == "de" || strings.HasPrefix(locale, "de-") {
+		return ""
+	}
+	if s, ok := l[locale]; ok && s != "" {
+		return ""
+	}
+	if s, ok := l["de"]; ok && s != "" {
+		return "de"
+	}
+	return ""
+}
+
 // Category of contributions, with a colour and an icon for the map.
 type Category struct {
 	Key    string

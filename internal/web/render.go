@@ -105,6 +105,17 @@ func (s *Server) funcs() template.FuncMap {
 		},
 		"iso":   func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"label": func(l *content.Localizer, lb model.Labels) string { return lb.Get(l.Tag) },
+		// labelLang is "de" where label shows German standing in for the
+		// reader's language (the element gets lang="de").
+		"labelLang": func(l *content.Localizer, lb model.Labels) string { return lb.LangFor(l.Tag) },
+		// germanOnly is "de" for texts that exist only in German (phase
+		// titles, appointments) on a page in another language, else "".
+		"germanOnly": func(l *content.Localizer) string {
+			if l == nil || l.Lang() == "de" {
+				return ""
+			}
+			return "de"
+		},
 		// planningLabel: a planning status's label (moderation.PlanningLabel).
 		"planningLabel": moderation.PlanningLabel,
 		// originKind: "online", "table", "letter", "phone", "paper" or "import".

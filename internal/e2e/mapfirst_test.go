@@ -208,11 +208,22 @@ func TestContributeWithTilesWithoutScrollingBack(t *testing.T) {
 				t.Fatalf("review does not name the place: %q", review)
 			}
 			noAxeViolations(t, ctx, "form, review")
-			var byline, where, share string
+			var byline, where, share, detail string
+			var ok bool
+			// The link is followed by its address: a click can land while
+			// the confirmation page still settles and find no node.
 			run(t, ctx,
 				chromedp.Click("#submit-contribution", chromedp.ByID),
 				chromedp.WaitVisible("#contribution-link", chromedp.ByID),
-				chromedp.Click("#contribution-link", chromedp.ByID),
+				chromedp.AttributeValue("#contribution-link", "href", &detail, &ok, chromedp.ByID))
+			if !ok || detail == "" {
+				t.Fatal("the confirmation page links no contribution")
+			}
+			if strings.HasPrefix(detail, "/") {
+				detail = s.URL + detail
+			}
+			run(t, ctx,
+				chromedp.Navigate(detail),
 				chromedp.WaitVisible("#byline", chromedp.ByID),
 				chromedp.Text("#byline", &byline, chromedp.ByID),
 				chromedp.Text("#where", &where, chromedp.ByID),

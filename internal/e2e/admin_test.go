@@ -84,5 +84,7 @@ func TestBackOfficeInTheBrowser(t *testing.T) {
 		t.Fatalf("audit page: %q", body)
 	}
 	check("audit")
+	run(t, ctx, chromedp.Navigate(s.URL+"/admin/feedback"), chromedp.WaitVisible("h1", chromedp.ByQuery))
+	check("accessibility feedback")
 	run(t, ctx, chromedp.Click("#logout", chromedp.ByID), chromedp.WaitVisible("#email", chromedp.ByID))
 }

@@ -109,7 +109,7 @@ func smtpEnv(addr string) []string {
 }
 
 // subscribeViaAPI submits a contribution with an address.
-func subscribeViaAPI(t *testing.T, s *server, title, email string) {
+func subscribeViaAPI(t *testing.T, s *server, title, email string) (manageToken string) {
 	t.Helper()
 	body := `{"type":"Feature","geometry":null,"properties":{"title":"` + title + `","text":"Ein Text, der lang genug ist.","category":"verkehr","email":"` + email + `"}}`
 	res, err := http.Post(s.URL+"/api/v1/procedures/gruenzug-altona/contributions", "application/json", strings.NewReader(body))
@@ -123,6 +123,8 @@ func subscribeViaAPI(t *testing.T, s *server, title, email string) {
 	if res.StatusCode != 201 || f.Properties["subscription"] != "pending" {
 		t.Fatalf("submit with email: %d %s", res.StatusCode, b)
 	}
+	token, _ := f.Properties["manage_token"].(string)
+	return token
 }
 
 // outboxStates reads the outbox of the database file db (server stopped).
@@ -257,7 +259,7 @@ func TestMailPagesHaveNoAxeViolations(t *testing.T) {
 	mb := newMailbox(t, "")
 	s := start(t, "", smtpEnv(mb.addr)...)
 	const who = "axe@example.net"
-	subscribeViaAPI(t, s, "Barrierefrei bestätigen", who)
+	token := subscribeViaAPI(t, s, "Barrierefrei bestätigen", who)
 	if !eventually(t, 15*time.Second, func() bool { return len(mb.to(who)) == 1 }) {
 		t.Fatalf("no confirmation message:\n%s", s.logs.String())
 	}
@@ -286,4 +288,21 @@ func TestMailPagesHaveNoAxeViolations(t *testing.T) {
 	check("unsubscribe page")
 	run(t, ctx, chromedp.Click("#mail-action", chromedp.ByID), chromedp.WaitVisible("#mail-done", chromedp.ByID))
 	check("unsubscribed page")
+	// The manage page's subscription section (unsubscribed now: the form
+	// to subscribe again), and the back office's e-mail pages.
+	run(t, ctx, chromedp.Navigate(s.URL+"/manage/"+token), chromedp.WaitVisible("#subscription-state", chromedp.ByID))
+	check("manage page with its subscription")
+	cmd := execBinary("user", "add", "--db", s.DB, "--email", "admin@example.org", "--role", "admin", "--password-stdin")
+	cmd.Stdin = strings.NewReader("ein sehr langes Passwort\n")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("user add: %v %s", err, out)
+	}
+	run(t, ctx, chromedp.Navigate(s.URL+"/admin/login"), chromedp.WaitVisible("#email", chromedp.ByID),
+		chromedp.SendKeys("#email", "admin@example.org", chromedp.ByID),
+		chromedp.SendKeys("#password", "ein sehr langes Passwort", chromedp.ByID),
+		chromedp.Click("#login", chromedp.ByID), chromedp.WaitVisible("#logout", chromedp.ByID))
+	run(t, ctx, chromedp.Navigate(s.URL+"/admin/account"), chromedp.WaitVisible("#change-password", chromedp.ByID))
+	check("account with the digest choice")
+	run(t, ctx, chromedp.Navigate(s.URL+"/admin/outbox"), chromedp.WaitVisible("h1", chromedp.ByQuery))
+	check("outbox")
 }

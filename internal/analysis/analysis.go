@@ -201,3 +201,31 @@ func (s *Service) words(ctx context.Context, p *model.Procedure) (*Words, int, e
 	})
 	return words, n, err
 }
+
+// Summary is everything the analysis page and the analysis API show: the
+// view, the topics with the planners' edits, the keywords planners gave
+// and the near-duplicate pairs.
+type Summary struct {
+	View       View
+	Topics     []Topic
+	Keywords   []Keyword
+	Duplicates []Pair
+}
+
+// Summarise gathers the Summary of procedure p (each part computed once per
+// procedure version).
+func (s *Service) Summarise(ctx context.Context, p *model.Procedure) (Summary, error) {
+	var out Summary
+	var err error
+	if out.View, err = s.Of(ctx, p); err != nil {
+		return out, err
+	}
+	if out.Topics, err = s.Topics(ctx, p); err != nil {
+		return out, err
+	}
+	if _, out.Keywords, err = s.Keywords(ctx, p); err != nil {
+		return out, err
+	}
+	out.Duplicates, err = s.Duplicates(ctx, p)
+	return out, err
+}

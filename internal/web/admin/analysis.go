@@ -19,22 +19,11 @@ func (h *Handler) analysis(c *fiber.Ctx) error {
 	if p == nil {
 		return err
 	}
-	view, err := h.Analysis.Of(c.UserContext(), p)
+	sum, err := h.Analysis.Summarise(c.UserContext(), p)
 	if err != nil {
 		return err
 	}
-	topics, err := h.Analysis.Topics(c.UserContext(), p)
-	if err != nil {
-		return err
-	}
-	_, keywords, err := h.Analysis.Keywords(c.UserContext(), p)
-	if err != nil {
-		return err
-	}
-	pairs, err := h.Analysis.Duplicates(c.UserContext(), p)
-	if err != nil {
-		return err
-	}
+	view, topics, keywords, pairs := sum.View, sum.Topics, sum.Keywords, sum.Duplicates
 	bars := make([]analysis.Bar, 0, len(view.Words))
 	for _, w := range view.Words[:min(15, len(view.Words))] {
 		bars = append(bars, analysis.Bar{Label: w.Word, Value: w.Count})

@@ -59,22 +59,11 @@ func (h *Handler) analysis(c *fiber.Ctx) error {
 	if p == nil {
 		return err
 	}
-	view, err := h.Analysis.Of(c.UserContext(), p)
+	sum, err := h.Analysis.Summarise(c.UserContext(), p)
 	if err != nil {
 		return err
 	}
-	pairs, err := h.Analysis.Duplicates(c.UserContext(), p)
-	if err != nil {
-		return err
-	}
-	topics, err := h.Analysis.Topics(c.UserContext(), p)
-	if err != nil {
-		return err
-	}
-	_, assigned, err := h.Analysis.Keywords(c.UserContext(), p)
-	if err != nil {
-		return err
-	}
+	view, topics, assigned, pairs := sum.View, sum.Topics, sum.Keywords, sum.Duplicates
 	out := analysisJSON{Version: view.Version, Topics: make([]topicJSON, 0, len(topics)), Duplicates: make([]duplicateJSON, 0, len(pairs)),
 		Keywords: make([]keywordJSON, 0, len(view.Words)), Counts: map[string]int{"published": view.Texts, "duplicates": len(pairs), "topics": len(topics)}}
 	for _, t := range topics {

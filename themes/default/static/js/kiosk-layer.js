@@ -3,8 +3,8 @@
  * tap opens one (onOpen) in the panel, where it can be rated.
  */
 import { t, tn } from 'mitreden/i18n.js';
-import { escapeHTML, fetchJSON, safeKey } from 'mitreden/util.js';
-import { PRIMARY, viewportBBox } from 'mitreden/maps.js';
+import { escapeHTML, safeKey } from 'mitreden/util.js';
+import { PRIMARY, followViewport } from 'mitreden/maps.js';
 import { showClusters } from 'mitreden/clusters.js';
 import { subscribe } from 'mitreden/live.js';
 
@@ -25,7 +25,7 @@ function pin(category) {
 }
 
 // initContributions shows the contributions of slug on map; colours maps a
-// category key to its colour. It returns { reload, feature(id) }.
+// category key to its colour. It returns { feature(id), update(f) }.
 export function initContributions(map, slug, colours, onOpen) {
   const base = '/api/v1/procedures/' + encodeURIComponent(slug);
   const points = typeof L.markerClusterGroup === 'function'
@@ -48,8 +48,6 @@ export function initContributions(map, slug, colours, onOpen) {
   let layers = {};
   const features = {};
   let clustered = false;
-  let inflight = null;
-  let timer = null;
 
   function add(f) {
     if (!f || !f.id || !f.geometry || !f.geometry.type || layers[f.id]) { return; }
@@ -111,32 +109,13 @@ export function initContributions(map, slug, colours, onOpen) {
     list.forEach(add);
   }
 
-  function load() {
-    if (inflight) { inflight.abort(); }
-    const ctrl = typeof AbortController === 'function' ? new AbortController() : null;
-    inflight = ctrl;
-    const q = new URLSearchParams();
-    q.set('bbox', viewportBBox(map));
-    q.set('limit', '1000');
-    q.set('cluster', '1');
-    fetchJSON(base + '/contributions?' + q.toString(), ctrl ? ctrl.signal : undefined).then(function (fc) {
-      if (inflight !== ctrl) { return; }
-      inflight = null;
-      render(fc);
-      map.getContainer().setAttribute('data-contributions', String(Object.keys(layers).length));
-    }).catch(function () {
-      if (inflight === ctrl) { inflight = null; }
-    });
-  }
-
   paths.addTo(map);
   points.addTo(map);
   clusterLayer.addTo(map);
-  map.on('moveend', function () {
-    if (timer) { clearTimeout(timer); }
-    timer = setTimeout(load, 250);
+  followViewport(map, base, function () {}, function (fc) {
+    render(fc);
+    map.getContainer().setAttribute('data-contributions', String(Object.keys(layers).length));
   });
-  load();
 
   let close = subscribe(base + '/events', {
     'contribution.created': function (f) { if (!clustered) { add(f); } },

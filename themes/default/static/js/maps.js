@@ -3,7 +3,7 @@
  * loaded before the modules (global L).
  */
 import { t } from 'mitreden/i18n.js';
-import { escapeHTML, safeKey, warn } from 'mitreden/util.js';
+import { escapeHTML, fetchJSON, safeKey, warn } from 'mitreden/util.js';
 
 const OSM_TILES = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
 const OSM_ATTRIBUTION = '© OpenStreetMap contributors';
@@ -58,6 +58,40 @@ export function viewportBBox(map) {
   const clamp = function (v, lo, hi) { return Math.max(lo, Math.min(hi, v)); };
   return [clamp(b.getWest(), -180, 180), clamp(b.getSouth(), -90, 90), clamp(b.getEast(), -180, 180), clamp(b.getNorth(), -90, 90)]
     .map(function (n) { return n.toFixed(6); }).join(',');
+}
+
+// followViewport keeps a map's contributions in step with its view: load
+// asks base/contributions for the view (clusters where it holds many, at
+// most 1,000 features, plus the parameters params adds) and hands the
+// answer to render; an answer overtaken by a newer request is dropped.
+// Moves ask again a quarter second after the map stands still. It loads
+// once at once and returns load, for callers that change params.
+export function followViewport(map, base, params, render) {
+  let inflight = null;
+  let timer = null;
+  function load() {
+    if (inflight) { inflight.abort(); }
+    const ctrl = typeof AbortController === 'function' ? new AbortController() : null;
+    inflight = ctrl;
+    const q = new URLSearchParams();
+    params(q);
+    q.set('bbox', viewportBBox(map));
+    q.set('limit', '1000');
+    q.set('cluster', '1');
+    fetchJSON(base + '/contributions?' + q.toString(), ctrl ? ctrl.signal : undefined).then(function (fc) {
+      if (inflight !== ctrl) { return; }
+      inflight = null;
+      render(fc);
+    }).catch(function () {
+      if (inflight === ctrl) { inflight = null; }
+    });
+  }
+  map.on('moveend', function () {
+    if (timer) { clearTimeout(timer); }
+    timer = setTimeout(load, 250);
+  });
+  load();
+  return load;
 }
 
 export function createMap(el, label, options) {

@@ -4,7 +4,7 @@
  */
 import { t, tn, formatDateTime } from 'mitreden/i18n.js';
 import { h, escapeHTML, fetchJSON, announce } from 'mitreden/util.js';
-import { PRIMARY, addWMS, boundsOf, createMap, pinIcon, viewportBBox } from 'mitreden/maps.js';
+import { PRIMARY, addWMS, boundsOf, createMap, followViewport, pinIcon } from 'mitreden/maps.js';
 import { subscribe } from 'mitreden/live.js';
 import { showClusters } from 'mitreden/clusters.js';
 import { initView } from 'mitreden/procedure-view.js';
@@ -46,8 +46,6 @@ export function initProcedure(el) {
   // while the viewport holds too many of them.
   const clusterLayer = L.featureGroup();
   let clustered = false;
-  let inflight = null;
-  let timer = null;
 
   function colourOf(key) {
     return (proc.categories[key] && proc.categories[key].colour) || PRIMARY;
@@ -109,29 +107,6 @@ export function initProcedure(el) {
       clustered = false;
     }
     features.forEach(addFeature);
-  }
-
-  function load() {
-    if (inflight) { inflight.abort(); }
-    const ctrl = typeof AbortController === 'function' ? new AbortController() : null;
-    inflight = ctrl;
-    const q = new URLSearchParams();
-    FILTER_KEYS.forEach(function (k) { if (filters[k]) { q.set(k, filters[k]); } });
-    q.set('bbox', viewportBBox(map));
-    q.set('limit', '1000');
-    q.set('cluster', '1');
-    fetchJSON(base + '/contributions?' + q.toString(), ctrl ? ctrl.signal : undefined).then(function (fc) {
-      if (inflight !== ctrl) { return; }
-      inflight = null;
-      render(fc);
-    }).catch(function () {
-      if (inflight === ctrl) { inflight = null; }
-    });
-  }
-
-  function scheduleLoad() {
-    if (timer) { clearTimeout(timer); }
-    timer = setTimeout(load, 250);
   }
 
   /* live updates */
@@ -218,8 +193,9 @@ export function initProcedure(el) {
     paths.addTo(map);
     points.addTo(map);
     clusterLayer.addTo(map);
-    load();
-    map.on('moveend', scheduleLoad);
+    followViewport(map, base, function (q) {
+      FILTER_KEYS.forEach(function (k) { if (filters[k]) { q.set(k, filters[k]); } });
+    }, render);
     close = subscribe(base + '/events', {
       'contribution.created': onCreated,
       'contribution.updated': onUpdated,

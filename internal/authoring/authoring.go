@@ -122,17 +122,21 @@ func TextsOf(p *model.Procedure, locale string) Texts {
 // SaveTexts writes the texts of one locale. German needs a title; other
 // locales may leave fields empty and fall back to German.
 func (s *Service) SaveTexts(ctx context.Context, actor *model.User, p *model.Procedure, locale string, t Texts) error {
-	if err := allowed(actor); err != nil {
-		return err
-	}
-	t = Texts{model.Normalize(t.Title), model.Normalize(t.Summary), model.Normalize(t.Intro)}
-	errs := checkLine("title", t.Title, locale == "de", model.TitleMax)
-	errs = append(errs, checkMarkdown("summary", t.Summary, 5000)...)
-	errs = append(errs, checkMarkdown("intro", t.Intro, model.PageBodyMax)...)
-	if len(errs) > 0 {
-		return errs
-	}
-	q := *p
+	return s.update(ctx, actor, p, store.PartTexts, func(q *model.Procedure) error {
+		t = Texts{model.Normalize(t.Title), model.Normalize(t.Summary), model.Normalize(t.Intro)}
+		errs := checkLine("title", t.Title, locale == "de", model.TitleMax)
+		errs = append(errs, checkMarkdown("summary", t.Summary, 5000)...)
+		errs = append(errs, checkMarkdown("intro", t.Intro, model.PageBodyMax)...)
+		if len(errs) > 0 {
+			return errs
+		}
+		setTexts(q, p, locale, t)
+		return nil
+	})
+}
+
+// setTexts puts the texts t of locale into q (a copy of p).
+func setTexts(q, p *model.Procedure, locale string, t Texts) {
 	q.Translations = map[string]model.ProcedureText{}
 	for k, v := range p.Translations {
 		q.Translations[k] = v
@@ -151,36 +155,42 @@ func (s *Service) SaveTexts(ctx context.Context, actor *model.User, p *model.Pro
 			delete(q.Translations, k)
 		}
 	}
-	return s.Store.UpdateProcedure(ctx, &q, store.PartTexts, audited(actor, "procedure.texts"))
 }
 
 // SavePhases replaces the procedure's phases with rows (see ParsePhases).
 func (s *Service) SavePhases(ctx context.Context, actor *model.User, p *model.Procedure, rows []PhaseRow) error {
-	if err := allowed(actor); err != nil {
-		return err
-	}
-	phases, errs := ParsePhases(rows)
-	if len(errs) > 0 {
-		return errs
-	}
-	q := *p
-	q.Phases = phases
-	return s.Store.UpdateProcedure(ctx, &q, store.PartPhases, audited(actor, "procedure.phases"))
+	return s.update(ctx, actor, p, store.PartPhases, func(q *model.Procedure) error {
+		phases, errs := ParsePhases(rows)
+		if len(errs) > 0 {
+			return errs
+		}
+		q.Phases = phases
+		return nil
+	})
 }
 
 // SaveCategories replaces the procedure's categories with rows.
 func (s *Service) SaveCategories(ctx context.Context, actor *model.User, p *model.Procedure, rows []CategoryRow, icons []string) error {
-	if err := allowed(actor); err != nil {
-		return err
-	}
+	return s.update(ctx, actor, p, store.PartCategories, func(q *model.Procedure) error {
+		cats, err := s.categories(ctx, p, rows, icons)
+		if err != nil {
+			return err
+		}
+		q.Categories = cats
+		return nil
+	})
+}
+
+// categories reads the category rows, keeping every key contributions use.
+func (s *Service) categories(ctx context.Context, p *model.Procedure, rows []CategoryRow, icons []string) ([]model.Category, error) {
 	cats, errs := ParseCategories(rows, icons)
 	if len(errs) > 0 {
-		return errs
+		return nil, errs
 	}
 	// Contributions name their category by key: a key in use stays.
 	used, err := s.Store.CategoriesInUse(ctx, p.ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	kept := map[string]bool{}
 	for _, c := range cats {
@@ -199,59 +209,65 @@ func (s *Service) SaveCategories(ctx context.Context, actor *model.User, p *mode
 		}
 	}
 	if len(errs) > 0 {
-		return errs
+		return nil, errs
 	}
-	q := *p
-	q.Categories = cats
-	return s.Store.UpdateProcedure(ctx, &q, store.PartCategories, audited(actor, "procedure.categories"))
+	return cats, nil
 }
 
 // SaveTypes replaces the procedure's contribution types with rows.
 func (s *Service) SaveTypes(ctx context.Context, actor *model.User, p *model.Procedure, rows []CategoryRow) error {
-	if err := allowed(actor); err != nil {
-		return err
-	}
-	types, errs := ParseTypes(rows)
-	if len(errs) > 0 {
-		return errs
-	}
-	q := *p
-	q.Types = types
-	return s.Store.UpdateProcedure(ctx, &q, store.PartTypes, audited(actor, "procedure.types"))
+	return s.update(ctx, actor, p, store.PartTypes, func(q *model.Procedure) error {
+		types, errs := ParseTypes(rows)
+		if len(errs) > 0 {
+			return errs
+		}
+		q.Types = types
+		return nil
+	})
 }
 
 // SaveArea sets the planning area from what the planner drew, uploaded or
 // typed (see ParseArea).
 func (s *Service) SaveArea(ctx context.Context, actor *model.User, p *model.Procedure, in AreaInput) error {
-	if err := allowed(actor); err != nil {
-		return err
-	}
-	if in.Source == AreaFile && IsGeoPackage(in.File) {
-		g, code := s.geoPackageArea(ctx, in.File)
-		if code != "" {
-			return model.Errors{{Field: "area", Code: code}}
+	return s.update(ctx, actor, p, store.PartArea, func(q *model.Procedure) error {
+		if in.Source == AreaFile && IsGeoPackage(in.File) {
+			g, code := s.geoPackageArea(ctx, in.File)
+			if code != "" {
+				return model.Errors{{Field: "area", Code: code}}
+			}
+			in.Geometry = g
 		}
-		in.Geometry = g
-	}
-	poly, errs := ParseArea(in)
-	if len(errs) > 0 {
-		return errs
-	}
-	q := *p
-	q.Area = poly
-	return s.Store.UpdateProcedure(ctx, &q, store.PartArea, audited(actor, "procedure.area"))
+		poly, errs := ParseArea(in)
+		if len(errs) > 0 {
+			return errs
+		}
+		q.Area = poly
+		return nil
+	})
 }
 
 // SaveMap sets the start view and the WMS plan layer.
 func (s *Service) SaveMap(ctx context.Context, actor *model.User, p *model.Procedure, in MapInput) error {
+	return s.update(ctx, actor, p, store.PartMap, func(q *model.Procedure) error {
+		view, settings, errs := ParseMap(in, p.Settings)
+		if len(errs) > 0 {
+			return errs
+		}
+		q.Map, q.Settings = view, settings
+		return nil
+	})
+}
+
+// update is every Save step: it checks that actor may author, lets change
+// set one part on a copy of p (or refuse, with field errors), and stores
+// that part, audited as "procedure.<part>", moving the version on.
+func (s *Service) update(ctx context.Context, actor *model.User, p *model.Procedure, part store.ProcedurePart, change func(q *model.Procedure) error) error {
 	if err := allowed(actor); err != nil {
 		return err
 	}
-	view, settings, errs := ParseMap(in, p.Settings)
-	if len(errs) > 0 {
-		return errs
-	}
 	q := *p
-	q.Map, q.Settings = view, settings
-	return s.Store.UpdateProcedure(ctx, &q, store.PartMap, audited(actor, "procedure.map"))
+	if err := change(&q); err != nil {
+		return err
+	}
+	return s.Store.UpdateProcedure(ctx, &q, part, audited(actor, "procedure."+string(part)))
 }

@@ -70,6 +70,14 @@ func hideViaAPI(t *testing.T, s *server, title string) string {
 // hide hides contribution id through the moderation API.
 func hide(t *testing.T, s *server, id string) {
 	t.Helper()
+	patchAsModerator(t, s, id, `{"status":"hidden","reason":"Enthält persönliche Daten."}`)
+}
+
+// patchAsModerator sends body as PATCH /api/v1/contributions/{id} with the
+// token of a moderator made by the CLI on the running server's database,
+// and expects 200.
+func patchAsModerator(t *testing.T, s *server, id, body string) {
+	t.Helper()
 	email := fmt.Sprintf("mod-%d@example.org", time.Now().UnixNano())
 	if out, err := execBinary("user", "add", "--db", s.DB, "--email", email, "--role", "moderator").CombinedOutput(); err != nil {
 		t.Fatalf("user add: %v %s", err, out)
@@ -79,7 +87,7 @@ func hide(t *testing.T, s *server, id string) {
 		t.Fatalf("token create: %v", err)
 	}
 	fields := strings.Fields(string(out))
-	req, _ := http.NewRequest("PATCH", s.URL+"/api/v1/contributions/"+id, strings.NewReader(`{"status":"hidden","reason":"Enthält persönliche Daten."}`))
+	req, _ := http.NewRequest("PATCH", s.URL+"/api/v1/contributions/"+id, strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+fields[len(fields)-1])
 	res, err := http.DefaultClient.Do(req)
@@ -88,6 +96,6 @@ func hide(t *testing.T, s *server, id string) {
 	}
 	res.Body.Close()
 	if res.StatusCode != 200 {
-		t.Fatalf("hide: %d", res.StatusCode)
+		t.Fatalf("PATCH %s %s: %d", id, body, res.StatusCode)
 	}
 }

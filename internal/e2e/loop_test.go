@@ -1,39 +1,17 @@
 package e2e
 
 import (
-	"fmt"
-	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 )
 
 // setPlanningStatus sets a contribution's planning status through the
-// moderation API with a moderator's token made by the CLI.
+// moderation API.
 func setPlanningStatus(t *testing.T, s *server, id, key string) {
 	t.Helper()
-	email := fmt.Sprintf("loop-%d@example.org", time.Now().UnixNano())
-	if out, err := execBinary("user", "add", "--db", s.DB, "--email", email, "--role", "moderator").CombinedOutput(); err != nil {
-		t.Fatalf("user add: %v %s", err, out)
-	}
-	out, err := execBinary("token", "create", "--db", s.DB, "--email", email).Output()
-	if err != nil {
-		t.Fatalf("token create: %v", err)
-	}
-	fields := strings.Fields(string(out))
-	req, _ := http.NewRequest("PATCH", s.URL+"/api/v1/contributions/"+id, strings.NewReader(`{"planning_status":"`+key+`"}`))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+fields[len(fields)-1])
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.StatusCode != 200 {
-		t.Fatalf("planning status: %d", res.StatusCode)
-	}
+	patchAsModerator(t, s, id, `{"planning_status":"`+key+`"}`)
 }
 
 // The planning status reaches the resident's manage page, the card, the

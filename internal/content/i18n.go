@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/BurntSushi/toml"
@@ -174,8 +175,20 @@ var pluralNames = map[plural.Form]string{plural.Zero: "zero", plural.One: "one",
 	plural.Few: "few", plural.Many: "many", plural.Other: "other"}
 
 // pluralSamples returns, for each plural category the language lang uses
-// for the whole numbers 0 to 199, the smallest number in it.
+// for the whole numbers 0 to 199, the smallest number in it; worked out
+// once per language.
 func pluralSamples(lang string) map[string]int {
+	if m, ok := samples.Load(lang); ok {
+		return m.(map[string]int)
+	}
+	m := findPluralSamples(lang)
+	samples.Store(lang, m)
+	return m
+}
+
+var samples sync.Map // language → pluralSamples
+
+func findPluralSamples(lang string) map[string]int {
 	tag := language.Make(lang)
 	out := map[string]int{}
 	for n := 199; n >= 0; n-- {

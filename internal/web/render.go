@@ -130,24 +130,38 @@ func (s *Server) funcs() template.FuncMap {
 		// importMap names the script modules for <script type="importmap">.
 		"importMap": s.Assets.ImportMap,
 		// jsI18n gives scripts the messages they show, as JSON for a data attribute.
-		"jsI18n": func(l *content.Localizer) string {
-			m := map[string]string{}
-			for _, k := range append(jsMessages, s.I18n.IDsWithPrefix("js.")...) {
-				// A count's message goes with every plural form of the
-				// language that differs from "other" (KEY|one, KEY|few, …);
-				// scripts choose by n (tn in js/i18n.js).
-				forms := l.PluralForms(k)
-				m[k] = forms["other"]
-				for cat, text := range forms {
-					if cat != "other" && text != forms["other"] {
-						m[k+"|"+cat] = text
-					}
-				}
-			}
-			b, _ := json.Marshal(m)
-			return string(b)
-		},
+		"jsI18n": s.scriptMessages,
 	}
+}
+
+// scriptMessages gives scripts the messages they show, as JSON for a data
+// attribute, made once per language: the messages do not change while the
+// server runs.
+func (s *Server) scriptMessages(l *content.Localizer) string {
+	if b, ok := s.scriptMsgs.Load(l.Tag); ok {
+		return b.(string)
+	}
+	b := s.makeScriptMessages(l)
+	s.scriptMsgs.Store(l.Tag, b)
+	return b
+}
+
+func (s *Server) makeScriptMessages(l *content.Localizer) string {
+	m := map[string]string{}
+	for _, k := range append(jsMessages, s.I18n.IDsWithPrefix("js.")...) {
+		// A count's message goes with every plural form of the
+		// language that differs from "other" (KEY|one, KEY|few, …);
+		// scripts choose by n (tn in js/i18n.js).
+		forms := l.PluralForms(k)
+		m[k] = forms["other"]
+		for cat, text := range forms {
+			if cat != "other" && text != forms["other"] {
+				m[k+"|"+cat] = text
+			}
+		}
+	}
+	b, _ := json.Marshal(m)
+	return string(b)
 }
 
 // jsMessages are the message IDs the theme's scripts use besides the "js."

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mitreden/mitreden/internal/analysis"
@@ -70,17 +71,18 @@ type Server struct {
 	// (then no form offers e-mail and nothing is queued).
 	Mail *mail.Service
 
-	procs   *cache.Cache[*model.Procedure] // by slug, see LoadProcedure
-	counts  *cache.Cache[int]              // see Count
-	encoded *cache.Cache[[]byte]           // see Compress
-	pages   pageCache                      // see RenderCached
-	proxies proxies                        // see ClientIP
-	limits  limiters                       // see WriteLimiter
-	policy  policy                         // see securityHeaders
-	langs   langs                          // see locale
-	stops   []func()                       // see OnShutdown
-	uploads func(path string) bool         // see AllowUploads
-	views   views                          // see CountView
+	procs      *cache.Cache[*model.Procedure] // by slug, see LoadProcedure
+	counts     *cache.Cache[int]              // see Count
+	encoded    *cache.Cache[[]byte]           // see Compress
+	pages      pageCache                      // see RenderCached
+	proxies    proxies                        // see ClientIP
+	limits     limiters                       // see WriteLimiter
+	policy     policy                         // see securityHeaders
+	langs      langs                          // see locale
+	scriptMsgs sync.Map                       // locale tag → the scripts' messages as JSON, see scriptMessages
+	stops      []func()                       // see OnShutdown
+	uploads    func(path string) bool         // see AllowUploads
+	views      views                          // see CountView
 }
 
 // NewServer loads the theme and locales and wires the shared parts.

@@ -29,9 +29,7 @@ func TestBackOfficeInTheBrowser(t *testing.T) {
 	check("login")
 	var notice, body string
 	run(t, ctx,
-		chromedp.SendKeys("#email", "admin@example.org", chromedp.ByID),
-		chromedp.SendKeys("#password", "ein sehr langes Passwort", chromedp.ByID),
-		chromedp.Click("#login", chromedp.ByID),
+		signIn("admin@example.org", "ein sehr langes Passwort"),
 		chromedp.WaitVisible("#hidden-h", chromedp.ByID), // back where the login began
 		chromedp.Text("main", &body, chromedp.ByQuery),
 	)

@@ -298,9 +298,7 @@ func TestMailPagesHaveNoAxeViolations(t *testing.T) {
 		t.Fatalf("user add: %v %s", err, out)
 	}
 	run(t, ctx, chromedp.Navigate(s.URL+"/admin/login"), chromedp.WaitVisible("#email", chromedp.ByID),
-		chromedp.SendKeys("#email", "admin@example.org", chromedp.ByID),
-		chromedp.SendKeys("#password", "ein sehr langes Passwort", chromedp.ByID),
-		chromedp.Click("#login", chromedp.ByID), chromedp.WaitVisible("#logout", chromedp.ByID))
+		signIn("admin@example.org", "ein sehr langes Passwort"), chromedp.WaitVisible("#logout", chromedp.ByID))
 	run(t, ctx, chromedp.Navigate(s.URL+"/admin/account"), chromedp.WaitVisible("#change-password", chromedp.ByID))
 	check("account with the digest choice")
 	run(t, ctx, chromedp.Navigate(s.URL+"/admin/outbox"), chromedp.WaitVisible("h1", chromedp.ByQuery))

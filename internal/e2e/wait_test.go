@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -120,3 +121,13 @@ const mapZoomJS = `(() => {
 	const m = img && /\/(\d+)\/-?\d+\/-?\d+\.png/.exec(img.getAttribute("src") || "");
 	return m ? Number(m[1]) : -1;
 })()`
+
+// signIn fills the back office's login form and sends it by script, so
+// that nothing depends on node ids a page still settling after its
+// redirect may replace (seen as "No node with given id found" under load).
+func signIn(email, password string) chromedp.Action {
+	js := `(() => { const e = document.getElementById("email"), p = document.getElementById("password"), b = document.getElementById("login");
+		if (!e || !p || !b) { return false; }
+		e.value = ` + strconv.Quote(email) + `; p.value = ` + strconv.Quote(password) + `; b.click(); return true; })()`
+	return waitJS("the login form", js, 10*time.Second)
+}

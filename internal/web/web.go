@@ -27,6 +27,7 @@ import (
 	"github.com/mitreden/mitreden/internal/moderation"
 	"github.com/mitreden/mitreden/internal/participation"
 	"github.com/mitreden/mitreden/internal/retention"
+	"github.com/mitreden/mitreden/internal/site"
 	"github.com/mitreden/mitreden/internal/store"
 )
 
@@ -66,6 +67,8 @@ type Server struct {
 
 	// Feedback takes reports on the site's accessibility.
 	Feedback *feedback.Service
+	// Site holds the site pages' own texts and the sign-language videos.
+	Site *site.Service
 
 	// Mail queues and sends e-mail; nil when no SMTP server is configured
 	// (then no form offers e-mail and nothing is queued).
@@ -100,7 +103,7 @@ func NewServer(cfg config.Config, st *store.Store, themeFS, localeFS fs.FS, log 
 		return nil, err
 	}
 	s := &Server{Config: cfg, Store: st, I18n: i18n, Markdown: content.NewMarkdown(), Assets: assets,
-		Part: participation.New(st), Moderation: moderation.New(st), Analysis: analysis.New(st), Retention: retention.New(st), Feedback: feedback.New(st), Authoring: authoring.New(st), Hasher: auth.NewHasher(), Log: log, Now: time.Now, Metrics: NewMetrics()}
+		Part: participation.New(st), Moderation: moderation.New(st), Analysis: analysis.New(st), Retention: retention.New(st), Feedback: feedback.New(st), Site: site.New(st), Authoring: authoring.New(st), Hasher: auth.NewHasher(), Log: log, Now: time.Now, Metrics: NewMetrics()}
 	s.Pages, err = LoadTemplates(theme, s.funcs())
 	if err != nil {
 		return nil, err

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -51,11 +50,19 @@ func (c *cli) export(args []string) error {
 	fs := c.flags("export", "Writes a procedure's contributions (all but those their authors withdrew; a bundle holds\nthose too, with every comment, official response, rating and report) in one format.\nA terminal shows a progress bar; the file appears complete or not at all.")
 	db := config.DBFlag(fs, c.env)
 	slug := fs.String("procedure", "", "procedure slug (required)")
-	format := fs.String("format", "", "csv, csv-de (German Excel: \";\", CRLF, decimal commas), xlsx, geojson, gpkg, synopsis or bundle (required)")
+	format := fs.String("format", "", "csv, csv-de (German Excel: \";\", CRLF, decimal commas), xlsx, geojson, gpkg, synopsis, bundle, or procedure (the procedure itself, for a workshop laptop: a folder, or a .zip) (required)")
 	out := fs.String("out", "", `target file (required; "-" writes to standard output, except gpkg)`)
 	locale := fs.String("locale", "de", "language of labels and spreadsheet headings (de, en, de-x-ls)")
 	if err := c.parse(fs, args); err != nil {
 		return err
+	}
+	if *format == "procedure" {
+		if *out == "" {
+			return usageError{"--out is required"}
+		}
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		return c.exportProcedure(ctx, *db, *slug, *out)
 	}
 	f, err := export.ParseFormat(*format)
 	if err != nil {
@@ -154,18 +161,17 @@ func (c *cli) importFile(args []string) error {
 func (c *cli) procedureAdd(args []string) error {
 	fs := c.flags("procedure add", "Creates a procedure from a folder in the format of data/demo: procedure.json (slug,\ntitle, texts, phases with starts_at/ends_at, categories, area, map, settings, pages)\nand the Markdown pages it names. Contributions come later, from residents or `mitreden import`.")
 	db := config.DBFlag(fs, c.env)
-	dir := fs.String("dir", "", "folder with procedure.json (required)")
+	dir := fs.String("dir", "", "folder with procedure.json (this or --from is required)")
+	from := fs.String("from", "", "a procedure export (`mitreden export --format procedure`): its folder or .zip")
 	samples := fs.Bool("samples", false, "also load the folder's contributions.geojson as sample contributions")
 	if err := c.parse(fs, args); err != nil {
 		return err
 	}
-	if *dir == "" {
-		return usageError{"--dir is required"}
+	fsys, done, err := procedureSource(*dir, *from)
+	if err != nil {
+		return err
 	}
-	if _, err := os.Stat(filepath.Join(*dir, "procedure.json")); err != nil {
-		return usageError{fmt.Sprintf("no procedure.json in %s", *dir)}
-	}
-	fsys := os.DirFS(*dir)
+	defer done()
 	seed, err := demo.ReadProcedure(fsys, time.Now())
 	if err != nil {
 		return usageError{err.Error()}
@@ -193,7 +199,7 @@ func (c *cli) procedureAdd(args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := st.Audit(ctx, "cli", "procedure.add", seed.Procedure.Slug, nil, map[string]any{"dir": *dir}); err != nil {
+	if err := st.Audit(ctx, "cli", "procedure.add", seed.Procedure.Slug, nil, map[string]any{"dir": *dir, "from": *from}); err != nil {
 		return err
 	}
 	fmt.Fprintf(c.stdout, "created procedure %s with %d pages\n", seed.Procedure.Slug, len(seed.Pages))

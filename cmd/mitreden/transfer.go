@@ -53,6 +53,7 @@ func (c *cli) export(args []string) error {
 	format := fs.String("format", "", "csv, csv-de (German Excel: \";\", CRLF, decimal commas), xlsx, geojson, gpkg, synopsis, bundle, or procedure (the procedure itself, for a workshop laptop: a folder, or a .zip) (required)")
 	out := fs.String("out", "", `target file (required; "-" writes to standard output, except gpkg)`)
 	locale := fs.String("locale", "de", "language of labels and spreadsheet headings (de, en, de-x-ls)")
+	keyFile := c.bundleKeyFlag(fs)
 	if err := c.parse(fs, args); err != nil {
 		return err
 	}
@@ -90,6 +91,14 @@ func (c *cli) export(args []string) error {
 	defer st.Close()
 	z := i18n.Localizer(*locale)
 	opt := export.Options{Locale: *locale, T: func(id string) string { return z.T(id) }}
+	if f == export.Bundle {
+		if opt.BundleKey, err = c.bundleKey(*keyFile); err != nil {
+			return err
+		}
+		if opt.BundleKey == nil {
+			fmt.Fprintln(c.stderr, "warning: no bundle key (--bundle-key-file or MITREDEN_BUNDLE_KEY): the bundle is unsigned and will only be imported with --allow-unsigned")
+		}
+	}
 	if *out == "-" {
 		return export.Write(ctx, st, f, p, c.stdout, opt)
 	}
@@ -109,9 +118,11 @@ func (c *cli) export(args []string) error {
 }
 
 func (c *cli) importFile(args []string) error {
-	fs := c.flags("import", "Imports a workshop bundle (from `mitreden export --format bundle`) or a GeoJSON\nFeatureCollection of contributions into a procedure. Contributions already\nthere are skipped, so importing the same file twice adds nothing.\n\nUsage: mitreden import --procedure SLUG [flags] FILE")
+	fs := c.flags("import", "Imports a workshop bundle (from `mitreden export --format bundle`) or a GeoJSON\nFeatureCollection of contributions into a procedure. Contributions already\nthere are skipped, so importing the same file twice adds nothing.\nA signed bundle is checked record by record before anything is written and\nimported in one transaction; a changed, cut or foreign one is refused whole.\nUnsigned bundles are refused unless --allow-unsigned is given.\n\nUsage: mitreden import --procedure SLUG [flags] FILE")
 	db := config.DBFlag(fs, c.env)
 	slug := fs.String("procedure", "", "procedure slug (required)")
+	keyFile := c.bundleKeyFlag(fs)
+	allowUnsigned := fs.Bool("allow-unsigned", false, "also import an unsigned bundle (version 2 or older, or one exported without a key); only for a file whose way you trust")
 	files, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -124,6 +135,10 @@ func (c *cli) importFile(args []string) error {
 		return usageError{fmt.Sprintf("import takes one FILE, got %d: %s", len(files), quoteList(files))}
 	}
 	file := files[0]
+	key, err := c.bundleKey(*keyFile)
+	if err != nil {
+		return err
+	}
 	fh, err := os.Open(file)
 	if err != nil {
 		return usageError{fmt.Sprintf("cannot read %s: %v", file, errors.Unwrap(err))}
@@ -137,13 +152,19 @@ func (c *cli) importFile(args []string) error {
 	}
 	defer st.Close()
 	bar := newProgress(c.stderr, 0, "contributions")
-	d := &workshop.Decoder{Procedure: p, Limits: geo.DefaultLimits()}
+	d := &workshop.Decoder{Procedure: p, Limits: geo.DefaultLimits(), Key: key, RequireSigned: !*allowUnsigned}
 	res, err := workshop.Import(ctx, st, d, fh, func(r store.ImportResult) {
 		bar.total = r.Added + r.Skipped
 		bar.Set(r.Added + r.Skipped)
 	})
 	bar.Done()
 	if err != nil {
+		if errors.Is(err, workshop.ErrUnsigned) {
+			return usageError{fmt.Sprintf("%s: %v; give --allow-unsigned to import it anyway", file, err)}
+		}
+		if errors.Is(err, workshop.ErrTampered) || (errors.Is(err, workshop.ErrInvalid) && key != nil) {
+			return usageError{fmt.Sprintf("%s: %v", file, err)} // one transaction: nothing was written
+		}
 		if errors.Is(err, workshop.ErrInvalid) {
 			return usageError{fmt.Sprintf("%v (before it: %d imported, %d already there)", err, res.Added, res.Skipped)}
 		}

@@ -24,23 +24,8 @@ type SeedFile struct {
 
 // AllPages lists a procedure's pages in every locale, in order.
 func (s *Store) AllPages(ctx context.Context, procedureID int64) ([]model.Page, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT id, slug, locale, title, body_md, easy_md, position, updated_at FROM pages
-		WHERE procedure_id = ? ORDER BY position, slug, locale`, procedureID)
-	if err != nil {
-		return nil, fmt.Errorf("store: unable to list pages: %w", err)
-	}
-	defer rows.Close()
-	var out []model.Page
-	for rows.Next() {
-		var pg model.Page
-		var upd int64
-		if err := rows.Scan(&pg.ID, &pg.Slug, &pg.Locale, &pg.Title, &pg.BodyMD, &pg.EasyMD, &pg.Position, &upd); err != nil {
-			return nil, err
-		}
-		pg.UpdatedAt = fromMS(upd)
-		out = append(out, pg)
-	}
-	return out, rows.Err()
+	return scanPages(s.read.QueryContext(ctx, `SELECT id, slug, locale, title, body_md, easy_md, position, updated_at FROM pages
+		WHERE procedure_id = ? ORDER BY position, slug, locale`, procedureID))
 }
 
 // AttachmentsWithData lists a procedure's files with their bytes, oldest

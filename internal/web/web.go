@@ -61,6 +61,9 @@ type Server struct {
 	// TableSecret signs workshop table links (auth.TableKey). It lives
 	// here, not in Config, so that it never reaches a template.
 	TableSecret []byte
+	// BundleKey signs the workshop bundles the API exports (nil: unsigned);
+	// kept here, not in Config, for the same reason.
+	BundleKey []byte
 
 	// Retention applies the data-protection rules (erasure).
 	Retention *retention.Service

@@ -14,16 +14,16 @@ const (
 // page is a laid-out poster: shapes and text in millimetres from the top
 // left, drawn in this order: rects, polygons, lines, the QR code, texts.
 type page struct {
-	Size        Size
-	Lang, Dir   string
-	Title       string
-	Rects       []rect
-	Polys       []poly
-	Lines       []line
-	QR          qrItem
-	Texts       []textItem
-	mapX, mapW  float64 // the map's box, which RTL mirrors as a whole
-	hasMap      bool
+	Size       Size
+	Lang, Dir  string
+	Title      string
+	Rects      []rect
+	Polys      []poly
+	Lines      []line
+	QR         qrItem
+	Texts      []textItem
+	mapX, mapW float64 // the map's box, which RTL mirrors as a whole
+	hasMap     bool
 }
 
 type rect struct {

@@ -20,7 +20,7 @@ import (
 func testProcedure() *model.Procedure {
 	return &model.Procedure{Slug: "gruenzug", Title: "Grünzug Altona – Straßen für alle",
 		SummaryMD: "Wie soll die **Max-Brauer-Allee** aussehen? Sagen Sie es uns.",
-		Area: orb.Polygon{{{9.929, 53.55}, {9.944, 53.549}, {9.9515, 53.5545}, {9.942, 53.5592}, {9.928, 53.554}, {9.929, 53.55}}},
+		Area:      orb.Polygon{{{9.929, 53.55}, {9.944, 53.549}, {9.9515, 53.5545}, {9.942, 53.5592}, {9.928, 53.554}, {9.929, 53.55}}},
 		Phases: []model.Phase{
 			{Kind: model.PhaseInformation, StartsAt: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), EndsAt: time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)},
 			{Kind: model.PhaseParticipation, Title: "Online und vor Ort", StartsAt: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC), EndsAt: time.Date(2027, 1, 31, 0, 0, 0, 0, time.UTC)},

@@ -83,6 +83,11 @@ func New(p *model.Procedure, locale string, t Translate, date func(time.Time) st
 	}
 	tx := p.Text(locale)
 	d.Title, d.Summary = tx.Title, PlainText(tx.SummaryMD)
+	// Leichte Sprache without its own summary: the easy introduction
+	// rather than the German summary.
+	if locale == "de-x-ls" && p.Translations[locale].SummaryMD == "" && p.IntroEasyMD != "" {
+		d.Summary = PlainText(p.IntroEasyMD)
+	}
 	for _, ph := range p.Phases {
 		label := t("phase." + string(ph.Kind))
 		if ph.Title != "" {

@@ -215,3 +215,12 @@ func TestPlainTextDropsMarkdown(t *testing.T) {
 		t.Errorf("PlainText: %q", got)
 	}
 }
+
+func TestPosterInLeichteSpracheTellsTheEasyIntroduction(t *testing.T) {
+	p := testProcedure()
+	p.IntroEasyMD = "Hier soll ein **Park** hin.\n\nSagen Sie uns Ihre Meinung."
+	d := New(p, "de-x-ls", func(id string, _ ...any) string { return id }, func(time.Time) string { return "" }, "https://x.example/p/gruenzug")
+	if d.Summary != "Hier soll ein Park hin.\nSagen Sie uns Ihre Meinung." || d.Lang != "de" {
+		t.Errorf("Leichte Sprache poster: summary %q, lang %q", d.Summary, d.Lang)
+	}
+}

@@ -175,6 +175,7 @@ func layout(d Doc, s Size, w measure, bits [][]bool) page {
 	}
 	hl := wrap(d.ScanHint, qrW, hint, true, w, 3)
 	side := math.Min(qrW, bottom-y-float64(len(hl))*1.3*hint-3*k)
+	side = math.Max(side, 35*k) // still readable by a phone when the rest crowds the page
 	if !hasMap {
 		side = math.Min(side, 100*k)
 		qrCol = (W - side) / 2

@@ -224,3 +224,35 @@ func TestPosterInLeichteSpracheTellsTheEasyIntroduction(t *testing.T) {
 		t.Errorf("Leichte Sprache poster: summary %q, lang %q", d.Summary, d.Lang)
 	}
 }
+
+// Without an area the code stands alone; a crowded poster (a long title,
+// many phases) still has a code a phone can read, inside the page.
+func TestPosterWithoutAreaAndCrowded(t *testing.T) {
+	d := testDoc("de")
+	d.Area = nil
+	pg := layout(d, Sizes[0], newMetrics(1).width, [][]bool{{true}})
+	if pg.hasMap || len(pg.Polys) != 0 || pg.QR.Side < 60 {
+		t.Errorf("without an area: map %v, %d shapes, code %.1f mm", pg.hasMap, len(pg.Polys), pg.QR.Side)
+	}
+	d = testDoc("de")
+	d.Title = strings.Repeat("Sehr langer Titel eines Verfahrens ", 8)
+	d.Summary = strings.Repeat("Eine lange Frage an alle. ", 40)
+	for i := 0; i < 8; i++ {
+		d.Dates = append(d.Dates, DateLine{Label: "Beteiligung: eine weitere Phase", Dates: "1. Januar 2027 – 31. Januar 2027"})
+	}
+	for _, s := range Sizes {
+		k := s.W / 210
+		pg = layout(d, s, newMetrics(1).width, [][]bool{{true}})
+		if pg.QR.Side < 35*k || pg.QR.X < 0 || pg.QR.X+pg.QR.Side > s.W || pg.QR.Y+pg.QR.Side > s.H {
+			t.Errorf("%s crowded: code at %.1f,%.1f, %.1f mm", s.Name, pg.QR.X, pg.QR.Y, pg.QR.Side)
+		}
+		for _, tx := range pg.Texts {
+			if tx.Y < 0 || tx.Y > s.H {
+				t.Errorf("%s crowded: text %q off the page at %.1f", s.Name, tx.S, tx.Y)
+			}
+		}
+		if _, err := PDF(d, s); err != nil {
+			t.Error(err)
+		}
+	}
+}

@@ -1,11 +1,9 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"image/png"
 	"io"
 	"math"
 	"net/http"
@@ -16,8 +14,6 @@ import (
 
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
-	"github.com/makiuchi-d/gozxing"
-	"github.com/makiuchi-d/gozxing/qrcode"
 )
 
 // The workshop table as a map, driven by touch at 1920×1080: the tests tap
@@ -262,19 +258,7 @@ func TestKioskQRCodeHandsOffThePlace(t *testing.T) {
 		waitJS("the QR code", `(() => { const i = document.getElementById("kiosk-qr"); return i.complete && i.naturalWidth > 0 && i.getBoundingClientRect().width > 200; })()`, 5*time.Second),
 		chromedp.Screenshot("#kiosk-qr", &shot, chromedp.ByID),
 	)
-	img, err := png.Decode(bytes.NewReader(shot))
-	if err != nil {
-		t.Fatal(err)
-	}
-	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
-	if err != nil {
-		t.Fatalf("reading the QR code: %v", err)
-	}
-	addr := res.GetText()
+	addr := decodeQR(t, shot)
 	u, err := url.Parse(addr)
 	if err != nil || !strings.HasPrefix(addr, s.URL+"/p/gruenzug-altona/contribute?") || u.Query().Get("category") != "verkehr" {
 		t.Fatalf("QR code says %q", addr)

@@ -64,6 +64,7 @@ func Register(app *fiber.App, s *web.Server) {
 	h.registerMail(g)
 	h.registerAuthoring(g, csrf)
 	h.registerSite(g, csrf)
+	h.registerPoster(g, csrf)
 	g.Post("/users/procedures", csrf, h.session("manage_users"), h.setUserProcedures)
 }
 

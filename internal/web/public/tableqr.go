@@ -1,15 +1,14 @@
 package public
 
 import (
-	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
-	qrcode "github.com/skip2/go-qrcode"
 
 	"github.com/mitreden/mitreden/internal/model"
+	"github.com/mitreden/mitreden/internal/qr"
 )
 
 // The table's hand-off: "Continue on your phone" shows a QR code for the
@@ -70,25 +69,5 @@ func (h *Handler) tableQR(c *fiber.Ctx) error {
 	return c.SendString(svg)
 }
 
-// qrSVG draws the QR code of s as SVG: one path of unit squares, with the
-// quiet zone the library adds, scaled by the viewer.
-func qrSVG(s string) (string, error) {
-	q, err := qrcode.New(s, qrcode.Medium)
-	if err != nil {
-		return "", err
-	}
-	bits := q.Bitmap()
-	n := len(bits)
-	var b strings.Builder
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" shape-rendering="crispEdges">`, n, n)
-	fmt.Fprintf(&b, `<rect width="%d" height="%d" fill="#fff"/><path fill="#000" d="`, n, n)
-	for y, row := range bits {
-		for x, on := range row {
-			if on {
-				fmt.Fprintf(&b, "M%d %dh1v1h-1z", x, y)
-			}
-		}
-	}
-	b.WriteString(`"/></svg>`)
-	return b.String(), nil
-}
+// qrSVG draws the QR code of s as SVG (internal/qr).
+func qrSVG(s string) (string, error) { return qr.SVG(s) }

@@ -27,6 +27,15 @@ var bench100k struct {
 	err  error
 }
 
+// TestMain removes the benchmarks' database when the run ends.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if bench100k.dir != "" {
+		os.RemoveAll(bench100k.dir)
+	}
+	os.Exit(code)
+}
+
 func open100k(b *testing.B) (*store.Store, string) {
 	b.Helper()
 	bench100k.once.Do(func() {
@@ -125,4 +134,30 @@ func BenchmarkAnalysis100k(b *testing.B) {
 	runtime.ReadMemStats(&ms)
 	b.ReportMetric(float64(peak.Load())/(1<<20), "peak-MB")
 	b.ReportMetric(float64(ms.Sys)/(1<<20), "sys-MB")
+}
+
+// BenchmarkSimilar100k answers the form's question "similar contributions
+// nearby?" at 100,000 contributions: the index is built once per procedure
+// version (before the timer), each keystroke's query reads only the
+// postings of its own stems.
+func BenchmarkSimilar100k(b *testing.B) {
+	st, slug := open100k(b)
+	ctx := context.Background()
+	p, err := st.ProcedureBySlug(ctx, slug)
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := analysis.New(st)
+	text := "Bank fehlt hier. Im Sommer fehlt Schatten, ältere Menschen können sich nirgends ausruhen."
+	centre := p.Area.Bound().Center()
+	if got, err := s.Similar(ctx, p, text, &centre, 5); err != nil || len(got) == 0 {
+		b.Fatalf("similar: %v %v", got, err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if _, err := s.Similar(ctx, p, text, &centre, 5); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
-	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -94,25 +93,7 @@ func BenchmarkAnalysis100k(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	runtime.GC()
-	var peak atomic.Uint64
-	done := make(chan struct{})
-	go func() {
-		var ms runtime.MemStats
-		t := time.NewTicker(20 * time.Millisecond)
-		defer t.Stop()
-		for {
-			runtime.ReadMemStats(&ms)
-			if ms.HeapInuse > peak.Load() {
-				peak.Store(ms.HeapInuse)
-			}
-			select {
-			case <-done:
-				return
-			case <-t.C:
-			}
-		}
-	}()
+	stop := analysis.WatchPeak(func(ms *runtime.MemStats) uint64 { return ms.HeapInuse })
 	b.ReportAllocs()
 	cpu0 := cpuSeconds()
 	b.ResetTimer()
@@ -133,10 +114,9 @@ func BenchmarkAnalysis100k(b *testing.B) {
 		}
 	}
 	b.StopTimer()
-	close(done)
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	b.ReportMetric(float64(peak.Load())/(1<<20), "peak-MB")
+	b.ReportMetric(float64(stop())/(1<<20), "peak-MB")
 	b.ReportMetric(float64(ms.Sys)/(1<<20), "sys-MB")
 	b.ReportMetric((cpuSeconds()-cpu0)/float64(b.N), "cpu-s/op")
 }

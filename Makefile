@@ -67,7 +67,7 @@ BENCH_N ?= 100000
 BENCH_DB := bin/bench.db
 BENCH_LOG := bin/bench-server.log
 bench: build system-deps
-	go test -run '^$$' -bench . -benchmem -benchtime 2s ./internal/store/ ./internal/app/ ./internal/export/ ./internal/geo/ ./internal/analysis/
+	go test -run '^$$' -bench . -benchmem -benchtime 2s -timeout 30m ./internal/store/ ./internal/app/ ./internal/export/ ./internal/geo/ ./internal/analysis/
 	go build -o bin/mitreden-load ./cmd/mitreden-load
 	go build -o bin/mitreden-exportbench ./cmd/mitreden-exportbench
 	rm -f $(BENCH_DB) $(BENCH_DB)-wal $(BENCH_DB)-shm

@@ -47,6 +47,7 @@ type Service struct {
 	// background is from how many texts the next version's analysis runs
 	// in the background (see Of).
 	background int
+	sim        similarState // the indexes of Similar
 }
 
 // BackgroundTexts is from how many published contributions a procedure's

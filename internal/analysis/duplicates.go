@@ -49,10 +49,15 @@ const (
 	// with a probability of about 0.96, one sharing 0.7 with 0.9997.
 	bands = 24
 	rows  = 3
-	// maxBucket bounds the comparisons of one band bucket: a bucket larger
-	// than this (hundreds of identical signatures) is compared only within
-	// its first maxBucket texts.
+	// maxBucket bounds the comparisons of one band bucket (the texts of one
+	// grid cell, or texts without a place, that agree in one band): a bucket
+	// larger than this is compared, within itself and with its neighbouring
+	// cells' buckets, by its first maxBucket texts only.
 	maxBucket = 500
+	// MaxPairs bounds the pairs kept: the most similar ones. Texts made of
+	// a few phrases (100,000 generated ones) would otherwise pair by the
+	// million; no moderator reads past the first hundreds.
+	MaxPairs = 5000
 )
 
 // dupText is one candidate contribution for the pair search.
@@ -97,38 +102,68 @@ func (s *Service) duplicates(ctx context.Context, p *model.Procedure) ([]Pair, e
 	return findPairs(texts), nil
 }
 
-// findPairs compares the texts that share a MinHash band and keeps the pairs
-// that are similar and close enough.
+// findPairs compares the texts that share a MinHash band and lie in the
+// same or neighbouring cells of a grid of DuplicateDistance (texts without
+// a place in a cell of their own), and keeps the pairs that are similar and
+// close enough. A pair is compared in the first band its signatures share
+// only, so no list of the pairs seen is needed: with many texts alike (100,000
+// made of a few hundred phrases) the work grows with the texts nearby, not
+// with all texts alike.
 func findPairs(texts []dupText) []Pair {
 	sigs := make([][bands * rows]uint64, len(texts))
 	for i := range texts {
 		sigs[i] = minhash(texts[i].shingles)
 	}
-	seen := map[[2]int32]bool{}
+	cells := dupCells(texts)
 	var out []Pair
+	compare := func(b int, i, j int32) {
+		if i == j || firstBand(&sigs[i], &sigs[j]) != b {
+			return
+		}
+		if pr, ok := pairOf(&texts[i], &texts[j]); ok {
+			out = append(out, pr)
+			if len(out) >= 2*MaxPairs {
+				out = bestPairs(out)
+			}
+		}
+	}
 	for b := 0; b < bands; b++ {
-		buckets := map[[rows]uint64][]int32{}
+		buckets := map[dupKey][]int32{}
 		for i := range texts {
-			var k [rows]uint64
-			copy(k[:], sigs[i][b*rows:(b+1)*rows])
+			k := dupKey{cell: cells[i]}
+			copy(k.sig[:], sigs[i][b*rows:(b+1)*rows])
 			buckets[k] = append(buckets[k], int32(i))
 		}
-		for _, members := range buckets {
+		for k, members := range buckets {
 			members = members[:min(len(members), maxBucket)]
 			for x := 0; x < len(members); x++ {
 				for y := x + 1; y < len(members); y++ {
-					i, j := members[x], members[y]
-					if seen[[2]int32{i, j}] {
-						continue
-					}
-					seen[[2]int32{i, j}] = true
-					if pr, ok := pairOf(&texts[i], &texts[j]); ok {
-						out = append(out, pr)
+					compare(b, members[x], members[y])
+				}
+			}
+			if !k.cell.placed {
+				continue
+			}
+			// Each pair of neighbouring cells once: the four "after" this one.
+			for _, d := range [4][2]int32{{1, -1}, {1, 0}, {1, 1}, {0, 1}} {
+				nk := k
+				nk.cell.x, nk.cell.y = k.cell.x+d[0], k.cell.y+d[1]
+				others := buckets[nk]
+				others = others[:min(len(others), maxBucket)]
+				for _, i := range members {
+					for _, j := range others {
+						compare(b, i, j)
 					}
 				}
 			}
 		}
 	}
+	return bestPairs(out)
+}
+
+// bestPairs sorts the pairs, the most similar first (then the nearest),
+// and keeps the first MaxPairs.
+func bestPairs(out []Pair) []Pair {
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Score != out[j].Score {
 			return out[i].Score > out[j].Score
@@ -136,9 +171,66 @@ func findPairs(texts []dupText) []Pair {
 		if out[i].Distance != out[j].Distance {
 			return out[i].Distance < out[j].Distance
 		}
-		return out[i].A+out[i].B < out[j].A+out[j].B
+		if out[i].A != out[j].A {
+			return out[i].A < out[j].A
+		}
+		return out[i].B < out[j].B
 	})
+	return out[:min(len(out), MaxPairs)]
+}
+
+// dupCell is a text's cell in the grid of DuplicateDistance.
+type dupCell struct {
+	x, y   int32
+	placed bool
+}
+
+type dupKey struct {
+	sig  [rows]uint64
+	cell dupCell
+}
+
+// dupCells places each text in a grid whose cells are DuplicateDistance
+// wide (a little more), so two places within it lie in the same or
+// neighbouring cells. East-west the metres per degree are taken at the
+// latitude farthest from the equator: no distance is counted longer than
+// it is.
+func dupCells(texts []dupText) []dupCell {
+	maxLat := 0.0
+	for i := range texts {
+		if texts[i].placed {
+			maxLat = max(maxLat, math.Abs(texts[i].centre[1]))
+		}
+	}
+	const metresPerDegree = 111_195.0
+	size := DuplicateDistance * 1.01
+	kx := metresPerDegree * math.Cos(min(maxLat, 89)*math.Pi/180) / size
+	ky := metresPerDegree / size
+	out := make([]dupCell, len(texts))
+	for i := range texts {
+		if t := &texts[i]; t.placed {
+			out[i] = dupCell{x: int32(math.Floor(t.centre[0] * kx)), y: int32(math.Floor(t.centre[1] * ky)), placed: true}
+		}
+	}
 	return out
+}
+
+// firstBand is the first band in which two signatures agree (bands when
+// none does).
+func firstBand(a, b *[bands * rows]uint64) int {
+	for band := 0; band < bands; band++ {
+		same := true
+		for r := band * rows; r < (band+1)*rows; r++ {
+			if a[r] != b[r] {
+				same = false
+				break
+			}
+		}
+		if same {
+			return band
+		}
+	}
+	return bands
 }
 
 // pairOf tells whether a and b are a pair; the older one comes first.

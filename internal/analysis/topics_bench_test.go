@@ -2,9 +2,7 @@ package analysis
 
 import (
 	"runtime"
-	"sync/atomic"
 	"testing"
-	"time"
 )
 
 // BenchmarkTopics100k computes the topics of 100,000 contributions
@@ -14,25 +12,7 @@ import (
 // run).
 func BenchmarkTopics100k(b *testing.B) {
 	docs, _ := corpus(100_000, false, 1)
-	runtime.GC()
-	var peak atomic.Uint64
-	done := make(chan struct{})
-	go func() {
-		var ms runtime.MemStats
-		t := time.NewTicker(20 * time.Millisecond)
-		defer t.Stop()
-		for {
-			runtime.ReadMemStats(&ms)
-			if ms.HeapAlloc > peak.Load() {
-				peak.Store(ms.HeapAlloc)
-			}
-			select {
-			case <-done:
-				return
-			case <-t.C:
-			}
-		}
-	}()
+	stop := WatchPeak(func(ms *runtime.MemStats) uint64 { return ms.HeapAlloc })
 	b.ReportAllocs()
 	b.ResetTimer()
 	for range b.N {
@@ -41,6 +21,5 @@ func BenchmarkTopics100k(b *testing.B) {
 		}
 	}
 	b.StopTimer()
-	close(done)
-	b.ReportMetric(float64(peak.Load())/(1<<20), "peak-MB")
+	b.ReportMetric(float64(stop())/(1<<20), "peak-MB")
 }

@@ -148,7 +148,7 @@ func (s *Server) scriptMessages(l *content.Localizer) string {
 
 func (s *Server) makeScriptMessages(l *content.Localizer) string {
 	m := map[string]string{}
-	for _, k := range append(jsMessages, s.I18n.IDsWithPrefix("js.")...) {
+	for _, k := range append(append(jsMessages, s.I18n.IDsWithPrefix("js.")...), s.I18n.IDsWithPrefix("similar.")...) {
 		// A count's message goes with every plural form of the
 		// language that differs from "other" (KEY|one, KEY|few, …);
 		// scripts choose by n (tn in js/i18n.js).

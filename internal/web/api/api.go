@@ -29,6 +29,7 @@ func Register(app *fiber.App, s *web.Server) {
 	g.Get("/procedures/:slug/contributions", h.contributions)
 	g.Get("/procedures/:slug/places", h.places)
 	g.Get("/procedures/:slug/events", h.events)
+	g.Get("/procedures/:slug/similar", h.similar)
 	g.Get("/contributions/:id", h.contribution)
 	g.Get("/procedures/:slug/export.:format", s.Require("export"), h.export)
 	g.Get("/procedures/:slug/analysis", s.Require("export"), h.analysis)

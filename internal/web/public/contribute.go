@@ -155,10 +155,12 @@ func (h *Handler) contribute(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	similar, near := h.similarTo(c, p, ct)
 	c.Status(fiber.StatusCreated)
 	c.Set(fiber.HeaderCacheControl, "no-store") // the page carries the manage link
 	return h.Render(c, "submitted", fiber.Map{"Title": l.T("submitted.title"), "P": v, "C": ct,
-		"ManageURL": h.BaseURL(c) + "/manage/" + token, "URL": "/p/" + p.Slug + "/contributions/" + ct.ID, "MailPending": mailPending})
+		"ManageURL": h.BaseURL(c) + "/manage/" + token, "URL": "/p/" + p.Slug + "/contributions/" + ct.ID, "MailPending": mailPending,
+		"Similar": similar, "SimilarNear": near})
 }
 
 // submitForm reads the contribution form and stores the contribution with

@@ -6,10 +6,18 @@
 import { warn } from 'mitreden/util.js';
 import { initWizard } from 'mitreden/wizard.js';
 import { initDraw } from 'mitreden/draw.js';
+import { initSimilar } from 'mitreden/similar.js';
 
 const form = document.getElementById('contribute-form');
 if (form) {
   const wizard = initWizard(form);
+  if (wizard) {
+    try {
+      initSimilar(form);
+    } catch (e) {
+      warn('Mitreden similar:', e);
+    }
+  }
   try {
     initDraw(form, wizard);
     closeCoords();

@@ -144,17 +144,3 @@ export function detailMeta(f, labels) {
   if (p.origin && p.origin.indexOf('table') === 0) { parts.push(t('card.origin_table')); }
   return parts.join(' · ');
 }
-
-// rate sends value (1, -1, 0) for contribution id; it resolves to the
-// answer {rating_up, rating_down, your_vote}.
-export function rate(id, value) {
-  return fetch('/api/v1/contributions/' + encodeURIComponent(id) + '/ratings', {
-    method: 'POST',
-    credentials: 'same-origin',
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-    body: JSON.stringify({ value: value })
-  }).then(function (r) {
-    if (!r.ok) { throw new Error('HTTP ' + r.status); }
-    return r.json();
-  });
-}

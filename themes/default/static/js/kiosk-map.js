@@ -8,12 +8,12 @@
  * reset is kiosk.js's.
  */
 import { t } from 'mitreden/i18n.js';
-import { announce, fetchJSON, warn } from 'mitreden/util.js';
+import { announce, fetchJSON, rate, warn } from 'mitreden/util.js';
 import { PRIMARY, boundsOf, createMap } from 'mitreden/maps.js';
 import { round7 } from 'mitreden/geo.js';
 import { initKioskDraw } from 'mitreden/kiosk-draw.js';
 import { initKeyboard } from 'mitreden/kiosk-keyboard.js';
-import { initContributions, detailMeta, rate } from 'mitreden/kiosk-layer.js';
+import { initContributions, detailMeta } from 'mitreden/kiosk-layer.js';
 import { initPlan } from 'mitreden/kiosk-plan.js';
 
 function byId(id) { return document.getElementById(id); }

@@ -29,13 +29,15 @@ test: assets system-deps lint
 	go test -race -count=1 ./...
 	$(MAKE) fuzz FUZZTIME=30000x
 
-# The tests need Chromium (browser tests) and GDAL (exports are checked
-# with ogrinfo); the benchmarks compare with the sqlite3 shell. Each is
+# The tests need Chromium (browser tests), GDAL (exports are checked
+# with ogrinfo) and poppler-utils (the analysis PDF is read with
+# pdftotext); the benchmarks compare with the sqlite3 shell. Each is
 # installed from Debian's packages when missing.
 system-deps:
 	@missing=""; \
 	  command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || missing="$$missing chromium"; \
 	  command -v ogrinfo >/dev/null 2>&1 || missing="$$missing gdal-bin"; \
+	  command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	  command -v sqlite3 >/dev/null 2>&1 || missing="$$missing sqlite3"; \
 	  if [ -n "$$missing" ]; then echo "installing$$missing"; apt-get update && apt-get install -y $$missing; fi
 

@@ -93,6 +93,8 @@ type Options struct {
 	Progress func(done, total int)
 	// Now stamps the export (bundle, GeoPackage); zero means time.Now.
 	Now time.Time
+	// Group, when set, groups the synopsis's rows (by topic: TopicGroups).
+	Group *Grouping
 }
 
 func (o *Options) t(id string) string {

@@ -11,8 +11,8 @@ import (
 )
 
 // export answers GET /procedures/:slug/export.:format (csv, csv-de, xlsx,
-// geojson, gpkg, synopsis, bundle; export.csv?dialect=de is csv-de) for
-// planners: the
+// geojson, gpkg, synopsis, bundle; export.csv?dialect=de is csv-de;
+// export.synopsis?group=topic groups the synopsis by topic) for planners: the
 // file is written to a temporary file first, so a failure is a clean
 // error status rather than a truncated download.
 func (h *Handler) export(c *fiber.Ctx) error {
@@ -41,6 +41,18 @@ func (h *Handler) export(c *fiber.Ctx) error {
 	tmp.Close()
 	defer os.Remove(path)
 	opt := export.Options{Locale: l.Tag, T: func(id string) string { return l.T(id) }}
+	// export.synopsis?group=topic: the synopsis's rows topic by topic
+	switch g := c.Query("group"); {
+	case g == "":
+	case g == "topic" && f == export.Synopsis:
+		topics, err := h.Analysis.Topics(c.UserContext(), p)
+		if err != nil {
+			return err
+		}
+		opt.Group = export.TopicGroups(topics, l.T("analysis_out.no_topic"))
+	default:
+		return h.Fail(c, fiber.StatusBadRequest, "unknown_group", l.T("error.export_format"))
+	}
 	if err := export.WriteFile(c.UserContext(), h.Store, f, p, path, opt); err != nil {
 		return err
 	}

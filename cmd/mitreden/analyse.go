@@ -23,7 +23,7 @@ func (c *cli) analyse(args []string) error {
 	slug := fs.String("procedure", "", "procedure slug (required)")
 	format := fs.String("format", "", "pdf, xlsx, json or gpkg (required)")
 	out := fs.String("out", "", "target file (default: standard output)")
-	locale := fs.String("locale", "de", "language of the report and the headings (de, en, …)")
+	locale := fs.String("locale", "de", "language of the report and the headings (de, en, de-x-ls; the PDF is English for other locales, whose letters its fonts lack)")
 	if err := c.parse(fs, args); err != nil {
 		return err
 	}
@@ -45,6 +45,9 @@ func (c *cli) analyse(args []string) error {
 		return err
 	}
 	defer st.Close()
+	if f == export.AnalysisPDF {
+		*locale = export.PDFLocale(*locale)
+	}
 	z := i18n.Localizer(*locale)
 	opt := export.Options{Locale: *locale, T: func(id string) string { return z.T(id) }}
 	svc := analysis.New(st)

@@ -65,6 +65,14 @@ func TestAnalyseWritesEachFormatAndRefusesBadInput(t *testing.T) {
 			t.Fatalf("%s: %v, starts %q", format, err, b[:min(16, len(b))])
 		}
 	}
+	// the synopsis grouped by topic
+	syn := filepath.Join(dir, "synopse.xlsx")
+	if code, _, stderr := runCLI(t, "", nil, "export", "--db", db, "--procedure", proc, "--format", "synopsis", "--group", "topic", "--out", syn); code != 0 {
+		t.Fatalf("synopsis by topic: %d %q", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, "", nil, "export", "--db", db, "--procedure", proc, "--format", "csv", "--group", "topic", "--out", syn); code != 2 || !strings.Contains(stderr, "only the synopsis groups") {
+		t.Fatalf("csv by topic: %d %q", code, stderr)
+	}
 	if code, out, stderr := runCLI(t, "", nil, "analyse", "--help"); code != 0 || !strings.Contains(out+stderr, "Usage: mitreden analyse") {
 		t.Fatalf("help: %d %q", code, out+stderr)
 	}

@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/mitreden/mitreden/internal/analysis"
 	"github.com/mitreden/mitreden/internal/config"
 	"github.com/mitreden/mitreden/internal/content"
 	"github.com/mitreden/mitreden/internal/demo"
@@ -54,12 +55,16 @@ func (c *cli) export(args []string) error {
 	format := fs.String("format", "", "csv, csv-de (German Excel: \";\", CRLF, decimal commas), xlsx, geojson, gpkg, synopsis or bundle (required)")
 	out := fs.String("out", "", `target file (required; "-" writes to standard output, except gpkg)`)
 	locale := fs.String("locale", "de", "language of labels and spreadsheet headings (de, en, de-x-ls)")
+	group := fs.String("group", "", `"topic" groups the synopsis's rows by the analysis's topics`)
 	if err := c.parse(fs, args); err != nil {
 		return err
 	}
 	f, err := export.ParseFormat(*format)
 	if err != nil {
 		return usageError{err.Error()}
+	}
+	if *group != "" && (*group != "topic" || f != export.Synopsis) {
+		return usageError{fmt.Sprintf("--group %q: only the synopsis groups, by topic", *group)}
 	}
 	if *out == "" {
 		return usageError{"--out is required"}
@@ -83,6 +88,13 @@ func (c *cli) export(args []string) error {
 	defer st.Close()
 	z := i18n.Localizer(*locale)
 	opt := export.Options{Locale: *locale, T: func(id string) string { return z.T(id) }}
+	if *group == "topic" {
+		topics, err := analysis.New(st).Topics(ctx, p)
+		if err != nil {
+			return err
+		}
+		opt.Group = export.TopicGroups(topics, z.T("analysis_out.no_topic"))
+	}
 	if *out == "-" {
 		return export.Write(ctx, st, f, p, c.stdout, opt)
 	}

@@ -26,6 +26,18 @@ const (
 	pdfMaxWords = 30
 )
 
+// PDFLocale is the locale the PDF report is written in for a reader of
+// locale: the core fonts print cp1252, which carries German and English
+// but not Turkish, Arabic or Ukrainian letters, so those readers get the
+// English report.
+func PDFLocale(locale string) string {
+	switch locale {
+	case "de", "de-x-ls", "en":
+		return locale
+	}
+	return "en"
+}
+
 // pdfDoc is the report being written.
 type pdfDoc struct {
 	*fpdf.Fpdf

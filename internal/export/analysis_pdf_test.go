@@ -76,3 +76,13 @@ func TestAnalysisPDFHoldsTheTopicsWithTheirUmlautsInGermanAndEnglish(t *testing.
 		}
 	}
 }
+
+// The core fonts print cp1252: readers of Turkish, Arabic or Ukrainian get
+// the English report rather than dots for letters.
+func TestPDFLocaleFallsBackToEnglishBeyondCp1252(t *testing.T) {
+	for in, want := range map[string]string{"de": "de", "en": "en", "de-x-ls": "de-x-ls", "tr": "en", "ar": "en", "uk": "en"} {
+		if got := export.PDFLocale(in); got != want {
+			t.Errorf("PDFLocale(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

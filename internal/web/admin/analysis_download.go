@@ -55,6 +55,9 @@ func (h *Handler) analysisDownload(c *fiber.Ctx) error {
 	path := tmp.Name()
 	tmp.Close()
 	defer os.Remove(path)
+	if f == export.AnalysisPDF {
+		l = h.I18n.Localizer(export.PDFLocale(l.Tag))
+	}
 	opt := export.Options{Locale: l.Tag, T: func(id string) string { return l.T(id) }}
 	if err := export.WriteAnalysisFile(c.UserContext(), h.Analysis, h.Store, f, p, path, opt); err != nil {
 		return err

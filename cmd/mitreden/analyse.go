@@ -9,9 +9,7 @@ import (
 
 	"github.com/mitreden/mitreden/internal/analysis"
 	"github.com/mitreden/mitreden/internal/config"
-	"github.com/mitreden/mitreden/internal/content"
 	"github.com/mitreden/mitreden/internal/export"
-	"github.com/mitreden/mitreden/locales"
 )
 
 // analyse writes a procedure's analysis (topics, keywords, near-duplicates,
@@ -31,12 +29,14 @@ func (c *cli) analyse(args []string) error {
 	if err != nil {
 		return usageError{err.Error()}
 	}
-	i18n, err := content.LoadI18n(locales.FS)
+	opt, err := exportOptions(*locale)
 	if err != nil {
 		return err
 	}
-	if !i18n.Has(*locale) {
-		return usageError{fmt.Sprintf("unknown locale %q", *locale)}
+	if l := export.PDFLocale(*locale); f == export.AnalysisPDF && l != *locale {
+		if opt, err = exportOptions(l); err != nil {
+			return err
+		}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -45,11 +45,6 @@ func (c *cli) analyse(args []string) error {
 		return err
 	}
 	defer st.Close()
-	if f == export.AnalysisPDF {
-		*locale = export.PDFLocale(*locale)
-	}
-	z := i18n.Localizer(*locale)
-	opt := export.Options{Locale: *locale, T: func(id string) string { return z.T(id) }}
 	svc := analysis.New(st)
 	if *out == "" || *out == "-" {
 		return export.WriteAnalysis(ctx, svc, st, f, p, c.stdout, opt)

@@ -48,6 +48,20 @@ func procedureFor(ctx context.Context, db, slug string) (*store.Store, *model.Pr
 	return st, p, nil
 }
 
+// exportOptions are the options of an export in locale, its texts from
+// the message files; an unknown locale is a usage error.
+func exportOptions(locale string) (export.Options, error) {
+	i18n, err := content.LoadI18n(locales.FS)
+	if err != nil {
+		return export.Options{}, err
+	}
+	if !i18n.Has(locale) {
+		return export.Options{}, usageError{fmt.Sprintf("unknown locale %q", locale)}
+	}
+	z := i18n.Localizer(locale)
+	return export.Options{Locale: locale, T: func(id string) string { return z.T(id) }}, nil
+}
+
 func (c *cli) export(args []string) error {
 	fs := c.flags("export", "Writes a procedure's contributions (all but those their authors withdrew; a bundle holds\nthose too, with every comment, official response, rating and report) in one format.\nA terminal shows a progress bar; the file appears complete or not at all.")
 	db := config.DBFlag(fs, c.env)
@@ -72,12 +86,9 @@ func (c *cli) export(args []string) error {
 	if *out == "-" && f == export.GPKG {
 		return usageError{"a GeoPackage is a database file; give --out a file name"}
 	}
-	i18n, err := content.LoadI18n(locales.FS)
+	opt, err := exportOptions(*locale)
 	if err != nil {
 		return err
-	}
-	if !i18n.Has(*locale) {
-		return usageError{fmt.Sprintf("unknown locale %q", *locale)}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -86,14 +97,12 @@ func (c *cli) export(args []string) error {
 		return err
 	}
 	defer st.Close()
-	z := i18n.Localizer(*locale)
-	opt := export.Options{Locale: *locale, T: func(id string) string { return z.T(id) }}
 	if *group == "topic" {
 		topics, err := analysis.New(st).Topics(ctx, p)
 		if err != nil {
 			return err
 		}
-		opt.Group = export.TopicGroups(topics, z.T("analysis_out.no_topic"))
+		opt.Group = export.TopicGroups(topics, opt.T("analysis_out.no_topic"))
 	}
 	if *out == "-" {
 		return export.Write(ctx, st, f, p, c.stdout, opt)

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 
@@ -152,53 +150,15 @@ func WriteAnalysis(ctx context.Context, src AnalysisSource, st Store, f Analysis
 	case AnalysisJSON:
 		return writeAnalysisJSON(a, w)
 	case AnalysisGPKG:
-		// A GeoPackage is a SQLite file: build it on disk, then copy it.
-		dir, err := os.MkdirTemp("", "mitreden-analysis-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(dir)
-		path := filepath.Join(dir, "analysis.gpkg")
-		if err := writeAnalysisGPKG(ctx, a, path, opt); err != nil {
-			return err
-		}
-		fh, err := os.Open(path)
-		if err != nil {
-			return err
-		}
-		defer fh.Close()
-		_, err = io.Copy(w, fh)
-		return err
+		return copyBuilt(w, func(path string) error { return writeAnalysisGPKG(ctx, a, path, opt) })
 	}
 	return fmt.Errorf("%w %q", ErrUnknownFormat, f)
 }
 
 // WriteAnalysisFile writes p's analysis to path, atomically: the file
 // appears complete or not at all.
-func WriteAnalysisFile(ctx context.Context, src AnalysisSource, st Store, f AnalysisFormat, p *model.Procedure, path string, opt Options) (err error) {
-	tmp := path + ".part"
-	os.Remove(tmp)
-	fh, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			os.Remove(tmp)
-		}
-	}()
-	if err := WriteAnalysis(ctx, src, st, f, p, fh, opt); err != nil {
-		fh.Close()
-		return err
-	}
-	if err := fh.Sync(); err != nil {
-		fh.Close()
-		return err
-	}
-	if err := fh.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
+func WriteAnalysisFile(ctx context.Context, src AnalysisSource, st Store, f AnalysisFormat, p *model.Procedure, path string, opt Options) error {
+	return writeAtomic(path, func(w io.Writer) error { return WriteAnalysis(ctx, src, st, f, p, w, opt) })
 }
 
 // originLabel names an origin ("online", "table:3", "letter") in the

@@ -1,9 +1,6 @@
 package admin
 
 import (
-	"fmt"
-	"os"
-
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/mitreden/mitreden/internal/auth"
@@ -35,9 +32,8 @@ func analysisDownloads(c *fiber.Ctx, slug string) []download {
 }
 
 // analysisDownload answers /admin/p/:slug/analysis.:format (pdf, xlsx,
-// gpkg): the analysis written by package export in the page's language.
-// The file is written to a temporary file first, so a failure is a clean
-// error status rather than a truncated download.
+// gpkg): the analysis written by package export in the page's language
+// (the PDF's in English where its fonts lack the language's letters).
 func (h *Handler) analysisDownload(c *fiber.Ctx) error {
 	l := web.Localizer(c)
 	f, err := export.ParseAnalysisFormat(c.Params("format"))
@@ -48,38 +44,20 @@ func (h *Handler) analysisDownload(c *fiber.Ctx) error {
 	if p == nil {
 		return err
 	}
-	tmp, err := os.CreateTemp("", "mitreden-analysis-*")
-	if err != nil {
-		return err
-	}
-	path := tmp.Name()
-	tmp.Close()
-	defer os.Remove(path)
 	if f == export.AnalysisPDF {
 		l = h.I18n.Localizer(export.PDFLocale(l.Tag))
 	}
 	opt := export.Options{Locale: l.Tag, T: func(id string) string { return l.T(id) }}
-	if err := export.WriteAnalysisFile(c.UserContext(), h.Analysis, h.Store, f, p, path, opt); err != nil {
-		return err
-	}
-	fh, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	info, err := fh.Stat()
-	if err != nil {
-		fh.Close()
-		return err
-	}
-	if u := web.User(c); u != nil {
-		// a read-only database must not stop a download; the log keeps the trace
-		if err := export.RecordAnalysis(c.UserContext(), h.Store, u.Email, p, f); err != nil {
-			h.Log.Warn("audit of analysis download failed", "procedure", p.Slug, "error", err.Error())
+	return web.SendWritten(c, f.ContentType(), f.FileName(p.Slug), func(path string) error {
+		if err := export.WriteAnalysisFile(c.UserContext(), h.Analysis, h.Store, f, p, path, opt); err != nil {
+			return err
 		}
-	}
-	c.Set(fiber.HeaderContentType, f.ContentType())
-	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s"`, f.FileName(p.Slug)))
-	// the open file stays readable after its name is removed (deferred
-	// above); fasthttp closes it when the answer is sent
-	return c.SendStream(fh, int(info.Size()))
+		if u := web.User(c); u != nil {
+			// a read-only database must not stop a download; the log keeps the trace
+			if err := export.RecordAnalysis(c.UserContext(), h.Store, u.Email, p, f); err != nil {
+				h.Log.Warn("audit of analysis download failed", "procedure", p.Slug, "error", err.Error())
+			}
+		}
+		return nil
+	})
 }

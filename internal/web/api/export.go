@@ -1,9 +1,6 @@
 package api
 
 import (
-	"fmt"
-	"os"
-
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/mitreden/mitreden/internal/export"
@@ -33,13 +30,6 @@ func (h *Handler) export(c *fiber.Ctx) error {
 	if p == nil {
 		return err
 	}
-	tmp, err := os.CreateTemp("", "mitreden-export-*")
-	if err != nil {
-		return err
-	}
-	path := tmp.Name()
-	tmp.Close()
-	defer os.Remove(path)
 	opt := export.Options{Locale: l.Tag, T: func(id string) string { return l.T(id) }}
 	// export.synopsis?group=topic: the synopsis's rows topic by topic
 	switch g := c.Query("group"); {
@@ -53,28 +43,16 @@ func (h *Handler) export(c *fiber.Ctx) error {
 	default:
 		return h.Fail(c, fiber.StatusBadRequest, "unknown_group", l.T("error.export_format"))
 	}
-	if err := export.WriteFile(c.UserContext(), h.Store, f, p, path, opt); err != nil {
-		return err
-	}
-	fh, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	info, err := fh.Stat()
-	if err != nil {
-		fh.Close()
-		return err
-	}
-	if u := web.User(c); u != nil {
-		// a read-only database must not stop an export; the log keeps the trace
-		if err := export.Record(c.UserContext(), h.Store, u.Email, p, f); err != nil {
-			h.Log.Warn("audit of export failed", "procedure", p.Slug, "error", err.Error())
+	return web.SendWritten(c, f.ContentType(), p.Slug+"."+f.Ext(), func(path string) error {
+		if err := export.WriteFile(c.UserContext(), h.Store, f, p, path, opt); err != nil {
+			return err
 		}
-	}
-	c.Set(fiber.HeaderContentType, f.ContentType())
-	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s.%s"`, p.Slug, f.Ext()))
-	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	// the open file stays readable after its name is removed (deferred
-	// above); fasthttp closes it when the answer is sent
-	return c.SendStream(fh, int(info.Size()))
+		if u := web.User(c); u != nil {
+			// a read-only database must not stop an export; the log keeps the trace
+			if err := export.Record(c.UserContext(), h.Store, u.Email, p, f); err != nil {
+				h.Log.Warn("audit of export failed", "procedure", p.Slug, "error", err.Error())
+			}
+		}
+		return nil
+	})
 }

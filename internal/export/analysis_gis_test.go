@@ -115,3 +115,19 @@ func TestAnalysisWorkbookHasASheetPerAnalysisGDALReads(t *testing.T) {
 		t.Errorf("the cross table's sum:\n%s", out)
 	}
 }
+
+// A procedure nobody has written to yet still gets every output, each
+// saying there is nothing yet.
+func TestAnalysisOutputsOfAProcedureWithoutContributions(t *testing.T) {
+	st := openStore(t)
+	p := newProcedure(t, st)
+	f := &analysisFixture{st: st, p: p, svc: analysis.New(st)}
+	for _, fm := range export.AnalysisFormats {
+		path := analysisFile(t, f, fm, "en")
+		if fm == export.AnalysisGPKG {
+			if n := featureCount(t, path, "topics"); n != 0 {
+				t.Errorf("topics of nothing: %d", n)
+			}
+		}
+	}
+}

@@ -238,6 +238,9 @@ func (d *pdfDoc) topics() {
 		d.field("analysis_out.col.categories", shares(t.Categories, t.Size, func(k string) string { return categoryLabel(d.opt, a.Proc, k) }))
 		d.field("analysis_out.col.origins", shares(t.Origins, t.Size, func(k string) string { return originLabel(d.opt, k) }))
 		d.field("analysis_out.col.ratings", fmt.Sprintf("+%d / -%d (%s %+d)", t.Up, t.Down, d.opt.t("analysis_out.balance"), t.Up-t.Down))
+		if t.Placed > 0 { // T1, T2, … on the map of the hot spots
+			d.field("analysis_out.col.place", fmt.Sprintf("%s, %s (T%d)", coord(t.Centre.Lat()), coord(t.Centre.Lon()), i+1))
+		}
 		d.Ln(1.5)
 	}
 }

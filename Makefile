@@ -30,8 +30,8 @@ test: assets system-deps lint
 	$(MAKE) fuzz FUZZTIME=30000x
 
 # The tests need Chromium (browser tests), GDAL (exports are checked
-# with ogrinfo) and poppler-utils (posters are checked with pdftotext and
-# pdfinfo); the benchmarks compare with the sqlite3 shell. Each is
+# with ogrinfo) and poppler-utils (posters and the analysis PDF are checked
+# with pdftotext and pdfinfo); the benchmarks compare with the sqlite3 shell. Each is
 # installed from Debian's packages when missing.
 system-deps:
 	@missing=""; \

@@ -44,6 +44,7 @@ Commands:
   token create  print a new API token for an account
   procedure add  create a procedure from a folder (procedure.json, pages/*.md)
   export    write a procedure's contributions (csv, xlsx, geojson, gpkg, synopsis, bundle)
+  analyse   write a procedure's analysis (pdf, xlsx, json, gpkg)
   import    import a workshop bundle or a GeoJSON of contributions, idempotently
   demo      generate synthetic contributions
   backup    write a consistent copy of the database
@@ -106,6 +107,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, env config.En
 		}
 	case "export":
 		err = c.export(args[1:])
+	case "analyse":
+		err = c.analyse(args[1:])
 	case "import":
 		err = c.importFile(args[1:])
 	case "table":

@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/mitreden/mitreden/internal/analysis"
 	"github.com/mitreden/mitreden/internal/config"
 	"github.com/mitreden/mitreden/internal/content"
 	"github.com/mitreden/mitreden/internal/demo"
@@ -46,6 +47,20 @@ func procedureFor(ctx context.Context, db, slug string) (*store.Store, *model.Pr
 	return st, p, nil
 }
 
+// exportOptions are the options of an export in locale, its texts from
+// the message files; an unknown locale is a usage error.
+func exportOptions(locale string) (export.Options, error) {
+	i18n, err := content.LoadI18n(locales.FS)
+	if err != nil {
+		return export.Options{}, err
+	}
+	if !i18n.Has(locale) {
+		return export.Options{}, usageError{fmt.Sprintf("unknown locale %q", locale)}
+	}
+	z := i18n.Localizer(locale)
+	return export.Options{Locale: locale, T: func(id string) string { return z.T(id) }}, nil
+}
+
 func (c *cli) export(args []string) error {
 	fs := c.flags("export", "Writes a procedure's contributions (all but those their authors withdrew; a bundle holds\nthose too, with every comment, official response, rating and report) in one format.\nA terminal shows a progress bar; the file appears complete or not at all.")
 	db := config.DBFlag(fs, c.env)
@@ -54,6 +69,7 @@ func (c *cli) export(args []string) error {
 	out := fs.String("out", "", `target file (required; "-" writes to standard output, except gpkg)`)
 	locale := fs.String("locale", "de", "language of labels and spreadsheet headings (de, en, de-x-ls)")
 	keyFile := c.bundleKeyFlag(fs)
+	group := fs.String("group", "", `"topic" groups the synopsis's rows by the analysis's topics`)
 	if err := c.parse(fs, args); err != nil {
 		return err
 	}
@@ -69,18 +85,18 @@ func (c *cli) export(args []string) error {
 	if err != nil {
 		return usageError{err.Error()}
 	}
+	if *group != "" && (*group != "topic" || f != export.Synopsis) {
+		return usageError{fmt.Sprintf("--group %q: only the synopsis groups, by topic", *group)}
+	}
 	if *out == "" {
 		return usageError{"--out is required"}
 	}
 	if *out == "-" && f == export.GPKG {
 		return usageError{"a GeoPackage is a database file; give --out a file name"}
 	}
-	i18n, err := content.LoadI18n(locales.FS)
+	opt, err := exportOptions(*locale)
 	if err != nil {
 		return err
-	}
-	if !i18n.Has(*locale) {
-		return usageError{fmt.Sprintf("unknown locale %q", *locale)}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -89,8 +105,6 @@ func (c *cli) export(args []string) error {
 		return err
 	}
 	defer st.Close()
-	z := i18n.Localizer(*locale)
-	opt := export.Options{Locale: *locale, T: func(id string) string { return z.T(id) }}
 	if f == export.Bundle {
 		if opt.BundleKey, err = c.bundleKey(*keyFile); err != nil {
 			return err
@@ -98,6 +112,13 @@ func (c *cli) export(args []string) error {
 		if opt.BundleKey == nil {
 			fmt.Fprintln(c.stderr, "warning: no bundle key (--bundle-key-file or MITREDEN_BUNDLE_KEY): the bundle is unsigned and will only be imported with --allow-unsigned")
 		}
+	}
+	if *group == "topic" {
+		topics, err := analysis.New(st).Topics(ctx, p)
+		if err != nil {
+			return err
+		}
+		opt.Group = export.TopicGroups(topics, opt.T("analysis_out.no_topic"))
 	}
 	if *out == "-" {
 		return export.Write(ctx, st, f, p, c.stdout, opt)

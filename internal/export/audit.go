@@ -16,3 +16,9 @@ type Auditor interface {
 func Record(ctx context.Context, st Auditor, actor string, p *model.Procedure, f Format) error {
 	return st.Audit(ctx, actor, "export", p.Slug, nil, map[string]string{"format": string(f)})
 }
+
+// RecordAnalysis writes to the audit log that actor downloaded procedure
+// p's analysis in format f.
+func RecordAnalysis(ctx context.Context, st Auditor, actor string, p *model.Procedure, f AnalysisFormat) error {
+	return st.Audit(ctx, actor, "export", p.Slug, nil, map[string]string{"format": "analysis." + string(f)})
+}

@@ -96,6 +96,8 @@ type Options struct {
 	// BundleKey signs a bundle (workshop.SignedBundleVersion); nil writes
 	// an unsigned one.
 	BundleKey []byte
+	// Group, when set, groups the synopsis's rows (by topic: TopicGroups).
+	Group *Grouping
 }
 
 func (o *Options) t(id string) string {
@@ -125,23 +127,7 @@ type Store interface {
 // Write writes the procedure's export in format f to w.
 func Write(ctx context.Context, st Store, f Format, p *model.Procedure, w io.Writer, opt Options) error {
 	if f == GPKG {
-		// A GeoPackage is a SQLite file: build it on disk, then copy it.
-		dir, err := os.MkdirTemp("", "mitreden-export-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(dir)
-		path := filepath.Join(dir, "export.gpkg")
-		if err := writeGPKG(ctx, st, p, path, opt); err != nil {
-			return err
-		}
-		fh, err := os.Open(path)
-		if err != nil {
-			return err
-		}
-		defer fh.Close()
-		_, err = io.Copy(w, fh)
-		return err
+		return copyBuilt(w, func(path string) error { return writeGPKG(ctx, st, p, path, opt) })
 	}
 	s := newStream(ctx, st, p, opt)
 	switch f {
@@ -157,6 +143,27 @@ func Write(ctx context.Context, st Store, f Format, p *model.Procedure, w io.Wri
 		return writeBundle(s, w)
 	}
 	return fmt.Errorf("%w %q", ErrUnknownFormat, f)
+}
+
+// copyBuilt copies to w the file build makes at the path it is given: a
+// GeoPackage is a SQLite file, built on disk, then copied.
+func copyBuilt(w io.Writer, build func(path string) error) error {
+	dir, err := os.MkdirTemp("", "mitreden-export-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "export.gpkg")
+	if err := build(path); err != nil {
+		return err
+	}
+	fh, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer fh.Close()
+	_, err = io.Copy(w, fh)
+	return err
 }
 
 // WriteFile writes the export to path, atomically: the file appears
@@ -175,11 +182,23 @@ func WriteFile(ctx context.Context, st Store, f Format, p *model.Procedure, path
 		}
 		return os.Rename(tmp, path)
 	}
+	return writeAtomic(path, func(w io.Writer) error { return Write(ctx, st, f, p, w, opt) })
+}
+
+// writeAtomic writes what write writes to path, by way of a file beside
+// it that is synced and renamed: the file appears complete or not at all.
+func writeAtomic(path string, write func(io.Writer) error) (err error) {
+	tmp := path + ".part"
 	fh, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 	if err != nil {
 		return err
 	}
-	if err := Write(ctx, st, f, p, fh, opt); err != nil {
+	defer func() {
+		if err != nil {
+			os.Remove(tmp)
+		}
+	}()
+	if err := write(fh); err != nil {
 		fh.Close()
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"time"
 
 	_ "github.com/mattn/go-sqlite3" // the GeoPackage is a SQLite file
 
@@ -54,18 +55,39 @@ func gpkgType(c column) string {
 	return "TEXT"
 }
 
+// createGPKG creates a new GeoPackage at path with its metadata tables.
+func createGPKG(ctx context.Context, path string) (*sql.DB, error) {
+	db, err := sql.Open("sqlite3", "file:"+path+"?_journal_mode=OFF&_synchronous=OFF&_foreign_keys=1")
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(1)
+	if _, err := db.ExecContext(ctx, gpkgSchema); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("export: unable to create GeoPackage: %w", err)
+	}
+	return db, nil
+}
+
+// registerLayer records the feature table (already created, its geometry
+// in column geom, EPSG:4326) in the GeoPackage's contents.
+func registerLayer(ctx context.Context, db *sql.DB, table, geomType, identifier, description string, now time.Time) error {
+	if _, err := db.ExecContext(ctx, `INSERT INTO gpkg_contents(table_name, data_type, identifier, description, last_change, srs_id)
+		VALUES (?, 'features', ?, ?, ?, 4326)`, table, identifier, description, now.Format("2006-01-02T15:04:05.000Z")); err != nil {
+		return err
+	}
+	_, err := db.ExecContext(ctx, `INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', ?, 4326, 0, 0)`, table, geomType)
+	return err
+}
+
 // writeGPKG writes the contributions as one feature table of mixed
 // geometry type in EPSG:4326 into a new GeoPackage at path.
 func writeGPKG(ctx context.Context, st Store, p *model.Procedure, path string, opt Options) error {
-	db, err := sql.Open("sqlite3", "file:"+path+"?_journal_mode=OFF&_synchronous=OFF&_foreign_keys=1")
+	db, err := createGPKG(ctx, path)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	db.SetMaxOpenConns(1)
-	if _, err := db.ExecContext(ctx, gpkgSchema); err != nil {
-		return fmt.Errorf("export: unable to create GeoPackage: %w", err)
-	}
 	cols := []string{"fid INTEGER PRIMARY KEY AUTOINCREMENT", "geom GEOMETRY"}
 	names := []string{"geom"}
 	for _, c := range columns {
@@ -75,12 +97,7 @@ func writeGPKG(ctx context.Context, st Store, p *model.Procedure, path string, o
 	if _, err := db.ExecContext(ctx, fmt.Sprintf("CREATE TABLE %q (%s)", gpkgTable, strings.Join(cols, ", "))); err != nil {
 		return fmt.Errorf("export: unable to create GeoPackage table: %w", err)
 	}
-	now := opt.now().Format("2006-01-02T15:04:05.000Z")
-	if _, err := db.ExecContext(ctx, `INSERT INTO gpkg_contents(table_name, data_type, identifier, description, last_change, srs_id)
-		VALUES (?, 'features', ?, ?, ?, 4326)`, gpkgTable, p.Title, p.SummaryMD, now); err != nil {
-		return err
-	}
-	if _, err := db.ExecContext(ctx, `INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', 'GEOMETRY', 4326, 0, 0)`, gpkgTable); err != nil {
+	if err := registerLayer(ctx, db, gpkgTable, "GEOMETRY", p.Title, p.SummaryMD, opt.now()); err != nil {
 		return err
 	}
 	tx, err := db.BeginTx(ctx, nil)

@@ -20,14 +20,13 @@ import (
 // a second and a few megabytes, where a general spreadsheet library kept
 // every row and needed several seconds.
 
+// xlsxContentTypes lists the parts: the workbook, its styles and one
+// worksheet per %s.
 const xlsxContentTypes = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>`
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>%s<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>`
 
 const xlsxRels = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`
-
-const xlsxWorkbookRels = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>`
 
 // Styles: 0 plain, 1 heading (bold on light blue), 2 wrapped text at the top.
 const xlsxStyles = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -41,9 +40,18 @@ const (
 // cellMax is Excel's limit on the characters of one cell.
 const cellMax = 32767
 
+// workbook is an XLSX file of one or more worksheets, written one after
+// the other: every name is known at the start (the workbook part lists
+// them), each sheet is streamed and ended before the next begins.
+type workbook struct {
+	zw   *zip.Writer
+	next int // the number of worksheets started
+	n    int
+}
+
 // sheet streams one worksheet into an XLSX file.
 type sheet struct {
-	zw   *zip.Writer
+	wb   *workbook
 	w    *bufio.Writer
 	row  int
 	cols []string // column letters
@@ -52,19 +60,35 @@ type sheet struct {
 	done chan error // the compressing goroutine's result
 }
 
-// newSheet starts an XLSX file on w with one worksheet called name, the
-// given column widths and a frozen first row.
-func newSheet(w io.Writer, name string, widths []float64) (*sheet, error) {
+// newWorkbook starts an XLSX file on w whose worksheets are called names,
+// in this order.
+func newWorkbook(w io.Writer, names []string) (*workbook, error) {
 	zw := zip.NewWriter(w)
 	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
 		return flate.NewWriter(out, flate.BestSpeed)
 	})
-	workbook := `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="` +
-		escapeXML(sheetName(name)) + `" sheetId="1" r:id="rId1"/></sheets></workbook>`
+	var sheets, types, rels strings.Builder
+	seen := map[string]bool{}
+	for i, name := range names {
+		name = sheetName(name)
+		for base, k := name, 2; seen[strings.ToLower(name)]; k++ { // Excel refuses two sheets of one name
+			suffix := " " + strconv.Itoa(k)
+			name = sheetName(string([]rune(base)[:min(len([]rune(base)), 31-len(suffix))]) + suffix)
+		}
+		seen[strings.ToLower(name)] = true
+		fmt.Fprintf(&sheets, `<sheet name="%s" sheetId="%d" r:id="rId%d"/>`, escapeXML(name), i+1, i+1)
+		fmt.Fprintf(&types, `<Override PartName="/xl/worksheets/sheet%d.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>`, i+1)
+		fmt.Fprintf(&rels, `<Relationship Id="rId%d" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet%d.xml"/>`, i+1, i+1)
+	}
+	fmt.Fprintf(&rels, `<Relationship Id="rId%d" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>`, len(names)+1)
+	workbookXML := `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>` +
+		sheets.String() + `</sheets></workbook>`
+	workbookRels := `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` + rels.String() + `</Relationships>`
 	for _, part := range []struct{ name, body string }{
-		{"[Content_Types].xml", xlsxContentTypes}, {"_rels/.rels", xlsxRels}, {"xl/workbook.xml", workbook},
-		{"xl/_rels/workbook.xml.rels", xlsxWorkbookRels}, {"xl/styles.xml", xlsxStyles},
+		{"[Content_Types].xml", fmt.Sprintf(xlsxContentTypes, types.String())}, {"_rels/.rels", xlsxRels}, {"xl/workbook.xml", workbookXML},
+		{"xl/_rels/workbook.xml.rels", workbookRels}, {"xl/styles.xml", xlsxStyles},
 	} {
 		pw, err := zw.Create(part.name)
 		if err != nil {
@@ -74,7 +98,27 @@ func newSheet(w io.Writer, name string, widths []float64) (*sheet, error) {
 			return nil, err
 		}
 	}
-	pw, err := zw.Create("xl/worksheets/sheet1.xml")
+	return &workbook{zw: zw, n: len(names)}, nil
+}
+
+// newSheet starts an XLSX file on w with one worksheet called name, the
+// given column widths and a frozen first row.
+func newSheet(w io.Writer, name string, widths []float64) (*sheet, error) {
+	wb, err := newWorkbook(w, []string{name})
+	if err != nil {
+		return nil, err
+	}
+	return wb.sheet(widths)
+}
+
+// sheet starts the workbook's next worksheet with the given column widths
+// and a frozen first row; the one before must be ended.
+func (wb *workbook) sheet(widths []float64) (*sheet, error) {
+	if wb.next >= wb.n {
+		return nil, fmt.Errorf("export: a workbook of %d sheets has no sheet %d", wb.n, wb.next+1)
+	}
+	wb.next++
+	pw, err := wb.zw.Create("xl/worksheets/sheet" + strconv.Itoa(wb.next) + ".xml")
 	if err != nil {
 		return nil, err
 	}
@@ -87,7 +131,7 @@ func newSheet(w io.Writer, name string, widths []float64) (*sheet, error) {
 		pr.CloseWithError(err)
 		done <- err
 	}()
-	s := &sheet{zw: zw, w: bufio.NewWriterSize(pipe, 256<<10), pipe: pipe, done: done}
+	s := &sheet{wb: wb, w: bufio.NewWriterSize(pipe, 256<<10), pipe: pipe, done: done}
 	var b strings.Builder
 	b.WriteString(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n" +
 		`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetViews><sheetView workbookViewId="0">` +
@@ -97,12 +141,21 @@ func newSheet(w io.Writer, name string, widths []float64) (*sheet, error) {
 	}
 	b.WriteString(`</cols><sheetData>`)
 	if _, err := s.w.WriteString(b.String()); err != nil {
+		s.abort(err)
 		return nil, err
 	}
 	for i := range widths {
 		s.cols = append(s.cols, columnName(i))
 	}
 	return s, nil
+}
+
+// close ends the workbook after its last sheet.
+func (wb *workbook) close() error {
+	if wb.next != wb.n {
+		return fmt.Errorf("export: %d of %d sheets written", wb.next, wb.n)
+	}
+	return wb.zw.Close()
 }
 
 // columnName returns the spreadsheet column letters of index i (0 → A).
@@ -187,8 +240,8 @@ func (s *sheet) write(vals []any, style int) error {
 	return err
 }
 
-// finish closes the worksheet and the zip.
-func (s *sheet) finish() error {
+// end closes the worksheet; the workbook's next one may start.
+func (s *sheet) end() error {
 	if _, err := s.w.WriteString(`</sheetData></worksheet>`); err != nil {
 		return err
 	}
@@ -197,10 +250,15 @@ func (s *sheet) finish() error {
 		return err
 	}
 	s.pipe.Close()
-	if err := <-s.done; err != nil {
+	return <-s.done
+}
+
+// finish closes the worksheet and the zip of a one-sheet workbook.
+func (s *sheet) finish() error {
+	if err := s.end(); err != nil {
 		return err
 	}
-	return s.zw.Close()
+	return s.wb.close()
 }
 
 // abort stops the compressing goroutine after a failed export.

@@ -44,6 +44,7 @@ func Register(app *fiber.App, s *web.Server) {
 	g.Post("/p/:slug/pages/:page", csrf, h.session("manage_procedures"), h.savePage)
 	g.Get("/p/:slug/tables", csrf, h.session("manage_procedures"), h.tables)
 	g.Get("/p/:slug/analysis", csrf, h.session("moderate"), h.analysis)
+	g.Get("/p/:slug/analysis.:format", csrf, h.session("export"), h.analysisDownload)
 	g.Get("/p/:slug/topics/:key", csrf, h.session("moderate"), h.topic)
 	g.Post("/p/:slug/topics/:key", csrf, h.session("export"), h.editTopic)
 	g.Get("/p/:slug/report", csrf, h.session("moderate"), h.report)

@@ -38,5 +38,6 @@ func (h *Handler) analysis(c *fiber.Ctx) error {
 		topicBars = append(topicBars, analysis.Bar{Label: t.Label, Value: t.Size})
 	}
 	return h.Render(c, "admin-analysis", fiber.Map{"Topics": topics, "TopicChart": analysis.BarChart(l.T("topics.chart"), topicBars), "Notice": c.Query("notice"), "Time": newTimelineView(l, view.Timeline), "Places": places, "Keywords": keywords, "Title": l.T("admin.analysis") + " – " + p.Title, "User": web.User(c),
-		"Proc": p, "A": view, "Pairs": pairs[:min(maxPairs, len(pairs))], "MorePairs": len(pairs) > maxPairs, "Chart": analysis.BarChart(l.T("admin.words_chart"), bars)})
+		"Proc": p, "A": view, "Pairs": pairs[:min(maxPairs, len(pairs))], "MorePairs": len(pairs) > maxPairs, "Chart": analysis.BarChart(l.T("admin.words_chart"), bars),
+		"Downloads": analysisDownloads(c, p.Slug)})
 }

@@ -1,9 +1,6 @@
 package api
 
 import (
-	"fmt"
-	"os"
-
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/mitreden/mitreden/internal/export"
@@ -11,8 +8,8 @@ import (
 )
 
 // export answers GET /procedures/:slug/export.:format (csv, csv-de, xlsx,
-// geojson, gpkg, synopsis, bundle; export.csv?dialect=de is csv-de) for
-// planners: the
+// geojson, gpkg, synopsis, bundle; export.csv?dialect=de is csv-de;
+// export.synopsis?group=topic groups the synopsis by topic) for planners: the
 // file is written to a temporary file first, so a failure is a clean
 // error status rather than a truncated download.
 func (h *Handler) export(c *fiber.Ctx) error {
@@ -33,37 +30,30 @@ func (h *Handler) export(c *fiber.Ctx) error {
 	if p == nil {
 		return err
 	}
-	tmp, err := os.CreateTemp("", "mitreden-export-*")
-	if err != nil {
-		return err
-	}
-	path := tmp.Name()
-	tmp.Close()
-	defer os.Remove(path)
 	opt := export.Options{Locale: l.Tag, T: func(id string) string { return l.T(id) }}
 	opt.BundleKey = h.BundleKey
-	if err := export.WriteFile(c.UserContext(), h.Store, f, p, path, opt); err != nil {
-		return err
-	}
-	fh, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	info, err := fh.Stat()
-	if err != nil {
-		fh.Close()
-		return err
-	}
-	if u := web.User(c); u != nil {
-		// a read-only database must not stop an export; the log keeps the trace
-		if err := export.Record(c.UserContext(), h.Store, u.Email, p, f); err != nil {
-			h.Log.Warn("audit of export failed", "procedure", p.Slug, "error", err.Error())
+	// export.synopsis?group=topic: the synopsis's rows topic by topic
+	switch g := c.Query("group"); {
+	case g == "":
+	case g == "topic" && f == export.Synopsis:
+		topics, err := h.Analysis.Topics(c.UserContext(), p)
+		if err != nil {
+			return err
 		}
+		opt.Group = export.TopicGroups(topics, l.T("analysis_out.no_topic"))
+	default:
+		return h.Fail(c, fiber.StatusBadRequest, "unknown_group", l.T("error.export_format"))
 	}
-	c.Set(fiber.HeaderContentType, f.ContentType())
-	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s.%s"`, p.Slug, f.Ext()))
-	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	// the open file stays readable after its name is removed (deferred
-	// above); fasthttp closes it when the answer is sent
-	return c.SendStream(fh, int(info.Size()))
+	return web.SendWritten(c, f.ContentType(), p.Slug+"."+f.Ext(), func(path string) error {
+		if err := export.WriteFile(c.UserContext(), h.Store, f, p, path, opt); err != nil {
+			return err
+		}
+		if u := web.User(c); u != nil {
+			// a read-only database must not stop an export; the log keeps the trace
+			if err := export.Record(c.UserContext(), h.Store, u.Email, p, f); err != nil {
+				h.Log.Warn("audit of export failed", "procedure", p.Slug, "error", err.Error())
+			}
+		}
+		return nil
+	})
 }

@@ -4,13 +4,12 @@ import (
 	"context"
 	"hash/fnv"
 	"math"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geo"
 
 	"github.com/mitreden/mitreden/internal/cache"
 	"github.com/mitreden/mitreden/internal/model"
@@ -102,83 +101,6 @@ func (s *Service) duplicates(ctx context.Context, p *model.Procedure) ([]Pair, e
 	return findPairs(texts), nil
 }
 
-// findPairs compares the texts that share a MinHash band and lie in the
-// same or neighbouring cells of a grid of DuplicateDistance (texts without
-// a place in a cell of their own), and keeps the pairs that are similar and
-// close enough. A pair is compared in the first band its signatures share
-// only, so no list of the pairs seen is needed: with many texts alike (100,000
-// made of a few hundred phrases) the work grows with the texts nearby, not
-// with all texts alike.
-func findPairs(texts []dupText) []Pair {
-	sigs := make([][bands * rows]uint64, len(texts))
-	for i := range texts {
-		sigs[i] = minhash(texts[i].shingles)
-	}
-	cells := dupCells(texts)
-	var out []Pair
-	compare := func(b int, i, j int32) {
-		if i == j || firstBand(&sigs[i], &sigs[j]) != b {
-			return
-		}
-		if pr, ok := pairOf(&texts[i], &texts[j]); ok {
-			out = append(out, pr)
-			if len(out) >= 2*MaxPairs {
-				out = bestPairs(out)
-			}
-		}
-	}
-	for b := 0; b < bands; b++ {
-		buckets := map[dupKey][]int32{}
-		for i := range texts {
-			k := dupKey{cell: cells[i]}
-			copy(k.sig[:], sigs[i][b*rows:(b+1)*rows])
-			buckets[k] = append(buckets[k], int32(i))
-		}
-		for k, members := range buckets {
-			members = members[:min(len(members), maxBucket)]
-			for x := 0; x < len(members); x++ {
-				for y := x + 1; y < len(members); y++ {
-					compare(b, members[x], members[y])
-				}
-			}
-			if !k.cell.placed {
-				continue
-			}
-			// Each pair of neighbouring cells once: the four "after" this one.
-			for _, d := range [4][2]int32{{1, -1}, {1, 0}, {1, 1}, {0, 1}} {
-				nk := k
-				nk.cell.x, nk.cell.y = k.cell.x+d[0], k.cell.y+d[1]
-				others := buckets[nk]
-				others = others[:min(len(others), maxBucket)]
-				for _, i := range members {
-					for _, j := range others {
-						compare(b, i, j)
-					}
-				}
-			}
-		}
-	}
-	return bestPairs(out)
-}
-
-// bestPairs sorts the pairs, the most similar first (then the nearest),
-// and keeps the first MaxPairs.
-func bestPairs(out []Pair) []Pair {
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Score != out[j].Score {
-			return out[i].Score > out[j].Score
-		}
-		if out[i].Distance != out[j].Distance {
-			return out[i].Distance < out[j].Distance
-		}
-		if out[i].A != out[j].A {
-			return out[i].A < out[j].A
-		}
-		return out[i].B < out[j].B
-	})
-	return out[:min(len(out), MaxPairs)]
-}
-
 // dupCell is a text's cell in the grid of DuplicateDistance.
 type dupCell struct {
 	x, y   int32
@@ -231,31 +153,6 @@ func firstBand(a, b *[bands * rows]uint64) int {
 		}
 	}
 	return bands
-}
-
-// pairOf tells whether a and b are a pair; the older one comes first.
-func pairOf(a, b *dupText) (Pair, bool) {
-	if b.created.Before(a.created) {
-		a, b = b, a
-	}
-	if a.placed != b.placed {
-		return Pair{}, false
-	}
-	d := -1.0
-	if a.placed {
-		d = geo.Distance(a.centre, b.centre)
-		if d > DuplicateDistance {
-			return Pair{}, false
-		}
-	}
-	score := jaccard(a.shingles, b.shingles)
-	if score < DuplicateScore {
-		return Pair{}, false
-	}
-	if d >= 0 {
-		d = math.Round(d)
-	}
-	return Pair{A: a.id, B: b.id, ATitle: a.title, BTitle: b.title, Distance: d, Score: math.Round(score*100) / 100}, true
 }
 
 // jaccard is |a ∩ b| / |a ∪ b| of two sorted, distinct lists.
@@ -317,28 +214,56 @@ func mix(z uint64) uint64 {
 
 // shingler turns a text into its shingles: the hashes of its words' stems,
 // by the rules of Words (tokens, stop words, the text's language, Snowball
-// stems, umlauts folded), so "Grünzüge" and "Grünzug" are one shingle.
-type shingler struct{ w *Words }
+// stems, umlauts folded), so "Grünzüge" and "Grünzug" are one shingle. Each
+// written form is stemmed once per language (memo); buf is reused.
+type shingler struct {
+	w    *Words
+	memo [2]map[string]shingle // German, English: written form → its shingle
+	buf  []uint64
+}
 
-func newShingler() *shingler { return &shingler{w: NewWords()} }
+// shingle is what a written form gives: its hash, or nothing (a stop word
+// or one too short).
+type shingle struct {
+	h    uint64
+	keep bool
+}
+
+func newShingler() *shingler {
+	return &shingler{w: NewWords(), memo: [2]map[string]shingle{{}, {}}}
+}
 
 func (s *shingler) shingles(text string) []uint64 {
 	toks := tokens(text)
-	en := isEnglish(toks)
-	set := map[uint64]bool{}
+	en := s.w.isEnglish(toks)
+	memo := s.memo[0]
+	if en {
+		memo = s.memo[1]
+	}
+	buf := s.buf[:0]
 	for _, t := range toks {
-		lower := strings.ToLower(t.text)
-		if utf8.RuneCountInString(strings.ReplaceAll(lower, "-", "")) < 3 || stopwords[lower] {
-			continue
+		m, ok := memo[t.text]
+		if !ok {
+			m = s.learn(t.text, en)
+			memo[strings.Clone(t.text)] = m
 		}
-		h := fnv.New64a()
-		h.Write([]byte(fold(s.w.stem(strings.ReplaceAll(lower, "-", ""), en))))
-		set[h.Sum64()] = true
+		if m.keep {
+			buf = append(buf, m.h)
+		}
 	}
-	out := make([]uint64, 0, len(set))
-	for h := range set {
-		out = append(out, h)
+	slices.Sort(buf)
+	buf = slices.Compact(buf)
+	s.buf = buf
+	return slices.Clone(buf)
+}
+
+// learn is the shingle of a written form seen for the first time.
+func (s *shingler) learn(text string, en bool) shingle {
+	lower := strings.ToLower(text)
+	if utf8.RuneCountInString(strings.ReplaceAll(lower, "-", "")) < 3 || stopwords[lower] {
+		return shingle{}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
-	return out
+	h := fnv.New64a()
+	h.Write([]byte(fold(s.w.stem(strings.ReplaceAll(lower, "-", ""), en))))
+	return shingle{h: h.Sum64(), keep: true}
 }

@@ -123,8 +123,13 @@ func (h *pairHeap) sorted() []Pair {
 type spot struct {
 	class   int32
 	cell    dupCell
-	members []int32 // at most maxBucket, in the order read
+	members []int32 // at most maxSpot, in the order read
 }
+
+// maxSpot bounds the texts of one spot that are compared: identical texts
+// cost a distance each, not a comparison of words, so a crowd of them is
+// compared as a whole up to this size (some 2 million pairs).
+const maxSpot = 2000
 
 // dupClass is the texts with one set of shingles.
 type dupClass struct {
@@ -305,7 +310,7 @@ func equalShingles(a, b []uint64) bool {
 	return true
 }
 
-// dupSpots groups each class's texts by cell, keeping the first maxBucket
+// dupSpots groups each class's texts by cell, keeping the first maxSpot
 // texts of a spot, and lists each class's spots in the order of their cells.
 func dupSpots(classes []dupClass, classOf []int32, cells []dupCell) []spot {
 	order := make([]int32, len(classOf))
@@ -326,7 +331,7 @@ func dupSpots(classes []dupClass, classOf []int32, cells []dupCell) []spot {
 	for _, i := range order {
 		c := classOf[i]
 		if n := len(spots); n > 0 && spots[n-1].class == c && spots[n-1].cell == cells[i] {
-			if len(spots[n-1].members) < maxBucket {
+			if len(spots[n-1].members) < maxSpot {
 				spots[n-1].members = append(spots[n-1].members, i)
 			}
 			continue

@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -78,27 +79,72 @@ func (s *Service) Duplicates(ctx context.Context, p *model.Procedure) ([]Pair, e
 }
 
 func (s *Service) duplicates(ctx context.Context, p *model.Procedure) ([]Pair, error) {
+	if texts, ok := s.readWithView(p); ok {
+		return findPairs(texts), nil
+	}
 	sh := newShingler()
 	var texts []dupText
 	err := s.st.StreamContributions(ctx, p.ID, store.ExportOptions{}, func(r *store.ExportRow) error {
-		c := r.Contribution
-		if c.Status != model.Published && c.Status != model.Submitted {
-			return nil
+		if t, ok := sh.candidate(r.Contribution, ""); ok {
+			texts = append(texts, t)
 		}
-		t := dupText{id: c.ID, title: c.Title, created: c.CreatedAt, shingles: sh.shingles(c.Title + "\n" + c.Text)}
-		if len(t.shingles) < minShingles {
-			return nil
-		}
-		if c.Geometry != nil {
-			t.centre, t.placed = c.Geometry.Bound().Center(), true
-		}
-		texts = append(texts, t)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	return findPairs(texts), nil
+}
+
+// candidate is c as a candidate of the pair search: published or waiting
+// and long enough. text is its title and text when already joined.
+func (s *shingler) candidate(c *model.Contribution, text string) (dupText, bool) {
+	if c.Status != model.Published && c.Status != model.Submitted {
+		return dupText{}, false
+	}
+	if text == "" {
+		text = c.Title + "\n" + c.Text
+	}
+	t := dupText{id: c.ID, title: c.Title, created: c.CreatedAt, shingles: s.shingles(text)}
+	if len(t.shingles) < minShingles {
+		return dupText{}, false
+	}
+	if c.Geometry != nil {
+		t.centre, t.placed = c.Geometry.Bound().Center(), true
+	}
+	return t, true
+}
+
+// viewTexts are the candidates of the pair search read with a view (one
+// read of the store for both), handed to the pair search once.
+type viewTexts struct {
+	mu    sync.Mutex
+	texts []dupText
+	taken bool
+}
+
+// readWithView takes the candidates read with the view of p's version, if
+// that view is there and they were not taken yet.
+func (s *Service) readWithView(p *model.Procedure) ([]dupText, bool) {
+	s.mu.Lock()
+	v, ok := s.last[p.ID]
+	s.mu.Unlock()
+	if !ok || v.Version != p.Version {
+		if v, ok = s.views.Get(cache.Key{Procedure: p.ID, Version: p.Version, Name: "analysis"}); !ok {
+			return nil, false
+		}
+	}
+	if v.dup == nil {
+		return nil, false
+	}
+	v.dup.mu.Lock()
+	defer v.dup.mu.Unlock()
+	if v.dup.taken {
+		return nil, false
+	}
+	texts := v.dup.texts
+	v.dup.texts, v.dup.taken = nil, true
+	return texts, true
 }
 
 // dupCell is a text's cell in the grid of DuplicateDistance.
@@ -220,6 +266,7 @@ type shingler struct {
 	w    *Words
 	memo [2]map[string]shingle // German, English: written form → its shingle
 	buf  []uint64
+	sets map[uint64][]uint64 // the sets returned so far, so equal texts share one
 }
 
 // shingle is what a written form gives: its hash, or nothing (a stop word
@@ -230,7 +277,7 @@ type shingle struct {
 }
 
 func newShingler() *shingler {
-	return &shingler{w: NewWords(), memo: [2]map[string]shingle{{}, {}}}
+	return &shingler{w: NewWords(), memo: [2]map[string]shingle{{}, {}}, sets: map[uint64][]uint64{}}
 }
 
 func (s *shingler) shingles(text string) []uint64 {
@@ -254,7 +301,16 @@ func (s *shingler) shingles(text string) []uint64 {
 	slices.Sort(buf)
 	buf = slices.Compact(buf)
 	s.buf = buf
-	return slices.Clone(buf)
+	h := uint64(len(buf))
+	for _, x := range buf {
+		h = mix(h ^ x)
+	}
+	if set, ok := s.sets[h]; ok && slices.Equal(set, buf) {
+		return set
+	}
+	set := slices.Clone(buf)
+	s.sets[h] = set
+	return set
 }
 
 // learn is the shingle of a written form seen for the first time.

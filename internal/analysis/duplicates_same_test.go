@@ -81,3 +81,49 @@ func TestIdenticalTextsBeyondABucket(t *testing.T) {
 		}
 	}
 }
+
+// The near-duplicates read with the analysis view (one read of the store
+// for both) are the ones read alone: waiting contributions count, hidden
+// ones do not.
+func TestDuplicatesReadWithTheViewAreTheSame(t *testing.T) {
+	st, p := empty(t)
+	ctx := context.Background()
+	start := time.Now().Add(-time.Hour)
+	var rows []*model.Contribution
+	for i, c := range []seedC{
+		{title: radTitle, text: radText, at: north(0)},
+		{title: radTitle2, text: radText2, at: north(30), status: model.Submitted},
+		{title: radTitle, text: radText, at: north(5), status: model.Hidden},
+		{title: "Bänke im Park", text: benchText, at: north(10)},
+		{title: "Bänke im Park", text: benchText, at: north(60)},
+	} {
+		at := start.Add(time.Duration(i) * time.Minute)
+		if c.status == "" {
+			c.status = model.Published
+		}
+		rows = append(rows, &model.Contribution{ID: fmt.Sprintf("00000000-0000-4000-8000-%012d", i), ProcedureID: p.ID,
+			Category: "gruen", Title: c.title, Text: c.text, Geometry: c.at, Origin: "online", Status: c.status, CreatedAt: at, UpdatedAt: at})
+	}
+	if err := st.InsertContributions(ctx, rows); err != nil {
+		t.Fatal(err)
+	}
+	p, err := st.ProcedureBySlug(ctx, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	alone, err := analysis.New(st).Duplicates(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := analysis.New(st)
+	if _, err := s.Of(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	with, err := s.Duplicates(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(alone) != 2 || fmt.Sprint(alone) != fmt.Sprint(with) {
+		t.Fatalf("alone %+v\nwith the view %+v", alone, with)
+	}
+}

@@ -49,10 +49,11 @@ const (
 	// with a probability of about 0.96, one sharing 0.7 with 0.9997.
 	bands = 24
 	rows  = 3
-	// maxBucket bounds the comparisons of one band bucket (the texts of one
-	// grid cell, or texts without a place, that agree in one band): a bucket
-	// larger than this is compared, within itself and with its neighbouring
-	// cells' buckets, by its first maxBucket texts only.
+	// maxBucket bounds the comparisons of one band bucket (the spots of
+	// different texts in one grid cell, or without a place, that agree in
+	// one band; see pairs.go): a bucket larger than this is compared, within
+	// itself and with its neighbouring cells' buckets, by its first
+	// maxBucket spots only.
 	maxBucket = 500
 	// MaxPairs bounds the pairs kept: the most similar ones. Texts made of
 	// a few phrases (100,000 generated ones) would otherwise pair by the

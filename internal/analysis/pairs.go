@@ -27,10 +27,10 @@ import (
 //     the classes' spots that agree in one band and lie in the same or
 //     neighbouring cells, each pair of classes only in the first band their
 //     signatures share. Before the Jaccard is counted, the sizes of the two
-//     classes bound it: two different sets of m and n shingles share at
-//     most min(m, n) of at least max(m, n) + 1 - … shingles, so when the heap
-//     is full of pairs scoring 1 short texts of different words are skipped
-//     without a look.
+//     classes bound it (differentBound): two different sets of m and n
+//     shingles score at most min(m, n)/max(m, n) and at most
+//     1 - 1/(m+n). So when the heap is full of pairs scoring 1, different
+//     short texts are not compared at all.
 
 // candidate is a pair found: texts i (the older) and j, score and distance
 // rounded as in Pair.

@@ -72,6 +72,9 @@ const viewBudget = 192
 // contributions and the topics' lists of members.
 func viewCost(v View) int {
 	bytes := len(v.docs) * 160
+	if v.dup != nil {
+		bytes += len(v.dup.texts) * 64
+	}
 	for _, t := range v.Topics {
 		bytes += len(t.Members) * 32
 	}
@@ -99,6 +102,9 @@ type View struct {
 	Topics   []Topic
 	Timeline Timeline
 	docs     []Doc // the published contributions, without their texts (for Heat)
+	// dup is the near-duplicates' candidates, read with the view and
+	// handed to Duplicates once (nil when it had run before).
+	dup *viewTexts
 }
 
 // Of returns the words residents use most in published contributions and the places where
@@ -142,8 +148,21 @@ func (s *Service) compute(ctx context.Context, p *model.Procedure) (View, error)
 	words := NewWords()
 	var docs []Doc
 	tl := newTimeline()
+	// The near-duplicates read the same rows: unless they are there for
+	// this version already, their candidates are kept with the view.
+	var dup *viewTexts
+	var sh *shingler
+	if _, done := s.pairs.Get(cache.Key{Procedure: p.ID, Version: p.Version, Name: "duplicates"}); !done {
+		dup, sh = &viewTexts{}, newShingler()
+	}
 	err := s.st.StreamContributions(ctx, p.ID, store.ExportOptions{All: true}, func(r *store.ExportRow) error {
 		c := r.Contribution
+		text := c.Title + "\n" + c.Text
+		if dup != nil {
+			if t, ok := sh.candidate(c, text); ok {
+				dup.texts = append(dup.texts, t)
+			}
+		}
 		if c.Status != model.Published {
 			return nil
 		}
@@ -160,7 +179,7 @@ func (s *Service) compute(ctx context.Context, p *model.Procedure) (View, error)
 		if c.Geometry != nil {
 			d.Centre, d.Placed = c.Geometry.Bound().Center(), true
 		}
-		words.Add(c.Title + "\n" + c.Text)
+		words.Add(text)
 		docs = append(docs, d)
 		return nil
 	})
@@ -172,7 +191,7 @@ func (s *Service) compute(ctx context.Context, p *model.Procedure) (View, error)
 		return View{}, err
 	}
 	view := View{Version: p.Version, Words: words.Top(30), Texts: len(docs), Topics: topicsOf(words, docs),
-		Timeline: tl.build(p.Phases, appointments), docs: docs}
+		Timeline: tl.build(p.Phases, appointments), docs: docs, dup: dup}
 	b := orb.Bound{Min: orb.Point{-180, -85}, Max: orb.Point{180, 85}}
 	if p.Area != nil {
 		b = p.Area.Bound()

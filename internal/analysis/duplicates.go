@@ -4,13 +4,13 @@ import (
 	"context"
 	"hash/fnv"
 	"math"
-	"sort"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geo"
 
 	"github.com/mitreden/mitreden/internal/cache"
 	"github.com/mitreden/mitreden/internal/model"
@@ -49,10 +49,11 @@ const (
 	// with a probability of about 0.96, one sharing 0.7 with 0.9997.
 	bands = 24
 	rows  = 3
-	// maxBucket bounds the comparisons of one band bucket (the texts of one
-	// grid cell, or texts without a place, that agree in one band): a bucket
-	// larger than this is compared, within itself and with its neighbouring
-	// cells' buckets, by its first maxBucket texts only.
+	// maxBucket bounds the comparisons of one band bucket (the spots of
+	// different texts in one grid cell, or without a place, that agree in
+	// one band; see pairs.go): a bucket larger than this is compared, within
+	// itself and with its neighbouring cells' buckets, by its first
+	// maxBucket spots only.
 	maxBucket = 500
 	// MaxPairs bounds the pairs kept: the most similar ones. Texts made of
 	// a few phrases (100,000 generated ones) would otherwise pair by the
@@ -79,21 +80,15 @@ func (s *Service) Duplicates(ctx context.Context, p *model.Procedure) ([]Pair, e
 }
 
 func (s *Service) duplicates(ctx context.Context, p *model.Procedure) ([]Pair, error) {
+	if texts, ok := s.readWithView(p); ok {
+		return findPairs(texts), nil
+	}
 	sh := newShingler()
 	var texts []dupText
 	err := s.st.StreamContributions(ctx, p.ID, store.ExportOptions{}, func(r *store.ExportRow) error {
-		c := r.Contribution
-		if c.Status != model.Published && c.Status != model.Submitted {
-			return nil
+		if t, ok := sh.candidate(r.Contribution, ""); ok {
+			texts = append(texts, t)
 		}
-		t := dupText{id: c.ID, title: c.Title, created: c.CreatedAt, shingles: sh.shingles(c.Title + "\n" + c.Text)}
-		if len(t.shingles) < minShingles {
-			return nil
-		}
-		if c.Geometry != nil {
-			t.centre, t.placed = c.Geometry.Bound().Center(), true
-		}
-		texts = append(texts, t)
 		return nil
 	})
 	if err != nil {
@@ -102,81 +97,55 @@ func (s *Service) duplicates(ctx context.Context, p *model.Procedure) ([]Pair, e
 	return findPairs(texts), nil
 }
 
-// findPairs compares the texts that share a MinHash band and lie in the
-// same or neighbouring cells of a grid of DuplicateDistance (texts without
-// a place in a cell of their own), and keeps the pairs that are similar and
-// close enough. A pair is compared in the first band its signatures share
-// only, so no list of the pairs seen is needed: with many texts alike (100,000
-// made of a few hundred phrases) the work grows with the texts nearby, not
-// with all texts alike.
-func findPairs(texts []dupText) []Pair {
-	sigs := make([][bands * rows]uint64, len(texts))
-	for i := range texts {
-		sigs[i] = minhash(texts[i].shingles)
+// candidate is c as a candidate of the pair search: published or waiting
+// and long enough. text is its title and text when already joined.
+func (s *shingler) candidate(c *model.Contribution, text string) (dupText, bool) {
+	if c.Status != model.Published && c.Status != model.Submitted {
+		return dupText{}, false
 	}
-	cells := dupCells(texts)
-	var out []Pair
-	compare := func(b int, i, j int32) {
-		if i == j || firstBand(&sigs[i], &sigs[j]) != b {
-			return
-		}
-		if pr, ok := pairOf(&texts[i], &texts[j]); ok {
-			out = append(out, pr)
-			if len(out) >= 2*MaxPairs {
-				out = bestPairs(out)
-			}
-		}
+	if text == "" {
+		text = c.Title + "\n" + c.Text
 	}
-	for b := 0; b < bands; b++ {
-		buckets := map[dupKey][]int32{}
-		for i := range texts {
-			k := dupKey{cell: cells[i]}
-			copy(k.sig[:], sigs[i][b*rows:(b+1)*rows])
-			buckets[k] = append(buckets[k], int32(i))
-		}
-		for k, members := range buckets {
-			members = members[:min(len(members), maxBucket)]
-			for x := 0; x < len(members); x++ {
-				for y := x + 1; y < len(members); y++ {
-					compare(b, members[x], members[y])
-				}
-			}
-			if !k.cell.placed {
-				continue
-			}
-			// Each pair of neighbouring cells once: the four "after" this one.
-			for _, d := range [4][2]int32{{1, -1}, {1, 0}, {1, 1}, {0, 1}} {
-				nk := k
-				nk.cell.x, nk.cell.y = k.cell.x+d[0], k.cell.y+d[1]
-				others := buckets[nk]
-				others = others[:min(len(others), maxBucket)]
-				for _, i := range members {
-					for _, j := range others {
-						compare(b, i, j)
-					}
-				}
-			}
-		}
+	t := dupText{id: c.ID, title: c.Title, created: c.CreatedAt, shingles: s.shingles(text)}
+	if len(t.shingles) < minShingles {
+		return dupText{}, false
 	}
-	return bestPairs(out)
+	if c.Geometry != nil {
+		t.centre, t.placed = c.Geometry.Bound().Center(), true
+	}
+	return t, true
 }
 
-// bestPairs sorts the pairs, the most similar first (then the nearest),
-// and keeps the first MaxPairs.
-func bestPairs(out []Pair) []Pair {
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Score != out[j].Score {
-			return out[i].Score > out[j].Score
+// viewTexts are the candidates of the pair search read with a view (one
+// read of the store for both), handed to the pair search once.
+type viewTexts struct {
+	mu    sync.Mutex
+	texts []dupText
+	taken bool
+}
+
+// readWithView takes the candidates read with the view of p's version, if
+// that view is there and they were not taken yet.
+func (s *Service) readWithView(p *model.Procedure) ([]dupText, bool) {
+	s.mu.Lock()
+	v, ok := s.last[p.ID]
+	s.mu.Unlock()
+	if !ok || v.Version != p.Version {
+		if v, ok = s.views.Get(cache.Key{Procedure: p.ID, Version: p.Version, Name: "analysis"}); !ok {
+			return nil, false
 		}
-		if out[i].Distance != out[j].Distance {
-			return out[i].Distance < out[j].Distance
-		}
-		if out[i].A != out[j].A {
-			return out[i].A < out[j].A
-		}
-		return out[i].B < out[j].B
-	})
-	return out[:min(len(out), MaxPairs)]
+	}
+	if v.dup == nil {
+		return nil, false
+	}
+	v.dup.mu.Lock()
+	defer v.dup.mu.Unlock()
+	if v.dup.taken {
+		return nil, false
+	}
+	texts := v.dup.texts
+	v.dup.texts, v.dup.taken = nil, true
+	return texts, true
 }
 
 // dupCell is a text's cell in the grid of DuplicateDistance.
@@ -231,31 +200,6 @@ func firstBand(a, b *[bands * rows]uint64) int {
 		}
 	}
 	return bands
-}
-
-// pairOf tells whether a and b are a pair; the older one comes first.
-func pairOf(a, b *dupText) (Pair, bool) {
-	if b.created.Before(a.created) {
-		a, b = b, a
-	}
-	if a.placed != b.placed {
-		return Pair{}, false
-	}
-	d := -1.0
-	if a.placed {
-		d = geo.Distance(a.centre, b.centre)
-		if d > DuplicateDistance {
-			return Pair{}, false
-		}
-	}
-	score := jaccard(a.shingles, b.shingles)
-	if score < DuplicateScore {
-		return Pair{}, false
-	}
-	if d >= 0 {
-		d = math.Round(d)
-	}
-	return Pair{A: a.id, B: b.id, ATitle: a.title, BTitle: b.title, Distance: d, Score: math.Round(score*100) / 100}, true
 }
 
 // jaccard is |a ∩ b| / |a ∪ b| of two sorted, distinct lists.
@@ -317,28 +261,66 @@ func mix(z uint64) uint64 {
 
 // shingler turns a text into its shingles: the hashes of its words' stems,
 // by the rules of Words (tokens, stop words, the text's language, Snowball
-// stems, umlauts folded), so "Grünzüge" and "Grünzug" are one shingle.
-type shingler struct{ w *Words }
+// stems, umlauts folded), so "Grünzüge" and "Grünzug" are one shingle. Each
+// written form is stemmed once per language (memo); buf is reused.
+type shingler struct {
+	w    *Words
+	memo [2]map[string]shingle // German, English: written form → its shingle
+	buf  []uint64
+	sets map[uint64][]uint64 // the sets returned so far, so equal texts share one
+}
 
-func newShingler() *shingler { return &shingler{w: NewWords()} }
+// shingle is what a written form gives: its hash, or nothing (a stop word
+// or one too short).
+type shingle struct {
+	h    uint64
+	keep bool
+}
+
+func newShingler() *shingler {
+	return &shingler{w: NewWords(), memo: [2]map[string]shingle{{}, {}}, sets: map[uint64][]uint64{}}
+}
 
 func (s *shingler) shingles(text string) []uint64 {
 	toks := tokens(text)
-	en := isEnglish(toks)
-	set := map[uint64]bool{}
+	en := s.w.isEnglish(toks)
+	memo := s.memo[0]
+	if en {
+		memo = s.memo[1]
+	}
+	buf := s.buf[:0]
 	for _, t := range toks {
-		lower := strings.ToLower(t.text)
-		if utf8.RuneCountInString(strings.ReplaceAll(lower, "-", "")) < 3 || stopwords[lower] {
-			continue
+		m, ok := memo[t.text]
+		if !ok {
+			m = s.learn(t.text, en)
+			memo[strings.Clone(t.text)] = m
 		}
-		h := fnv.New64a()
-		h.Write([]byte(fold(s.w.stem(strings.ReplaceAll(lower, "-", ""), en))))
-		set[h.Sum64()] = true
+		if m.keep {
+			buf = append(buf, m.h)
+		}
 	}
-	out := make([]uint64, 0, len(set))
-	for h := range set {
-		out = append(out, h)
+	slices.Sort(buf)
+	buf = slices.Compact(buf)
+	s.buf = buf
+	h := uint64(len(buf))
+	for _, x := range buf {
+		h = mix(h ^ x)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
-	return out
+	if set, ok := s.sets[h]; ok && slices.Equal(set, buf) {
+		return set
+	}
+	set := slices.Clone(buf)
+	s.sets[h] = set
+	return set
+}
+
+// learn is the shingle of a written form seen for the first time.
+func (s *shingler) learn(text string, en bool) shingle {
+	lower := strings.ToLower(text)
+	if utf8.RuneCountInString(strings.ReplaceAll(lower, "-", "")) < 3 || stopwords[lower] {
+		return shingle{}
+	}
+	h := fnv.New64a()
+	h.Write([]byte(fold(s.w.stem(strings.ReplaceAll(lower, "-", ""), en))))
+	return shingle{h: h.Sum64(), keep: true}
 }

@@ -20,24 +20,29 @@ type SubAreaInput struct {
 
 // SaveSubArea checks and keeps a sub-area of p: a name of one line and one
 // polygon without holes whose ring does not cross itself (the planning
-// area's rules). Errors are on the fields "subarea-name" and
-// "subarea-geometry". It returns the sub-area's id.
+// area's rules). Errors are on the field "subarea-name" and on the
+// polygon's field: "geometry", "file" or "coords" by its source. It returns
+// the sub-area's id.
 func (s *Service) SaveSubArea(ctx context.Context, actor *model.User, p *model.Procedure, in SubAreaInput) (int64, error) {
 	if err := allowed(actor); err != nil {
 		return 0, err
 	}
 	a := model.SubArea{ID: in.ID, Name: model.Normalize(in.Name)}
 	errs := checkLine("subarea-name", a.Name, true, model.SubAreaNameMax)
+	field := map[string]string{AreaFile: "file", AreaCoords: "coords"}[in.Area.Source]
+	if field == "" {
+		field = "geometry"
+	}
 	code := ""
 	if in.Area.Source == AreaFile && IsGeoPackage(in.Area.File) {
 		in.Area.Geometry, code = s.geoPackageArea(ctx, in.Area.File)
 	}
 	if code != "" {
-		errs = append(errs, model.FieldError{Field: "subarea-geometry", Code: code})
+		errs = append(errs, model.FieldError{Field: field, Code: code})
 	} else {
 		poly, perrs := ParseArea(in.Area)
 		for _, e := range perrs {
-			e.Field = "subarea-geometry"
+			e.Field = field
 			errs = append(errs, e)
 		}
 		a.Area = poly

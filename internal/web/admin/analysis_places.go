@@ -22,8 +22,14 @@ type option struct {
 type placesView struct {
 	Map                         template.HTML
 	Heat                        analysis.Heat
+	Hot                         []hotSpot
 	Categories, Origins, Topics []option
 	Filtered                    bool
+	// AreaJSON is the procedure's area as GeoJSON for the map ("" for none).
+	AreaJSON string
+	// SubAreas counts contributions per sub-area, drawn as SubAreaChart.
+	SubAreas     analysis.SubAreaCounts
+	SubAreaChart template.HTML
 }
 
 // newPlacesView reads the filter from heat_category, heat_origin and
@@ -34,7 +40,19 @@ func (h *Handler) newPlacesView(c *fiber.Ctx, l *content.Localizer, p *model.Pro
 	if err != nil {
 		return placesView{}, err
 	}
-	v := placesView{Heat: heat, Filtered: f != analysis.HeatFilter{}, Map: analysis.HeatMap(l.T("places.chart"), heat, p.Area)}
+	subs, err := h.Analysis.SubAreas(c.UserContext(), p)
+	if err != nil {
+		return placesView{}, err
+	}
+	v := placesView{Heat: heat, Hot: hotSpots(l, p, heat, topics), Filtered: f != analysis.HeatFilter{}, Map: analysis.HeatMap(l.T("places.chart"), heat, p.Area),
+		AreaJSON: areaJSON(p), SubAreas: subs}
+	if len(subs.Areas) > 0 {
+		bars := make([]analysis.Bar, 0, len(subs.Areas))
+		for _, a := range subs.Areas {
+			bars = append(bars, analysis.Bar{Label: a.Name, Value: a.Count})
+		}
+		v.SubAreaChart = analysis.BarChart(l.T("subareas.chart"), bars)
+	}
 	v.Categories = append(v.Categories, option{"", l.T("places.all"), f.Category == ""})
 	for _, cat := range p.Categories {
 		v.Categories = append(v.Categories, option{cat.Key, cat.Label.Get(l.Tag), cat.Key == f.Category})

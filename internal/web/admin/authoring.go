@@ -52,7 +52,7 @@ func uploadRoute(path string) bool {
 	if !strings.HasPrefix(path, "/admin/p/") {
 		return false
 	}
-	for _, s := range []string{"/files", "/variants", "/area"} {
+	for _, s := range []string{"/files", "/variants", "/area", "/subareas"} {
 		if strings.HasSuffix(path, s) {
 			return true
 		}

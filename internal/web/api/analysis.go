@@ -14,7 +14,18 @@ type analysisJSON struct {
 	Keywords   []keywordJSON   `json:"keywords"`
 	// PlannerKeywords are the keywords planners gave contributions.
 	PlannerKeywords []plannerKeywordJSON `json:"planner_keywords"`
-	Counts          map[string]int       `json:"counts"`
+	// Counts holds "published", "duplicates" and "topics" and, when the
+	// procedure has sub-areas, "sub_area:NAME" for each (the published
+	// contributions in it), "sub_area_elsewhere" and "sub_area_unplaced".
+	Counts map[string]int `json:"counts"`
+	// SubAreas counts per sub-area with its id (empty without sub-areas).
+	SubAreas []subAreaJSON `json:"sub_areas"`
+}
+
+type subAreaJSON struct {
+	ID    int64  `json:"id"`
+	Name  string `json:"name"`
+	Count int    `json:"count"`
 }
 
 type duplicateJSON struct {
@@ -97,6 +108,18 @@ func (h *Handler) analysis(c *fiber.Ctx) error {
 	out.PlannerKeywords = make([]plannerKeywordJSON, 0, len(assigned))
 	for _, k := range assigned {
 		out.PlannerKeywords = append(out.PlannerKeywords, plannerKeywordJSON{Keyword: k.Keyword, Contributions: k.Contributions})
+	}
+	subs, err := h.Analysis.SubAreas(c.UserContext(), p)
+	if err != nil {
+		return err
+	}
+	out.SubAreas = make([]subAreaJSON, 0, len(subs.Areas))
+	for _, a := range subs.Areas {
+		out.SubAreas = append(out.SubAreas, subAreaJSON{ID: a.ID, Name: a.Name, Count: a.Count})
+		out.Counts["sub_area:"+a.Name] += a.Count
+	}
+	if len(subs.Areas) > 0 {
+		out.Counts["sub_area_elsewhere"], out.Counts["sub_area_unplaced"] = subs.Elsewhere, subs.Unplaced
 	}
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	return c.JSON(out)

@@ -15,11 +15,20 @@ import (
 
 // registerPlaces adds the analysis map's data and the sub-area editor.
 func (h *Handler) registerPlaces(g fiber.Router, csrf fiber.Handler) {
-	g.Get("/p/:slug/analysis/heat.geojson", h.session("moderate"), h.heatGeoJSON)
+	g.Get("/p/:slug/analysis/heat.geojson", h.signedIn, h.session("moderate"), h.heatGeoJSON)
 	may := h.session("manage_procedures")
 	g.Get("/p/:slug/subareas", csrf, may, h.subAreasForm)
 	g.Post("/p/:slug/subareas", csrf, may, h.saveSubArea)
 	g.Post("/p/:slug/subareas/delete", csrf, may, h.deleteSubArea)
+}
+
+// signedIn refuses a request without a back-office session with 403: a
+// script's data has no login page to go to.
+func (h *Handler) signedIn(c *fiber.Ctx) error {
+	if h.SessionUser(c) == nil {
+		return h.Fail(c, fiber.StatusForbidden, "forbidden", web.Localizer(c).T("error.forbidden"))
+	}
+	return c.Next()
 }
 
 // subAreaRow is a sub-area as the editor lists it.

@@ -15,12 +15,12 @@ import (
 
 // hotSpot is a hot spot as the page's table and the map's popup name it.
 type hotSpot struct {
-	Rank, Count             int
-	Lat, Lon                float64
-	Category, Topic         string // labels in the page's language ("" for none)
-	CategoryKey, TopicKey   string
-	Members                 []analysis.HotMember
-	MoreMembers             int // counted but not named
+	Rank, Count           int
+	Lat, Lon              float64
+	Category, Topic       string // labels in the page's language ("" for none)
+	CategoryKey, TopicKey string
+	Members               []analysis.HotMember
+	MoreMembers           int // counted but not named
 }
 
 // hotSpots names the grid's hot spots in the page's language.

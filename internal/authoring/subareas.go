@@ -64,3 +64,8 @@ func (s *Service) DeleteSubArea(ctx context.Context, actor *model.User, p *model
 	}
 	return s.Store.DeleteSubArea(ctx, p.ID, id, audited(actor, "sub_area.delete"))
 }
+
+// SubAreas lists the sub-areas of p in the order they were drawn.
+func (s *Service) SubAreas(ctx context.Context, p *model.Procedure) ([]model.SubArea, error) {
+	return s.Store.SubAreas(ctx, p.ID)
+}

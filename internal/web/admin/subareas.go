@@ -47,7 +47,7 @@ func (h *Handler) subAreasForm(c *fiber.Ctx) error {
 	}
 	in := authoring.SubAreaInput{Area: authoring.AreaInput{Source: authoring.AreaGeoJSON}}
 	if id, _ := strconv.ParseInt(c.Query("edit"), 10, 64); id > 0 {
-		areas, err := h.Store.SubAreas(c.UserContext(), p.ID)
+		areas, err := h.Authoring.SubAreas(c.UserContext(), p)
 		if err != nil {
 			return err
 		}
@@ -62,7 +62,7 @@ func (h *Handler) subAreasForm(c *fiber.Ctx) error {
 }
 
 func (h *Handler) renderSubAreas(c *fiber.Ctx, p *model.Procedure, in authoring.SubAreaInput, errs map[string]string) error {
-	areas, err := h.Store.SubAreas(c.UserContext(), p.ID)
+	areas, err := h.Authoring.SubAreas(c.UserContext(), p)
 	if err != nil {
 		return err
 	}

@@ -125,7 +125,7 @@ func TestSubAreasAreDrawnCheckedAndCounted(t *testing.T) {
 	}
 	page := a.get(t, "/admin/p/"+s+"/analysis")
 	for _, row := range []string{`<th scope="row">West</th><td>6</td>`, `<th scope="row">Ost</th><td>4</td>`, `<th scope="row">Nord</th><td>0</td>`,
-		`id="subarea-counts"`, `Beiträge je Teilgebiet</title>`} {
+		`id="subarea-counts"`, `Beiträge je Teilgebiet</title>`, `&#34;count&#34;:6,&#34;name&#34;:&#34;West&#34;`} {
 		if !strings.Contains(page.body, row) {
 			t.Fatalf("analysis page lacks %s", row)
 		}

@@ -66,6 +66,7 @@ func TestAnalysisMapShowsCellsAndHotSpots(t *testing.T) {
 		document.getElementById("save-subarea").click(); return true; })()`, nil),
 		waitJS("the saved sub-area", `!!document.getElementById("subareas-table") && document.getElementById("subareas-table").textContent.includes("Ottensen")`, 10*time.Second))
 	noAxe("sub-area editor with a sub-area")
-	run(t, ctx, chromedp.Navigate(base+"/analysis"), waitJS("the counts per sub-area", `!!document.getElementById("subarea-counts")`, 10*time.Second))
+	run(t, ctx, chromedp.Navigate(base+"/analysis"), waitJS("the counts per sub-area and its outline on the map", `!!document.getElementById("subarea-counts") &&
+		!!document.querySelector('#places-map path[stroke-dasharray="6 4"][stroke="#37474f"]')`, 10*time.Second))
 	noAxe("analysis with sub-areas")
 }

@@ -89,6 +89,19 @@ export function initPlacesMap(el, form) {
     const outline = L.geoJSON(area, { interactive: false, style: { color: PRIMARY, weight: 2, fill: false } }).addTo(map);
     areaBounds = outline.getBounds();
   }
+  // The sub-areas, outlined and named with their counts (the table below
+  // the chart holds the same numbers).
+  let subs = null;
+  try { subs = JSON.parse(el.getAttribute('data-subareas') || 'null'); } catch { subs = null; }
+  if (subs && subs.features && subs.features.length) {
+    L.geoJSON(subs, {
+      style: { color: '#37474f', weight: 2, dashArray: '6 4', fill: false },
+      onEachFeature: function (f, layer) {
+        const p = f.properties || {};
+        layer.bindTooltip((p.name || '') + ': ' + tn('places.map_status', p.count || 0), { sticky: true });
+      }
+    }).addTo(map);
+  }
   const cells = L.geoJSON(null, {
     style: function (f) {
       const share = (f.properties && f.properties.share) || 0;

@@ -148,6 +148,14 @@ func TestSubAreasAreDrawnCheckedAndCounted(t *testing.T) {
 	if r := a.get(t, path); strings.Contains(r.body, "Westteil") || !strings.Contains(r.body, "Ost") {
 		t.Fatal("the deleted sub-area is still listed")
 	}
+	// A GeoJSON file, as the planning area takes one.
+	file := `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":` + box(9.930, 53.550, 9.9386, 53.556) + `}]}`
+	if r := a.upload(t, path, map[string]string{"source": "file", "name": "Aus der Datei"}, "file", "teil.geojson", []byte(file)); r.status != 303 {
+		t.Fatalf("upload: %d %.500s", r.status, r.body)
+	}
+	if page := a.get(t, "/admin/p/"+s+"/analysis"); !strings.Contains(page.body, `<th scope="row">Aus der Datei</th><td>5</td>`) {
+		t.Fatal("the uploaded sub-area does not count its 5 contributions")
+	}
 	// Moderators read the analysis but do not draw sub-areas.
 	mod, _ := e.signIn(t, "mod@example.org", model.RoleModerator)
 	if r := e.do(t, "GET", path, "", "", "Cookie", mod.header()); r.status != 403 {

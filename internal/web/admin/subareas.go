@@ -2,7 +2,6 @@ package admin
 
 import (
 	"encoding/json"
-	"io"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -94,16 +93,12 @@ func (h *Handler) saveSubArea(c *fiber.Ctx) error {
 	in := authoring.SubAreaInput{ID: id, Name: form(c, "name"), Area: authoring.AreaInput{Source: form(c, "source")}}
 	switch in.Area.Source {
 	case authoring.AreaFile:
-		if fh, err := c.FormFile("file"); err == nil {
-			f, err := fh.Open()
-			if err != nil {
-				return err
-			}
-			in.Area.File, err = io.ReadAll(io.LimitReader(f, authoring.MaxUpload+1))
-			f.Close()
-			if err != nil {
-				return err
-			}
+		u, err := upload(c, "file")
+		if err != nil {
+			return err
+		}
+		if u != nil {
+			in.Area.File = u.Data
 		}
 	case authoring.AreaCoords:
 		in.Area.Text = form(c, "coords")

@@ -8,6 +8,7 @@ import (
 	"github.com/mitreden/mitreden/internal/cache"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
 
 	"github.com/mitreden/mitreden/internal/model"
 	"github.com/mitreden/mitreden/internal/store"
@@ -32,6 +33,8 @@ type Store interface {
 	// AddKeyword and Keywords keep the planners' keywords of contributions.
 	AddKeyword(ctx context.Context, procedureID int64, ids []string, keyword string) (int, error)
 	Keywords(ctx context.Context, procedureID int64) (map[string][]string, error)
+	// SubAreas lists the sub-areas planners drew.
+	SubAreas(ctx context.Context, procedureID int64) ([]model.SubArea, error)
 }
 
 // Service computes the planners' analysis and report of a procedure. It
@@ -178,6 +181,7 @@ func (s *Service) compute(ctx context.Context, p *model.Procedure) (View, error)
 		d := Doc{ID: c.ID, Title: c.Title, Category: c.Category, Origin: c.Origin, Up: c.Up, Down: c.Down}
 		if c.Geometry != nil {
 			d.Centre, d.Placed = c.Geometry.Bound().Center(), true
+			d.Centroid, _ = planar.CentroidArea(c.Geometry)
 		}
 		words.Add(text)
 		docs = append(docs, d)
@@ -230,6 +234,7 @@ type Summary struct {
 	Topics     []Topic
 	Keywords   []Keyword
 	Duplicates []Pair
+	SubAreas   SubAreaCounts
 }
 
 // Summarise gathers the Summary of procedure p (each part computed once per
@@ -246,6 +251,9 @@ func (s *Service) Summarise(ctx context.Context, p *model.Procedure) (Summary, e
 	if _, out.Keywords, err = s.Keywords(ctx, p); err != nil {
 		return out, err
 	}
-	out.Duplicates, err = s.Duplicates(ctx, p)
+	if out.Duplicates, err = s.Duplicates(ctx, p); err != nil {
+		return out, err
+	}
+	out.SubAreas, err = s.SubAreas(ctx, p)
 	return out, err
 }

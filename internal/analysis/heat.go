@@ -47,7 +47,20 @@ type HotCell struct {
 	Rank            int // 1 for the densest
 	Row, Col, Count int
 	Centre          orb.Point
+	// Category and Topic are the most frequent category and topic key
+	// among the cell's contributions ("" when none has one); Members are
+	// the first maxHotMembers of them, newest last.
+	Category, Topic string
+	Members         []HotMember
 }
+
+// HotMember is a contribution of a hot spot.
+type HotMember struct {
+	ID, Title string
+}
+
+// maxHotMembers is how many contributions a hot spot names.
+const maxHotMembers = 10
 
 // Heat returns the density grid of the procedure's published contributions
 // that f chooses. It reads the kept analysis; only the counting runs per call.
@@ -56,27 +69,26 @@ func (s *Service) Heat(ctx context.Context, p *model.Procedure, f HeatFilter) (H
 	if err != nil {
 		return Heat{}, err
 	}
-	var members map[string]bool
-	if f.Topic != "" {
-		ts, err := s.Topics(ctx, p)
-		if err != nil {
-			return Heat{}, err
-		}
-		members = map[string]bool{}
-		if t := find(ts, f.Topic); t != nil {
-			for _, id := range t.Members {
-				members[id] = true
-			}
+	ts, err := s.Topics(ctx, p)
+	if err != nil {
+		return Heat{}, err
+	}
+	topicOf := map[string]string{}
+	for _, t := range ts {
+		for _, id := range t.Members {
+			topicOf[id] = t.Key
 		}
 	}
 	var pts []orb.Point
+	var chosen []*Doc
 	for i := range view.docs {
 		d := &view.docs[i]
 		if !d.Placed || f.Category != "" && d.Category != f.Category ||
-			f.Origin != "" && d.Origin != f.Origin && model.OriginKind(d.Origin) != f.Origin || members != nil && !members[d.ID] {
+			f.Origin != "" && d.Origin != f.Origin && model.OriginKind(d.Origin) != f.Origin || f.Topic != "" && topicOf[d.ID] != f.Topic {
 			continue
 		}
 		pts = append(pts, d.Centre)
+		chosen = append(chosen, d)
 	}
 	var b orb.Bound
 	switch {
@@ -87,7 +99,68 @@ func (s *Service) Heat(ctx context.Context, p *model.Procedure, f HeatFilter) (H
 	default:
 		return Heat{}, nil
 	}
-	return grid(b, pts), nil
+	h := grid(b, pts)
+	describeHot(&h, chosen, topicOf)
+	return h, nil
+}
+
+// cellOf is the index of the cell pt lies in, false outside the grid.
+func (h *Heat) cellOf(pt orb.Point) (int, bool) {
+	b := h.Bound
+	if h.Cols == 0 || !b.Contains(pt) {
+		return 0, false
+	}
+	dLon, dLat := b.Max.Lon()-b.Min.Lon(), b.Max.Lat()-b.Min.Lat()
+	c := min(h.Cols-1, int((pt.Lon()-b.Min.Lon())/dLon*float64(h.Cols)))
+	r := min(h.Rows-1, int((b.Max.Lat()-pt.Lat())/dLat*float64(h.Rows)))
+	return r*h.Cols + c, true
+}
+
+// describeHot names each hot spot's contributions and their most frequent
+// category and topic (ties go to the first key in order).
+func describeHot(h *Heat, docs []*Doc, topicOf map[string]string) {
+	if len(h.Hot) == 0 {
+		return
+	}
+	hotAt := map[int]int{}
+	for i, hc := range h.Hot {
+		hotAt[hc.Row*h.Cols+hc.Col] = i
+	}
+	cats := make([]map[string]int, len(h.Hot))
+	topics := make([]map[string]int, len(h.Hot))
+	for _, d := range docs {
+		cell, ok := h.cellOf(d.Centre)
+		i, hot := hotAt[cell]
+		if !ok || !hot {
+			continue
+		}
+		if cats[i] == nil {
+			cats[i], topics[i] = map[string]int{}, map[string]int{}
+		}
+		if d.Category != "" {
+			cats[i][d.Category]++
+		}
+		if k := topicOf[d.ID]; k != "" {
+			topics[i][k]++
+		}
+		if len(h.Hot[i].Members) < maxHotMembers {
+			h.Hot[i].Members = append(h.Hot[i].Members, HotMember{ID: d.ID, Title: d.Title})
+		}
+	}
+	for i := range h.Hot {
+		h.Hot[i].Category, h.Hot[i].Topic = most(cats[i]), most(topics[i])
+	}
+}
+
+// most is the key counted most often ("" for none), the smallest key on a tie.
+func most(counts map[string]int) string {
+	best, n := "", 0
+	for k, c := range counts {
+		if c > n || c == n && k < best {
+			best, n = k, c
+		}
+	}
+	return best
 }
 
 // grid counts the points in square cells over b.
@@ -103,13 +176,12 @@ func grid(b orb.Bound, pts []orb.Point) Heat {
 	h.Cells = make([]int, h.Cols*h.Rows)
 	dLon, dLat := b.Max.Lon()-b.Min.Lon(), b.Max.Lat()-b.Min.Lat()
 	for _, pt := range pts {
-		if !b.Contains(pt) {
+		cell, ok := h.cellOf(pt)
+		if !ok {
 			h.Outside++
 			continue
 		}
-		c := min(h.Cols-1, int((pt.Lon()-b.Min.Lon())/dLon*float64(h.Cols)))
-		r := min(h.Rows-1, int((b.Max.Lat()-pt.Lat())/dLat*float64(h.Rows)))
-		h.Cells[r*h.Cols+c]++
+		h.Cells[cell]++
 		h.Total++
 	}
 	for i, n := range h.Cells {
@@ -170,4 +242,12 @@ func HeatMap(title string, h Heat, area orb.Polygon) template.HTML {
 	}
 	sb.WriteString(`</svg>`)
 	return template.HTML(sb.String()) //nolint:gosec // only numbers and the escaped title
+}
+
+// CellBound is the bound of the cell in row r and column c.
+func (h Heat) CellBound(r, c int) orb.Bound {
+	b := h.Bound
+	dLon, dLat := (b.Max.Lon()-b.Min.Lon())/float64(h.Cols), (b.Max.Lat()-b.Min.Lat())/float64(h.Rows)
+	return orb.Bound{Min: orb.Point{b.Min.Lon() + float64(c)*dLon, b.Max.Lat() - float64(r+1)*dLat},
+		Max: orb.Point{b.Min.Lon() + float64(c+1)*dLon, b.Max.Lat() - float64(r)*dLat}}
 }

@@ -75,6 +75,9 @@ type Doc struct {
 	Up, Down             int
 	Centre               orb.Point
 	Placed               bool
+	// Centroid is the place's centroid (a line's or an area's, see
+	// planar.CentroidArea); sub-areas count a contribution by it.
+	Centroid orb.Point
 }
 
 // The tuning of the clustering.

@@ -42,6 +42,9 @@ type Store interface {
 	Attachments(ctx context.Context, procedureID int64) ([]model.Attachment, error)
 	AttachmentData(ctx context.Context, procedureID, id int64) (model.Attachment, []byte, error)
 	DeleteAttachment(ctx context.Context, procedureID, id int64, a store.Audited) error
+	SubAreas(ctx context.Context, procedureID int64) ([]model.SubArea, error)
+	SaveSubArea(ctx context.Context, procedureID int64, a model.SubArea, au store.Audited) (int64, error)
+	DeleteSubArea(ctx context.Context, procedureID, id int64, a store.Audited) error
 }
 
 // Service carries out the authoring steps.

@@ -18,7 +18,19 @@ type AnalysisDoc struct {
 	Keywords   []KeywordDoc   `json:"keywords"`
 	// PlannerKeywords are the keywords planners gave contributions.
 	PlannerKeywords []PlannerKeywordDoc `json:"planner_keywords"`
-	Counts          map[string]int      `json:"counts"`
+	// Counts holds "published", "duplicates" and "topics" and, when the
+	// procedure has sub-areas, "sub_area:NAME" for each (the published
+	// contributions in it), "sub_area_elsewhere" and "sub_area_unplaced".
+	Counts map[string]int `json:"counts"`
+	// SubAreas counts per sub-area with its id (empty without sub-areas).
+	SubAreas []SubAreaDoc `json:"sub_areas"`
+}
+
+// SubAreaDoc is one sub-area's count.
+type SubAreaDoc struct {
+	ID    int64  `json:"id"`
+	Name  string `json:"name"`
+	Count int    `json:"count"`
 }
 
 // DuplicateDoc is a near-duplicate pair.
@@ -98,6 +110,14 @@ func NewAnalysisDoc(sum analysis.Summary) AnalysisDoc {
 	out.PlannerKeywords = make([]PlannerKeywordDoc, 0, len(assigned))
 	for _, k := range assigned {
 		out.PlannerKeywords = append(out.PlannerKeywords, PlannerKeywordDoc{Keyword: k.Keyword, Contributions: k.Contributions})
+	}
+	out.SubAreas = make([]SubAreaDoc, 0, len(sum.SubAreas.Areas))
+	for _, a := range sum.SubAreas.Areas {
+		out.SubAreas = append(out.SubAreas, SubAreaDoc{ID: a.ID, Name: a.Name, Count: a.Count})
+		out.Counts["sub_area:"+a.Name] += a.Count
+	}
+	if len(sum.SubAreas.Areas) > 0 {
+		out.Counts["sub_area_elsewhere"], out.Counts["sub_area_unplaced"] = sum.SubAreas.Elsewhere, sum.SubAreas.Unplaced
 	}
 	return out
 }

@@ -66,6 +66,7 @@ func Register(app *fiber.App, s *web.Server) {
 	h.registerAuthoring(g, csrf)
 	h.registerSite(g, csrf)
 	h.registerPoster(g, csrf)
+	h.registerPlaces(g, csrf)
 	g.Post("/users/procedures", csrf, h.session("manage_users"), h.setUserProcedures)
 }
 

@@ -1,10 +1,12 @@
 package admin
 
 import (
+	"encoding/json"
 	"html/template"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/paulmach/orb/geojson"
 
 	"github.com/mitreden/mitreden/internal/analysis"
 	"github.com/mitreden/mitreden/internal/content"
@@ -22,8 +24,17 @@ type option struct {
 type placesView struct {
 	Map                         template.HTML
 	Heat                        analysis.Heat
+	Hot                         []hotSpot
 	Categories, Origins, Topics []option
 	Filtered                    bool
+	// AreaJSON is the procedure's area as GeoJSON for the map ("" for none).
+	AreaJSON string
+	// SubAreas counts contributions per sub-area, drawn as SubAreaChart.
+	SubAreas     analysis.SubAreaCounts
+	SubAreaChart template.HTML
+	// SubAreaJSON is the sub-areas as a GeoJSON FeatureCollection (name,
+	// count) for the map to outline ("" for none).
+	SubAreaJSON string
 }
 
 // newPlacesView reads the filter from heat_category, heat_origin and
@@ -34,7 +45,22 @@ func (h *Handler) newPlacesView(c *fiber.Ctx, l *content.Localizer, p *model.Pro
 	if err != nil {
 		return placesView{}, err
 	}
-	v := placesView{Heat: heat, Filtered: f != analysis.HeatFilter{}, Map: analysis.HeatMap(l.T("places.chart"), heat, p.Area)}
+	subs, err := h.Analysis.SubAreas(c.UserContext(), p)
+	if err != nil {
+		return placesView{}, err
+	}
+	v := placesView{Heat: heat, Hot: hotSpots(l, p, heat, topics), Filtered: f != analysis.HeatFilter{}, Map: analysis.HeatMap(l.T("places.chart"), heat, p.Area),
+		AreaJSON: areaJSON(p), SubAreas: subs}
+	if len(subs.Areas) > 0 {
+		bars := make([]analysis.Bar, 0, len(subs.Areas))
+		for _, a := range subs.Areas {
+			bars = append(bars, analysis.Bar{Label: a.Name, Value: a.Count})
+		}
+		v.SubAreaChart = analysis.BarChart(l.T("subareas.chart"), bars)
+		if v.SubAreaJSON, err = h.subAreaJSON(c, p, subs); err != nil {
+			return placesView{}, err
+		}
+	}
 	v.Categories = append(v.Categories, option{"", l.T("places.all"), f.Category == ""})
 	for _, cat := range p.Categories {
 		v.Categories = append(v.Categories, option{cat.Key, cat.Label.Get(l.Tag), cat.Key == f.Category})
@@ -56,4 +82,24 @@ func (h *Handler) newPlacesView(c *fiber.Ctx, l *content.Localizer, p *model.Pro
 		v.Topics = append(v.Topics, option{t.Key, t.Label, t.Key == f.Topic})
 	}
 	return v, nil
+}
+
+// subAreaJSON writes the procedure's sub-areas with their counts as GeoJSON.
+func (h *Handler) subAreaJSON(c *fiber.Ctx, p *model.Procedure, counts analysis.SubAreaCounts) (string, error) {
+	areas, err := h.Authoring.SubAreas(c.UserContext(), p)
+	if err != nil {
+		return "", err
+	}
+	n := map[int64]int{}
+	for _, a := range counts.Areas {
+		n[a.ID] = a.Count
+	}
+	fc := geojson.NewFeatureCollection()
+	for _, a := range areas {
+		f := geojson.NewFeature(a.Area)
+		f.Properties = geojson.Properties{"name": a.Name, "count": n[a.ID]}
+		fc.Append(f)
+	}
+	b, err := json.Marshal(fc)
+	return string(b), err
 }

@@ -55,7 +55,7 @@ func uploadRoute(path string) bool {
 	if !strings.HasPrefix(path, "/admin/p/") {
 		return false
 	}
-	for _, s := range []string{"/files", "/variants", "/area", "/video"} {
+	for _, s := range []string{"/files", "/variants", "/area", "/subareas", "/video"} {
 		if strings.HasSuffix(path, s) {
 			return true
 		}

@@ -32,9 +32,8 @@ type procedureFile struct {
 	SummaryMD   string `json:"summary_md"`
 	IntroMD     string `json:"intro_md"`
 	IntroMDEasy string `json:"intro_md_easy"`
-	TitleEN     string `json:"title_en"`
-	SummaryMDEN string `json:"summary_md_en"`
-	IntroMDEN   string `json:"intro_md_en"`
+	// Texts in other languages: title_<tag>, summary_md_<tag>,
+	// intro_md_<tag> (see locales.go).
 	// Status is the lifecycle: draft, published (the default), closed or
 	// archived.
 	Status model.Lifecycle `json:"status"`
@@ -53,8 +52,7 @@ type procedureFile struct {
 	Settings   *model.Settings `json:"settings"`
 	Pages      []struct {
 		Slug     string `json:"slug"`
-		Title    string `json:"title"`
-		TitleEN  string `json:"title_en"`
+		Title    string `json:"title"` // title_<tag> in other languages
 		File     string `json:"file"`
 		Position int    `json:"position"`
 	} `json:"pages"`
@@ -129,8 +127,8 @@ func ReadProcedure(fsys fs.FS, now time.Time) (store.ProcedureSeed, error) {
 		}
 		p.Lifecycle = pf.Status
 	}
-	if pf.TitleEN != "" {
-		p.Translations = map[string]model.ProcedureText{"en": {Title: pf.TitleEN, SummaryMD: pf.SummaryMDEN, IntroMD: pf.IntroMDEN}}
+	if p.Translations, err = procedureTranslations(raw); err != nil {
+		return seed, err
 	}
 	if len(pf.Area) > 0 {
 		g, err := geojson.UnmarshalGeometry(pf.Area)
@@ -171,21 +169,24 @@ func ReadProcedure(fsys fs.FS, now time.Time) (store.ProcedureSeed, error) {
 		p.Types = append(p.Types, model.Type{Key: t.Key, Label: t.Label})
 	}
 	seed.Procedure = p
-	for _, pg := range pf.Pages {
+	var entries struct {
+		Pages []json.RawMessage `json:"pages"`
+	}
+	_ = json.Unmarshal(raw, &entries) // read above as pf already
+	for i, pg := range pf.Pages {
 		body, err := fs.ReadFile(fsys, pg.File)
 		if err != nil {
 			return seed, fmt.Errorf("demo: page %s: %w", pg.Slug, err)
 		}
 		base := strings.TrimSuffix(pg.File, ".md")
 		easy, _ := fs.ReadFile(fsys, base+".easy.md")
-		seed.Pages = append(seed.Pages, model.Page{Slug: pg.Slug, Locale: "de", Title: pg.Title, BodyMD: string(body), EasyMD: string(easy), Position: pg.Position})
-		if en, err := fs.ReadFile(fsys, base+".en.md"); err == nil {
-			title := pg.TitleEN
-			if title == "" {
-				title = pg.Title
-			}
-			seed.Pages = append(seed.Pages, model.Page{Slug: pg.Slug, Locale: "en", Title: title, BodyMD: string(en), Position: pg.Position})
+		de := model.Page{Slug: pg.Slug, Locale: "de", Title: pg.Title, BodyMD: string(body), EasyMD: string(easy), Position: pg.Position}
+		seed.Pages = append(seed.Pages, de)
+		others, err := translatedPages(fsys, entries.Pages[i], de, base)
+		if err != nil {
+			return seed, err
 		}
+		seed.Pages = append(seed.Pages, others...)
 	}
 	if raw, err := fs.ReadFile(fsys, "places.json"); err == nil {
 		var places []store.Place

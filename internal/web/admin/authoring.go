@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2/utils"
 
 	"github.com/mitreden/mitreden/internal/authoring"
+	"github.com/mitreden/mitreden/internal/content"
 	"github.com/mitreden/mitreden/internal/model"
 	"github.com/mitreden/mitreden/internal/store"
 	"github.com/mitreden/mitreden/internal/web"
@@ -60,8 +61,15 @@ func uploadRoute(path string) bool {
 	return false
 }
 
-// authorLocales are the locales a procedure's texts are written in.
-var authorLocales = []string{"de", "en", "de-x-ls"}
+// authorLocales are the locales a procedure's texts are written in: the
+// interface languages (content.Locales, the one list of them).
+var authorLocales = func() []string {
+	out := make([]string, len(content.Locales))
+	for i, l := range content.Locales {
+		out[i] = l.Tag
+	}
+	return out
+}()
 
 func form(c *fiber.Ctx, key string) string { return utils.CopyString(c.FormValue(key)) }
 
@@ -152,7 +160,8 @@ func validLocale(l string) bool {
 }
 
 func (h *Handler) renderTexts(c *fiber.Ctx, p *model.Procedure, locale string, t authoring.Texts, errs map[string]string) error {
-	return h.authorPage(c, "admin-edit", "texts", p, fiber.Map{"EditLocale": locale, "AuthorLocales": authorLocales,
+	return h.authorPage(c, "admin-edit", "texts", p, fiber.Map{"EditLocale": locale, "AuthorLocales": content.Locales,
+		"EditLang": content.LocaleOf(locale),
 		"T": t, "Errors": errs})
 }
 

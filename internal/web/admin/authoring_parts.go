@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/mitreden/mitreden/internal/authoring"
+	"github.com/mitreden/mitreden/internal/content"
 	"github.com/mitreden/mitreden/internal/model"
 	"github.com/mitreden/mitreden/internal/web"
 )
@@ -83,7 +84,7 @@ func (h *Handler) renderCategories(c *fiber.Ctx, p *model.Procedure, cats, types
 	}
 	return h.authorPage(c, "admin-edit-categories", "categories", p, fiber.Map{"Cats": numbered(cats), "CatCount": len(cats),
 		"Types": numbered(types), "TypeCount": len(types), "Errors": errs,
-		"Icons": h.Assets.Names("icons/", ".svg"), "LabelLocales": authorLocales})
+		"Icons": h.Assets.Names("icons/", ".svg"), "LabelLocales": content.Locales})
 }
 
 func readRows(c *fiber.Ctx, what string) []authoring.CategoryRow {

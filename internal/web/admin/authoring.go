@@ -161,8 +161,7 @@ func validLocale(l string) bool {
 
 func (h *Handler) renderTexts(c *fiber.Ctx, p *model.Procedure, locale string, t authoring.Texts, errs map[string]string) error {
 	return h.authorPage(c, "admin-edit", "texts", p, fiber.Map{"EditLocale": locale, "AuthorLocales": content.Locales,
-		"EditLang": content.LocaleOf(locale),
-		"T":        t, "Errors": errs})
+		"EditLang": content.LocaleOf(locale), "T": t, "Errors": errs})
 }
 
 func (h *Handler) saveTexts(c *fiber.Ctx) error {

@@ -130,6 +130,8 @@ func ReadProcedure(fsys fs.FS, now time.Time) (store.ProcedureSeed, error) {
 	if p.Translations, err = procedureTranslations(raw); err != nil {
 		return seed, err
 	}
+	var entries partEntries
+	_ = json.Unmarshal(raw, &entries) // read above as pf already
 	if len(pf.Area) > 0 {
 		g, err := geojson.UnmarshalGeometry(pf.Area)
 		if err != nil {
@@ -154,7 +156,11 @@ func ReadProcedure(fsys fs.FS, now time.Time) (store.ProcedureSeed, error) {
 		if !end.After(start) {
 			return seed, fmt.Errorf("demo: phase %d ends before it starts", i+1)
 		}
-		p.Phases = append(p.Phases, model.Phase{Kind: ph.Kind, Title: ph.Title, StartsAt: start, EndsAt: end})
+		texts, err := partTexts(entries.Phases[i], fmt.Sprintf("phase %d", i+1), "title")
+		if err != nil {
+			return seed, err
+		}
+		p.Phases = append(p.Phases, model.Phase{Kind: ph.Kind, Title: ph.Title, StartsAt: start, EndsAt: end, Texts: texts})
 	}
 	if !model.ValidSlug(p.Slug) {
 		return seed, fmt.Errorf("demo: slug %q must be lower-case letters, digits and dashes", p.Slug)
@@ -169,10 +175,6 @@ func ReadProcedure(fsys fs.FS, now time.Time) (store.ProcedureSeed, error) {
 		p.Types = append(p.Types, model.Type{Key: t.Key, Label: t.Label})
 	}
 	seed.Procedure = p
-	var entries struct {
-		Pages []json.RawMessage `json:"pages"`
-	}
-	_ = json.Unmarshal(raw, &entries) // read above as pf already
 	for i, pg := range pf.Pages {
 		body, err := fs.ReadFile(fsys, pg.File)
 		if err != nil {
@@ -195,17 +197,25 @@ func ReadProcedure(fsys fs.FS, now time.Time) (store.ProcedureSeed, error) {
 		}
 		seed.Places = places
 	}
-	for _, a := range pf.Appointments {
+	for i, a := range pf.Appointments {
 		day := days(now, a.StartsDays).In(berlin())
 		hh, mm := 18, 0
 		fmt.Sscanf(a.StartTime, "%d:%d", &hh, &mm)
 		start := time.Date(day.Year(), day.Month(), day.Day(), hh, mm, 0, 0, berlin())
 		pt := orb.Point{a.Lon, a.Lat}
+		texts, err := partTexts(entries.Appointments[i], fmt.Sprintf("appointment %d", i+1), "title", "description")
+		if err != nil {
+			return seed, err
+		}
 		seed.Appointments = append(seed.Appointments, model.Appointment{Title: a.Title, Description: a.Description,
-			StartsAt: start.UTC(), EndsAt: start.Add(time.Duration(a.DurationMinutes) * time.Minute).UTC(), Address: a.Address, Location: &pt})
+			StartsAt: start.UTC(), EndsAt: start.Add(time.Duration(a.DurationMinutes) * time.Minute).UTC(), Address: a.Address, Location: &pt, Texts: texts})
 	}
-	for _, c := range pf.Conceptions {
-		seed.Conceptions = append(seed.Conceptions, model.Conception{Key: c.Key, Title: c.Title, BodyMD: c.BodyMD, Image: c.Image, ImageAlt: c.ImageAlt})
+	for i, c := range pf.Conceptions {
+		texts, err := partTexts(entries.Conceptions[i], "variant "+c.Key, "title", "body_md", "image_alt")
+		if err != nil {
+			return seed, err
+		}
+		seed.Conceptions = append(seed.Conceptions, model.Conception{Key: c.Key, Title: c.Title, BodyMD: c.BodyMD, Image: c.Image, ImageAlt: c.ImageAlt, Texts: texts})
 	}
 	return seed, nil
 }

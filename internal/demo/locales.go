@@ -121,3 +121,40 @@ func translatedPages(fsys fs.FS, entry json.RawMessage, pg model.Page, base stri
 	}
 	return out, nil
 }
+
+// partTexts reads "<field>_<tag>" of a phase's, an appointment's or a plan
+// variant's entry for every other locale (title_tr, body_md_ar, …).
+func partTexts(entry json.RawMessage, what string, fields ...string) (model.Texts, error) {
+	got, err := suffixed(entry)
+	if err != nil {
+		return nil, fmt.Errorf("demo: %s: %w", what, err)
+	}
+	var out model.Texts
+	for _, f := range fields {
+		for _, tag := range otherLocales() {
+			v := model.Normalize(got[f+"_"+tag])
+			line, max := f == "title" || f == "image_alt", model.TitleMax
+			if f == "image_alt" {
+				max = 500
+			} else if !line {
+				max = model.PageBodyMax
+			}
+			if err := checkText(what+" "+f+"_"+tag, v, line, max); err != nil {
+				return nil, err
+			}
+			if v != "" {
+				out = out.With(f, tag, v)
+			}
+		}
+	}
+	return out, nil
+}
+
+// partEntries are the raw entries of procedure.json's lists whose texts
+// come in several locales.
+type partEntries struct {
+	Phases       []json.RawMessage `json:"phases"`
+	Pages        []json.RawMessage `json:"pages"`
+	Appointments []json.RawMessage `json:"appointments"`
+	Conceptions  []json.RawMessage `json:"conceptions"`
+}

@@ -39,6 +39,8 @@ func (h *Handler) registerAuthoring(g fiber.Router, csrf fiber.Handler) {
 	g.Get("/p/:slug/variants", csrf, may, h.variantsForm)
 	g.Post("/p/:slug/variants", csrf, may, h.saveVariant)
 	g.Post("/p/:slug/variants/delete", csrf, may, h.deleteVariant)
+	g.Post("/p/:slug/variants/translate", csrf, may, h.translateVariant)
+	g.Post("/p/:slug/appointments/translate", csrf, may, h.translateAppointment)
 	g.Post("/p/:slug/appointments", csrf, may, h.addAppointment)
 	g.Post("/p/:slug/appointments/delete", csrf, may, h.deleteAppointment)
 	g.Get("/p/:slug/files", csrf, may, h.filesForm)

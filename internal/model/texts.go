@@ -103,3 +103,33 @@ func (p *Procedure) PhasesFallback(locale string) bool {
 	}
 	return false
 }
+
+// CategoryLabelLang is "de" where CategoryLabel(key, locale) is the German
+// label standing in for a missing one, else "".
+func (p *Procedure) CategoryLabelLang(key, locale string) string {
+	c, _ := p.Category(key)
+	return c.Label.LangFor(locale)
+}
+
+// TypeLabelLang is "de" where TypeLabel(key, locale) is the German label
+// standing in for a missing one, else "".
+func (p *Procedure) TypeLabelLang(key, locale string) string {
+	t, _ := p.Type(key)
+	return t.Label.LangFor(locale)
+}
+
+// LabelsFallback reports whether any category or type label is German
+// standing in for locale.
+func (p *Procedure) LabelsFallback(locale string) bool {
+	for _, c := range p.Categories {
+		if c.Label.LangFor(locale) != "" {
+			return true
+		}
+	}
+	for _, t := range p.Types {
+		if t.Label.LangFor(locale) != "" {
+			return true
+		}
+	}
+	return false
+}

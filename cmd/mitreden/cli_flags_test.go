@@ -20,14 +20,14 @@ func TestFlagsAfterArguments(t *testing.T) {
 	}
 	bundle := filepath.Join(dir, "b.json")
 	// flags after a flag value and mixed orders work for every command
-	if code, out, stderr := runCLI(t, "", nil, "export", "--format", "bundle", "--db", src, "--out", bundle, "--procedure", proc); code != 0 {
+	if code, out, stderr := runCLI(t, "", nil, "export", "--format", "bundle", "--db", src, "--out", bundle, "--procedure", proc, "--bundle-key-file", keyFile(t)); code != 0 {
 		t.Fatalf("export: %d %q %q", code, out, stderr)
 	}
-	code, out, stderr := runCLI(t, "", nil, "import", "--procedure", proc, bundle, "--db", dst)
+	code, out, stderr := runCLI(t, "", nil, "import", "--procedure", proc, bundle, "--db", dst, "--bundle-key-file", keyFile(t))
 	if code != 0 || !strings.Contains(out, "imported 45 contributions") {
 		t.Fatalf("import with --db after FILE: %d %q %q", code, out, stderr)
 	}
-	code, out, stderr = runCLI(t, "", nil, "import", bundle, "--db", dst, "--procedure", proc)
+	code, out, stderr = runCLI(t, "", map[string]string{"MITREDEN_BUNDLE_KEY": testBundleKey}, "import", bundle, "--db", dst, "--procedure", proc)
 	if code != 0 || !strings.Contains(out, "45 were already there") {
 		t.Fatalf("import with FILE first: %d %q %q", code, out, stderr)
 	}

@@ -150,15 +150,16 @@ func TestExportAndImportCommands(t *testing.T) {
 		}
 	}
 	bundle := filepath.Join(dir, "werkstatt.json")
-	code, out, stderr := runCLI(t, "", nil, "export", "--db", src, "--procedure", proc, "--format", "bundle", "--out", bundle)
+	key := map[string]string{"MITREDEN_BUNDLE_KEY": testBundleKey}
+	code, out, stderr := runCLI(t, "", key, "export", "--db", src, "--procedure", proc, "--format", "bundle", "--out", bundle)
 	if code != 0 || !strings.Contains(out, "wrote bundle export") {
 		t.Fatalf("export: %d %q %q", code, out, stderr)
 	}
-	code, out, stderr = runCLI(t, "", nil, "import", "--db", dst, "--procedure", proc, bundle)
+	code, out, stderr = runCLI(t, "", key, "import", "--db", dst, "--procedure", proc, bundle)
 	if code != 0 || !strings.Contains(out, "imported 340 contributions") { // 40 demo + 300 generated
 		t.Fatalf("import: %d %q %q", code, out, stderr)
 	}
-	code, out, _ = runCLI(t, "", nil, "import", "--db", dst, "--procedure", proc, bundle)
+	code, out, _ = runCLI(t, "", key, "import", "--db", dst, "--procedure", proc, bundle)
 	if code != 0 || !strings.Contains(out, "imported 0 contributions") || !strings.Contains(out, "340 were already there") {
 		t.Fatalf("second import: %d %q", code, out)
 	}
@@ -201,7 +202,7 @@ func TestProcedureAddFromAFolder(t *testing.T) {
 		want string
 	}{
 		{[]string{"procedure"}, "usage: mitreden procedure add"},
-		{[]string{"procedure", "add", "--db", db}, "--dir is required"},
+		{[]string{"procedure", "add", "--db", db}, "--dir or --from is required"},
 		{[]string{"procedure", "add", "--db", db, "--dir", filepath.Join(dir, "nichts")}, "no procedure.json"},
 	} {
 		if code, _, stderr := runCLI(t, "", nil, c.args...); code != 2 || !strings.Contains(stderr, c.want) {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -51,11 +50,20 @@ func (c *cli) export(args []string) error {
 	fs := c.flags("export", "Writes a procedure's contributions (all but those their authors withdrew; a bundle holds\nthose too, with every comment, official response, rating and report) in one format.\nA terminal shows a progress bar; the file appears complete or not at all.")
 	db := config.DBFlag(fs, c.env)
 	slug := fs.String("procedure", "", "procedure slug (required)")
-	format := fs.String("format", "", "csv, csv-de (German Excel: \";\", CRLF, decimal commas), xlsx, geojson, gpkg, synopsis or bundle (required)")
+	format := fs.String("format", "", "csv, csv-de (German Excel: \";\", CRLF, decimal commas), xlsx, geojson, gpkg, synopsis, bundle, or procedure (the procedure itself, for a workshop laptop: a folder, or a .zip) (required)")
 	out := fs.String("out", "", `target file (required; "-" writes to standard output, except gpkg)`)
 	locale := fs.String("locale", "de", "language of labels and spreadsheet headings (de, en, de-x-ls)")
+	keyFile := c.bundleKeyFlag(fs)
 	if err := c.parse(fs, args); err != nil {
 		return err
+	}
+	if *format == "procedure" {
+		if *out == "" {
+			return usageError{"--out is required"}
+		}
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		return c.exportProcedure(ctx, *db, *slug, *out)
 	}
 	f, err := export.ParseFormat(*format)
 	if err != nil {
@@ -83,6 +91,14 @@ func (c *cli) export(args []string) error {
 	defer st.Close()
 	z := i18n.Localizer(*locale)
 	opt := export.Options{Locale: *locale, T: func(id string) string { return z.T(id) }}
+	if f == export.Bundle {
+		if opt.BundleKey, err = c.bundleKey(*keyFile); err != nil {
+			return err
+		}
+		if opt.BundleKey == nil {
+			fmt.Fprintln(c.stderr, "warning: no bundle key (--bundle-key-file or MITREDEN_BUNDLE_KEY): the bundle is unsigned and will only be imported with --allow-unsigned")
+		}
+	}
 	if *out == "-" {
 		return export.Write(ctx, st, f, p, c.stdout, opt)
 	}
@@ -102,9 +118,11 @@ func (c *cli) export(args []string) error {
 }
 
 func (c *cli) importFile(args []string) error {
-	fs := c.flags("import", "Imports a workshop bundle (from `mitreden export --format bundle`) or a GeoJSON\nFeatureCollection of contributions into a procedure. Contributions already\nthere are skipped, so importing the same file twice adds nothing.\n\nUsage: mitreden import --procedure SLUG [flags] FILE")
+	fs := c.flags("import", "Imports a workshop bundle (from `mitreden export --format bundle`) or a GeoJSON\nFeatureCollection of contributions into a procedure. Contributions already\nthere are skipped, so importing the same file twice adds nothing.\nA signed bundle is checked record by record before anything is written and\nimported in one transaction; a changed, cut or foreign one is refused whole.\nUnsigned bundles are refused unless --allow-unsigned is given.\n\nUsage: mitreden import --procedure SLUG [flags] FILE")
 	db := config.DBFlag(fs, c.env)
 	slug := fs.String("procedure", "", "procedure slug (required)")
+	keyFile := c.bundleKeyFlag(fs)
+	allowUnsigned := fs.Bool("allow-unsigned", false, "also import an unsigned bundle (version 2 or older, or one exported without a key); only for a file whose way you trust")
 	files, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -117,6 +135,10 @@ func (c *cli) importFile(args []string) error {
 		return usageError{fmt.Sprintf("import takes one FILE, got %d: %s", len(files), quoteList(files))}
 	}
 	file := files[0]
+	key, err := c.bundleKey(*keyFile)
+	if err != nil {
+		return err
+	}
 	fh, err := os.Open(file)
 	if err != nil {
 		return usageError{fmt.Sprintf("cannot read %s: %v", file, errors.Unwrap(err))}
@@ -130,13 +152,19 @@ func (c *cli) importFile(args []string) error {
 	}
 	defer st.Close()
 	bar := newProgress(c.stderr, 0, "contributions")
-	d := &workshop.Decoder{Procedure: p, Limits: geo.DefaultLimits()}
+	d := &workshop.Decoder{Procedure: p, Limits: geo.DefaultLimits(), Key: key, RequireSigned: !*allowUnsigned}
 	res, err := workshop.Import(ctx, st, d, fh, func(r store.ImportResult) {
 		bar.total = r.Added + r.Skipped
 		bar.Set(r.Added + r.Skipped)
 	})
 	bar.Done()
 	if err != nil {
+		if errors.Is(err, workshop.ErrUnsigned) {
+			return usageError{fmt.Sprintf("%s: %v; give --allow-unsigned to import it anyway", file, err)}
+		}
+		if errors.Is(err, workshop.ErrTampered) || (errors.Is(err, workshop.ErrInvalid) && key != nil) {
+			return usageError{fmt.Sprintf("%s: %v", file, err)} // one transaction: nothing was written
+		}
 		if errors.Is(err, workshop.ErrInvalid) {
 			return usageError{fmt.Sprintf("%v (before it: %d imported, %d already there)", err, res.Added, res.Skipped)}
 		}
@@ -154,18 +182,17 @@ func (c *cli) importFile(args []string) error {
 func (c *cli) procedureAdd(args []string) error {
 	fs := c.flags("procedure add", "Creates a procedure from a folder in the format of data/demo: procedure.json (slug,\ntitle, texts, phases with starts_at/ends_at, categories, area, map, settings, pages)\nand the Markdown pages it names. Contributions come later, from residents or `mitreden import`.")
 	db := config.DBFlag(fs, c.env)
-	dir := fs.String("dir", "", "folder with procedure.json (required)")
+	dir := fs.String("dir", "", "folder with procedure.json (this or --from is required)")
+	from := fs.String("from", "", "a procedure export (`mitreden export --format procedure`): its folder or .zip")
 	samples := fs.Bool("samples", false, "also load the folder's contributions.geojson as sample contributions")
 	if err := c.parse(fs, args); err != nil {
 		return err
 	}
-	if *dir == "" {
-		return usageError{"--dir is required"}
+	fsys, done, err := procedureSource(*dir, *from)
+	if err != nil {
+		return err
 	}
-	if _, err := os.Stat(filepath.Join(*dir, "procedure.json")); err != nil {
-		return usageError{fmt.Sprintf("no procedure.json in %s", *dir)}
-	}
-	fsys := os.DirFS(*dir)
+	defer done()
 	seed, err := demo.ReadProcedure(fsys, time.Now())
 	if err != nil {
 		return usageError{err.Error()}
@@ -193,7 +220,7 @@ func (c *cli) procedureAdd(args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := st.Audit(ctx, "cli", "procedure.add", seed.Procedure.Slug, nil, map[string]any{"dir": *dir}); err != nil {
+	if err := st.Audit(ctx, "cli", "procedure.add", seed.Procedure.Slug, nil, map[string]any{"dir": *dir, "from": *from}); err != nil {
 		return err
 	}
 	fmt.Fprintf(c.stdout, "created procedure %s with %d pages\n", seed.Procedure.Slug, len(seed.Pages))

@@ -52,6 +52,8 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*web.Server, *fi
 		secret = []byte(auth.NewToken())
 	}
 	cfg.SecretKey = "" // the Config reaches templates; the secret must not
+	bundleKey := []byte(cfg.BundleKey)
+	cfg.BundleKey = "" // nor the bundle key
 	smtp, mailOn, err := mail.ParseSettings(cfg.SMTPURL, cfg.MailFrom)
 	if err != nil {
 		return nil, nil, err
@@ -62,6 +64,9 @@ func New(cfg config.Config, st *store.Store, log *slog.Logger) (*web.Server, *fi
 		return nil, nil, err
 	}
 	s.TableSecret = secret
+	if len(bundleKey) > 0 {
+		s.BundleKey = bundleKey
+	}
 	if mailOn {
 		base := cfg.BaseURL
 		if base == "" {

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mitreden/mitreden/internal/model"
 	"github.com/mitreden/mitreden/internal/store"
@@ -66,6 +67,11 @@ func TestDraftsAreInvisibleOnEveryPublicRoute(t *testing.T) {
 		t.Fatal(err)
 	}
 	B.file = strconv.FormatInt(att.ID, 10)
+	// and a sign-language video, so that its routes have something to serve
+	if err := e.st.SaveSignVideo(context.Background(), store.SignVideo{ProcedureID: e.proc(t, otherSlug).ID, MIME: "video/mp4", Video: []byte(mp4),
+		Captions: vtt, UpdatedAt: time.Now()}, store.Audited{Actor: "t", Action: "site.sign_video"}); err != nil {
+		t.Fatal(err)
+	}
 	home := e.do(t, "GET", "/p/"+slug+"/contribute", "", "", "")
 	jar := cookieJar{}
 	jar.take(home.header)

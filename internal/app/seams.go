@@ -11,6 +11,7 @@ import (
 	"github.com/mitreden/mitreden/internal/ogcapi"
 	"github.com/mitreden/mitreden/internal/participation"
 	"github.com/mitreden/mitreden/internal/retention"
+	"github.com/mitreden/mitreden/internal/site"
 	"github.com/mitreden/mitreden/internal/store"
 	"github.com/mitreden/mitreden/internal/workshop"
 )
@@ -31,6 +32,7 @@ var (
 	_ ogcapi.Store        = (*store.Store)(nil)
 	_ retention.Store     = (*store.Store)(nil)
 	_ feedback.Store      = (*store.Store)(nil)
+	_ site.Store          = (*store.Store)(nil)
 	_ mail.Store          = (*store.Store)(nil)
 	_ accounts.ScopeStore = (*store.Store)(nil)
 	_ lifecycle.Store     = (*store.Store)(nil)

@@ -36,6 +36,10 @@ type Config struct {
 	// SecretKey signs workshop table links. Empty: the server makes one at
 	// first start and keeps it beside the database (auth.LoadSecret).
 	SecretKey string
+	// BundleKey signs the workshop bundles the API exports (shared with
+	// the instance that imports them; see docs/operations.md). Empty: the
+	// API's bundles are unsigned.
+	BundleKey string
 	// E-mail (internal/mail): the SMTP server's URL, with its password,
 	// and the From address. Without SMTPURL nothing is queued and no form
 	// offers e-mail.
@@ -102,6 +106,7 @@ func ServeFlags(fs *flag.FlagSet, env Env) func() (Config, error) {
 	str("MITREDEN_FRAME_ANCESTORS", &c.FrameAncestors)
 	str("MITREDEN_SYNCHRONOUS", &c.Synchronous)
 	str("MITREDEN_SECRET_KEY", &c.SecretKey)
+	str("MITREDEN_BUNDLE_KEY", &c.BundleKey)
 	str("MITREDEN_SMTP_URL", &c.SMTPURL)
 	str("MITREDEN_MAIL_FROM", &c.MailFrom)
 	if v, ok := env("MITREDEN_DEMO"); ok && v != "" {
@@ -160,6 +165,8 @@ func ServeFlags(fs *flag.FlagSet, env Env) func() (Config, error) {
 	fs.StringVar(&c.MailFrom, "mail-from", c.MailFrom, "From address of the e-mail Mitreden sends (MITREDEN_MAIL_FROM)")
 	fs.IntVar(&c.StreamsPerClient, "streams-per-client", c.StreamsPerClient, "live event streams one client address may hold open, 0 = no limit (MITREDEN_STREAMS_PER_CLIENT)")
 	fs.IntVar(&c.StreamsTotal, "streams-total", c.StreamsTotal, "live event streams open in all, 0 = no limit (MITREDEN_STREAMS_TOTAL)")
+	bundleKeyFile := ""
+	fs.StringVar(&bundleKeyFile, "bundle-key-file", "", "file holding the key that signs the workshop bundles the API exports (or MITREDEN_BUNDLE_KEY)")
 	fs.StringVar(&proxies, "trusted-proxies", proxies, "comma-separated addresses or CIDRs whose X-Forwarded-For is believed (MITREDEN_TRUSTED_PROXIES)")
 
 	return func() (Config, error) {
@@ -201,6 +208,17 @@ func ServeFlags(fs *flag.FlagSet, env Env) func() (Config, error) {
 		}
 		if c.SecretKey != "" && len(c.SecretKey) < 16 {
 			return c, errors.New("MITREDEN_SECRET_KEY (--secret-key) must be at least 16 characters")
+		}
+		if bundleKeyFile != "" {
+			b, err := os.ReadFile(bundleKeyFile)
+			if err != nil {
+				return c, fmt.Errorf("bundle key: %v", err)
+			}
+			c.BundleKey = string(b)
+		}
+		c.BundleKey = strings.TrimSpace(c.BundleKey)
+		if c.BundleKey != "" && len(c.BundleKey) < 32 {
+			return c, errors.New("the bundle key (MITREDEN_BUNDLE_KEY, --bundle-key-file) must be at least 32 bytes, e.g. `openssl rand -hex 32`")
 		}
 		if c.Addr == "" {
 			return c, errors.New("--addr must not be empty")

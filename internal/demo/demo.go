@@ -34,6 +34,11 @@ type procedureFile struct {
 	IntroMDEasy string `json:"intro_md_easy"`
 	// Texts in other languages: title_<tag>, summary_md_<tag>,
 	// intro_md_<tag> (see locales.go).
+	// Translations holds title, summary and intro per locale other than
+	// German (a procedure export writes them; they win over the
+	// title_<tag> fields).
+	Translations map[string]model.ProcedureText `json:"translations,omitempty"`
+	Theme        string                         `json:"theme,omitempty"`
 	// Status is the lifecycle: draft, published (the default), closed or
 	// archived.
 	Status model.Lifecycle `json:"status"`
@@ -55,6 +60,10 @@ type procedureFile struct {
 		Title    string `json:"title"` // title_<tag> in other languages
 		File     string `json:"file"`
 		Position int    `json:"position"`
+		// Locale set: the entry is that one locale's page, its Leichte
+		// Sprache variant in EasyFile (no files are looked for beside it).
+		Locale   string `json:"locale,omitempty"`
+		EasyFile string `json:"easy_file,omitempty"`
 	} `json:"pages"`
 	Appointments []struct {
 		Title           string  `json:"title"`
@@ -65,6 +74,11 @@ type procedureFile struct {
 		Address         string  `json:"address"`
 		Lon             float64 `json:"lon"`
 		Lat             float64 `json:"lat"`
+		// StartsAt and EndsAt (a procedure export) win over the relative
+		// day and time; NoPlace marks an appointment without a location.
+		StartsAt *time.Time `json:"starts_at,omitempty"`
+		EndsAt   *time.Time `json:"ends_at,omitempty"`
+		NoPlace  bool       `json:"no_place,omitempty"`
 	} `json:"appointments"`
 	Conceptions []struct {
 		Key      string `json:"key"`
@@ -73,6 +87,8 @@ type procedureFile struct {
 		Image    string `json:"image"`
 		ImageAlt string `json:"image_alt"`
 	} `json:"conceptions"`
+	// Files are attached files (see fileEntry).
+	Files []fileEntry `json:"files,omitempty"`
 }
 
 type demoComment struct {
@@ -130,6 +146,10 @@ func ReadProcedure(fsys fs.FS, now time.Time) (store.ProcedureSeed, error) {
 	if p.Translations, err = procedureTranslations(raw); err != nil {
 		return seed, err
 	}
+	if len(pf.Translations) > 0 {
+		p.Translations = pf.Translations
+	}
+	p.Theme = pf.Theme
 	var entries partEntries
 	_ = json.Unmarshal(raw, &entries) // read above as pf already
 	if len(pf.Area) > 0 {
@@ -180,6 +200,16 @@ func ReadProcedure(fsys fs.FS, now time.Time) (store.ProcedureSeed, error) {
 		if err != nil {
 			return seed, fmt.Errorf("demo: page %s: %w", pg.Slug, err)
 		}
+		if pg.Locale != "" {
+			var easy []byte
+			if pg.EasyFile != "" {
+				if easy, err = fs.ReadFile(fsys, pg.EasyFile); err != nil {
+					return seed, fmt.Errorf("demo: page %s (%s): %w", pg.Slug, pg.Locale, err)
+				}
+			}
+			seed.Pages = append(seed.Pages, model.Page{Slug: pg.Slug, Locale: pg.Locale, Title: pg.Title, BodyMD: string(body), EasyMD: string(easy), Position: pg.Position})
+			continue
+		}
 		base := strings.TrimSuffix(pg.File, ".md")
 		easy, _ := fs.ReadFile(fsys, base+".easy.md")
 		de := model.Page{Slug: pg.Slug, Locale: "de", Title: pg.Title, BodyMD: string(body), EasyMD: string(easy), Position: pg.Position}
@@ -202,13 +232,19 @@ func ReadProcedure(fsys fs.FS, now time.Time) (store.ProcedureSeed, error) {
 		hh, mm := 18, 0
 		fmt.Sscanf(a.StartTime, "%d:%d", &hh, &mm)
 		start := time.Date(day.Year(), day.Month(), day.Day(), hh, mm, 0, 0, berlin())
-		pt := orb.Point{a.Lon, a.Lat}
+		end := start.Add(time.Duration(a.DurationMinutes) * time.Minute)
+		if a.StartsAt != nil && a.EndsAt != nil {
+			start, end = *a.StartsAt, *a.EndsAt
+		}
 		texts, err := partTexts(entries.Appointments[i], fmt.Sprintf("appointment %d", i+1), "title", "description")
 		if err != nil {
 			return seed, err
 		}
-		seed.Appointments = append(seed.Appointments, model.Appointment{Title: a.Title, Description: a.Description,
-			StartsAt: start.UTC(), EndsAt: start.Add(time.Duration(a.DurationMinutes) * time.Minute).UTC(), Address: a.Address, Location: &pt, Texts: texts})
+		ap := model.Appointment{Title: a.Title, Description: a.Description, StartsAt: start.UTC(), EndsAt: end.UTC(), Address: a.Address, Texts: texts}
+		if !a.NoPlace {
+			ap.Location = &orb.Point{a.Lon, a.Lat}
+		}
+		seed.Appointments = append(seed.Appointments, ap)
 	}
 	for i, c := range pf.Conceptions {
 		texts, err := partTexts(entries.Conceptions[i], "variant "+c.Key, "title", "body_md", "image_alt")
@@ -216,6 +252,9 @@ func ReadProcedure(fsys fs.FS, now time.Time) (store.ProcedureSeed, error) {
 			return seed, err
 		}
 		seed.Conceptions = append(seed.Conceptions, model.Conception{Key: c.Key, Title: c.Title, BodyMD: c.BodyMD, Image: c.Image, ImageAlt: c.ImageAlt, Texts: texts})
+	}
+	if seed.Files, err = readFiles(fsys, pf.Files); err != nil {
+		return seed, err
 	}
 	return seed, nil
 }

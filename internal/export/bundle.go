@@ -11,7 +11,7 @@ import (
 // instance: every contribution, withdrawn ones too, with everything that
 // belongs to it (store.ExportOptions.All).
 func writeBundle(s *stream, w io.Writer) error {
-	bw, err := workshop.NewBundleWriter(w, s.p.Slug, s.opt.now())
+	bw, err := workshop.NewSignedBundleWriter(w, s.p.Slug, s.opt.now(), s.opt.BundleKey)
 	if err != nil {
 		return err
 	}

@@ -93,6 +93,9 @@ type Options struct {
 	Progress func(done, total int)
 	// Now stamps the export (bundle, GeoPackage); zero means time.Now.
 	Now time.Time
+	// BundleKey signs a bundle (workshop.SignedBundleVersion); nil writes
+	// an unsigned one.
+	BundleKey []byte
 }
 
 func (o *Options) t(id string) string {

@@ -104,6 +104,7 @@ func (s *Store) DeleteProcedure(ctx context.Context, procedureID int64, a Audite
 			`DELETE FROM contributions_geo WHERE seq IN (` + ofProc + `)`,
 			`DELETE FROM contributions WHERE procedure_id = ?1`,
 			`DELETE FROM events WHERE procedure_id = ?1`,
+			`DELETE FROM sign_videos WHERE procedure_id = ?1`,
 			`DELETE FROM procedures WHERE id = ?1`,
 		} {
 			if _, err := tx.Exec(q, procedureID); err != nil {

@@ -19,6 +19,12 @@ func (s *Store) Pages(ctx context.Context, procedureID int64, locale string) ([]
 		WHERE procedure_id = ? AND (locale = ? OR (locale = 'de' AND NOT EXISTS (
 			SELECT 1 FROM pages q WHERE q.procedure_id = p.procedure_id AND q.slug = p.slug AND q.locale = ?)))
 		ORDER BY position, slug`, procedureID, locale, locale)
+	return scanPages(rows, err)
+}
+
+// scanPages reads the rows of a query for pages (id, slug, locale, title,
+// body_md, easy_md, position, updated_at).
+func scanPages(rows *sql.Rows, err error) ([]model.Page, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list pages: %w", err)
 	}

@@ -29,6 +29,8 @@ type ProcedureSeed struct {
 	Places       []Place
 	Appointments []model.Appointment
 	Conceptions  []model.Conception
+	// Files are attached files (see SeedFile).
+	Files []SeedFile
 	// Members are the accounts made members of the new procedure (its
 	// author, so that a planner scoped to procedures keeps what they make).
 	Members []int64
@@ -67,6 +69,15 @@ func (s *Store) CreateProcedure(ctx context.Context, seed ProcedureSeed) (int64,
 				return err
 			}
 		}
+		relink, err := insertSeedFiles(tx, id, p.Slug, seed.Files)
+		if err != nil {
+			return err
+		}
+		if len(seed.Files) > 0 {
+			if err := relinkProcedure(tx, id, p, relink); err != nil {
+				return fmt.Errorf("store: unable to link files: %w", err)
+			}
+		}
 		for _, ph := range p.Phases {
 			if _, err := tx.Exec(`INSERT INTO phases(procedure_id, kind, title, starts_at, ends_at, texts_json) VALUES (?,?,?,?,?,?)`,
 				id, ph.Kind, ph.Title, ms(ph.StartsAt), ms(ph.EndsAt), textsJSON(ph.Texts)); err != nil {
@@ -89,7 +100,7 @@ func (s *Store) CreateProcedure(ctx context.Context, seed ProcedureSeed) (int64,
 		}
 		for _, pg := range seed.Pages {
 			if _, err := tx.Exec(`INSERT INTO pages(procedure_id, slug, locale, title, body_md, easy_md, position, updated_at) VALUES (?,?,?,?,?,?,?,?)`,
-				id, pg.Slug, pg.Locale, pg.Title, pg.BodyMD, pg.EasyMD, pg.Position, ms(now)); err != nil {
+				id, pg.Slug, pg.Locale, pg.Title, relink(pg.BodyMD), relink(pg.EasyMD), pg.Position, ms(now)); err != nil {
 				return fmt.Errorf("store: unable to create page %q: %w", pg.Slug, err)
 			}
 		}
@@ -105,13 +116,13 @@ func (s *Store) CreateProcedure(ctx context.Context, seed ProcedureSeed) (int64,
 				lon, lat = a.Location.Lon(), a.Location.Lat()
 			}
 			if _, err := tx.Exec(`INSERT INTO appointments(procedure_id, title, description, starts_at, ends_at, address, lon, lat, texts_json) VALUES (?,?,?,?,?,?,?,?,?)`,
-				id, a.Title, a.Description, ms(a.StartsAt), ms(a.EndsAt), a.Address, lon, lat, textsJSON(a.Texts)); err != nil {
+				id, a.Title, relink(a.Description), ms(a.StartsAt), ms(a.EndsAt), a.Address, lon, lat, textsJSON(relinkTexts(a.Texts, relink))); err != nil {
 				return fmt.Errorf("store: unable to create appointment: %w", err)
 			}
 		}
 		for i, c := range seed.Conceptions {
 			if _, err := tx.Exec(`INSERT INTO conceptions(procedure_id, key, title, body_md, image, image_alt, position, texts_json) VALUES (?,?,?,?,?,?,?,?)`,
-				id, c.Key, c.Title, c.BodyMD, c.Image, c.ImageAlt, i, textsJSON(c.Texts)); err != nil {
+				id, c.Key, c.Title, relink(c.BodyMD), relink(c.Image), c.ImageAlt, i, textsJSON(relinkTexts(c.Texts, relink))); err != nil {
 				return fmt.Errorf("store: unable to create conception: %w", err)
 			}
 		}

@@ -40,3 +40,19 @@ func (s *Store) SetAppointmentTexts(ctx context.Context, procedureID, id int64, 
 		return touch(tx, procedureID, a, fmt.Sprintf("appointment:%d", id), t)
 	})
 }
+
+// relinkTexts applies relink (links to a seed's files rewritten to their
+// new ids) to every translation in t.
+func relinkTexts(t model.Texts, relink func(string) string) model.Texts {
+	if len(t) == 0 {
+		return t
+	}
+	out := model.Texts{}
+	for f, l := range t {
+		out[f] = model.Labels{}
+		for k, v := range l {
+			out[f][k] = relink(v)
+		}
+	}
+	return out
+}

@@ -27,6 +27,7 @@ import (
 	"github.com/mitreden/mitreden/internal/moderation"
 	"github.com/mitreden/mitreden/internal/participation"
 	"github.com/mitreden/mitreden/internal/retention"
+	"github.com/mitreden/mitreden/internal/site"
 	"github.com/mitreden/mitreden/internal/store"
 )
 
@@ -60,12 +61,17 @@ type Server struct {
 	// TableSecret signs workshop table links (auth.TableKey). It lives
 	// here, not in Config, so that it never reaches a template.
 	TableSecret []byte
+	// BundleKey signs the workshop bundles the API exports (nil: unsigned);
+	// kept here, not in Config, for the same reason.
+	BundleKey []byte
 
 	// Retention applies the data-protection rules (erasure).
 	Retention *retention.Service
 
 	// Feedback takes reports on the site's accessibility.
 	Feedback *feedback.Service
+	// Site holds the site pages' own texts and the sign-language videos.
+	Site *site.Service
 
 	// Mail queues and sends e-mail; nil when no SMTP server is configured
 	// (then no form offers e-mail and nothing is queued).
@@ -100,7 +106,7 @@ func NewServer(cfg config.Config, st *store.Store, themeFS, localeFS fs.FS, log 
 		return nil, err
 	}
 	s := &Server{Config: cfg, Store: st, I18n: i18n, Markdown: content.NewMarkdown(), Assets: assets,
-		Part: participation.New(st), Moderation: moderation.New(st), Analysis: analysis.New(st), Retention: retention.New(st), Feedback: feedback.New(st), Authoring: authoring.New(st), Hasher: auth.NewHasher(), Log: log, Now: time.Now, Metrics: NewMetrics()}
+		Part: participation.New(st), Moderation: moderation.New(st), Analysis: analysis.New(st), Retention: retention.New(st), Feedback: feedback.New(st), Site: site.New(st), Authoring: authoring.New(st), Hasher: auth.NewHasher(), Log: log, Now: time.Now, Metrics: NewMetrics()}
 	s.Pages, err = LoadTemplates(theme, s.funcs())
 	if err != nil {
 		return nil, err

@@ -8,6 +8,7 @@ import (
 	"bufio"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"time"
 
@@ -87,23 +88,50 @@ type bundleItem struct {
 type BundleWriter struct {
 	w     *bufio.Writer
 	count int
+	// signed bundles (SignedBundleVersion)
+	key  []byte
+	slug string
+	file fileMAC
 }
 
-// NewBundleWriter writes the bundle header for procedure slug.
+type bundleSignature struct {
+	Alg   string `json:"alg"`
+	KeyID string `json:"key_id"`
+}
+
+// NewBundleWriter writes the header of an unsigned bundle for procedure
+// slug.
 func NewBundleWriter(w io.Writer, slug string, now time.Time) (*BundleWriter, error) {
+	return NewSignedBundleWriter(w, slug, now, nil)
+}
+
+// NewSignedBundleWriter writes the header of a bundle signed with key (see
+// SignedBundleVersion); a nil key writes an unsigned one.
+func NewSignedBundleWriter(w io.Writer, slug string, now time.Time, key []byte) (*BundleWriter, error) {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	head, _ := json.Marshal(struct {
-		Format     string `json:"format"`
-		Version    int    `json:"version"`
-		Procedure  string `json:"procedure"`
-		ExportedAt string `json:"exported_at"`
-	}{BundleFormat, BundleVersion, slug, now.UTC().Format(time.RFC3339)})
+	b := &BundleWriter{w: bw, key: key, slug: slug}
+	stamp := now.UTC().Format(time.RFC3339)
+	head := struct {
+		Format     string           `json:"format"`
+		Version    int              `json:"version"`
+		Procedure  string           `json:"procedure"`
+		ExportedAt string           `json:"exported_at"`
+		Signature  *bundleSignature `json:"signature,omitempty"`
+	}{BundleFormat, BundleVersion, slug, stamp, nil}
+	if key != nil {
+		if err := CheckBundleKey(key); err != nil {
+			return nil, err
+		}
+		head.Version, head.Signature = SignedBundleVersion, &bundleSignature{"HMAC-SHA256", KeyID(key)}
+		b.file = newFileMAC(key, slug, stamp)
+	}
+	raw, _ := json.Marshal(head)
 	// the header object, left open for the contributions array
-	if _, err := bw.Write(head[:len(head)-1]); err != nil {
+	if _, err := bw.Write(raw[:len(raw)-1]); err != nil {
 		return nil, err
 	}
 	_, err := bw.WriteString(`,"contributions":[`)
-	return &BundleWriter{w: bw}, err
+	return b, err
 }
 
 // Add appends a contribution with everything read with it (see
@@ -146,6 +174,12 @@ func (b *BundleWriter) Add(r *store.ExportRow) error {
 	}
 	b.count++
 	b.w.WriteByte('\n')
+	if b.key != nil {
+		mac := recordMAC(b.key, b.slug, b.count, b2)
+		b.file.add(mac)
+		fmt.Fprintf(b.w, `{"n":%d,"mac":"%x","contribution":`, b.count, mac)
+		defer b.w.WriteByte('}')
+	}
 	_, err = b.w.Write(b2)
 	return err
 }
@@ -154,7 +188,11 @@ func stampOf(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
 // Close ends the bundle and flushes it.
 func (b *BundleWriter) Close() error {
-	if _, err := b.w.WriteString("\n]}\n"); err != nil {
+	tail := "\n]}\n"
+	if b.key != nil {
+		tail = fmt.Sprintf("\n],\"count\":%d,\"mac\":\"%x\"}\n", b.count, b.file.sum(b.count))
+	}
+	if _, err := b.w.WriteString(tail); err != nil {
 		return err
 	}
 	return b.w.Flush()

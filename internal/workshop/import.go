@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"time"
 
@@ -16,6 +17,9 @@ import (
 
 // ErrInvalid wraps every complaint about an import file's content.
 var ErrInvalid = errors.New("invalid import file")
+
+// ErrUnsigned is an unsigned bundle refused because Decoder.RequireSigned.
+var ErrUnsigned = errors.New("the bundle is not signed; unsigned bundles are refused unless allowed explicitly")
 
 // invalid reports a problem with item n (0 for the file itself).
 func invalid(n int, format string, args ...any) error {
@@ -35,10 +39,21 @@ type Decoder struct {
 	Procedure *model.Procedure
 	Limits    geo.Limits
 	Now       func() time.Time
+	// Key checks signed bundles (SignedBundleVersion); without it a signed
+	// bundle is refused.
+	Key []byte
+	// RequireSigned refuses unsigned bundles (versions 1 and 2). GeoJSON
+	// files are not bundles and stay accepted.
+	RequireSigned bool
 }
 
 // Decode reads r and calls fn for each valid contribution. It stops at the
-// first invalid one with an error wrapping ErrInvalid that names it.
+// first invalid one with an error wrapping ErrInvalid that names it. In a
+// signed bundle it checks every record's signature and the file's, goes on
+// past records that fail to list them all, and returns a *TamperError
+// after the last when any did; a caller must not keep what fn saw before
+// Decode returns nil (Import writes a signed bundle in one transaction at
+// the end).
 func (d *Decoder) Decode(r io.Reader, fn func(store.ImportItem) error) error {
 	dec := json.NewDecoder(r)
 	dec.UseNumber()
@@ -46,11 +61,13 @@ func (d *Decoder) Decode(r io.Reader, fn func(store.ImportItem) error) error {
 		return invalid(0, "the file is not a JSON object (%v)", err)
 	}
 	var kind string // "bundle" or "geojson"
-	n := 0
+	var sig *signedState
+	var exportedAt string
+	version, n := 0, 0
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
-			return invalid(0, "%v", err)
+			return sig.broken(n, readError{err})
 		}
 		key, _ := tok.(string)
 		switch key {
@@ -62,12 +79,18 @@ func (d *Decoder) Decode(r io.Reader, fn func(store.ImportItem) error) error {
 			kind = "bundle"
 		case "version":
 			var v json.Number
-			n, err := 0, dec.Decode(&v)
+			err := dec.Decode(&v)
 			if err == nil {
-				n, err = strconv.Atoi(v.String())
+				version, err = strconv.Atoi(v.String())
 			}
-			if err != nil || n < 1 || n > BundleVersion {
-				return invalid(0, "this Mitreden reads bundle versions 1 to %d", BundleVersion)
+			if err != nil || version < 1 || version > SignedBundleVersion {
+				return invalid(0, "this Mitreden reads bundle versions 1 to %d", SignedBundleVersion)
+			}
+			if version < SignedBundleVersion && d.RequireSigned {
+				return fmt.Errorf("%w: %w (version %d)", ErrInvalid, ErrUnsigned, version)
+			}
+			if version == SignedBundleVersion && d.Key == nil {
+				return invalid(0, "the bundle is signed; the bundle key is needed to check and import it")
 			}
 		case "procedure":
 			var v string
@@ -77,6 +100,22 @@ func (d *Decoder) Decode(r io.Reader, fn func(store.ImportItem) error) error {
 			if v != d.Procedure.Slug {
 				return invalid(0, "the bundle belongs to procedure %q, not %q", v, d.Procedure.Slug)
 			}
+		case "exported_at":
+			if err := dec.Decode(&exportedAt); err != nil {
+				return invalid(0, "exported_at must be a string")
+			}
+		case "signature":
+			var v bundleSignature
+			if err := dec.Decode(&v); err != nil {
+				return invalid(0, "signature: %v", err)
+			}
+			if version != SignedBundleVersion || v.Alg != "HMAC-SHA256" {
+				return invalid(0, "signature: only HMAC-SHA256 in bundle version %d is known", SignedBundleVersion)
+			}
+			if want := KeyID(d.Key); v.KeyID != want {
+				return &TamperError{[]Problem{{Why: fmt.Sprintf("signed with another key (key id %q; the key given here has %q): the bundle comes from an instance that does not share this key", v.KeyID, want)}}}
+			}
+			sig = &signedState{key: d.Key, slug: d.Procedure.Slug, file: newFileMAC(d.Key, d.Procedure.Slug, exportedAt)}
 		case "type":
 			var v string
 			if err := dec.Decode(&v); err != nil || v != "FeatureCollection" {
@@ -88,6 +127,12 @@ func (d *Decoder) Decode(r io.Reader, fn func(store.ImportItem) error) error {
 			if kind != want {
 				return invalid(0, `%q must follow the file's "format" or "type"`, key)
 			}
+			if kind == "bundle" && version == 0 && d.RequireSigned {
+				return fmt.Errorf("%w: %w", ErrInvalid, ErrUnsigned)
+			}
+			if version == SignedBundleVersion && sig == nil {
+				return invalid(0, `a signed bundle names its key ("signature") before its contributions`)
+			}
 			if err := expectDelim(dec, '['); err != nil {
 				return invalid(0, "%q must be an array", key)
 			}
@@ -95,36 +140,52 @@ func (d *Decoder) Decode(r io.Reader, fn func(store.ImportItem) error) error {
 				n++
 				var it store.ImportItem
 				var err error
-				if kind == "bundle" {
+				switch {
+				case sig != nil:
+					var ok bool
+					if it, ok, err = d.signedItem(dec, sig, n); err == nil && !ok {
+						continue
+					}
+				case kind == "bundle":
 					it, err = d.bundleItem(dec, n)
-				} else {
+				default:
 					it, err = d.feature(dec, n)
 				}
 				if err != nil {
-					return err
+					return sig.broken(n, err)
 				}
 				if err := fn(it); err != nil {
 					return err
 				}
 			}
 			if err := expectDelim(dec, ']'); err != nil {
-				return invalid(0, "%v", err)
+				return sig.broken(n, readError{err})
+			}
+		case "count", "mac":
+			if sig == nil {
+				return invalid(0, "%q belongs to a signed bundle", key)
+			}
+			if err := sig.trailer(dec, key); err != nil {
+				return sig.broken(n, readError{err})
 			}
 		default:
 			var skip json.RawMessage
 			if err := dec.Decode(&skip); err != nil {
-				return invalid(0, "%v", err)
+				return sig.broken(n, readError{err})
 			}
 		}
 	}
 	if err := expectDelim(dec, '}'); err != nil {
-		return invalid(0, "%v", err)
+		return sig.broken(n, readError{err})
 	}
 	if kind == "" {
 		return invalid(0, `neither a Mitreden bundle ("format") nor a GeoJSON FeatureCollection ("type")`)
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return invalid(0, "unexpected data after the end of the file's object")
+		return sig.broken(n, readError{errors.New("unexpected data after the end of the file's object")})
+	}
+	if sig != nil {
+		return sig.finish(n)
 	}
 	return nil
 }
@@ -209,7 +270,12 @@ type Store interface {
 // contribution it stops; the batches before it stay imported and a second
 // run after the fix skips them.
 func Import(ctx context.Context, st Store, d *Decoder, r io.Reader, progress func(store.ImportResult)) (store.ImportResult, error) {
-	const batch = 500
+	batch := 500
+	if d.Key != nil {
+		// a signed bundle is written only after its last signature is
+		// checked, in one transaction
+		batch = math.MaxInt
+	}
 	var total store.ImportResult
 	var items []store.ImportItem
 	keys := map[string]bool{}

@@ -63,6 +63,7 @@ func Register(app *fiber.App, s *web.Server) {
 	g.Post("/users/reset", csrf, h.session("manage_users"), h.resetPassword)
 	h.registerMail(g)
 	h.registerAuthoring(g, csrf)
+	h.registerSite(g, csrf)
 	g.Post("/users/procedures", csrf, h.session("manage_users"), h.setUserProcedures)
 }
 

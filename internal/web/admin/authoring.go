@@ -52,10 +52,13 @@ func (h *Handler) registerAuthoring(g fiber.Router, csrf fiber.Handler) {
 // uploadRoute reports whether path takes files: attachments, a plan
 // variant's image, a planning area as a GeoJSON file.
 func uploadRoute(path string) bool {
+	if path == "/admin/site/video" {
+		return true
+	}
 	if !strings.HasPrefix(path, "/admin/p/") {
 		return false
 	}
-	for _, s := range []string{"/files", "/variants", "/area"} {
+	for _, s := range []string{"/files", "/variants", "/area", "/video"} {
 		if strings.HasSuffix(path, s) {
 			return true
 		}

@@ -41,6 +41,7 @@ func (h *Handler) export(c *fiber.Ctx) error {
 	tmp.Close()
 	defer os.Remove(path)
 	opt := export.Options{Locale: l.Tag, T: func(id string) string { return l.T(id) }}
+	opt.BundleKey = h.BundleKey
 	if err := export.WriteFile(c.UserContext(), h.Store, f, p, path, opt); err != nil {
 		return err
 	}

@@ -47,6 +47,7 @@ func Register(app *fiber.App, s *web.Server) {
 	app.Get("/p/:slug/theme.css", h.themeCSS)
 	app.Get("/p/:slug/files/:id/:name", h.file)
 	h.registerSitePages(app)
+	h.registerSignLanguage(app, csrf)
 	h.registerMail(app)
 }
 

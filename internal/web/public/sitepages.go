@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/mitreden/mitreden/data"
+	"github.com/mitreden/mitreden/internal/site"
 	"github.com/mitreden/mitreden/internal/web"
 )
 
@@ -35,11 +36,20 @@ func (h *Handler) renderSitePage(c *fiber.Ctx, name string, extra fiber.Map) err
 	if l.Tag == "de-x-ls" {
 		easy = c.Query("easy") != "0"
 	}
+	ctx := c.UserContext()
 	bodyLang := l.Lang()
-	easyMD, hasEasy := data.SitePage(name, "easy")
-	body, ok := data.SitePage(name, l.Tag)
+	easyMD, _, hasEasy, err := h.Site.Page(ctx, name, "easy")
+	if err != nil {
+		return err
+	}
+	body, _, ok, err := h.Site.Page(ctx, name, site.VariantOf(l.Tag))
+	if err != nil {
+		return err
+	}
 	if !ok || l.Lang() == "de" {
-		body, ok = data.SitePage(name, "")
+		if body, _, ok, err = h.Site.Page(ctx, name, ""); err != nil {
+			return err
+		}
 		bodyLang = "de"
 	}
 	if !ok {

@@ -42,7 +42,7 @@ func TestDetailPageNamesThePlaceInWords(t *testing.T) {
 	}
 	for _, c := range []struct{ id, lang, want string }{
 		{near, "de", "in der Nähe von Bahnhof Altona"},
-		{near, "en", "near Bahnhof Altona"},
+		{near, "en", `near <span lang="de">Bahnhof Altona</span>`}, // a German name (issue 17)
 		{far, "de", "Punkt bei 53,55800, 9,94920"},
 		{far, "en", "Point at 53.55800, 9.94920"},
 	} {

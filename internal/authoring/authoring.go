@@ -33,6 +33,7 @@ type Store interface {
 	DeletePage(ctx context.Context, procedureID int64, slug string, a store.Audited) error
 	MovePage(ctx context.Context, procedureID int64, slug string, by int, a store.Audited) error
 	AddAppointment(ctx context.Context, procedureID int64, ap model.Appointment, a store.Audited) error
+	SetAppointmentTexts(ctx context.Context, procedureID, id int64, t model.Texts, a store.Audited) error
 	DeleteAppointment(ctx context.Context, procedureID, id int64, a store.Audited) error
 	Appointments(ctx context.Context, procedureID int64) ([]model.Appointment, error)
 	SaveConception(ctx context.Context, procedureID int64, c model.Conception, a store.Audited) error

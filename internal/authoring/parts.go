@@ -2,6 +2,7 @@ package authoring
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/mitreden/mitreden/internal/model"
+	"github.com/mitreden/mitreden/internal/store"
 )
 
 // AddPage creates a content page (German first; the other locales are
@@ -151,6 +153,12 @@ func (s *Service) SaveConception(ctx context.Context, actor *model.User, p *mode
 	if len(errs) > 0 {
 		return errs
 	}
+	// Rewriting a variant in German keeps its translations.
+	if old, err := s.conception(ctx, p, c.Key); err == nil {
+		c.Texts = old.Texts
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
 	if in.Image != nil {
 		att := &model.Attachment{ProcedureID: p.ID, ConceptionKey: c.Key, Title: c.ImageAlt,
 			Filename: SafeName(in.Image.Name, kind), ContentType: kind}
@@ -173,4 +181,79 @@ func (s *Service) DeleteConception(ctx context.Context, actor *model.User, p *mo
 // FileURL is where an attachment is served.
 func FileURL(slug string, a model.Attachment) string {
 	return fmt.Sprintf("/p/%s/files/%d/%s", slug, a.ID, a.Filename)
+}
+
+// PartTexts are the texts of an appointment or a plan variant in one
+// locale other than German, as typed; empty fields show the German text.
+type PartTexts struct {
+	Title, Body, ImageAlt string
+}
+
+// partTexts checks t and puts it into texts for locale; body is the name
+// of the Markdown field ("description", "body_md").
+func partTexts(texts model.Texts, locale, prefix, body string, t PartTexts) (model.Texts, model.Errors) {
+	t = PartTexts{model.Normalize(t.Title), model.Normalize(t.Body), model.Normalize(t.ImageAlt)}
+	errs := checkLine(prefix+"title", t.Title, false, model.TitleMax)
+	errs = append(errs, checkMarkdown(prefix+"body", t.Body, model.PageBodyMax)...)
+	errs = append(errs, checkLine(prefix+"alt", t.ImageAlt, false, 500)...)
+	texts = texts.With("title", locale, t.Title).With(body, locale, t.Body)
+	if body == "body_md" {
+		texts = texts.With("image_alt", locale, t.ImageAlt)
+	}
+	return texts, errs
+}
+
+// TranslateAppointment writes the appointment id's title and description
+// in locale.
+func (s *Service) TranslateAppointment(ctx context.Context, actor *model.User, p *model.Procedure, id int64, locale string, t PartTexts) error {
+	if err := allowed(actor); err != nil {
+		return err
+	}
+	list, err := s.Store.Appointments(ctx, p.ID)
+	if err != nil {
+		return err
+	}
+	for _, ap := range list {
+		if ap.ID != id {
+			continue
+		}
+		texts, errs := partTexts(ap.Texts, locale, fmt.Sprintf("appt-%d-", id), "description", PartTexts{Title: t.Title, Body: t.Body})
+		if len(errs) > 0 {
+			return errs
+		}
+		return s.Store.SetAppointmentTexts(ctx, p.ID, id, texts, audited(actor, "appointment.translate"))
+	}
+	return store.ErrNotFound
+}
+
+// TranslateConception writes the plan variant key's title, description and
+// image description in locale.
+func (s *Service) TranslateConception(ctx context.Context, actor *model.User, p *model.Procedure, key, locale string, t PartTexts) error {
+	if err := allowed(actor); err != nil {
+		return err
+	}
+	c, err := s.conception(ctx, p, key)
+	if err != nil {
+		return err
+	}
+	texts, errs := partTexts(c.Texts, locale, "variant-"+key+"-", "body_md", t)
+	if len(errs) > 0 {
+		return errs
+	}
+	c.Texts, c.Image = texts, "" // "" keeps the image
+	return s.Store.SaveConception(ctx, p.ID, c, audited(actor, "conception.translate"))
+}
+
+// conception returns the plan variant key (store.ErrNotFound if none).
+func (s *Service) conception(ctx context.Context, p *model.Procedure, key string) (model.Conception, error) {
+	list, err := s.Store.Conceptions(ctx, p.ID)
+	if err != nil {
+		return model.Conception{}, err
+	}
+	for _, c := range list {
+		if c.Key == key {
+			return c, nil
+		}
+	}
+	return model.Conception{}, store.ErrNotFound
 }

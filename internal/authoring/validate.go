@@ -49,6 +49,8 @@ var Berlin = func() *time.Location {
 // neither kind nor dates is an unused one.
 type PhaseRow struct {
 	Kind, Title, Start, End string
+	// Titles are the title in other locales (locale → title).
+	Titles model.Labels
 }
 
 // Empty reports whether the row is unused.
@@ -58,7 +60,7 @@ func (r PhaseRow) Empty() bool {
 
 // RowOf shows a phase as an editor row.
 func RowOf(ph model.Phase) PhaseRow {
-	return PhaseRow{Kind: string(ph.Kind), Title: ph.Title, Start: ph.StartsAt.In(Berlin).Format(time.DateOnly),
+	return PhaseRow{Kind: string(ph.Kind), Title: ph.Title, Titles: ph.Texts["title"], Start: ph.StartsAt.In(Berlin).Format(time.DateOnly),
 		End: ph.EndsAt.In(Berlin).Add(-time.Second).Format(time.DateOnly)}
 }
 
@@ -102,7 +104,16 @@ func ParsePhases(rows []PhaseRow) ([]model.Phase, model.Errors) {
 			continue
 		}
 		participation = participation || kind == model.PhaseParticipation
-		out = append(out, model.Phase{Kind: kind, Title: strings.TrimSpace(r.Title), StartsAt: start.UTC(), EndsAt: end.UTC(), ID: int64(n)})
+		var texts model.Texts
+		for loc, v := range r.Titles {
+			v = model.Normalize(v)
+			if loc == "de" || v == "" {
+				continue
+			}
+			errs = append(errs, checkLine(field("title-"+loc), v, false, model.TitleMax)...)
+			texts = texts.With("title", loc, v)
+		}
+		out = append(out, model.Phase{Kind: kind, Title: strings.TrimSpace(r.Title), StartsAt: start.UTC(), EndsAt: end.UTC(), ID: int64(n), Texts: texts})
 	}
 	if len(errs) > 0 {
 		return nil, errs

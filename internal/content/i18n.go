@@ -34,6 +34,16 @@ var Locales = []Locale{
 	{Tag: "uk", Name: "Українська", File: "uk.toml", Lang: "uk", Dir: "ltr"},
 }
 
+// LocaleOf returns the interface language tag (German for an unknown one).
+func LocaleOf(tag string) Locale {
+	for _, l := range Locales {
+		if l.Tag == tag {
+			return l
+		}
+	}
+	return Locales[0]
+}
+
 // germanFamily reports whether tag is German or a variety of it, whose
 // messages go-i18n cannot keep apart from German's (see LoadI18n).
 func germanFamily(tag string) bool { return tag == "de" || strings.HasPrefix(tag, "de-") }

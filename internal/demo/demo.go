@@ -32,12 +32,11 @@ type procedureFile struct {
 	SummaryMD   string `json:"summary_md"`
 	IntroMD     string `json:"intro_md"`
 	IntroMDEasy string `json:"intro_md_easy"`
-	TitleEN     string `json:"title_en"`
-	SummaryMDEN string `json:"summary_md_en"`
-	IntroMDEN   string `json:"intro_md_en"`
+	// Texts in other languages: title_<tag>, summary_md_<tag>,
+	// intro_md_<tag> (see locales.go).
 	// Translations holds title, summary and intro per locale other than
-	// German (a procedure export writes them; they win over the *_en
-	// fields).
+	// German (a procedure export writes them; they win over the
+	// title_<tag> fields).
 	Translations map[string]model.ProcedureText `json:"translations,omitempty"`
 	Theme        string                         `json:"theme,omitempty"`
 	// Status is the lifecycle: draft, published (the default), closed or
@@ -58,8 +57,7 @@ type procedureFile struct {
 	Settings   *model.Settings `json:"settings"`
 	Pages      []struct {
 		Slug     string `json:"slug"`
-		Title    string `json:"title"`
-		TitleEN  string `json:"title_en"`
+		Title    string `json:"title"` // title_<tag> in other languages
 		File     string `json:"file"`
 		Position int    `json:"position"`
 		// Locale set: the entry is that one locale's page, its Leichte
@@ -145,13 +143,15 @@ func ReadProcedure(fsys fs.FS, now time.Time) (store.ProcedureSeed, error) {
 		}
 		p.Lifecycle = pf.Status
 	}
-	if pf.TitleEN != "" {
-		p.Translations = map[string]model.ProcedureText{"en": {Title: pf.TitleEN, SummaryMD: pf.SummaryMDEN, IntroMD: pf.IntroMDEN}}
+	if p.Translations, err = procedureTranslations(raw); err != nil {
+		return seed, err
 	}
 	if len(pf.Translations) > 0 {
 		p.Translations = pf.Translations
 	}
 	p.Theme = pf.Theme
+	var entries partEntries
+	_ = json.Unmarshal(raw, &entries) // read above as pf already
 	if len(pf.Area) > 0 {
 		g, err := geojson.UnmarshalGeometry(pf.Area)
 		if err != nil {
@@ -176,7 +176,11 @@ func ReadProcedure(fsys fs.FS, now time.Time) (store.ProcedureSeed, error) {
 		if !end.After(start) {
 			return seed, fmt.Errorf("demo: phase %d ends before it starts", i+1)
 		}
-		p.Phases = append(p.Phases, model.Phase{Kind: ph.Kind, Title: ph.Title, StartsAt: start, EndsAt: end})
+		texts, err := partTexts(entries.Phases[i], fmt.Sprintf("phase %d", i+1), "title")
+		if err != nil {
+			return seed, err
+		}
+		p.Phases = append(p.Phases, model.Phase{Kind: ph.Kind, Title: ph.Title, StartsAt: start, EndsAt: end, Texts: texts})
 	}
 	if !model.ValidSlug(p.Slug) {
 		return seed, fmt.Errorf("demo: slug %q must be lower-case letters, digits and dashes", p.Slug)
@@ -191,7 +195,7 @@ func ReadProcedure(fsys fs.FS, now time.Time) (store.ProcedureSeed, error) {
 		p.Types = append(p.Types, model.Type{Key: t.Key, Label: t.Label})
 	}
 	seed.Procedure = p
-	for _, pg := range pf.Pages {
+	for i, pg := range pf.Pages {
 		body, err := fs.ReadFile(fsys, pg.File)
 		if err != nil {
 			return seed, fmt.Errorf("demo: page %s: %w", pg.Slug, err)
@@ -208,14 +212,13 @@ func ReadProcedure(fsys fs.FS, now time.Time) (store.ProcedureSeed, error) {
 		}
 		base := strings.TrimSuffix(pg.File, ".md")
 		easy, _ := fs.ReadFile(fsys, base+".easy.md")
-		seed.Pages = append(seed.Pages, model.Page{Slug: pg.Slug, Locale: "de", Title: pg.Title, BodyMD: string(body), EasyMD: string(easy), Position: pg.Position})
-		if en, err := fs.ReadFile(fsys, base+".en.md"); err == nil {
-			title := pg.TitleEN
-			if title == "" {
-				title = pg.Title
-			}
-			seed.Pages = append(seed.Pages, model.Page{Slug: pg.Slug, Locale: "en", Title: title, BodyMD: string(en), Position: pg.Position})
+		de := model.Page{Slug: pg.Slug, Locale: "de", Title: pg.Title, BodyMD: string(body), EasyMD: string(easy), Position: pg.Position}
+		seed.Pages = append(seed.Pages, de)
+		others, err := translatedPages(fsys, entries.Pages[i], de, base)
+		if err != nil {
+			return seed, err
 		}
+		seed.Pages = append(seed.Pages, others...)
 	}
 	if raw, err := fs.ReadFile(fsys, "places.json"); err == nil {
 		var places []store.Place
@@ -224,7 +227,7 @@ func ReadProcedure(fsys fs.FS, now time.Time) (store.ProcedureSeed, error) {
 		}
 		seed.Places = places
 	}
-	for _, a := range pf.Appointments {
+	for i, a := range pf.Appointments {
 		day := days(now, a.StartsDays).In(berlin())
 		hh, mm := 18, 0
 		fmt.Sscanf(a.StartTime, "%d:%d", &hh, &mm)
@@ -233,14 +236,22 @@ func ReadProcedure(fsys fs.FS, now time.Time) (store.ProcedureSeed, error) {
 		if a.StartsAt != nil && a.EndsAt != nil {
 			start, end = *a.StartsAt, *a.EndsAt
 		}
-		ap := model.Appointment{Title: a.Title, Description: a.Description, StartsAt: start.UTC(), EndsAt: end.UTC(), Address: a.Address}
+		texts, err := partTexts(entries.Appointments[i], fmt.Sprintf("appointment %d", i+1), "title", "description")
+		if err != nil {
+			return seed, err
+		}
+		ap := model.Appointment{Title: a.Title, Description: a.Description, StartsAt: start.UTC(), EndsAt: end.UTC(), Address: a.Address, Texts: texts}
 		if !a.NoPlace {
 			ap.Location = &orb.Point{a.Lon, a.Lat}
 		}
 		seed.Appointments = append(seed.Appointments, ap)
 	}
-	for _, c := range pf.Conceptions {
-		seed.Conceptions = append(seed.Conceptions, model.Conception{Key: c.Key, Title: c.Title, BodyMD: c.BodyMD, Image: c.Image, ImageAlt: c.ImageAlt})
+	for i, c := range pf.Conceptions {
+		texts, err := partTexts(entries.Conceptions[i], "variant "+c.Key, "title", "body_md", "image_alt")
+		if err != nil {
+			return seed, err
+		}
+		seed.Conceptions = append(seed.Conceptions, model.Conception{Key: c.Key, Title: c.Title, BodyMD: c.BodyMD, Image: c.Image, ImageAlt: c.ImageAlt, Texts: texts})
 	}
 	if seed.Files, err = readFiles(fsys, pf.Files); err != nil {
 		return seed, err

@@ -121,15 +121,9 @@ func WriteProcedure(out Folder, seed store.ProcedureSeed) error {
 	if p.Area != nil {
 		pf["area"] = geojson.NewGeometry(p.Area)
 	}
-	type phase struct {
-		Kind     model.PhaseKind `json:"kind"`
-		Title    string          `json:"title"`
-		StartsAt time.Time       `json:"starts_at"`
-		EndsAt   time.Time       `json:"ends_at"`
-	}
-	phases := []phase{}
+	phases := []map[string]any{}
 	for _, ph := range p.Phases {
-		phases = append(phases, phase{ph.Kind, ph.Title, ph.StartsAt.UTC(), ph.EndsAt.UTC()})
+		phases = append(phases, withTexts(map[string]any{"kind": ph.Kind, "title": ph.Title, "starts_at": ph.StartsAt.UTC(), "ends_at": ph.EndsAt.UTC()}, ph.Texts))
 	}
 	pf["phases"] = phases
 	cats, types := []labelled{}, []labelled{}
@@ -165,12 +159,12 @@ func WriteProcedure(out Folder, seed store.ProcedureSeed) error {
 		} else {
 			e["no_place"] = true
 		}
-		appts = append(appts, e)
+		appts = append(appts, withTexts(e, a.Texts))
 	}
 	pf["appointments"] = appts
 	concs := []map[string]any{}
 	for _, c := range seed.Conceptions {
-		concs = append(concs, map[string]any{"key": c.Key, "title": c.Title, "body_md": c.BodyMD, "image": c.Image, "image_alt": c.ImageAlt})
+		concs = append(concs, withTexts(map[string]any{"key": c.Key, "title": c.Title, "body_md": c.BodyMD, "image": c.Image, "image_alt": c.ImageAlt}, c.Texts))
 	}
 	pf["conceptions"] = concs
 	files := []fileEntry{}
@@ -205,4 +199,15 @@ func WriteProcedure(out Folder, seed store.ProcedureSeed) error {
 		return err
 	}
 	return out.WriteFile("procedure.json", b)
+}
+
+// withTexts adds a part's translations to its entry as "<field>_<tag>"
+// (title_tr, body_md_ar), the way ReadProcedure reads them.
+func withTexts(e map[string]any, t model.Texts) map[string]any {
+	for field, byLocale := range t {
+		for tag, v := range byLocale {
+			e[field+"_"+tag] = v
+		}
+	}
+	return e
 }

@@ -30,6 +30,7 @@ type Phase struct {
 	Title    string
 	StartsAt time.Time
 	EndsAt   time.Time
+	Texts    Texts // the title in other locales ("title")
 }
 
 // Contains reports whether t lies within the phase (start inclusive, end exclusive).
@@ -475,6 +476,7 @@ type Appointment struct {
 	EndsAt      time.Time
 	Address     string
 	Location    *orb.Point
+	Texts       Texts // title and description in other locales
 }
 
 // Conception is a plan variant residents compare, rate and comment on.
@@ -489,6 +491,7 @@ type Conception struct {
 	Up       int
 	Down     int
 	Comments int
+	Texts    Texts // title, body_md and image_alt in other locales
 }
 
 // CategoryLabel returns the label of category key in locale ("" if unknown).

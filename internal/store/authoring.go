@@ -65,8 +65,8 @@ func (s *Store) UpdateProcedure(ctx context.Context, p *model.Procedure, part Pr
 				return err
 			}
 			for _, ph := range p.Phases {
-				if _, err := tx.Exec(`INSERT INTO phases(procedure_id, kind, title, starts_at, ends_at) VALUES (?,?,?,?,?)`,
-					p.ID, ph.Kind, ph.Title, ms(ph.StartsAt), ms(ph.EndsAt)); err != nil {
+				if _, err := tx.Exec(`INSERT INTO phases(procedure_id, kind, title, starts_at, ends_at, texts_json) VALUES (?,?,?,?,?,?)`,
+					p.ID, ph.Kind, ph.Title, ms(ph.StartsAt), ms(ph.EndsAt), textsJSON(ph.Texts)); err != nil {
 					return fmt.Errorf("store: unable to write phase: %w", err)
 				}
 			}
@@ -191,8 +191,8 @@ func (s *Store) AddAppointment(ctx context.Context, procedureID int64, ap model.
 		if ap.Location != nil {
 			lon, lat = ap.Location.Lon(), ap.Location.Lat()
 		}
-		if _, err := tx.Exec(`INSERT INTO appointments(procedure_id, title, description, starts_at, ends_at, address, lon, lat) VALUES (?,?,?,?,?,?,?,?)`,
-			procedureID, ap.Title, ap.Description, ms(ap.StartsAt), ms(ap.EndsAt), ap.Address, lon, lat); err != nil {
+		if _, err := tx.Exec(`INSERT INTO appointments(procedure_id, title, description, starts_at, ends_at, address, lon, lat, texts_json) VALUES (?,?,?,?,?,?,?,?,?)`,
+			procedureID, ap.Title, ap.Description, ms(ap.StartsAt), ms(ap.EndsAt), ap.Address, lon, lat, textsJSON(ap.Texts)); err != nil {
 			return fmt.Errorf("store: unable to add appointment: %w", err)
 		}
 		return touch(tx, procedureID, a, fmt.Sprintf("appointment:%d", procedureID), ap.Title)
@@ -229,15 +229,15 @@ func (s *Store) SaveConception(ctx context.Context, procedureID int64, c model.C
 			if err := tx.QueryRow(`SELECT COALESCE(MAX(position), -1) + 1 FROM conceptions WHERE procedure_id = ?`, procedureID).Scan(&pos); err != nil {
 				return err
 			}
-			if _, err := tx.Exec(`INSERT INTO conceptions(procedure_id, key, title, body_md, image, image_alt, position) VALUES (?,?,?,?,?,?,?)`,
-				procedureID, c.Key, c.Title, c.BodyMD, c.Image, c.ImageAlt, pos); err != nil {
+			if _, err := tx.Exec(`INSERT INTO conceptions(procedure_id, key, title, body_md, image, image_alt, position, texts_json) VALUES (?,?,?,?,?,?,?,?)`,
+				procedureID, c.Key, c.Title, c.BodyMD, c.Image, c.ImageAlt, pos, textsJSON(c.Texts)); err != nil {
 				return fmt.Errorf("store: unable to add conception: %w", err)
 			}
 		case err != nil:
 			return err
 		default:
-			if _, err := tx.Exec(`UPDATE conceptions SET title = ?, body_md = ?, image_alt = ?, image = CASE WHEN ? = '' THEN image ELSE ? END WHERE id = ?`,
-				c.Title, c.BodyMD, c.ImageAlt, c.Image, c.Image, id); err != nil {
+			if _, err := tx.Exec(`UPDATE conceptions SET title = ?, body_md = ?, image_alt = ?, image = CASE WHEN ? = '' THEN image ELSE ? END, texts_json = ? WHERE id = ?`,
+				c.Title, c.BodyMD, c.ImageAlt, c.Image, c.Image, textsJSON(c.Texts), id); err != nil {
 				return fmt.Errorf("store: unable to save conception: %w", err)
 			}
 		}

@@ -58,13 +58,13 @@ func (s *Store) DuplicateProcedure(ctx context.Context, fromID int64, slug, titl
 		}
 		id, _ = res.LastInsertId()
 		for _, q := range []string{
-			`INSERT INTO phases(procedure_id, kind, title, starts_at, ends_at) SELECT ?1, kind, title, starts_at, ends_at FROM phases WHERE procedure_id = ?2 ORDER BY id`,
+			`INSERT INTO phases(procedure_id, kind, title, starts_at, ends_at, texts_json) SELECT ?1, kind, title, starts_at, ends_at, texts_json FROM phases WHERE procedure_id = ?2 ORDER BY id`,
 			`INSERT INTO pages(procedure_id, slug, locale, title, body_md, easy_md, position, updated_at) SELECT ?1, slug, locale, title, body_md, easy_md, position, ?3 FROM pages WHERE procedure_id = ?2 ORDER BY id`,
 			`INSERT INTO categories(procedure_id, key, labels_json, colour, icon, position) SELECT ?1, key, labels_json, colour, icon, position FROM categories WHERE procedure_id = ?2`,
 			`INSERT INTO types(procedure_id, key, labels_json, position) SELECT ?1, key, labels_json, position FROM types WHERE procedure_id = ?2`,
 			`INSERT INTO places(procedure_id, name, kind, lon, lat) SELECT ?1, name, kind, lon, lat FROM places WHERE procedure_id = ?2 ORDER BY id`,
-			`INSERT INTO appointments(procedure_id, title, description, starts_at, ends_at, address, lon, lat) SELECT ?1, title, description, starts_at, ends_at, address, lon, lat FROM appointments WHERE procedure_id = ?2 ORDER BY id`,
-			`INSERT INTO conceptions(procedure_id, key, title, body_md, image, image_alt, position) SELECT ?1, key, title, body_md, image, image_alt, position FROM conceptions WHERE procedure_id = ?2 ORDER BY id`,
+			`INSERT INTO appointments(procedure_id, title, description, starts_at, ends_at, address, lon, lat, texts_json) SELECT ?1, title, description, starts_at, ends_at, address, lon, lat, texts_json FROM appointments WHERE procedure_id = ?2 ORDER BY id`,
+			`INSERT INTO conceptions(procedure_id, key, title, body_md, image, image_alt, position, texts_json) SELECT ?1, key, title, body_md, image, image_alt, position, texts_json FROM conceptions WHERE procedure_id = ?2 ORDER BY id`,
 			`INSERT INTO procedure_members(user_id, procedure_id) SELECT user_id, ?1 FROM procedure_members WHERE procedure_id = ?2`,
 		} {
 			if _, err := tx.Exec(q, id, fromID, now); err != nil {

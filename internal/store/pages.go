@@ -79,7 +79,7 @@ func (s *Store) Places(ctx context.Context, procedureID int64) ([]Place, error) 
 
 // Appointments lists a procedure's appointments by start.
 func (s *Store) Appointments(ctx context.Context, procedureID int64) ([]model.Appointment, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT id, title, description, starts_at, ends_at, address, lon, lat FROM appointments WHERE procedure_id = ? ORDER BY starts_at`, procedureID)
+	rows, err := s.read.QueryContext(ctx, `SELECT id, title, description, starts_at, ends_at, address, lon, lat, texts_json FROM appointments WHERE procedure_id = ? ORDER BY starts_at`, procedureID)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list appointments: %w", err)
 	}
@@ -89,10 +89,11 @@ func (s *Store) Appointments(ctx context.Context, procedureID int64) ([]model.Ap
 		var a model.Appointment
 		var st, en int64
 		var lon, lat sql.NullFloat64
-		if err := rows.Scan(&a.ID, &a.Title, &a.Description, &st, &en, &a.Address, &lon, &lat); err != nil {
+		var texts string
+		if err := rows.Scan(&a.ID, &a.Title, &a.Description, &st, &en, &a.Address, &lon, &lat, &texts); err != nil {
 			return nil, err
 		}
-		a.StartsAt, a.EndsAt = fromMS(st), fromMS(en)
+		a.StartsAt, a.EndsAt, a.Texts = fromMS(st), fromMS(en), scanTexts(texts)
 		if lon.Valid && lat.Valid {
 			pt := orb.Point{lon.Float64, lat.Float64}
 			a.Location = &pt
@@ -104,7 +105,7 @@ func (s *Store) Appointments(ctx context.Context, procedureID int64) ([]model.Ap
 
 // Conceptions lists a procedure's plan variants in order.
 func (s *Store) Conceptions(ctx context.Context, procedureID int64) ([]model.Conception, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT id, key, title, body_md, image, image_alt, position, up, down, comments
+	rows, err := s.read.QueryContext(ctx, `SELECT id, key, title, body_md, image, image_alt, position, up, down, comments, texts_json
 		FROM conceptions WHERE procedure_id = ? ORDER BY position`, procedureID)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list conceptions: %w", err)
@@ -113,9 +114,11 @@ func (s *Store) Conceptions(ctx context.Context, procedureID int64) ([]model.Con
 	var out []model.Conception
 	for rows.Next() {
 		var c model.Conception
-		if err := rows.Scan(&c.ID, &c.Key, &c.Title, &c.BodyMD, &c.Image, &c.ImageAlt, &c.Position, &c.Up, &c.Down, &c.Comments); err != nil {
+		var texts string
+		if err := rows.Scan(&c.ID, &c.Key, &c.Title, &c.BodyMD, &c.Image, &c.ImageAlt, &c.Position, &c.Up, &c.Down, &c.Comments, &texts); err != nil {
 			return nil, err
 		}
+		c.Texts = scanTexts(texts)
 		out = append(out, c)
 	}
 	return out, rows.Err()

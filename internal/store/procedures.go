@@ -79,8 +79,8 @@ func (s *Store) CreateProcedure(ctx context.Context, seed ProcedureSeed) (int64,
 			}
 		}
 		for _, ph := range p.Phases {
-			if _, err := tx.Exec(`INSERT INTO phases(procedure_id, kind, title, starts_at, ends_at) VALUES (?,?,?,?,?)`,
-				id, ph.Kind, ph.Title, ms(ph.StartsAt), ms(ph.EndsAt)); err != nil {
+			if _, err := tx.Exec(`INSERT INTO phases(procedure_id, kind, title, starts_at, ends_at, texts_json) VALUES (?,?,?,?,?,?)`,
+				id, ph.Kind, ph.Title, ms(ph.StartsAt), ms(ph.EndsAt), textsJSON(ph.Texts)); err != nil {
 				return fmt.Errorf("store: unable to create phase: %w", err)
 			}
 		}
@@ -115,14 +115,14 @@ func (s *Store) CreateProcedure(ctx context.Context, seed ProcedureSeed) (int64,
 			if a.Location != nil {
 				lon, lat = a.Location.Lon(), a.Location.Lat()
 			}
-			if _, err := tx.Exec(`INSERT INTO appointments(procedure_id, title, description, starts_at, ends_at, address, lon, lat) VALUES (?,?,?,?,?,?,?,?)`,
-				id, a.Title, relink(a.Description), ms(a.StartsAt), ms(a.EndsAt), a.Address, lon, lat); err != nil {
+			if _, err := tx.Exec(`INSERT INTO appointments(procedure_id, title, description, starts_at, ends_at, address, lon, lat, texts_json) VALUES (?,?,?,?,?,?,?,?,?)`,
+				id, a.Title, relink(a.Description), ms(a.StartsAt), ms(a.EndsAt), a.Address, lon, lat, textsJSON(relinkTexts(a.Texts, relink))); err != nil {
 				return fmt.Errorf("store: unable to create appointment: %w", err)
 			}
 		}
 		for i, c := range seed.Conceptions {
-			if _, err := tx.Exec(`INSERT INTO conceptions(procedure_id, key, title, body_md, image, image_alt, position) VALUES (?,?,?,?,?,?,?)`,
-				id, c.Key, c.Title, relink(c.BodyMD), relink(c.Image), c.ImageAlt, i); err != nil {
+			if _, err := tx.Exec(`INSERT INTO conceptions(procedure_id, key, title, body_md, image, image_alt, position, texts_json) VALUES (?,?,?,?,?,?,?,?)`,
+				id, c.Key, c.Title, relink(c.BodyMD), relink(c.Image), c.ImageAlt, i, textsJSON(relinkTexts(c.Texts, relink))); err != nil {
 				return fmt.Errorf("store: unable to create conception: %w", err)
 			}
 		}
@@ -210,7 +210,7 @@ func (s *Store) Procedures(ctx context.Context) ([]*model.Procedure, error) {
 }
 
 func (s *Store) loadProcedureParts(ctx context.Context, p *model.Procedure) error {
-	rows, err := s.read.QueryContext(ctx, `SELECT id, kind, title, starts_at, ends_at FROM phases WHERE procedure_id = ? ORDER BY starts_at`, p.ID)
+	rows, err := s.read.QueryContext(ctx, `SELECT id, kind, title, starts_at, ends_at, texts_json FROM phases WHERE procedure_id = ? ORDER BY starts_at`, p.ID)
 	if err != nil {
 		return fmt.Errorf("store: unable to fetch phases: %w", err)
 	}
@@ -218,11 +218,12 @@ func (s *Store) loadProcedureParts(ctx context.Context, p *model.Procedure) erro
 	for rows.Next() {
 		var ph model.Phase
 		var st, en int64
-		if err := rows.Scan(&ph.ID, &ph.Kind, &ph.Title, &st, &en); err != nil {
+		var texts string
+		if err := rows.Scan(&ph.ID, &ph.Kind, &ph.Title, &st, &en, &texts); err != nil {
 			rows.Close()
 			return err
 		}
-		ph.StartsAt, ph.EndsAt = fromMS(st), fromMS(en)
+		ph.StartsAt, ph.EndsAt, ph.Texts = fromMS(st), fromMS(en), scanTexts(texts)
 		p.Phases = append(p.Phases, ph)
 	}
 	rows.Close()

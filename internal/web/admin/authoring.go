@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2/utils"
 
 	"github.com/mitreden/mitreden/internal/authoring"
+	"github.com/mitreden/mitreden/internal/content"
 	"github.com/mitreden/mitreden/internal/model"
 	"github.com/mitreden/mitreden/internal/store"
 	"github.com/mitreden/mitreden/internal/web"
@@ -38,6 +39,8 @@ func (h *Handler) registerAuthoring(g fiber.Router, csrf fiber.Handler) {
 	g.Get("/p/:slug/variants", csrf, may, h.variantsForm)
 	g.Post("/p/:slug/variants", csrf, may, h.saveVariant)
 	g.Post("/p/:slug/variants/delete", csrf, may, h.deleteVariant)
+	g.Post("/p/:slug/variants/translate", csrf, may, h.translateVariant)
+	g.Post("/p/:slug/appointments/translate", csrf, may, h.translateAppointment)
 	g.Post("/p/:slug/appointments", csrf, may, h.addAppointment)
 	g.Post("/p/:slug/appointments/delete", csrf, may, h.deleteAppointment)
 	g.Get("/p/:slug/files", csrf, may, h.filesForm)
@@ -63,8 +66,15 @@ func uploadRoute(path string) bool {
 	return false
 }
 
-// authorLocales are the locales a procedure's texts are written in.
-var authorLocales = []string{"de", "en", "de-x-ls"}
+// authorLocales are the locales a procedure's texts are written in: the
+// interface languages (content.Locales, the one list of them).
+var authorLocales = func() []string {
+	out := make([]string, len(content.Locales))
+	for i, l := range content.Locales {
+		out[i] = l.Tag
+	}
+	return out
+}()
 
 func form(c *fiber.Ctx, key string) string { return utils.CopyString(c.FormValue(key)) }
 
@@ -155,8 +165,8 @@ func validLocale(l string) bool {
 }
 
 func (h *Handler) renderTexts(c *fiber.Ctx, p *model.Procedure, locale string, t authoring.Texts, errs map[string]string) error {
-	return h.authorPage(c, "admin-edit", "texts", p, fiber.Map{"EditLocale": locale, "AuthorLocales": authorLocales,
-		"T": t, "Errors": errs})
+	return h.authorPage(c, "admin-edit", "texts", p, fiber.Map{"EditLocale": locale, "AuthorLocales": content.Locales,
+		"EditLang": content.LocaleOf(locale), "T": t, "Errors": errs})
 }
 
 func (h *Handler) saveTexts(c *fiber.Ctx) error {

@@ -36,6 +36,9 @@ func (h *Handler) variantsForm(c *fiber.Ctx) error {
 	if p == nil {
 		return err
 	}
+	if _, ok, err := h.editLocale(c); !ok {
+		return err
+	}
 	return h.renderVariants(c, p, authoring.ConceptionInput{}, authoring.AppointmentInput{}, nil)
 }
 
@@ -49,8 +52,12 @@ func (h *Handler) renderVariants(c *fiber.Ctx, p *model.Procedure, v authoring.C
 	if err != nil {
 		return err
 	}
-	return h.authorPage(c, "admin-edit-variants", "variants", p, fiber.Map{"Variants": variants, "Appointments": appts,
-		"V": v, "A": a, "Errors": errs})
+	locale := c.Query("locale", "de")
+	if !validLocale(locale) {
+		locale = "de"
+	}
+	return h.authorPage(c, "admin-edit-variants", "variants", p, localeData(fiber.Map{"Variants": variants, "Appointments": appts,
+		"V": v, "A": a, "Errors": errs}, "/admin/p/"+p.Slug+"/variants", locale))
 }
 
 func (h *Handler) saveVariant(c *fiber.Ctx) error {

@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/mitreden/mitreden/internal/authoring"
+	"github.com/mitreden/mitreden/internal/content"
 	"github.com/mitreden/mitreden/internal/model"
 	"github.com/mitreden/mitreden/internal/web"
 )
@@ -28,6 +29,9 @@ func (h *Handler) phasesForm(c *fiber.Ctx) error {
 	if p == nil {
 		return err
 	}
+	if _, ok, err := h.editLocale(c); !ok {
+		return err
+	}
 	var rows []authoring.PhaseRow
 	for _, ph := range p.Phases {
 		rows = append(rows, authoring.RowOf(ph))
@@ -39,8 +43,13 @@ func (h *Handler) renderPhases(c *fiber.Ctx, p *model.Procedure, rows []authorin
 	for len(rows) < 4 || !rows[len(rows)-1].Empty() {
 		rows = append(rows, authoring.PhaseRow{})
 	}
-	return h.authorPage(c, "admin-edit-phases", "phases", p, fiber.Map{"Rows": numbered(rows), "Count": len(rows), "Errors": errs,
-		"Kinds": []model.PhaseKind{model.PhaseInformation, model.PhaseParticipation, model.PhaseEvaluation, model.PhaseResults}})
+	locale := c.Query("locale", "de")
+	if !validLocale(locale) {
+		locale = "de"
+	}
+	return h.authorPage(c, "admin-edit-phases", "phases", p, localeData(fiber.Map{"Rows": numbered(rows), "Count": len(rows), "Errors": errs,
+		"Kinds": []model.PhaseKind{model.PhaseInformation, model.PhaseParticipation, model.PhaseEvaluation, model.PhaseResults}},
+		"/admin/p/"+p.Slug+"/phases", locale))
 }
 
 func (h *Handler) savePhases(c *fiber.Ctx) error {
@@ -51,12 +60,16 @@ func (h *Handler) savePhases(c *fiber.Ctx) error {
 	var rows []authoring.PhaseRow
 	for i := 1; i <= rowCount(c); i++ {
 		f := func(s string) string { return form(c, fmt.Sprintf("phase-%d-%s", i, s)) }
-		rows = append(rows, authoring.PhaseRow{Kind: f("kind"), Title: f("title"), Start: f("start"), End: f("end")})
+		rows = append(rows, authoring.PhaseRow{Kind: f("kind"), Title: f("title"), Start: f("start"), End: f("end"), Titles: phaseTitles(c, i)})
 	}
 	if err := h.Authoring.SavePhases(c.UserContext(), web.User(c), p, rows); err != nil {
 		return h.authorFailed(c, err, func(errs map[string]string) error { return h.renderPhases(c, p, rows, errs) })
 	}
-	return c.Redirect("/admin/p/"+p.Slug+"/phases?notice=saved", fiber.StatusSeeOther)
+	locale := c.Query("locale", "de")
+	if !validLocale(locale) {
+		locale = "de"
+	}
+	return c.Redirect("/admin/p/"+p.Slug+"/phases?locale="+locale+"&notice=saved", fiber.StatusSeeOther)
 }
 
 func (h *Handler) categoriesForm(c *fiber.Ctx) error {
@@ -83,7 +96,7 @@ func (h *Handler) renderCategories(c *fiber.Ctx, p *model.Procedure, cats, types
 	}
 	return h.authorPage(c, "admin-edit-categories", "categories", p, fiber.Map{"Cats": numbered(cats), "CatCount": len(cats),
 		"Types": numbered(types), "TypeCount": len(types), "Errors": errs,
-		"Icons": h.Assets.Names("icons/", ".svg"), "LabelLocales": authorLocales})
+		"Icons": h.Assets.Names("icons/", ".svg"), "LabelLocales": content.Locales})
 }
 
 func readRows(c *fiber.Ctx, what string) []authoring.CategoryRow {

@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/utils"
 
+	"github.com/mitreden/mitreden/internal/content"
 	"github.com/mitreden/mitreden/internal/model"
 	"github.com/mitreden/mitreden/internal/store"
 	"github.com/mitreden/mitreden/internal/web"
@@ -49,7 +50,7 @@ func (h *Handler) pageForm(c *fiber.Ctx) error {
 
 func (h *Handler) renderPage(c *fiber.Ctx, p *model.Procedure, pg model.Page, errs map[string]string, notice string) error {
 	return h.Render(c, "admin-page", fiber.Map{"Title": pg.Title + " – " + web.Localizer(c).T("admin.pages"), "User": web.User(c),
-		"Proc": p, "Page": pg, "Errors": errs, "Notice": notice})
+		"Proc": p, "Page": pg, "PageLang": content.LocaleOf(pg.Locale), "Errors": errs, "Notice": notice})
 }
 
 func (h *Handler) savePage(c *fiber.Ctx) error {

@@ -14,26 +14,34 @@ import (
 	"github.com/mitreden/mitreden/internal/web"
 )
 
+// A "<field>_lang" next to a text is "de" where the text is the German one
+// standing in for a missing translation into the language asked for; it
+// is absent where the text is in that language.
+
 type phaseJSON struct {
-	Kind     string    `json:"kind"`
-	Title    string    `json:"title"`
-	StartsAt time.Time `json:"starts_at"`
-	EndsAt   time.Time `json:"ends_at"`
-	Current  bool      `json:"current"`
+	Kind      string    `json:"kind"`
+	Title     string    `json:"title"`
+	TitleLang string    `json:"title_lang,omitempty"`
+	StartsAt  time.Time `json:"starts_at"`
+	EndsAt    time.Time `json:"ends_at"`
+	Current   bool      `json:"current"`
 }
 
 type categoryJSON struct {
-	Key    string       `json:"key"`
-	Label  string       `json:"label"`
-	Labels model.Labels `json:"labels"`
-	Colour string       `json:"colour,omitempty"`
-	Icon   string       `json:"icon,omitempty"`
+	Key       string       `json:"key"`
+	Label     string       `json:"label"`
+	LabelLang string       `json:"label_lang,omitempty"`
+	Labels    model.Labels `json:"labels"`
+	Colour    string       `json:"colour,omitempty"`
+	Icon      string       `json:"icon,omitempty"`
 }
 
 type procedureJSON struct {
 	Slug              string            `json:"slug"`
 	Title             string            `json:"title"`
+	TitleLang         string            `json:"title_lang,omitempty"`
 	Summary           string            `json:"summary_md"`
+	SummaryLang       string            `json:"summary_md_lang,omitempty"`
 	Status            string            `json:"status"`
 	Lifecycle         string            `json:"lifecycle"` // draft, published, closed, archived
 	ParticipationOpen bool              `json:"participation_open"`
@@ -53,33 +61,39 @@ type procedureJSON struct {
 }
 
 type appointmentJSON struct {
-	Title       string    `json:"title"`
-	Description string    `json:"description,omitempty"`
-	StartsAt    time.Time `json:"starts_at"`
-	EndsAt      time.Time `json:"ends_at"`
-	Address     string    `json:"address,omitempty"`
-	Lon         *float64  `json:"lon,omitempty"`
-	Lat         *float64  `json:"lat,omitempty"`
+	Title           string    `json:"title"`
+	TitleLang       string    `json:"title_lang,omitempty"`
+	Description     string    `json:"description,omitempty"`
+	DescriptionLang string    `json:"description_lang,omitempty"`
+	StartsAt        time.Time `json:"starts_at"`
+	EndsAt          time.Time `json:"ends_at"`
+	Address         string    `json:"address,omitempty"`
+	Lon             *float64  `json:"lon,omitempty"`
+	Lat             *float64  `json:"lat,omitempty"`
 }
 
 func (h *Handler) procedureJSON(c *fiber.Ctx, p *model.Procedure, full bool) procedureJSON {
 	now := h.Now()
 	tag := web.Localizer(c).Tag
 	t := p.Text(tag)
-	out := procedureJSON{Slug: p.Slug, Title: t.Title, Summary: t.SummaryMD, Status: string(p.Status(now)), Lifecycle: string(p.State()),
+	out := procedureJSON{Slug: p.Slug, Title: t.Title, TitleLang: t.TitleLang, Summary: t.SummaryMD, Status: string(p.Status(now)), Lifecycle: string(p.State()),
 		ParticipationOpen: p.ParticipationOpen(now), URL: h.BaseURL(c) + "/p/" + p.Slug,
 		Area: geo.MarshalGeometry(areaGeometry(p)), Map: p.Map}
+	if t.SummaryMD != "" {
+		out.SummaryLang = t.SummaryLang
+	}
 	if !full {
 		return out
 	}
 	for _, ph := range p.Phases {
-		out.Phases = append(out.Phases, phaseJSON{Kind: string(ph.Kind), Title: ph.Title, StartsAt: ph.StartsAt, EndsAt: ph.EndsAt, Current: ph.Contains(now)})
+		title := ph.TitleIn(tag)
+		out.Phases = append(out.Phases, phaseJSON{Kind: string(ph.Kind), Title: title.Text, TitleLang: title.Lang, StartsAt: ph.StartsAt, EndsAt: ph.EndsAt, Current: ph.Contains(now)})
 	}
 	for _, k := range p.Categories {
-		out.Categories = append(out.Categories, categoryJSON{Key: k.Key, Label: k.Label.Get(tag), Labels: k.Label, Colour: k.Colour, Icon: k.Icon})
+		out.Categories = append(out.Categories, categoryJSON{Key: k.Key, Label: k.Label.Get(tag), LabelLang: k.Label.LangFor(tag), Labels: k.Label, Colour: k.Colour, Icon: k.Icon})
 	}
 	for _, k := range p.Types {
-		out.Types = append(out.Types, categoryJSON{Key: k.Key, Label: k.Label.Get(tag), Labels: k.Label})
+		out.Types = append(out.Types, categoryJSON{Key: k.Key, Label: k.Label.Get(tag), LabelLang: k.Label.LangFor(tag), Labels: k.Label})
 	}
 	st := p.Settings
 	out.Settings = &st
@@ -122,7 +136,10 @@ func (h *Handler) procedure(c *fiber.Ctx) error {
 		return err
 	}
 	for _, a := range appts {
-		aj := appointmentJSON{Title: a.Title, Description: a.Description, StartsAt: a.StartsAt, EndsAt: a.EndsAt, Address: a.Address}
+		tag := web.Localizer(c).Tag
+		title, desc := a.TitleIn(tag), a.DescriptionIn(tag)
+		aj := appointmentJSON{Title: title.Text, TitleLang: title.Lang, Description: desc.Text, DescriptionLang: desc.Lang,
+			StartsAt: a.StartsAt, EndsAt: a.EndsAt, Address: a.Address}
 		if a.Location != nil {
 			lon, lat := a.Location.Lon(), a.Location.Lat()
 			aj.Lon, aj.Lat = &lon, &lat

@@ -1,11 +1,13 @@
 /* Mitreden – how a contribution looks on the procedure page: its popup on
  * the map and its card in the list (#cards), and the filters of the list.
  *
- * proc is { slug, categories: {key: {label, colour}}, types: {key: label},
- * planning: {key: label} } (planning: the procedure's planning statuses).
+ * proc is { slug, categories: {key: {label, label_lang, colour}}, types:
+ * {key: label}, typeLang: {key: "de"}, planning: {key: label} } (planning:
+ * the procedure's planning statuses; label_lang and typeLang mark German
+ * labels standing in for the reader's language).
  */
 import { t, tn, formatDate } from 'mitreden/i18n.js';
-import { h, safeKey, excerpt, announce } from 'mitreden/util.js';
+import { h, safeKey, excerpt, announce, labelSpan } from 'mitreden/util.js';
 
 export const FILTER_KEYS = ['category', 'type', 'geometry', 'origin', 'planning_status', 'q', 'sort'];
 
@@ -77,7 +79,12 @@ function categoryMeta(proc, p) {
   const dot = h('span', 'cat-dot');
   dot.setAttribute('aria-hidden', 'true');
   meta.appendChild(dot);
-  meta.appendChild(document.createTextNode(labelOf(proc, p.category) + (p.type && proc.types[p.type] ? ' · ' + proc.types[p.type] : '')));
+  const cat = proc.categories[p.category];
+  meta.appendChild(labelSpan(labelOf(proc, p.category), cat && cat.label_lang));
+  if (p.type && proc.types[p.type]) {
+    meta.appendChild(document.createTextNode(' · '));
+    meta.appendChild(labelSpan(proc.types[p.type], (proc.typeLang || {})[p.type]));
+  }
   return meta;
 }
 

@@ -3,7 +3,7 @@
  * tap opens one (onOpen) in the panel, where it can be rated.
  */
 import { t, tn } from 'mitreden/i18n.js';
-import { escapeHTML, safeKey } from 'mitreden/util.js';
+import { escapeHTML, safeKey, labelSpan } from 'mitreden/util.js';
 import { PRIMARY, followViewport } from 'mitreden/maps.js';
 import { showClusters } from 'mitreden/clusters.js';
 import { subscribe } from 'mitreden/live.js';
@@ -134,13 +134,18 @@ export function initContributions(map, slug, colours, onOpen) {
   };
 }
 
-// detailMeta is the line above a contribution's text: its category and
-// where it came from.
-export function detailMeta(f, labels) {
+// detailMeta fills el with the line above a contribution's text: its
+// category (lang="de" where langs says the label is German standing in)
+// and where it came from.
+export function detailMeta(el, f, labels, langs) {
   const p = f.properties || {};
+  while (el.firstChild) { el.removeChild(el.firstChild); }
   const parts = [];
-  if (labels[p.category]) { parts.push(labels[p.category]); }
-  if (p.author_name) { parts.push(p.author_name); }
-  if (p.origin && p.origin.indexOf('table') === 0) { parts.push(t('card.origin_table')); }
-  return parts.join(' · ');
+  if (labels[p.category]) { parts.push(labelSpan(labels[p.category], (langs || {})[p.category])); }
+  if (p.author_name) { parts.push(document.createTextNode(p.author_name)); }
+  if (p.origin && p.origin.indexOf('table') === 0) { parts.push(document.createTextNode(t('card.origin_table'))); }
+  parts.forEach(function (n, i) {
+    if (i > 0) { el.appendChild(document.createTextNode(' · ')); }
+    el.appendChild(n);
+  });
 }

@@ -62,6 +62,7 @@ function start() {
   const allowed = (app.getAttribute('data-geometry-types') || '').split(/\s+/).filter(Boolean);
   const draw = form && geomInput && allowed.length ? initKioskDraw(map, allowed, geomInput, placeChanged) : null;
   const labels = {};
+  const labelLangs = {}; // "de" for a German label standing in
   const colours = {};
   let opener = null;
 
@@ -212,7 +213,7 @@ function start() {
     detail = f;
     opener = document.activeElement;
     const p = f.properties || {};
-    byId('kiosk-detail-meta').textContent = detailMeta(f, labels);
+    detailMeta(byId('kiosk-detail-meta'), f, labels, labelLangs);
     byId('kiosk-detail-text').textContent = p.text || '';
     byId('kiosk-rating-status').textContent = '';
     showRating(f);
@@ -255,6 +256,7 @@ function start() {
   fetchJSON('/api/v1/procedures/' + encodeURIComponent(slug)).catch(function () { return null; }).then(function (proc) {
     (proc && proc.categories || []).forEach(function (c) {
       labels[c.key] = c.label;
+      if (c.label_lang) { labelLangs[c.key] = c.label_lang; }
       colours[c.key] = c.colour;
     });
     const area = proc && proc.area;

@@ -17,7 +17,7 @@ export function initProcedure(el) {
   if (!slug) { return; }
   const base = '/api/v1/procedures/' + encodeURIComponent(slug);
   const filters = readFilters(window.location.search);
-  const proc = { slug: slug, categories: {}, types: {}, planning: {} };
+  const proc = { slug: slug, categories: {}, types: {}, typeLang: {}, planning: {} };
 
   const map = createMap(el, t('procedure.map'));
   // The page's layout around the map; a chosen contribution also shows in
@@ -163,7 +163,10 @@ export function initProcedure(el) {
 
   fetchJSON(base).then(function (p) {
     (p.categories || []).forEach(function (c) { proc.categories[c.key] = c; });
-    (p.types || []).forEach(function (ty) { proc.types[ty.key] = ty.label; });
+    (p.types || []).forEach(function (ty) {
+      proc.types[ty.key] = ty.label;
+      if (ty.label_lang) { proc.typeLang[ty.key] = ty.label_lang; }
+    });
     (p.planning_statuses || []).forEach(function (s) { proc.planning[s.key] = s.label; });
     return p;
   }).catch(function () {

@@ -6,7 +6,7 @@
  * script the panel is the page and the map stays hidden.
  */
 import { t, tn } from 'mitreden/i18n.js';
-import { h, button, safeKey } from 'mitreden/util.js';
+import { h, button, safeKey, labelSpan } from 'mitreden/util.js';
 
 const WIDE = '(min-width: 64rem)';
 
@@ -91,7 +91,7 @@ function showDetail(proc, f) {
   const dot = h('span', 'cat-dot');
   dot.setAttribute('aria-hidden', 'true');
   meta.appendChild(dot);
-  meta.appendChild(document.createTextNode((cat && cat.label) || p.category || ''));
+  meta.appendChild(labelSpan((cat && cat.label) || p.category || '', cat && cat.label_lang));
   box.appendChild(meta);
   if (p.answered) {
     const badge = h('p', 'answered');

@@ -12,6 +12,15 @@ export function h(tag, className, text) {
   return el;
 }
 
+// labelSpan is a span with a procedure's label; lang is the label's
+// language where it differs from the page's ("de" for a German label
+// standing in for a missing translation, WCAG 3.1.2), else "".
+export function labelSpan(text, lang) {
+  const s = h('span', null, text);
+  if (lang) { s.setAttribute('lang', lang); }
+  return s;
+}
+
 // button makes a type="button" button.
 export function button(id, label, className) {
   const b = h('button', className || 'secondary', label);

@@ -194,26 +194,34 @@ function renderReview(form, step) {
   while (box.firstChild) { box.removeChild(box.firstChild); }
   box.appendChild(h('p', null, t('js.review_intro')));
   const dl = h('dl');
+  // langs: the lang of a chosen label that is German standing in for the
+  // page's language (the tile or option says so), by field.
+  const langs = {};
   const selected = function (id) {
     const el = document.getElementById(id);
+    let node = null;
     if (el && el.tagName === 'FIELDSET') {
       const r = el.querySelector('input[type="radio"]:checked');
-      const name = r && r.closest('label') ? r.closest('label').querySelector('.tile-name') : null;
-      return name ? name.textContent.trim() : '';
+      node = r && r.closest('label') ? r.closest('label').querySelector('.tile-name') : null;
+    } else if (el && el.selectedIndex > 0) {
+      node = el.options[el.selectedIndex];
     }
-    return el && el.selectedIndex > 0 ? el.options[el.selectedIndex].text : '';
+    if (node && node.getAttribute('lang')) { langs[id] = node.getAttribute('lang'); }
+    return node ? node.textContent.trim() : '';
   };
   const text = (document.getElementById('text') || {}).value || '';
   [
     [labelText(form, 'title'), (document.getElementById('title') || {}).value || ''],
     [labelText(form, 'text'), text.length > 300 ? text.slice(0, 300) + '…' : text],
-    [labelText(form, 'category'), selected('category')],
-    [labelText(form, 'type'), selected('type')],
+    [labelText(form, 'category'), selected('category'), langs.category],
+    [labelText(form, 'type'), selected('type'), langs.type],
     [t('js.review_location'), locationText()]
   ].forEach(function (row) {
     if (!row[1]) { return; }
     dl.appendChild(h('dt', null, row[0]));
-    dl.appendChild(h('dd', null, row[1]));
+    const dd = h('dd', null, row[1]);
+    if (row[2]) { dd.setAttribute('lang', row[2]); }
+    dl.appendChild(dd);
   });
   box.appendChild(dl);
 }

@@ -113,9 +113,12 @@ func shownWithin(t *testing.T, ctx context.Context, name string, wrote time.Time
 	}
 }
 
+// query is the page's expression for the first element matching sel.
+func query(sel string) string { return "document.querySelector(" + jsString(sel) + ")" }
+
 // counter is the page's expression for the number of a counter.
 func counter(list, key string) string {
-	return `Number((document.querySelector("#` + list + ` li[data-key=` + strconv.Quote(key) + `] .wall-n") || {}).textContent)`
+	return `Number((` + query(`#`+list+` li[data-key="`+key+`"] .wall-n`) + ` || {}).textContent)`
 }
 
 // A contribution posted through the API shows on the wall within a second
@@ -133,7 +136,7 @@ func TestWallFollowsContributionsWithinASecond(t *testing.T) {
 	counted := func(c, o float64) string {
 		return fmt.Sprintf(`%s === %v && %s === %v`, counter("wall-by-category", "verkehr"), c, counter("wall-by-origin", "online"), o)
 	}
-	run(t, ctx, stampWhen("arrived", `!!document.querySelector("#wall-map .wall-pin[title="+`+jsString(strconv.Quote("Beitrag: "+title))+`+"]") && `+
+	run(t, ctx, stampWhen("arrived", "!!"+query(`#wall-map .wall-pin[title="Beitrag: `+title+`"]`)+" && "+
 		counted(cat+1, online+1)+` && (document.querySelector("#wall-list li.wall-current h3") || {}).textContent === `+jsString(title)))
 	token, id := post(t, s, title)
 	shownWithin(t, ctx, "arrived", time.Now(), "the new contribution's pin, counters and card")
@@ -143,13 +146,13 @@ func TestWallFollowsContributionsWithinASecond(t *testing.T) {
 	editor := browser(t)
 	run(t, editor, emulation.SetScriptExecutionDisabled(true), chromedp.Navigate(s.URL+"/manage/"+token),
 		chromedp.WaitVisible("#title", chromedp.ByID))
-	run(t, ctx, stampWhen("edited", `(document.querySelector("#wall-list li[data-id=`+strconv.Quote(id)+`].wall-current h3") || {}).textContent === `+jsString(edited)))
+	run(t, ctx, stampWhen("edited", `(`+query(`#wall-list li[data-id="`+id+`"].wall-current h3`)+` || {}).textContent === `+jsString(edited)))
 	run(t, editor, chromedp.SetValue("#title", edited, chromedp.ByID),
 		chromedp.Click(`#contribute-form button[value="save"]`, chromedp.ByQuery),
 		chromedp.WaitVisible("p.notice", chromedp.ByQuery))
 	shownWithin(t, ctx, "edited", time.Now(), "the edited title in the rotation")
 
-	run(t, ctx, stampWhen("hidden", `!document.querySelector("#wall-map [data-id=`+strconv.Quote(id)+`]") && !document.querySelector("#wall-list li[data-id=`+strconv.Quote(id)+`]") && `+
+	run(t, ctx, stampWhen("hidden", "!"+query(`#wall-map [data-id="`+id+`"]`)+" && !"+query(`#wall-list li[data-id="`+id+`"]`)+" && "+
 		counted(cat, online)))
 	hide(t, s, id)
 	shownWithin(t, ctx, "hidden", time.Now(), "the hidden contribution gone (pin, card, counters)")
@@ -170,7 +173,7 @@ func TestWallStandsStillForReducedMotion(t *testing.T) {
 		Shown                int
 		Animation            string
 	}
-	run(t, ctx, waitJS("the new pin", `!!document.querySelector("#wall-map .wall-arrived[data-id=`+strconv.Quote(id)+`]")`, 5*time.Second),
+	run(t, ctx, waitJS("the new pin", "!!"+query(`#wall-map .wall-arrived[data-id="`+id+`"]`), 5*time.Second),
 		chromedp.Evaluate(`({Rotating: document.getElementById("wall").classList.contains("wall-rotating"),
 			PauseShown: !document.getElementById("wall-pause").hidden,
 			Shown: Array.from(document.querySelectorAll("#wall-list > li")).filter(li => li.getBoundingClientRect().height > 0).length,

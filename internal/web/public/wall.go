@@ -34,6 +34,7 @@ func (h *Handler) registerWall(app *fiber.App) {
 type wallCount struct {
 	Key   string `json:"key"`
 	Label string `json:"label"`
+	Lang  string `json:"lang,omitempty"` // "de" where German stands in for the reader's language
 	N     int    `json:"n"`
 }
 
@@ -81,7 +82,7 @@ func (h *Handler) countWall(c *fiber.Ctx, p *model.Procedure) (wallCounts, error
 	}
 	var w wallCounts
 	for _, k := range p.Categories {
-		w.Categories = append(w.Categories, wallCount{Key: k.Key, Label: k.Label.Get(l.Tag), N: n(byCat, k.Key)})
+		w.Categories = append(w.Categories, wallCount{Key: k.Key, Label: k.Label.Get(l.Tag), Lang: k.Label.LangFor(l.Tag), N: n(byCat, k.Key)})
 	}
 	seen := map[string]bool{}
 	for _, o := range []string{"online", "letter", "phone", "paper"} {

@@ -95,7 +95,9 @@ function initCounts(root) {
         dot.setAttribute('aria-hidden', 'true');
         li.appendChild(dot);
       }
-      li.appendChild(h('span', 'wall-label', c.label));
+      const label = h('span', 'wall-label', c.label);
+      if (c.lang) { label.setAttribute('lang', c.lang); }
+      li.appendChild(label);
       li.appendChild(document.createTextNode(' '));
       li.appendChild(h('strong', 'wall-n', c.n));
       items.push(li);
@@ -138,6 +140,8 @@ function init() {
   const rotation = initRotation(root, list, byId('wall-pause'));
   const pins = initWallMap(byId('wall-map'), slug);
   const refresh = initCounts(root);
+  // Now and then anyway: a stream that was down for a while misses nothing.
+  setInterval(refresh, 60000);
   if (!window.EventSource) { return; }
 
   function cardOf(id) {
@@ -170,9 +174,11 @@ function init() {
         if (pins) { pins.put(f, false); }
         return;
       }
+      // wall-new marks what came in while the wall is open; wall-fresh
+      // highlights it for a while.
       const li = card(f, labels);
-      li.classList.add('wall-new');
-      setTimeout(function () { li.classList.remove('wall-new'); }, NEW_MS);
+      li.classList.add('wall-new', 'wall-fresh');
+      setTimeout(function () { li.classList.remove('wall-fresh'); }, NEW_MS);
       list.insertBefore(li, list.firstChild);
       while (list.children.length > max) { list.removeChild(list.lastChild); }
       rotation.first();
@@ -183,7 +189,7 @@ function init() {
       const old = cardOf(f.id);
       if (!old) { return; }
       const next = card(f, labels);
-      if (old.classList.contains('wall-new')) { next.classList.add('wall-new'); }
+      ['wall-new', 'wall-fresh'].forEach(function (c) { if (old.classList.contains(c)) { next.classList.add(c); } });
       list.replaceChild(next, old);
       rotation.keep();
     }),

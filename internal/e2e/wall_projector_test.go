@@ -83,6 +83,7 @@ func TestWallFitsAProjector(t *testing.T) {
 	noAxeViolations(t, ctx, "the wall at 1920×1080")
 	run(t, ctx, chromedp.EmulateViewport(3840, 2160), chromedp.Reload(), wallReady)
 	check("3840×2160", 56)
+	screenshot(t, ctx, "wall-3840.png")
 }
 
 // wallReady waits until the wall's map has loaded the contributions and

@@ -7,7 +7,7 @@
  * they stand still as a list. Everything is set as text, never as markup.
  */
 import { t } from 'mitreden/i18n.js';
-import { fetchJSON, h, safeKey, warn } from 'mitreden/util.js';
+import { announce, fetchJSON, h, safeKey, warn } from 'mitreden/util.js';
 import { subscribe } from 'mitreden/live.js';
 import { initWallMap } from 'mitreden/wall-map.js';
 
@@ -183,6 +183,9 @@ function init() {
       while (list.children.length > max) { list.removeChild(list.lastChild); }
       rotation.first();
       if (pins) { pins.put(f, true); }
+      // The rotation is not a live region (it changes every 8 s): new
+      // arrivals are announced on their own.
+      announce(t('wall.arrived', [(f.properties || {}).title || '']));
     }),
     'contribution.updated': withID(function (f) {
       if (pins) { pins.put(f, false); }

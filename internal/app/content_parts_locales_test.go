@@ -56,11 +56,11 @@ func TestPartsWrittenPerLocaleAndGermanFallbackMarked(t *testing.T) {
 		t.Fatalf("appointments: %v %d", err, len(appts))
 	}
 	id := appts[0].ID
-	if r := a.post(t, "/admin/p/"+s+"/appointments/translate?locale=tr", url.Values{"id": {itoa(id)}, "title": {"Yürüyüş"},
+	if r := a.post(t, "/admin/p/"+s+"/appointments/translate?locale=tr", url.Values{"id": {itoa64(id)}, "title": {"Yürüyüş"},
 		"body": {"Kıyıda buluşma."}}); r.status != 303 {
 		t.Fatalf("appointment tr: %d %.800s", r.status, r.body)
 	}
-	if r := a.post(t, "/admin/p/"+s+"/appointments/translate?locale=de", url.Values{"id": {itoa(id)}, "title": {"x"}}); r.status != 400 {
+	if r := a.post(t, "/admin/p/"+s+"/appointments/translate?locale=de", url.Values{"id": {itoa64(id)}, "title": {"x"}}); r.status != 400 {
 		t.Errorf("a German 'translation' answered %d, want 400", r.status)
 	}
 	if r := a.get(t, "/admin/p/"+s+"/variants?locale=ar"); !regexp.MustCompile(`id="variant-wiese-title"[^>]*lang="ar" dir="rtl"`).MatchString(r.body) ||
@@ -146,4 +146,4 @@ func procID(t *testing.T, e *env, slug string) int64 {
 	return p.ID
 }
 
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+func itoa64(n int64) string { return strconv.FormatInt(n, 10) }

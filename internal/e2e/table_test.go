@@ -57,8 +57,9 @@ func TestWorkshopTableFeedsTheWall(t *testing.T) {
 		t.Fatalf("stored from table 4: %s", b)
 	}
 	var first string
-	run(t, wall, chromedp.WaitVisible("#wall-list li.wall-new", chromedp.ByQuery),
-		chromedp.Text("#wall-list li:first-child", &first, chromedp.ByQuery))
+	// The wall rotates its cards (8 s each): by now another may be shown.
+	run(t, wall, chromedp.WaitReady("#wall-list li.wall-new", chromedp.ByQuery),
+		chromedp.TextContent("#wall-list li:first-child", &first, chromedp.ByQuery))
 	if !strings.Contains(first, "Vom Werkstatt-Tisch vier") || !strings.Contains(first, "vom Werkstatt-Tisch") {
 		t.Fatalf("wall shows %q", first)
 	}

@@ -173,7 +173,8 @@ var jsMessages = []string{"map.label", "map.place_here", "map.undo", "map.clear"
 	"validation.required", "validation.too_short", "procedure.map", "procedure.new",
 	"card.up", "card.down", "card.comments", "card.origin_table", "card.origin_letter", "card.origin_phone",
 	"card.origin_paper", "card.origin_import", "card.answered", "procedure.count", "validation.geometry_outside_area",
-	"places.map_label", "places.map_hot", "places.map_category", "places.map_topic", "places.map_more", "places.map_status"}
+	"places.map_label", "places.map_hot", "places.map_category", "places.map_topic", "places.map_more", "places.map_status",
+	"wall.map", "wall.pin", "wall.arrived"}
 
 var berlin = func() *time.Location {
 	if loc, err := time.LoadLocation("Europe/Berlin"); err == nil {

@@ -39,7 +39,7 @@ func Register(app *fiber.App, s *web.Server) {
 	app.Get("/table/:slug", csrf, h.table)
 	app.Post("/table/:slug", s.WriteLimiter(), csrf, h.tableSubmit)
 	app.Get("/table/:slug/qr.svg", h.tableQR)
-	app.Get("/wall/:slug", h.wall)
+	h.registerWall(app)
 	app.Get("/manage/:token", web.NoStore, csrf, h.manage)
 	app.Post("/manage/:token", web.NoStore, s.WriteLimiter(), csrf, h.manageSave)
 	app.Post("/manage/:token/subscription", web.NoStore, s.WriteLimiter(), csrf, h.manageSubscription)

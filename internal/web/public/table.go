@@ -1,7 +1,6 @@
 package public
 
 import (
-	"encoding/json"
 	"net/url"
 	"strconv"
 
@@ -101,29 +100,4 @@ func (h *Handler) tableSubmit(c *fiber.Ctx) error {
 	}
 	c.Status(fiber.StatusCreated)
 	return h.Render(c, "table-thanks", data)
-}
-
-// wall is the live projection: the newest contributions, large, updated
-// through the event stream as they come in.
-func (h *Handler) wall(c *fiber.Ctx) error {
-	p, err := h.LoadProcedure(c)
-	if p == nil {
-		return err
-	}
-	v, err := h.procView(c, p)
-	if err != nil {
-		return err
-	}
-	list, err := h.Part.Newest(c.UserContext(), p.ID, 12)
-	if err != nil {
-		return err
-	}
-	l := web.Localizer(c)
-	labels := map[string]string{}
-	for _, k := range p.Categories {
-		labels[k.Key] = k.Label.Get(l.Tag)
-	}
-	lj, _ := json.Marshal(labels)
-	return h.Render(c, "wall", fiber.Map{"Title": l.T("wall.title") + " – " + v.Text.Title, "P": v,
-		"List": list, "Labels": string(lj), "BodyClass": "wall"})
 }

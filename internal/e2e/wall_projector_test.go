@@ -1,10 +1,8 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"image/png"
 	"strconv"
 	"strings"
 	"testing"
@@ -13,8 +11,6 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
-	"github.com/makiuchi-d/gozxing"
-	"github.com/makiuchi-d/gozxing/qrcode"
 )
 
 // The wall is made for a projector: at 1920×1080 it fills the screen
@@ -210,29 +206,11 @@ func TestWallQRCodeLeadsToTheProcedure(t *testing.T) {
 	ctx := sized(t, 1920, 1080)
 	var shot []byte
 	run(t, ctx, chromedp.Navigate(s.URL+"/wall/gruenzug-altona"), wallReady, chromedp.Screenshot("#wall-qr", &shot, chromedp.ByID))
-	addr := readQR(t, shot)
+	addr := decodeQR(t, shot)
 	if addr != s.URL+"/p/gruenzug-altona" {
 		t.Fatalf("the wall's QR code says %q", addr)
 	}
 	if code, body := s.get(t, strings.TrimPrefix(addr, s.URL)); code != 200 || !strings.Contains(body, "Grünzug") {
 		t.Fatalf("the QR code's address answers %d", code)
 	}
-}
-
-// readQR decodes the QR code in a PNG screenshot.
-func readQR(t *testing.T, shot []byte) string {
-	t.Helper()
-	img, err := png.Decode(bytes.NewReader(shot))
-	if err != nil {
-		t.Fatal(err)
-	}
-	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
-	if err != nil {
-		t.Fatalf("reading the QR code: %v", err)
-	}
-	return res.GetText()
 }

@@ -50,9 +50,12 @@ func NewMarkdown() *Markdown {
 }
 
 // Render returns the sanitised HTML of src.
-func (m *Markdown) Render(src string) template.HTML {
+func (m *Markdown) Render(src string) template.HTML { return m.render(m.md, src, src) }
+
+// render converts src with md, sanitises it and caches it under key.
+func (m *Markdown) render(md goldmark.Markdown, key, src string) template.HTML {
 	m.mu.RLock()
-	h, ok := m.cache[src]
+	h, ok := m.cache[key]
 	m.mu.RUnlock()
 	if ok {
 		return h
@@ -60,7 +63,7 @@ func (m *Markdown) Render(src string) template.HTML {
 	var buf bytes.Buffer
 	// A fresh ID generator per document keeps heading IDs unique within it.
 	ctx := parser.NewContext(parser.WithIDs(&headingIDs{seen: map[string]int{}}))
-	if err := m.md.Convert([]byte(src), &buf, parser.WithContext(ctx)); err != nil {
+	if err := md.Convert([]byte(src), &buf, parser.WithContext(ctx)); err != nil {
 		return template.HTML(template.HTMLEscapeString(src))
 	}
 	h = template.HTML(m.policy.SanitizeBytes(buf.Bytes())) //nolint:gosec // sanitised above
@@ -68,7 +71,7 @@ func (m *Markdown) Render(src string) template.HTML {
 	if len(m.cache) > 2000 {
 		m.cache = map[string]template.HTML{}
 	}
-	m.cache[src] = h
+	m.cache[key] = h
 	m.mu.Unlock()
 	return h
 }

@@ -1,7 +1,6 @@
 package content
 
 import (
-	"bytes"
 	"html/template"
 	"strings"
 
@@ -14,26 +13,7 @@ import (
 // with one sentence per line: a line break after each sentence and at each
 // line end of the source (authors often write one sentence a line).
 func (m *Markdown) RenderEasy(src string) template.HTML {
-	key := "easy\x00" + src
-	m.mu.RLock()
-	h, ok := m.cache[key]
-	m.mu.RUnlock()
-	if ok {
-		return h
-	}
-	var buf bytes.Buffer
-	ctx := parser.NewContext(parser.WithIDs(&headingIDs{seen: map[string]int{}}))
-	if err := m.easy.Convert([]byte(src), &buf, parser.WithContext(ctx)); err != nil {
-		return template.HTML(template.HTMLEscapeString(src))
-	}
-	h = template.HTML(m.policy.SanitizeBytes(buf.Bytes())) //nolint:gosec // sanitised above
-	m.mu.Lock()
-	if len(m.cache) > 2000 {
-		m.cache = map[string]template.HTML{}
-	}
-	m.cache[key] = h
-	m.mu.Unlock()
-	return h
+	return m.render(m.easy, "easy\x00"+src, src)
 }
 
 // sentenceBreaks ends each sentence of the document's text with a hard

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -46,13 +47,14 @@ func TestLeichteSpracheLayoutShowsPictogramsAndFits320(t *testing.T) {
 	pages := []page{
 		{"/", [][2]string{{".lang-menu > summary", "::before"}, {".search button[type=submit]", "::before"}, {`.footer-nav a[href="/kontakt"]`, "::before"}}},
 		{"/p/gruenzug-altona", [][2]string{{".nav-cta", "::before"}, {".about-link", "::before"}}},
-		{"/p/gruenzug-altona/contribute", [][2]string{{".nav-cta", "::before"}, {".lang-menu > summary", "::before"}}},
+		{"/p/gruenzug-altona/contribute", [][2]string{{".nav-cta", "::before"}, {".lang-menu > summary", "::before"}, {"#wizard-next", "::before"}}},
 		{"/p/gruenzug-altona/contributions/" + id, [][2]string{{".picto-back", "::before"}, {".vote.up", "::before"}, {".vote.down", "::before"}, {".cat-dot", "::after"}}},
 	}
 	// shown where the layout shows them (the view switch on a phone, the
 	// list's cards on a desktop …): checked when rendered
 	maybe := [][2]string{{"#view-map", "::before"}, {"#view-list", "::before"}, {".card .cat-dot", "::after"}, {".panel-actions .picto-write", "::before"},
-		{"#submit-contribution", "::before"}, {".picto-comment", "::before"}, {".picto-send", "::before"}, {".filters button[type=submit]", "::before"}}
+		{"#submit-contribution", "::before"}, {".picto-comment", "::before"}, {".picto-send", "::before"}, {".filters button[type=submit]", "::before"},
+		{"#wizard-next", "::before"}, {"#wizard-prev", "::before"}}
 	for _, size := range []struct{ w, h int }{{1280, 900}, {320, 720}} {
 		ctx := sized(t, size.w, size.h)
 		for _, p := range pages {
@@ -77,15 +79,7 @@ func TestLeichteSpracheLayoutShowsPictogramsAndFits320(t *testing.T) {
 				}
 			}
 			if size.w == 320 {
-				var width float64
-				for deadline := time.Now().Add(5 * time.Second); ; {
-					run(t, ctx, chromedp.Evaluate(`document.readyState === "complete" ? document.documentElement.scrollWidth : 9999`, &width))
-					if width <= 320 || time.Now().After(deadline) {
-						break
-					}
-					time.Sleep(100 * time.Millisecond)
-				}
-				if width > 320 {
+				if width := pageWidth(t, ctx, 320); width > 320 {
 					t.Errorf("%s is %v px wide at 320 px", p.path, width)
 				}
 			}
@@ -102,5 +96,21 @@ func TestLeichteSpracheLayoutShowsPictogramsAndFits320(t *testing.T) {
 		chromedp.Evaluate(`(() => { const cs = getComputedStyle(document.querySelector(".nav-cta"), "::before"); return cs.content + " " + (cs.maskImage || cs.webkitMaskImage); })()`, &img))
 	if strings.Contains(img, "url(") {
 		t.Errorf("German page shows a pictogram: %s", img)
+	}
+}
+
+// pageWidth is the loaded page's width (document.documentElement's
+// scrollWidth), measured once the page has loaded its styles (a page still
+// loading is laid out without them), waiting up to 5 s for it to come
+// down to limit.
+func pageWidth(t *testing.T, ctx context.Context, limit float64) float64 {
+	t.Helper()
+	var width float64
+	for deadline := time.Now().Add(5 * time.Second); ; {
+		run(t, ctx, chromedp.Evaluate(`document.readyState === "complete" ? document.documentElement.scrollWidth : 9999`, &width))
+		if width <= limit || time.Now().After(deadline) {
+			return width
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }

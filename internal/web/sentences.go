@@ -43,21 +43,16 @@ func sentenceLines(page []byte) []byte {
 				out.Write(bytes.ReplaceAll(raw, mark, []byte(sentenceBreak)))
 			}
 			continue
-		case html.StartTagToken:
+		case html.StartTagToken, html.EndTagToken:
 			name, _ := z.TagName()
+			open := tt == html.StartTagToken
 			switch string(name) {
 			case "title", "option", "textarea", "script", "style":
-				textOnly = true
+				textOnly = open
 			case "svg":
-				svg++
-			}
-		case html.EndTagToken:
-			name, _ := z.TagName()
-			switch string(name) {
-			case "title", "option", "textarea", "script", "style":
-				textOnly = false
-			case "svg":
-				if svg > 0 {
+				if open {
+					svg++
+				} else if svg > 0 {
 					svg--
 				}
 			}

@@ -90,7 +90,7 @@ func LoadI18n(fsys fs.FS) (*I18n, error) {
 			if f != "de.toml" && !germanFamily(loc.Tag) {
 				name = loc.Tag + ".toml"
 			}
-			if _, err := b.ParseMessageFileBytes(data, name); err != nil {
+			if err := addMessages(b, data, name, f == loc.File && Easy(loc.Tag)); err != nil {
 				return nil, fmt.Errorf("content: unable to parse %s: %w", f, err)
 			}
 		}
@@ -104,6 +104,27 @@ func LoadI18n(fsys fs.FS) (*I18n, error) {
 		out.ids, _ = MessageIDs(data)
 	}
 	return out, nil
+}
+
+// Easy reports whether tag is Leichte Sprache, whose pages use the easy
+// layout (one sentence per line).
+func Easy(tag string) bool { return tag == "de-x-ls" }
+
+// addMessages parses a message file into b; with sentences, each message's
+// sentences are marked (markSentences) for the easy layout.
+func addMessages(b *i18n.Bundle, data []byte, name string, sentences bool) error {
+	mf, err := i18n.ParseMessageFileBytes(data, name, map[string]i18n.UnmarshalFunc{"toml": toml.Unmarshal})
+	if err != nil {
+		return err
+	}
+	if sentences {
+		for _, m := range mf.Messages {
+			for _, s := range []*string{&m.Zero, &m.One, &m.Two, &m.Few, &m.Many, &m.Other} {
+				*s = markSentences(*s)
+			}
+		}
+	}
+	return b.AddMessages(mf.Tag, mf.Messages...)
 }
 
 // IDsWithPrefix returns the source language's message IDs that start with prefix.
@@ -136,6 +157,24 @@ type Localizer struct {
 	Tag    string
 	Locale Locale
 	loc    *i18n.Localizer
+	// marks keeps SentenceMark between a Leichte Sprache message's
+	// sentences (HTML pages); without it they are spaces (plain text).
+	marks bool
+}
+
+// WithSentenceMarks returns a copy of z whose T and TN keep SentenceMark
+// between sentences, for HTML pages that put each on its own line.
+func (z *Localizer) WithSentenceMarks() *Localizer {
+	c := *z
+	c.marks = true
+	return &c
+}
+
+func (z *Localizer) text(s string) string {
+	if z.marks {
+		return s
+	}
+	return plainSentences(s)
 }
 
 // Localizer returns the localiser for tag (German when unknown).
@@ -155,7 +194,7 @@ func (l *I18n) Localizer(tag string) *Localizer {
 // T translates id with optional template data (key, value pairs). A missing
 // message shows its id, so a gap is visible instead of an empty string.
 func (z *Localizer) T(id string, kv ...any) string {
-	return z.localize(id, nil, kv)
+	return z.text(z.localize(id, nil, kv))
 }
 
 // TN translates id for the count n: the message's plural form for n (one:
@@ -163,7 +202,7 @@ func (z *Localizer) T(id string, kv ...any) string {
 // names a Count itself. n is any integer type (templates pass int and
 // int64 alike).
 func (z *Localizer) TN(id string, n any, kv ...any) string {
-	return z.localize(id, n, append([]any{"Count", n}, kv...))
+	return z.text(z.localize(id, n, append([]any{"Count", n}, kv...)))
 }
 
 // PluralForms returns the message id unfilled in each plural category the
@@ -173,10 +212,10 @@ func (z *Localizer) TN(id string, n any, kv ...any) string {
 func (z *Localizer) PluralForms(id string) map[string]string {
 	out := map[string]string{}
 	for cat, n := range pluralSamples(z.Lang()) {
-		out[cat] = z.localize(id, n, nil)
+		out[cat] = plainSentences(z.localize(id, n, nil))
 	}
 	if _, ok := out["other"]; !ok {
-		out["other"] = z.localize(id, 1000000, nil) // uk: "other" only for fractions
+		out["other"] = plainSentences(z.localize(id, 1000000, nil)) // uk: "other" only for fractions
 	}
 	return out
 }
@@ -222,7 +261,7 @@ func PluralCategories(lang string) []string {
 // placeholder shows as "<no value>"), for scripts that choose by count.
 // A message without plural forms gives the same text twice.
 func (z *Localizer) Forms(id string) (one, other string) {
-	return z.localize(id, 1, nil), z.localize(id, 2, nil)
+	return plainSentences(z.localize(id, 1, nil)), plainSentences(z.localize(id, 2, nil))
 }
 
 func (z *Localizer) localize(id string, count any, kv []any) string {

@@ -13,6 +13,8 @@ import (
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/util"
 )
 
 // Markdown renders Markdown to sanitised HTML. It never passes raw HTML
@@ -20,6 +22,7 @@ import (
 // second time. Rendered results are cached by source text.
 type Markdown struct {
 	md     goldmark.Markdown
+	easy   goldmark.Markdown // Leichte Sprache: one sentence per line (markdown_easy.go)
 	policy *bluemonday.Policy
 	mu     sync.RWMutex
 	cache  map[string]template.HTML
@@ -27,27 +30,32 @@ type Markdown struct {
 
 // NewMarkdown builds the renderer with German typography.
 func NewMarkdown() *Markdown {
-	md := goldmark.New(
-		goldmark.WithExtensions(extension.GFM,
-			extension.NewTypographer(extension.WithTypographicSubstitutions(extension.TypographicSubstitutions{
-				extension.LeftDoubleQuote:  []byte("&bdquo;"),
-				extension.RightDoubleQuote: []byte("&ldquo;"),
-				extension.LeftSingleQuote:  []byte("&sbquo;"),
-				extension.RightSingleQuote: []byte("&lsquo;"),
-			}))),
-		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
-	)
+	extensions := goldmark.WithExtensions(extension.GFM,
+		extension.NewTypographer(extension.WithTypographicSubstitutions(extension.TypographicSubstitutions{
+			extension.LeftDoubleQuote:  []byte("&bdquo;"),
+			extension.RightDoubleQuote: []byte("&ldquo;"),
+			extension.LeftSingleQuote:  []byte("&sbquo;"),
+			extension.RightSingleQuote: []byte("&lsquo;"),
+		})))
+	md := goldmark.New(extensions, goldmark.WithParserOptions(parser.WithAutoHeadingID()))
+	easy := goldmark.New(extensions,
+		goldmark.WithParserOptions(parser.WithAutoHeadingID(),
+			parser.WithASTTransformers(util.Prioritized(sentenceBreaks{}, 1000))),
+		goldmark.WithRendererOptions(html.WithHardWraps()))
 	p := bluemonday.UGCPolicy()
 	p.AllowAttrs("id").Matching(bluemonday.SpaceSeparatedTokens).OnElements("h1", "h2", "h3", "h4", "h5", "h6")
 	p.RequireNoFollowOnLinks(true)
 	p.AddTargetBlankToFullyQualifiedLinks(false)
-	return &Markdown{md: md, policy: p, cache: map[string]template.HTML{}}
+	return &Markdown{md: md, easy: easy, policy: p, cache: map[string]template.HTML{}}
 }
 
 // Render returns the sanitised HTML of src.
-func (m *Markdown) Render(src string) template.HTML {
+func (m *Markdown) Render(src string) template.HTML { return m.render(m.md, src, src) }
+
+// render converts src with md, sanitises it and caches it under key.
+func (m *Markdown) render(md goldmark.Markdown, key, src string) template.HTML {
 	m.mu.RLock()
-	h, ok := m.cache[src]
+	h, ok := m.cache[key]
 	m.mu.RUnlock()
 	if ok {
 		return h
@@ -55,7 +63,7 @@ func (m *Markdown) Render(src string) template.HTML {
 	var buf bytes.Buffer
 	// A fresh ID generator per document keeps heading IDs unique within it.
 	ctx := parser.NewContext(parser.WithIDs(&headingIDs{seen: map[string]int{}}))
-	if err := m.md.Convert([]byte(src), &buf, parser.WithContext(ctx)); err != nil {
+	if err := md.Convert([]byte(src), &buf, parser.WithContext(ctx)); err != nil {
 		return template.HTML(template.HTMLEscapeString(src))
 	}
 	h = template.HTML(m.policy.SanitizeBytes(buf.Bytes())) //nolint:gosec // sanitised above
@@ -63,7 +71,7 @@ func (m *Markdown) Render(src string) template.HTML {
 	if len(m.cache) > 2000 {
 		m.cache = map[string]template.HTML{}
 	}
-	m.cache[src] = h
+	m.cache[key] = h
 	m.mu.Unlock()
 	return h
 }

@@ -36,17 +36,7 @@ func TestSignLanguageAndEasyEntryPointsInTheBrowser(t *testing.T) {
 		if v := axe(t, ctx); len(v) > 0 {
 			t.Errorf("%s: %d axe violations:\n  %s", page, len(v), strings.Join(v, "\n  "))
 		}
-		// Measured once the page has loaded its styles (a page still
-		// loading is laid out without them).
-		var width float64
-		for deadline := time.Now().Add(5 * time.Second); ; {
-			run(t, ctx, chromedp.Evaluate(`document.readyState === "complete" ? document.documentElement.scrollWidth : 9999`, &width))
-			if width <= 320 || time.Now().After(deadline) {
-				break
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-		if width > 320 {
+		if width := pageWidth(t, ctx, 320); width > 320 {
 			t.Errorf("%s is %v px wide at 320 px", page, width)
 		}
 	}

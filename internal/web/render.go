@@ -35,7 +35,12 @@ func (s *Server) render(c *fiber.Ctx, page string, data fiber.Map, nonce string)
 		data = fiber.Map{}
 	}
 	l := Localizer(c)
-	data["L"] = l
+	easy := content.Easy(l.Tag)
+	if easy {
+		data["L"] = l.WithSentenceMarks() // one sentence per line (sentences.go)
+	} else {
+		data["L"] = l
+	}
 	data["Lang"] = l.Lang()
 	data["Dir"] = l.Dir()
 	c.Set(fiber.HeaderContentLanguage, l.Tag)
@@ -53,6 +58,9 @@ func (s *Server) render(c *fiber.Ctx, page string, data fiber.Map, nonce string)
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", data); err != nil {
 		return nil, fmt.Errorf("web: render %s: %w", page, err)
+	}
+	if easy {
+		return sentenceLines(buf.Bytes()), nil
 	}
 	return buf.Bytes(), nil
 }
@@ -97,6 +105,8 @@ func (s *Server) funcs() template.FuncMap {
 	return template.FuncMap{
 		"asset": s.Assets.URL,
 		"md":    s.Markdown.Render,
+		// mdEasy renders Markdown in Leichte Sprache: one sentence per line.
+		"mdEasy": s.Markdown.RenderEasy,
 		"date": func(l *content.Localizer, t time.Time) string {
 			return l.Date(t.In(berlin))
 		},

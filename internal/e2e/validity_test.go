@@ -14,7 +14,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/target"
 	cdpruntime "github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
@@ -176,7 +178,15 @@ func checkLocale(t *testing.T, root context.Context, s *server, pages []pageVisi
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := chromedp.NewContext(root)
+	// A window of its own: a tab in the background gets no animation
+	// frames, and the page would not settle after a resize.
+	var id target.ID
+	run(t, root, chromedp.ActionFunc(func(ctx context.Context) error {
+		var err error
+		id, err = target.CreateTarget("about:blank").WithNewWindow(true).Do(cdp.WithExecutor(ctx, chromedp.FromContext(ctx).Browser))
+		return err
+	}))
+	ctx, cancel := chromedp.NewContext(root, chromedp.WithTargetID(id))
 	defer cancel()
 	docs := &documents{}
 	chromedp.ListenTarget(ctx, docs.listen)

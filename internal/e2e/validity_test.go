@@ -26,10 +26,12 @@ var allLocales = []string{"de", "en", "de-x-ls", "tr", "ar", "uk"}
 
 // pageVisit is one page type: a path opened in the browser, then, when set,
 // a script that sends a form or moves the wizard on (act) and the condition
-// that says the result is there (ready).
+// that says the result is there (ready); want is in the served HTML of a
+// page that must be the one meant (a form's answer).
 type pageVisit struct {
 	name, path string
 	act, ready string
+	want       string
 }
 
 // sendForm sends the form sel as a browser without JavaScript would (no
@@ -73,8 +75,8 @@ func publicPages(t *testing.T, s *server) []pageVisit {
 		{name: "contribute-2", path: p + "/contribute", act: step2, ready: ready2},
 		{name: "contribute-3", path: "", act: step3, ready: ready3},
 		{name: "contribute-4", path: "", act: step4, ready: ready4},
-		{name: "contribute-errors", path: p + "/contribute", act: sendForm("#contribute-form", `f.title.value = " "`), ready: loaded},
-		{name: "submitted", path: p + "/contribute", act: sendForm("#contribute-form", fillText+`; document.getElementById("category-verkehr").checked = true; `+fillPoint), ready: loaded},
+		{name: "contribute-errors", path: p + "/contribute", act: sendForm("#contribute-form", `f.title.value = " "`), ready: loaded, want: `id="error-summary"`},
+		{name: "submitted", path: p + "/contribute", act: sendForm("#contribute-form", fillText+`; document.getElementById("category-verkehr").checked = true; `+fillPoint), ready: loaded, want: `id="manage-link"`},
 		{name: "contribution", path: p + "/contributions/" + id},
 		{name: "removed", path: p + "/contributions/" + hidden},
 		{name: "statistics", path: p + "/statistics"},
@@ -85,13 +87,13 @@ func publicPages(t *testing.T, s *server) []pageVisit {
 		{name: "impressum", path: "/impressum"},
 		{name: "datenschutz", path: "/datenschutz"},
 		{name: "barrierefreiheit", path: "/barrierefreiheit"},
-		{name: "feedback-errors", path: "/barrierefreiheit", act: sendForm(`form[action$="/feedback"]`, ""), ready: loaded},
+		{name: "feedback-errors", path: "/barrierefreiheit", act: sendForm(`form[action$="/feedback"]`, ""), ready: loaded, want: `id="fb-message-error"`},
 		{name: "feedback-sent", path: "/barrierefreiheit?sent=1"},
 		{name: "kontakt", path: "/kontakt"},
-		{name: "manage", path: "/manage/" + token},
+		{name: "manage", path: "/manage/" + token, want: `id="manage-status"`},
 		{name: "manage-erase", path: "/manage/" + token + "/erase"},
 		{name: "not-found", path: "/p/nope"},
-		{name: "table", path: tableLink(t, s, 1)},
+		{name: "table", path: tableLink(t, s, 1), want: `id="kiosk-qr"`},
 		{name: "wall", path: "/wall/gruenzug-altona"},
 		{name: "admin-login", path: "/admin/login"},
 	}
@@ -206,6 +208,9 @@ func checkLocale(t *testing.T, root context.Context, s *server, pages []pageVisi
 		html, err := docs.body(ctx)
 		if err != nil {
 			t.Fatalf("%s: reading the served HTML: %v", where, err)
+		}
+		if !strings.Contains(html, pv.want) {
+			t.Fatalf("%s: the page served is not the one meant (no %s)", where, pv.want)
 		}
 		if err := os.WriteFile(filepath.Join(dir, pv.name+".html"), []byte(html), 0o644); err != nil {
 			t.Fatal(err)

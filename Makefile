@@ -13,8 +13,10 @@ run: build
 build: assets
 	go build -o $(BIN) ./cmd/mitreden
 
+# --ignore-scripts: vnu-jar's install script would download a Java runtime
+# from GitHub where none is installed; system-deps installs Debian's.
 node_modules/.package-lock.json: package.json package-lock.json
-	npm ci --no-audit --no-fund
+	npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
 assets: node_modules/.package-lock.json
@@ -29,13 +31,15 @@ test: assets system-deps lint
 	go test -race -count=1 ./...
 	$(MAKE) fuzz FUZZTIME=30000x
 
-# The tests need Chromium (browser tests), GDAL (exports are checked
+# The tests need Chromium (browser tests), a Java runtime (the Nu HTML
+# checker, vnu-jar from npm, checks every page), GDAL (exports are checked
 # with ogrinfo) and poppler-utils (posters and the analysis PDF are checked
-# with pdftotext and pdfinfo); the benchmarks compare with the sqlite3 shell. Each is
-# installed from Debian's packages when missing.
+# with pdftotext and pdfinfo); the benchmarks compare with the sqlite3 shell.
+# Each is installed from Debian's packages when missing.
 system-deps:
 	@missing=""; \
 	  command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || missing="$$missing chromium"; \
+	  command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
 	  command -v ogrinfo >/dev/null 2>&1 || missing="$$missing gdal-bin"; \
 	  command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	  command -v sqlite3 >/dev/null 2>&1 || missing="$$missing sqlite3"; \

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"strings"
+	"unicode"
 )
 
 // Bar is one bar of a chart.
@@ -44,11 +45,14 @@ func BarChart(title string, bars []Bar) template.HTML {
 	return template.HTML(sb.String()) //nolint:gosec // labels escaped above
 }
 
+// id is the chart's title as an element id: its letters and digits in any
+// script (an Arabic or Ukrainian title has no Latin ones, and every chart
+// would get the same id).
 func id(title string) string {
 	var b strings.Builder
 	b.WriteString("chart-")
 	for _, r := range strings.ToLower(title) {
-		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			b.WriteRune(r)
 		}
 	}

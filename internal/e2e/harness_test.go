@@ -140,8 +140,15 @@ func (s *server) get(t testing.TB, path string) (int, string) {
 	return res.StatusCode, string(b)
 }
 
-// browser returns a chromedp context on a fresh headless Chromium.
+// browser returns a chromedp context on a fresh headless Chromium that
+// lives for at most 90 s.
 func browser(t testing.TB, opts ...chromedp.ExecAllocatorOption) context.Context {
+	t.Helper()
+	return browserFor(t, 90*time.Second, opts...)
+}
+
+// browserFor is browser for a test that needs the browser longer.
+func browserFor(t testing.TB, limit time.Duration, opts ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
 	path := os.Getenv("CHROMIUM")
 	if path == "" {
@@ -170,7 +177,7 @@ func browser(t testing.TB, opts ...chromedp.ExecAllocatorOption) context.Context
 	}, opts...)
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), all...)
 	ctx, cancelC := chromedp.NewContext(actx)
-	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
+	ctx, cancelT := context.WithTimeout(ctx, limit)
 	t.Cleanup(func() {
 		cancelT()
 		cancelC()

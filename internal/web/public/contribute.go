@@ -114,7 +114,7 @@ func (h *Handler) renderContribute(c *fiber.Ctx, p *model.Procedure, f contribFo
 	}
 	geomJSON, pt := geometryView(f.Geom)
 	return h.Render(c, "contribute", fiber.Map{"Title": web.Localizer(c).T("contribute.title") + " – " + v.Text.Title,
-		"P": v, "In": f.In, "Errors": f.Fields, "GeometryJSON": geomJSON, "Point": pt, "Places": places, "PlaceName": f.Place,
+		"P": v, "In": f.In, "Errors": f.Fields, "ErrorList": errorSummary(web.Localizer(c), f.Fields), "GeometryJSON": geomJSON, "Point": pt, "Places": places, "PlaceName": f.Place,
 		"Action": "/p/" + p.Slug + "/contribute", "MailOn": h.Mail != nil, "Email": f.Email, "EmailReplies": f.EmailReplies})
 }
 

@@ -53,7 +53,7 @@ func (h *Handler) tableData(c *fiber.Ctx, p *model.Procedure, n int, key string,
 	geomJSON, pt := geometryView(f.Geom)
 	self := "/table/" + p.Slug + "?table=" + strconv.Itoa(n) + "&key=" + url.QueryEscape(key)
 	return fiber.Map{"Title": web.Localizer(c).T("table.title", "Table", n) + " – " + v.Text.Title, "P": v, "Table": n, "Key": key,
-		"In": f.In, "Errors": f.Fields, "GeometryJSON": geomJSON, "Point": pt, "Places": places, "PlaceName": f.Place,
+		"In": f.In, "Errors": f.Fields, "ErrorList": errorSummary(web.Localizer(c), f.Fields), "GeometryJSON": geomJSON, "Point": pt, "Places": places, "PlaceName": f.Place,
 		"Action": self, "Reset": self, "Idle": h.Config.TableIdle, "BodyClass": "kiosk"}, nil
 }
 

@@ -19,8 +19,13 @@ export function initPlan(map, proc) {
   const layersBox = document.getElementById('kiosk-layers');
   const variantsBox = document.getElementById('kiosk-variants');
   const figure = document.getElementById('kiosk-variant');
-  const img = document.getElementById('kiosk-variant-img');
   const caption = document.getElementById('kiosk-variant-caption');
+  // The picture joins the page when a variant is chosen: an img without a
+  // src is invalid HTML.
+  const img = document.createElement('img');
+  img.id = 'kiosk-variant-img';
+  img.alt = '';
+  figure.insertBefore(img, caption);
   const planButton = document.getElementById('kiosk-plan');
   let any = false;
 

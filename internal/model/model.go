@@ -479,6 +479,15 @@ type Appointment struct {
 	Texts       Texts // title and description in other locales
 }
 
+// Over reports whether the appointment has ended at now (one without an
+// end has ended once it began).
+func (a Appointment) Over(now time.Time) bool {
+	if a.EndsAt.IsZero() {
+		return a.StartsAt.Before(now)
+	}
+	return a.EndsAt.Before(now)
+}
+
 // Conception is a plan variant residents compare, rate and comment on.
 type Conception struct {
 	ID       int64

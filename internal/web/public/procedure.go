@@ -55,7 +55,9 @@ func (h *Handler) procedure(c *fiber.Ctx) error {
 	// is rendered once per procedure version (see web.RenderCached).
 	now := h.Now()
 	phase, _ := p.CurrentPhase(now)
-	key := fmt.Sprintf("%s|%d|%s", c.Request().URI().QueryString(), phase.ID, p.Status(now))
+	// The hour is in the key too: appointments are marked as past, so the
+	// page is rendered anew at least once an hour.
+	key := fmt.Sprintf("%s|%d|%s|%d", c.Request().URI().QueryString(), phase.ID, p.Status(now), now.Unix()/3600)
 	return h.RenderCached(c, p, key, "procedure", func() (fiber.Map, error) { return h.procedureData(c, p) })
 }
 
@@ -109,7 +111,7 @@ func (h *Handler) procedureData(c *fiber.Ctx, p *model.Procedure) (fiber.Map, er
 		nextURL = "/p/" + p.Slug + "?" + vals.Encode() + "#list"
 	}
 	return fiber.Map{"Title": v.Text.Title, "P": v, "List": list, "Count": count, "Filter": f, "Answered": answered,
-		"Filtered": filtered(c), "FilterError": filterErr, "PlanningOptions": moderation.PlanningOptions(l, p), "NextURL": nextURL, "Downloads": files, "Appointments": appts, "Sorts": []string{store.SortNewest, store.SortOldest, store.SortRated, store.SortCommented}}, nil
+		"Filtered": filtered(c), "FilterError": filterErr, "PlanningOptions": moderation.PlanningOptions(l, p), "NextURL": nextURL, "Downloads": files, "Appointments": appts, "Now": h.Now(), "Sorts": []string{store.SortNewest, store.SortOldest, store.SortRated, store.SortCommented}}, nil
 }
 
 // filtered reports whether the list's query narrows what it shows, so that

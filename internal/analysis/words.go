@@ -107,20 +107,6 @@ func tokens(text string) []token {
 	return out
 }
 
-// isEnglish tells whether a text's words are English rather than German.
-func isEnglish(toks []token) bool {
-	en, de := 0, 0
-	for _, t := range toks {
-		w := strings.ToLower(t.text)
-		if englishOnly[w] {
-			en++
-		} else if germanOnly[w] {
-			de++
-		}
-	}
-	return en > de
-}
-
 func (w *Words) stem(word string, en bool) string {
 	w.env.SetCurrent(word)
 	if en {
@@ -213,7 +199,8 @@ func (w *Words) learn(text string, en bool) written {
 	return m
 }
 
-// isEnglish is isEnglish with each written form's language looked up once.
+// isEnglish tells whether a text's words are English rather than German,
+// each written form's language looked up once.
 func (w *Words) isEnglish(toks []token) bool {
 	if w.class == nil {
 		w.class = map[string]int8{}

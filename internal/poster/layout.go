@@ -162,11 +162,9 @@ func layout(d Doc, s Size, w measure, bits [][]bool) page {
 			arrow(&pg, M+mapW-9*k, top+5*k, k, d.North)
 			if md.ScaleMM > 0 {
 				x0, yb := M+5*k, top+mh-5*k
-				for _, l := range []line{{x0, yb, x0 + md.ScaleMM, yb, ink, 0.6 * k, true},
-					{x0, yb - 1.5*k, x0, yb + 0.3*k, ink, 0.5 * k, true},
-					{x0 + md.ScaleMM, yb - 1.5*k, x0 + md.ScaleMM, yb + 0.3*k, ink, 0.5 * k, true}} {
-					pg.Lines = append(pg.Lines, l)
-				}
+				pg.Lines = append(pg.Lines, line{x0, yb, x0 + md.ScaleMM, yb, ink, 0.6 * k, true},
+					line{x0, yb - 1.5*k, x0, yb + 0.3*k, ink, 0.5 * k, true},
+					line{x0 + md.ScaleMM, yb - 1.5*k, x0 + md.ScaleMM, yb + 0.3*k, ink, 0.5 * k, true})
 				t := text(x0, yb-2.2*k, 9*ptMM*k, false, ink, md.ScaleTxt)
 				t.LTR, t.InMap = true, true
 			}

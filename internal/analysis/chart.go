@@ -18,31 +18,62 @@ type Bar struct {
 
 // BarChart draws a horizontal bar chart as inline SVG. The SVG is marked
 // as an image with a title; the page shows the numbers as a table too.
+// It is drawn twice, and the theme shows one: wide (label beside the bar)
+// and narrow for phones (label above the bar), because a wide chart
+// scaled down to a phone's width shrinks its text to a few pixels.
 func BarChart(title string, bars []Bar) template.HTML {
-	const width, rowH, labelW = 640, 32, 220
-	max := 1
-	for _, b := range bars {
-		if b.Value > max {
-			max = b.Value
-		}
-	}
-	h := rowH*len(bars) + 10
 	var sb strings.Builder
-	fmt.Fprintf(&sb, `<svg class="chart" role="img" aria-labelledby="%s" viewBox="0 0 %d %d" xmlns="http://www.w3.org/2000/svg">`, id(title), width, h)
-	fmt.Fprintf(&sb, `<title id="%s">%s</title>`, id(title), template.HTMLEscapeString(title))
+	wideBars(&sb, title, bars)
+	narrowBars(&sb, title, bars)
+	return template.HTML(sb.String()) //nolint:gosec // labels escaped in the drawing
+}
+
+func maxValue(bars []Bar) int {
+	m := 1
+	for _, b := range bars {
+		m = max(m, b.Value)
+	}
+	return m
+}
+
+func barColour(b Bar) string {
+	if b.Colour == "" || !validColour(b.Colour) {
+		return "#005ca9"
+	}
+	return b.Colour
+}
+
+func wideBars(sb *strings.Builder, title string, bars []Bar) {
+	const width, rowH, labelW = 640, 32, 220
+	top := maxValue(bars)
+	fmt.Fprintf(sb, `<svg class="chart chart-wide" role="img" aria-labelledby="%s" viewBox="0 0 %d %d" xmlns="http://www.w3.org/2000/svg">`, id(title), width, rowH*len(bars)+10)
+	fmt.Fprintf(sb, `<title id="%s">%s</title>`, id(title), template.HTMLEscapeString(title))
 	for i, b := range bars {
 		y := 5 + i*rowH
-		w := (width - labelW - 60) * b.Value / max
-		colour := b.Colour
-		if colour == "" || !validColour(colour) {
-			colour = "#005ca9"
-		}
-		fmt.Fprintf(&sb, `<text x="%d" y="%d" text-anchor="end" class="chart-label">%s</text>`, labelW-8, y+20, template.HTMLEscapeString(b.Label))
-		fmt.Fprintf(&sb, `<rect x="%d" y="%d" width="%d" height="%d" fill="%s"></rect>`, labelW, y+4, w, rowH-10, colour)
-		fmt.Fprintf(&sb, `<text x="%d" y="%d" class="chart-value">%d</text>`, labelW+w+6, y+20, b.Value)
+		w := (width - labelW - 60) * b.Value / top
+		fmt.Fprintf(sb, `<text x="%d" y="%d" text-anchor="end" class="chart-label">%s</text>`, labelW-8, y+20, template.HTMLEscapeString(b.Label))
+		fmt.Fprintf(sb, `<rect x="%d" y="%d" width="%d" height="%d" fill="%s"></rect>`, labelW, y+4, w, rowH-10, barColour(b))
+		fmt.Fprintf(sb, `<text x="%d" y="%d" class="chart-value">%d</text>`, labelW+w+6, y+20, b.Value)
 	}
 	sb.WriteString(`</svg>`)
-	return template.HTML(sb.String()) //nolint:gosec // labels escaped above
+}
+
+// narrowBars is the phone drawing: 300 units wide, so that its text keeps
+// about its size on a 320 px screen.
+func narrowBars(sb *strings.Builder, title string, bars []Bar) {
+	const width, rowH = 300, 46
+	top := maxValue(bars)
+	nid := id(title) + "-narrow"
+	fmt.Fprintf(sb, `<svg class="chart chart-narrow" role="img" aria-labelledby="%s" viewBox="0 0 %d %d" xmlns="http://www.w3.org/2000/svg">`, nid, width, rowH*len(bars)+6)
+	fmt.Fprintf(sb, `<title id="%s">%s</title>`, nid, template.HTMLEscapeString(title))
+	for i, b := range bars {
+		y := 4 + i*rowH
+		w := (width - 50) * b.Value / top
+		fmt.Fprintf(sb, `<text x="0" y="%d" class="chart-label">%s</text>`, y+16, template.HTMLEscapeString(b.Label))
+		fmt.Fprintf(sb, `<rect x="0" y="%d" width="%d" height="%d" fill="%s"></rect>`, y+22, w, 16, barColour(b))
+		fmt.Fprintf(sb, `<text x="%d" y="%d" class="chart-value">%d</text>`, w+6, y+36, b.Value)
+	}
+	sb.WriteString(`</svg>`)
 }
 
 // id is the chart's title as an element id: its letters and digits in any

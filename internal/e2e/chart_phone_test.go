@@ -1,0 +1,47 @@
+package e2e
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// On a phone a bar chart's labels keep a readable size (the wide drawing
+// scaled to 320 px would shrink them to about 6 px); on a desktop the wide
+// drawing shows. In Arabic the labels stay inside the chart.
+func TestBarChartLabelsStayReadableOnAPhone(t *testing.T) {
+	s := start(t, "")
+	// the rendered height of the first label of the chart that shows, in px
+	const labelPx = `(() => {
+		const svg = [...document.querySelectorAll("svg.chart")].find(e => e.getBoundingClientRect().width > 0 && !e.classList.contains("heat"));
+		if (!svg) { return -1; }
+		const r = svg.querySelector(".chart-label").getBoundingClientRect(), b = svg.getBoundingClientRect();
+		return (r.left >= b.left - 1 && r.right <= b.right + 1) ? r.height : -2;
+	})()`
+	for _, c := range []struct {
+		w, h  int
+		lang  string
+		class string
+	}{{320, 720, "de", "chart-narrow"}, {320, 720, "ar", "chart-narrow"}, {1280, 900, "de", "chart-wide"}} {
+		ctx := sized(t, c.w, c.h)
+		var px float64
+		var shown string
+		run(t, ctx, chromedp.Navigate(s.URL+"/p/gruenzug-altona/statistics?lang="+c.lang),
+			waitJS("the charts", `document.readyState === "complete" && document.querySelectorAll("svg.chart").length > 0`, 10*time.Second),
+			chromedp.Evaluate(labelPx, &px),
+			chromedp.Evaluate(`[...document.querySelectorAll("svg.chart")].find(e => e.getBoundingClientRect().width > 0).getAttribute("class")`, &shown))
+		name := fmt.Sprintf("%d px, %s", c.w, c.lang)
+		if shown != "chart "+c.class {
+			t.Errorf("%s: the chart shown is %q, want %q", name, shown, c.class)
+		}
+		if px < 12 {
+			t.Errorf("%s: a chart label is %v px high (−2: outside the chart)", name, px)
+		}
+		if w := pageWidth(t, ctx, float64(c.w)); w > float64(c.w) {
+			t.Errorf("%s: the page is %v px wide", name, w)
+		}
+		noAxeViolations(t, ctx, "statistics "+name)
+	}
+}

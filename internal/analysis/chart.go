@@ -127,7 +127,29 @@ type Marker struct {
 // a legend below, the markers as dashed lines numbered from 1. xLabels name
 // the positions; a few of them are written under the axis.
 func LineChart(title string, xLabels []string, lines []Line, marks []Marker) template.HTML {
-	const width, left, right, top, plotH, legendRow = 720, 48, 16, 24, 220, 22
+	var sb strings.Builder
+	lineChart(&sb, title, xLabels, lines, marks, lineWide)
+	lineChart(&sb, title, xLabels, lines, marks, lineNarrow)
+	return template.HTML(sb.String()) //nolint:gosec // labels escaped in the drawing
+}
+
+// lineGeometry is one drawing of a line chart: wide for screens, narrow
+// for phones (see BarChart: the theme shows one).
+type lineGeometry struct {
+	class, idSuffix  string
+	width, left      int
+	ticks            int // about how many x labels
+	plotH, legendRow int
+}
+
+var (
+	lineWide   = lineGeometry{class: "chart chart-wide", width: 720, left: 48, ticks: 6, plotH: 220, legendRow: 22}
+	lineNarrow = lineGeometry{class: "chart chart-narrow", idSuffix: "-narrow", width: 340, left: 40, ticks: 3, plotH: 180, legendRow: 24}
+)
+
+func lineChart(sb *strings.Builder, title string, xLabels []string, lines []Line, marks []Marker, g lineGeometry) {
+	const right, top = 16, 24
+	width, left, plotH, legendRow := g.width, g.left, g.plotH, g.legendRow
 	n := len(xLabels)
 	maxV := 1
 	for _, l := range lines {
@@ -144,24 +166,24 @@ func LineChart(title string, xLabels []string, lines []Line, marks []Marker) tem
 	}
 	y := func(v int) float64 { return float64(top) + float64(plotH) - float64(v)*float64(plotH)/float64(maxV) }
 	h := top + plotH + 36 + legendRow*len(lines) + 8
-	var sb strings.Builder
-	fmt.Fprintf(&sb, `<svg class="chart" role="img" aria-labelledby="%s" viewBox="0 0 %d %d" xmlns="http://www.w3.org/2000/svg">`, id(title), width, h)
-	fmt.Fprintf(&sb, `<title id="%s">%s</title>`, id(title), template.HTMLEscapeString(title))
+	cid := id(title) + g.idSuffix
+	fmt.Fprintf(sb, `<svg class="%s" role="img" aria-labelledby="%s" viewBox="0 0 %d %d" xmlns="http://www.w3.org/2000/svg">`, g.class, cid, width, h)
+	fmt.Fprintf(sb, `<title id="%s">%s</title>`, cid, template.HTMLEscapeString(title))
 	for _, v := range []int{0, maxV / 2, maxV} {
-		fmt.Fprintf(&sb, `<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#767676" stroke-width="0.5"></line>`, left, y(v), width-right, y(v))
-		fmt.Fprintf(&sb, `<text x="%d" y="%.1f" text-anchor="end" class="chart-value">%d</text>`, left-6, y(v)+4, v)
+		fmt.Fprintf(sb, `<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#767676" stroke-width="0.5"></line>`, left, y(v), width-right, y(v))
+		fmt.Fprintf(sb, `<text x="%d" y="%.1f" text-anchor="end" class="chart-value">%d</text>`, left-6, y(v)+4, v)
 	}
-	step := max(1, n/6)
+	step := max(1, n/g.ticks)
 	for i := 0; i < n; i += step {
-		fmt.Fprintf(&sb, `<text x="%.1f" y="%d" text-anchor="middle" class="chart-label">%s</text>`, x(i), top+plotH+18, template.HTMLEscapeString(xLabels[i]))
+		fmt.Fprintf(sb, `<text x="%.1f" y="%d" text-anchor="middle" class="chart-label">%s</text>`, x(i), top+plotH+18, template.HTMLEscapeString(xLabels[i]))
 	}
 	for k, m := range marks {
 		if m.Index < 0 || m.Index >= max(n, 1) {
 			continue
 		}
-		fmt.Fprintf(&sb, `<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" stroke="#555555" stroke-dasharray="4 3"><title>%s</title></line>`,
+		fmt.Fprintf(sb, `<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" stroke="#555555" stroke-dasharray="4 3"><title>%s</title></line>`,
 			x(m.Index), top, x(m.Index), top+plotH, template.HTMLEscapeString(m.Label))
-		fmt.Fprintf(&sb, `<text x="%.1f" y="%d" text-anchor="middle" class="chart-value">%d</text>`, x(m.Index), top-6, k+1)
+		fmt.Fprintf(sb, `<text x="%.1f" y="%d" text-anchor="middle" class="chart-value">%d</text>`, x(m.Index), top-6, k+1)
 	}
 	for k, l := range lines {
 		colour := l.Colour
@@ -172,11 +194,10 @@ func LineChart(title string, xLabels []string, lines []Line, marks []Marker) tem
 		for i, v := range l.Values[:min(len(l.Values), n)] {
 			fmt.Fprintf(&pts, "%.1f,%.1f ", x(i), y(v))
 		}
-		fmt.Fprintf(&sb, `<polyline fill="none" stroke="%s" stroke-width="2" points="%s"></polyline>`, colour, strings.TrimSpace(pts.String()))
+		fmt.Fprintf(sb, `<polyline fill="none" stroke="%s" stroke-width="2" points="%s"></polyline>`, colour, strings.TrimSpace(pts.String()))
 		ly := top + plotH + 36 + k*legendRow
-		fmt.Fprintf(&sb, `<rect x="%d" y="%d" width="14" height="14" fill="%s"></rect>`, left, ly, colour)
-		fmt.Fprintf(&sb, `<text x="%d" y="%d" class="chart-label">%s</text>`, left+20, ly+12, template.HTMLEscapeString(l.Label))
+		fmt.Fprintf(sb, `<rect x="%d" y="%d" width="14" height="14" fill="%s"></rect>`, left, ly, colour)
+		fmt.Fprintf(sb, `<text x="%d" y="%d" class="chart-label">%s</text>`, left+20, ly+12, template.HTMLEscapeString(l.Label))
 	}
 	sb.WriteString(`</svg>`)
-	return template.HTML(sb.String()) //nolint:gosec // labels escaped above
 }

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -44,4 +45,27 @@ func TestBarChartLabelsStayReadableOnAPhone(t *testing.T) {
 		}
 		noAxeViolations(t, ctx, "statistics "+name)
 	}
+}
+
+// The planners' time chart too: on a phone its narrow drawing shows, with
+// labels of a readable size.
+func TestTimeChartLabelsStayReadableOnAPhone(t *testing.T) {
+	s := start(t, "")
+	cmd := execBinary("user", "add", "--db", s.DB, "--email", "planerin@example.org", "--role", "planner", "--password-stdin")
+	cmd.Stdin = strings.NewReader("ein sehr langes Passwort\n")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("user add: %v %s", err, out)
+	}
+	ctx := sized(t, 320, 720)
+	var px float64
+	var shown string
+	const chart = `[...document.querySelectorAll("#time-h ~ svg.chart")].find(e => e.getBoundingClientRect().width > 0)`
+	run(t, ctx, chromedp.Navigate(s.URL+"/admin/p/gruenzug-altona/analysis"), signIn("planerin@example.org", "ein sehr langes Passwort"),
+		waitJS("the time chart", `document.readyState === "complete" && !!`+chart, 15*time.Second),
+		chromedp.Evaluate(chart+`.getAttribute("class")`, &shown),
+		chromedp.Evaluate(chart+`.querySelector(".chart-label").getBoundingClientRect().height`, &px))
+	if shown != "chart chart-narrow" || px < 12 {
+		t.Errorf("time chart at 320 px: %q, labels %v px high", shown, px)
+	}
+	noAxeViolations(t, ctx, "analysis at 320 px")
 }

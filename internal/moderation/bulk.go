@@ -34,14 +34,7 @@ func (s *Service) Bulk(ctx context.Context, actor *model.User, procedureID int64
 		return res, ErrForbidden
 	}
 	reason = model.Normalize(reason)
-	var errs model.Errors
-	ids = unique(ids)
-	switch {
-	case len(ids) == 0:
-		errs = append(errs, model.FieldError{Field: "ids", Code: "required"})
-	case len(ids) > BulkMax:
-		errs = append(errs, model.FieldError{Field: "ids", Code: "too_many", Args: map[string]any{"Max": BulkMax}})
-	}
+	ids, errs := selection(ids)
 	switch status {
 	case model.Published:
 		reason = ""
@@ -70,12 +63,7 @@ func (s *Service) Bulk(ctx context.Context, actor *model.User, procedureID int64
 			c.Status, c.Reason = status, reason
 			return nil
 		})
-		switch {
-		case err == nil:
-			res.Done++
-		case errors.Is(err, errUnchanged), errors.Is(err, store.ErrNotFound), errors.Is(err, ErrNotModeratable), errors.Is(err, store.ErrErased):
-			res.Skipped++
-		default:
+		if err := res.count(err); err != nil {
 			return res, err
 		}
 	}
@@ -93,14 +81,7 @@ func (s *Service) BulkPlanningStatus(ctx context.Context, actor *model.User, p *
 	if actor == nil || !auth.Can(actor.Role, "moderate") {
 		return res, ErrForbidden
 	}
-	var errs model.Errors
-	ids = unique(ids)
-	switch {
-	case len(ids) == 0:
-		errs = append(errs, model.FieldError{Field: "ids", Code: "required"})
-	case len(ids) > BulkMax:
-		errs = append(errs, model.FieldError{Field: "ids", Code: "too_many", Args: map[string]any{"Max": BulkMax}})
-	}
+	ids, errs := selection(ids)
 	if !ValidPlanningStatus(p, key) {
 		errs = append(errs, model.FieldError{Field: "planning_status", Code: "unknown_planning_status"})
 	}
@@ -109,16 +90,38 @@ func (s *Service) BulkPlanningStatus(ctx context.Context, actor *model.User, p *
 	}
 	for _, id := range ids {
 		_, err := s.setPlanningStatus(ctx, actor, p.ID, id, key)
-		switch {
-		case err == nil:
-			res.Done++
-		case errors.Is(err, errUnchanged), errors.Is(err, store.ErrNotFound), errors.Is(err, ErrNotModeratable), errors.Is(err, store.ErrErased):
-			res.Skipped++
-		default:
+		if err := res.count(err); err != nil {
 			return res, err
 		}
 	}
 	return res, nil
+}
+
+// selection checks the ids of a bulk step: repeated and empty ones
+// dropped, at least one, at most BulkMax.
+func selection(ids []string) ([]string, model.Errors) {
+	ids = unique(ids)
+	switch {
+	case len(ids) == 0:
+		return ids, model.Errors{{Field: "ids", Code: "required"}}
+	case len(ids) > BulkMax:
+		return ids, model.Errors{{Field: "ids", Code: "too_many", Args: map[string]any{"Max": BulkMax}}}
+	}
+	return ids, nil
+}
+
+// count tallies one contribution's step: done, skipped (unchanged, gone,
+// not moderatable, erased) or an error that ends the bulk step.
+func (r *BulkResult) count(err error) error {
+	switch {
+	case err == nil:
+		r.Done++
+	case errors.Is(err, errUnchanged), errors.Is(err, store.ErrNotFound), errors.Is(err, ErrNotModeratable), errors.Is(err, store.ErrErased):
+		r.Skipped++
+	default:
+		return err
+	}
+	return nil
 }
 
 // unique drops repeated and empty ids, keeping the order.

@@ -19,16 +19,26 @@ func upload(c *fiber.Ctx, field string) (*authoring.Upload, error) {
 	if err != nil || fh.Size == 0 && fh.Filename == "" {
 		return nil, nil
 	}
+	b, err := fileBytes(c, field, authoring.MaxUpload)
+	if err != nil {
+		return nil, err
+	}
+	return &authoring.Upload{Name: fh.Filename, Data: b}, nil
+}
+
+// fileBytes reads the file of field up to limit+1 bytes (so that a file
+// beyond limit is refused by the check, not cut); nil when none was sent.
+func fileBytes(c *fiber.Ctx, field string, limit int64) ([]byte, error) {
+	fh, err := c.FormFile(field)
+	if err != nil {
+		return nil, nil
+	}
 	f, err := fh.Open()
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, authoring.MaxUpload+1))
-	if err != nil {
-		return nil, err
-	}
-	return &authoring.Upload{Name: fh.Filename, Data: b}, nil
+	return io.ReadAll(io.LimitReader(f, limit+1))
 }
 
 func (h *Handler) variantsForm(c *fiber.Ctx) error {

@@ -2,7 +2,6 @@ package admin
 
 import (
 	"errors"
-	"io"
 	"slices"
 
 	"github.com/gofiber/fiber/v2"
@@ -173,21 +172,6 @@ func (h *Handler) renderSignVideo(c *fiber.Ctx, p *model.Procedure, errs map[str
 	}
 	return h.authorPage(c, "admin-sign-video", "video", p, fiber.Map{"Video": video, "Errors": errs,
 		"VideoAction": "/admin/p/" + p.Slug + "/video", "VideoPublic": "/p/" + p.Slug + "/gebaerdensprache"})
-}
-
-// fileBytes reads the file of field up to limit+1 bytes (so that a file
-// beyond limit is refused by the check, not cut).
-func fileBytes(c *fiber.Ctx, field string, limit int64) ([]byte, error) {
-	fh, err := c.FormFile(field)
-	if err != nil {
-		return nil, nil
-	}
-	f, err := fh.Open()
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, limit+1))
 }
 
 func (h *Handler) saveSignVideo(c *fiber.Ctx) error {

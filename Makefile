@@ -28,7 +28,7 @@ assets: node_modules/.package-lock.json
 # All tests: static checks, unit and HTTP tests with the race detector, the
 # browser tests against the real binary in headless Chromium, short fuzz runs.
 test: assets system-deps lint
-	go test -race -count=1 ./...
+	go test -race -count=1 -timeout 30m ./...
 	$(MAKE) fuzz FUZZTIME=30000x
 
 # The tests need Chromium (browser tests), a Java runtime (the Nu HTML

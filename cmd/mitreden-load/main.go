@@ -38,6 +38,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -150,6 +151,7 @@ func main() {
 	tables := flag.String("table-links", "", "with --mix: comma-separated kiosk addresses from `mitreden table link`")
 	writerOnly := flag.Bool("writer", false, "only durable submits of located contributions against a minimal group-commit writer (see writer.go)")
 	writerDB := flag.String("db", "", "with --writer: the server's database, copied for the minimal writer so both write into tables of the same size")
+	limit := flag.Int("limit", 1000, "features asked for per viewport answer (the server caps what one answer holds)")
 	hot := flag.Int("hot", 0, "only the hot path: this many alternating rounds of the ceiling and the same cached viewport answer")
 	flag.Parse()
 	if err := loopback(*base); err != nil {
@@ -176,7 +178,7 @@ func main() {
 		}
 		*bbox = b
 	}
-	viewport := *base + "/api/v1/procedures/" + *slug + "/contributions?limit=1000&bbox=" + url.QueryEscape(*bbox)
+	viewport := *base + "/api/v1/procedures/" + *slug + "/contributions?limit=" + strconv.Itoa(*limit) + "&bbox=" + url.QueryEscape(*bbox)
 	if *hot > 0 {
 		hotPath(*hot, *conns, *dur, client, viewport)
 		return
@@ -218,7 +220,7 @@ func main() {
 			{"varied viewports, cluster=1, identity", "&cluster=1", "identity"},
 			{"varied viewports, cluster=1, gzip", "&cluster=1", "gzip"},
 		} {
-			mk, err := variedViewports(client, *base, *slug, v.extra, v.coding, 1)
+			mk, err := variedViewports(client, *base, *slug, *limit, v.extra, v.coding, 1)
 			if err != nil {
 				fmt.Fprintln(os.Stderr, "mitreden-load:", err)
 				os.Exit(1)
@@ -437,7 +439,7 @@ func areaBound(client *http.Client, base, slug string) ([4]float64, error) {
 // the procedure's area, every request a different one, so that neither the
 // answer cache nor one hot region of the index helps. extra is appended to
 // the query (e.g. "&cluster=1"); coding is sent as Accept-Encoding.
-func variedViewports(client *http.Client, base, slug, extra, coding string, seed uint64) (func(int64) *http.Request, error) {
+func variedViewports(client *http.Client, base, slug string, limit int, extra, coding string, seed uint64) (func(int64) *http.Request, error) {
 	a, err := areaBound(client, base, slug)
 	if err != nil {
 		return nil, err
@@ -451,7 +453,7 @@ func variedViewports(client *http.Client, base, slug, extra, coding string, seed
 		x := a[0] + rng.Float64()*max(a[2]-a[0]-w, 0)
 		y := a[1] + rng.Float64()*max(a[3]-a[1]-h, 0)
 		mu.Unlock()
-		u := fmt.Sprintf("%s/api/v1/procedures/%s/contributions?limit=1000%s&bbox=%.7f,%.7f,%.7f,%.7f", base, slug, extra, x, y, x+w, y+h)
+		u := fmt.Sprintf("%s/api/v1/procedures/%s/contributions?limit=%d%s&bbox=%.7f,%.7f,%.7f,%.7f", base, slug, limit, extra, x, y, x+w, y+h)
 		r, _ := http.NewRequest("GET", u, nil)
 		r.Header.Set("Accept-Encoding", coding)
 		return r

@@ -44,6 +44,23 @@ type CountFunc func(ctx context.Context, p *model.Procedure, f store.Filter) (in
 // map asking with cluster=1 gets grid clusters instead of features.
 const ClusterThreshold = 500
 
+// MaxFeatures is the most features one answer holds when the client does
+// not ask for clusters; a larger limit is lowered to it, and next_cursor
+// leads on. Assembling and sending a page is the cost of a viewport that
+// the tiles cannot take away, so this bounds what one request can make the
+// server do (1,000 features were 600 KB; docs/benchmarks.md). With
+// cluster=1 a view holds at most ClusterThreshold features before it is
+// answered with clusters, so there a page may hold up to that many.
+const MaxFeatures = 200
+
+// PageLimit is the number of features a page holds for a requested limit.
+func PageLimit(limit int, cluster bool) int {
+	if cluster {
+		return min(limit, ClusterThreshold)
+	}
+	return min(limit, MaxFeatures)
+}
+
 // clusterGrid is about how many cells across the viewport clusters use.
 const clusterGrid = 8
 
@@ -86,6 +103,7 @@ func (s *Service) Answer(ctx context.Context, p *model.Procedure, q Query) ([]by
 		return b, nil
 	}
 	f := q.Filter
+	f.Limit = PageLimit(f.Limit, q.Cluster)
 	if q.Cluster && f.BBox != nil && f.Cursor == "" && unfiltered(f) {
 		// Unfiltered views read the tile counts the store keeps per zoom.
 		z := tileZoom(*f.BBox)
@@ -178,6 +196,12 @@ func collection(feats [][]byte, total int, next string) []byte {
 	}
 	buf.WriteString(`}`)
 	return buf.Bytes()
+}
+
+// Name names the answer to q over p exactly: the same name never names
+// two different answers.
+func Name(p *model.Procedure, q Query) cache.Key {
+	return cache.Key{Procedure: p.ID, Version: p.Version, Name: q.Key}
 }
 
 func (s *Service) cacheGet(p *model.Procedure, key string) ([]byte, bool) {

@@ -32,9 +32,11 @@ import (
 // and framing eat the saving.
 const MinCompressSize = 1024
 
-// Levels: moderate for answers made per request, best for the assets that
-// are compressed once.
+// Levels: fast for answers seen once, moderate for the others made per
+// request, best for the assets that are compressed once.
 const (
+	brotliFast    = 1
+	gzipFast      = gzip.BestSpeed
 	brotliDynamic = 4
 	gzipDynamic   = 5
 	brotliStatic  = brotli.BestCompression
@@ -128,36 +130,55 @@ func Compressible(contentType string) bool {
 
 // encodedBudget bounds the compressed answers kept by the hash of their
 // bytes (Server.encoded; each entry holds the plain bytes and their
-// encoding).
-const encodedBudget = 16 << 20
+// encoding); seenEntries bounds the hashes of answers seen once
+// (Server.seen), which decide what is kept.
+const (
+	encodedBudget = 16 << 20
+	seenEntries   = 16384
+)
 
 // bodySeed keys the hashes of answers kept compressed; random per process.
 var bodySeed = maphash.MakeSeed()
 
+// writers pools the compressors of one coding at one level.
+type writers struct{ brotli, gzip sync.Pool }
+
+func newWriters(brotliLevel, gzipLevel int) *writers {
+	return &writers{
+		brotli: sync.Pool{New: func() any { return brotli.NewWriterLevel(nil, brotliLevel) }},
+		gzip:   sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(nil, gzipLevel); return w }},
+	}
+}
+
 var (
-	brotliWriters = sync.Pool{New: func() any { return brotli.NewWriterLevel(nil, brotliDynamic) }}
-	gzipWriters   = sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(nil, gzipDynamic); return w }}
+	dynamicWriters = newWriters(brotliDynamic, gzipDynamic)
+	fastWriters    = newWriters(brotliFast, gzipFast)
 )
 
 // encode compresses b with coding at the dynamic level.
-func encode(coding string, b []byte) []byte {
+func encode(coding string, b []byte) []byte { return dynamicWriters.encode(coding, b) }
+
+// encodeFast compresses b with coding at the fast level.
+func encodeFast(coding string, b []byte) []byte { return fastWriters.encode(coding, b) }
+
+func (ws *writers) encode(coding string, b []byte) []byte {
 	var out bytes.Buffer
 	out.Grow(len(b) / 3)
 	switch coding {
 	case EncodingBrotli:
-		w := brotliWriters.Get().(*brotli.Writer)
+		w := ws.brotli.Get().(*brotli.Writer)
 		w.Reset(&out)
 		_, _ = w.Write(b)
 		_ = w.Close()
 		w.Reset(nil)
-		brotliWriters.Put(w)
+		ws.brotli.Put(w)
 	case EncodingGzip:
-		w := gzipWriters.Get().(*gzip.Writer)
+		w := ws.gzip.Get().(*gzip.Writer)
 		w.Reset(&out)
 		_, _ = w.Write(b)
 		_ = w.Close()
 		w.Reset(io.Discard)
-		gzipWriters.Put(w)
+		ws.gzip.Put(w)
 	default:
 		return nil
 	}
@@ -224,24 +245,75 @@ func (s *Server) Compress(c *fiber.Ctx) error {
 		// full: no two bodies can share an entry.
 		var sum [8]byte
 		binary.LittleEndian.PutUint64(sum[:], maphash.Bytes(bodySeed, body))
-		k := cache.Key{Procedure: int64(len(body)), Name: coding + string(sum[:])}
-		if kept, ok := s.encoded.Get(k); ok && len(kept) >= len(body) && bytes.Equal(kept[:len(body)], body) {
-			out = kept[len(body):]
-		} else {
-			out = encode(coding, body)
-			s.encoded.Put(k, append(append(make([]byte, 0, len(body)+len(out)), body...), out...))
-		}
+		out = s.encodeOnce(cache.Key{Procedure: int64(len(body)), Name: "h" + coding + string(sum[:])}, coding, body, true)
 	}
 	if len(out) >= len(body) {
 		return nil
 	}
 	res.SetBodyRaw(out)
+	encoded(c, coding)
+	return nil
+}
+
+// encoded marks c's answer as compressed with coding. A strong validator names
+// exact bytes; the compressed bytes differ, so it becomes weak.
+func encoded(c *fiber.Ctx, coding string) {
+	res := c.Response()
 	res.Header.Set(fiber.HeaderContentEncoding, coding)
-	// A strong validator names exact bytes; the compressed bytes differ.
 	if et := string(res.Header.Peek(fiber.HeaderETag)); et != "" && !strings.HasPrefix(et, "W/") {
 		res.Header.Set(fiber.HeaderETag, "W/"+et)
 	}
-	return nil
+}
+
+// encodeOnce returns body compressed with coding: the first time k is
+// asked for compressed fast and not kept (most viewports of a panning map
+// or a GIS never come again), from the second time on compressed well once
+// and kept under k. With verify k is only a hash of body, and the entry
+// keeps the plain bytes too, compared in full on a hit.
+func (s *Server) encodeOnce(k cache.Key, coding string, body []byte, verify bool) []byte {
+	if kept, ok := s.encoded.Get(k); ok {
+		if !verify {
+			return kept
+		}
+		if len(kept) >= len(body) && bytes.Equal(kept[:len(body)], body) {
+			return kept[len(body):]
+		}
+	}
+	if _, again := s.seen.Get(k); !again {
+		s.seen.Put(k, struct{}{})
+		return encodeFast(coding, body)
+	}
+	out := encode(coding, body)
+	if verify {
+		s.encoded.Put(k, append(append(make([]byte, 0, len(body)+len(out)), body...), out...))
+	} else {
+		s.encoded.Put(k, out)
+	}
+	return out
+}
+
+// SendNamed sends body as contentType, compressed where the client accepts
+// it. k names body exactly — the same key never names two different bodies
+// (a procedure's version and the question asked) — so a kept compression
+// is found by k without hashing or comparing the body: the hot path of a
+// cached viewport answer.
+func (s *Server) SendNamed(c *fiber.Ctx, k cache.Key, contentType string, body []byte) error {
+	c.Set(fiber.HeaderContentType, contentType)
+	if len(body) < MinCompressSize {
+		return c.Send(body)
+	}
+	c.Vary(fiber.HeaderAcceptEncoding)
+	coding := negotiate(c.Get(fiber.HeaderAcceptEncoding), false)
+	if coding == "" {
+		return c.Send(body)
+	}
+	k.Name = "n" + coding + "|" + k.Name
+	out := s.encodeOnce(k, coding, body, false)
+	if len(out) >= len(body) {
+		return c.Send(body)
+	}
+	encoded(c, coding)
+	return c.Send(out)
 }
 
 // packed holds a static asset's bytes and, when they compress, their

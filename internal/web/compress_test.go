@@ -1,6 +1,7 @@
 package web
 
 import (
+	"compress/gzip"
 	"io"
 	"net/http/httptest"
 	"strings"
@@ -58,10 +59,11 @@ func TestCompressibleTypes(t *testing.T) {
 	}
 }
 
-// Repeated answers (cached viewports) are compressed once; pages, which
-// differ per request, are not kept.
+// Repeated answers (cached viewports) are compressed once and kept; an
+// answer seen for the first time is compressed fast and not kept; pages,
+// which differ per request, are not kept.
 func TestRepeatedAnswersAreCompressedOnce(t *testing.T) {
-	s := &Server{encoded: cache.New(encodedBudget, cache.Bytes)}
+	s := &Server{encoded: cache.New(encodedBudget, cache.Bytes), seen: cache.New[struct{}](seenEntries, nil)}
 	app := fiber.New()
 	app.Use(s.Compress)
 	body := strings.Repeat(`{"type":"Feature","properties":{"title":"Bank"}},`, 100)
@@ -86,15 +88,96 @@ func TestRepeatedAnswersAreCompressedOnce(t *testing.T) {
 		}
 		return string(b)
 	}
+	plain := func(gz string) string {
+		r, err := gzip.NewReader(strings.NewReader(gz))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
 	_, before := s.encoded.Size()
 	first := get("/json")
+	if plain(first) != body {
+		t.Fatal("the first answer does not decompress to the body")
+	}
+	if _, after := s.encoded.Size(); after != before {
+		t.Fatalf("an answer seen once was kept: %d copies, want %d", after, before)
+	}
+	second := get("/json")
+	if plain(second) != body {
+		t.Fatal("the second answer does not decompress to the body")
+	}
 	for i := 0; i < 3; i++ {
-		if get("/json") != first {
+		if get("/json") != second {
 			t.Fatal("the same answer compressed differently")
 		}
 		get("/page")
 	}
 	if _, after := s.encoded.Size(); after != before+1 {
 		t.Fatalf("compressed copies kept: %d, want %d", after, before+1)
+	}
+}
+
+// An answer named by its cache key (a viewport answer) is compressed once
+// per key and coding and found again by the key alone.
+func TestNamedAnswersAreCompressedOncePerKey(t *testing.T) {
+	s := &Server{encoded: cache.New(encodedBudget, cache.Bytes), seen: cache.New[struct{}](seenEntries, nil)}
+	app := fiber.New()
+	app.Use(s.Compress)
+	bodies := map[string]string{
+		"a": strings.Repeat(`{"type":"Feature","properties":{"title":"Bank"}},`, 100),
+		"b": strings.Repeat(`{"type":"Feature","properties":{"title":"Baum"}},`, 100),
+	}
+	app.Get("/:name", func(c *fiber.Ctx) error {
+		name := c.Params("name")
+		return s.SendNamed(c, cache.Key{Procedure: 1, Version: 7, Name: name}, "application/geo+json", []byte(bodies[name]))
+	})
+	get := func(name, coding string) (string, string) {
+		req := httptest.NewRequest("GET", "/"+name, nil)
+		req.Header.Set("Accept-Encoding", coding)
+		res, err := app.Test(req, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		if res.Header.Get("Vary") != "Accept-Encoding" {
+			t.Fatalf("Vary %q", res.Header.Get("Vary"))
+		}
+		if res.Header.Get("Content-Encoding") == "gzip" {
+			r, err := gzip.NewReader(strings.NewReader(string(b)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			plain, err := io.ReadAll(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return string(b), string(plain)
+		}
+		return string(b), string(b)
+	}
+	for _, name := range []string{"a", "b"} {
+		if _, plain := get(name, "identity"); plain != bodies[name] {
+			t.Fatalf("%s plain: %.40s", name, plain)
+		}
+		var kept string
+		for i := 0; i < 4; i++ {
+			raw, plain := get(name, "gzip")
+			if plain != bodies[name] || raw == plain {
+				t.Fatalf("%s, request %d: not the body compressed", name, i)
+			}
+			if i == 1 {
+				kept = raw
+			} else if i > 1 && raw != kept {
+				t.Fatalf("%s, request %d: compressed anew", name, i)
+			}
+		}
+	}
+	if _, n := s.encoded.Size(); n != 2 {
+		t.Fatalf("kept %d compressed answers, want 2 (one per name)", n)
 	}
 }

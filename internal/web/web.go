@@ -80,6 +80,7 @@ type Server struct {
 	procs      *cache.Cache[*model.Procedure] // by slug, see LoadProcedure
 	counts     *cache.Cache[int]              // see Count
 	encoded    *cache.Cache[[]byte]           // see Compress
+	seen       *cache.Cache[struct{}]         // see Compress
 	pages      pageCache                      // see RenderCached
 	proxies    proxies                        // see ClientIP
 	limits     limiters                       // see WriteLimiter
@@ -114,7 +115,7 @@ func NewServer(cfg config.Config, st *store.Store, themeFS, localeFS fs.FS, log 
 	s.Broker = NewBroker(st, log)
 	s.proxies = parseProxies(cfg.TrustedProxies)
 	s.procs, s.counts = cache.New[*model.Procedure](procedureEntries, nil), cache.New[int](countEntries, nil)
-	s.encoded = cache.New(encodedBudget, cache.Bytes)
+	s.encoded, s.seen = cache.New(encodedBudget, cache.Bytes), cache.New[struct{}](seenEntries, nil)
 	s.Broker.MaxPerClient, s.Broker.MaxTotal = cfg.StreamsPerClient, cfg.StreamsTotal
 	return s, nil
 }

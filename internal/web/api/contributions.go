@@ -33,16 +33,15 @@ func (h *Handler) contributions(c *fiber.Ctx) error {
 	if c.Get(fiber.HeaderIfNoneMatch) == etag {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
-	out, err := h.viewports.Answer(c.UserContext(), p, viewport.Query{Filter: f, Cluster: c.Query("cluster") == "1",
-		Key: string(c.Request().URI().QueryString())})
+	q := viewport.Query{Filter: f, Cluster: c.Query("cluster") == "1", Key: string(c.Request().URI().QueryString())}
+	out, err := h.viewports.Answer(c.UserContext(), p, q)
 	if errors.Is(err, store.ErrBadCursor) {
 		return h.Fail(c, fiber.StatusBadRequest, "bad_parameter", l.T("validation.bad_cursor"))
 	}
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, "application/geo+json")
-	return c.Send(out)
+	return h.SendNamed(c, viewport.Name(p, q), "application/geo+json", out)
 }
 
 // contributionJSON is one contribution with its comments and responses.

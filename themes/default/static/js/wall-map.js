@@ -106,9 +106,9 @@ export function initWallMap(el, slug) {
     } else if (proc && proc.map && proc.map.center) {
       map.setView([proc.map.center[1], proc.map.center[0]], proc.map.zoom || 15);
     }
-    return fetchJSON(base + '/contributions?limit=1000');
-  }).then(function (fc) {
-    ((fc && fc.features) || []).forEach(function (f) {
+    return newest(base + '/contributions?limit=200', 1000);
+  }).then(function (features) {
+    features.forEach(function (f) {
       // Kept unless it went (or came anew) live while this loaded.
       if (f && f.id && !gone[f.id] && !layers[f.id]) { put(f, false); }
     });
@@ -117,4 +117,18 @@ export function initWallMap(el, slug) {
   });
 
   return { put: put, remove: remove };
+}
+
+// newest loads up to max of the newest contributions from url, following
+// the pages the server hands out (an answer holds at most 200 features).
+function newest(url, max) {
+  const out = [];
+  function page(cursor) {
+    return fetchJSON(url + (cursor ? '&cursor=' + encodeURIComponent(cursor) : '')).then(function (fc) {
+      Array.prototype.push.apply(out, (fc && fc.features) || []);
+      if (fc && fc.next_cursor && out.length < max) { return page(fc.next_cursor); }
+      return out;
+    });
+  }
+  return page('');
 }

@@ -2,6 +2,8 @@ package viewport
 
 import (
 	"context"
+	"math"
+	"sort"
 	"strconv"
 
 	"github.com/paulmach/orb"
@@ -84,18 +86,38 @@ func (s *Service) tileFeatures(ctx context.Context, p *model.Procedure, z, x, y 
 	})
 }
 
-// tileHits are the entries of one covered tile inside the viewport, in
-// answer order, as indexes into the tile's entries.
+// tileHits walks the entries of one covered tile in answer order.
 type tileHits struct {
 	x, y   int
 	loaded bool // feats asked for
 	es     []store.IndexEntry
 	feats  [][]byte // nil: read the page's features by seq
-	idx    []int
+	asc    bool
+	head   int // the next position in answer order not yet taken
+}
+
+// at returns the position of the k-th entry in answer order in es.
+func (th *tileHits) at(k int) int {
+	if th.asc {
+		return len(th.es) - 1 - k
+	}
+	return k
 }
 
 // dense answers a viewport-only filter from tile entries; ok is false when
 // the viewport is too wide for them.
+//
+// Counting: an entry overlapping several covered tiles is in each of their
+// entries; it is counted once, in the tile whose cell holds the south-west
+// corner of where the entry's box meets the view. The cells are the tiles
+// cut at their shared edges (west and south edge inside, east and north
+// outside), the outer ones reaching out without bound, so each corner lies
+// in exactly one cell and the entry is in that tile's entries (its box
+// reaches the corner). No set of seen entries is needed.
+//
+// The page: each tile's entries are in answer order already, so the page is
+// a merge of the tiles' entries that overlap the view and come after the
+// cursor (found by binary search), walked only as far as the page needs.
 func (s *Service) dense(ctx context.Context, p *model.Procedure, f store.Filter) (out []byte, ok bool, err error) {
 	z, x0, y0, x1, y1, ok := denseTiles(*f.BBox)
 	if !ok {
@@ -117,78 +139,97 @@ func (s *Service) dense(ctx context.Context, p *model.Procedure, f store.Filter)
 	}
 	cur := store.IndexEntry{Created: cv, Seq: cseq}
 	b := *f.BBox
+	minLon, minLat, maxLon, maxLat := b.Min.Lon(), b.Min.Lat(), b.Max.Lon(), b.Max.Lat()
+	// overlaps is the index's own test: boxes overlap, edges included.
+	overlaps := func(e *store.IndexEntry) bool {
+		return float64(e.Box[0]) <= maxLon && float64(e.Box[2]) >= minLon &&
+			float64(e.Box[1]) <= maxLat && float64(e.Box[3]) >= minLat
+	}
 	total := 0
-	var spanning map[int64]bool // entries touching a tile's edge may come from several tiles
-	var tiles []tileHits
+	tiles := make([]tileHits, 0, (x1-x0+1)*(y1-y0+1))
 	for x := x0; x <= x1; x++ {
 		for y := y0; y <= y1; y++ {
 			es, err := s.tileEntries(ctx, p, z, x, y)
 			if err != nil {
 				return nil, true, err
 			}
+			// The tile's cell; outer cells reach out without bound.
 			tb := geo.TileBound(x, y, z)
-			th := tileHits{x: x, y: y, es: es}
+			cw, ce, cs, cn := math.Inf(-1), math.Inf(1), math.Inf(-1), math.Inf(1)
+			if x > x0 {
+				cw = tb.Min.Lon()
+			}
+			if x < x1 {
+				ce = tb.Max.Lon()
+			}
+			if y < y1 { // rows count southwards
+				cs = tb.Min.Lat()
+			}
+			if y > y0 {
+				cn = tb.Max.Lat()
+			}
 			for j := range es {
-				if asc {
-					j = len(es) - 1 - j
-				}
-				e := es[j]
-				// The index's own test: boxes overlap, edges included.
-				if !(float64(e.Box[0]) <= b.Max.Lon() && float64(e.Box[2]) >= b.Min.Lon() &&
-					float64(e.Box[1]) <= b.Max.Lat() && float64(e.Box[3]) >= b.Min.Lat()) {
+				e := &es[j]
+				if !overlaps(e) {
 					continue
 				}
-				if float64(e.Box[0]) > tb.Min.Lon() && float64(e.Box[2]) < tb.Max.Lon() &&
-					float64(e.Box[1]) > tb.Min.Lat() && float64(e.Box[3]) < tb.Max.Lat() {
-					total++ // strictly inside this tile: in no other tile's entries
-				} else {
-					if spanning == nil {
-						spanning = map[int64]bool{}
-					}
-					spanning[e.Seq] = true
-				}
-				if f.Cursor == "" || before(cur, e) {
-					th.idx = append(th.idx, j)
+				cx, cy := max(float64(e.Box[0]), minLon), max(float64(e.Box[1]), minLat)
+				if cx >= cw && cx < ce && cy >= cs && cy < cn {
+					total++
 				}
 			}
-			if len(th.idx) > 0 {
-				tiles = append(tiles, th)
+			th := tileHits{x: x, y: y, es: es, asc: asc}
+			if f.Cursor != "" {
+				th.head = sort.Search(len(es), func(k int) bool { return before(cur, es[th.at(k)]) })
 			}
+			tiles = append(tiles, th)
 		}
 	}
-	total += len(spanning)
+	// next returns the position in es of the tile's next hit, -1 when none
+	// is left.
+	next := func(th *tileHits) int {
+		for ; th.head < len(th.es); th.head++ {
+			if j := th.at(th.head); overlaps(&th.es[j]) {
+				return j
+			}
+		}
+		return -1
+	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 50
 	}
 	// Merge the tiles' hits until the page and one more are found.
 	type pick struct{ t, j int }
-	var page []pick
+	page := make([]pick, 0, min(limit+1, 1024))
 	heads := make([]int, len(tiles))
+	for t := range tiles {
+		heads[t] = next(&tiles[t])
+	}
 	lastSeq := int64(-1)
 	for len(page) <= limit {
 		best := -1
 		for t := range tiles {
-			if heads[t] < len(tiles[t].idx) && (best < 0 ||
-				before(tiles[t].es[tiles[t].idx[heads[t]]], tiles[best].es[tiles[best].idx[heads[best]]])) {
+			if heads[t] >= 0 && (best < 0 || before(tiles[t].es[heads[t]], tiles[best].es[heads[best]])) {
 				best = t
 			}
 		}
 		if best < 0 {
 			break
 		}
-		j := tiles[best].idx[heads[best]]
-		heads[best]++
+		j := heads[best]
+		tiles[best].head++
+		heads[best] = next(&tiles[best])
 		if e := tiles[best].es[j]; e.Seq != lastSeq { // the same entry from another tile comes next to itself
 			page = append(page, pick{best, j})
 			lastSeq = e.Seq
 		}
 	}
-	next := ""
+	nextCursor := ""
 	if len(page) > limit {
 		page = page[:limit]
 		last := tiles[page[limit-1].t].es[page[limit-1].j]
-		next = store.EncodeCursor(last.Created, last.Seq)
+		nextCursor = store.EncodeCursor(last.Created, last.Seq)
 	}
 	// Feature bytes: from the kept tile features, else by seq.
 	feats := make([][]byte, len(page))
@@ -218,5 +259,5 @@ func (s *Service) dense(ctx context.Context, p *model.Procedure, f store.Filter)
 			feats[at[k]] = fb
 		}
 	}
-	return collection(feats, total, next), true, nil
+	return collection(feats, total, nextCursor), true, nil
 }

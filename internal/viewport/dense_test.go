@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/paulmach/orb"
 
+	"github.com/mitreden/mitreden/internal/geo"
 	"github.com/mitreden/mitreden/internal/model"
 	"github.com/mitreden/mitreden/internal/store"
 	"github.com/mitreden/mitreden/internal/viewport"
@@ -62,6 +63,22 @@ func TestDenseViewportsAnswerLikeTheStore(t *testing.T) {
 		cs = append(cs, &model.Contribution{ID: uuid.NewString(), ProcedureID: p.ID, Category: "gruen", Title: fmt.Sprint("T", i),
 			Text: "Ein Text mit genug Zeichen.", Geometry: g, Origin: "online", Status: model.Published, CreatedAt: created, UpdatedAt: created})
 	}
+	// Points on tile edges and corners at the zooms viewports use.
+	for z := 14; z <= 17; z++ {
+		tx, ty := geo.TileXY(orb.Point{9.953, 53.5515}, z)
+		for k := 0; k < 40; k++ {
+			tb := geo.TileBound(tx+k%3, ty+k%2, z)
+			var g orb.Geometry = orb.Point{tb.Min.Lon(), tb.Min.Lat() + rng.Float64()*0.001}
+			if k%4 == 1 {
+				g = orb.Point{tb.Min.Lon(), tb.Min.Lat()}
+			} else if k%4 == 2 {
+				g = orb.Point{tb.Min.Lon() + rng.Float64()*0.001, tb.Max.Lat()}
+			}
+			created := now.Add(-time.Duration(rng.IntN(500)) * time.Minute)
+			cs = append(cs, &model.Contribution{ID: uuid.NewString(), ProcedureID: p.ID, Category: "gruen", Title: fmt.Sprint("E", z, k),
+				Text: "Ein Text mit genug Zeichen.", Geometry: g, Origin: "online", Status: model.Published, CreatedAt: created, UpdatedAt: created})
+		}
+	}
 	if err := st.InsertContributions(ctx, cs); err != nil {
 		t.Fatal(err)
 	}
@@ -73,10 +90,28 @@ func TestDenseViewportsAnswerLikeTheStore(t *testing.T) {
 	}
 	cst := &countingStore{Store: st}
 	vp := viewport.New(cst, count)
-	for i := 0; i < 12; i++ {
+	for i := 0; i < 24; i++ {
 		w := 0.001 + rng.Float64()*0.004
 		x, y := 9.95+rng.Float64()*0.004, 53.55+rng.Float64()*0.002
 		b := orb.Bound{Min: orb.Point{x, y}, Max: orb.Point{x + w, y + w/2}}
+		if i >= 12 {
+			// Views whose edges lie on the edges of the tiles they cover.
+			z := geo.TileZoom(b, 2, 14, 17)
+			tx, ty := geo.TileXY(b.Center(), z)
+			lo, hi := geo.TileBound(tx, ty, z), geo.TileBound(tx+1, ty-1, z)
+			switch i % 3 {
+			case 0:
+				b = orb.Bound{Min: lo.Min, Max: hi.Max}
+			case 1:
+				b.Min = orb.Point{lo.Max.Lon(), lo.Max.Lat()}
+			default:
+				b.Max = orb.Point{lo.Max.Lon(), b.Max.Lat()}
+				b.Min = orb.Point{b.Min.Lon(), lo.Min.Lat()}
+			}
+			if b.Min.Lon() >= b.Max.Lon() || b.Min.Lat() >= b.Max.Lat() {
+				b = orb.Bound{Min: lo.Min, Max: hi.Max}
+			}
+		}
 		sort := []string{store.SortNewest, store.SortOldest}[i%2]
 		f := store.Filter{ProcedureID: p.ID, BBox: &b, Sort: sort, Limit: 97}
 		for page := 0; ; page++ {

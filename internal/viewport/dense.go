@@ -72,26 +72,67 @@ func (s *Service) tileEntries(ctx context.Context, p *model.Procedure, z, x, y i
 
 // tileFeatures returns the Feature bytes of a tile's entries, in their
 // order, kept per procedure version; nil for tiles too full to keep.
-func (s *Service) tileFeatures(ctx context.Context, p *model.Procedure, z, x, y int, es []store.IndexEntry) ([][]byte, error) {
+func (s *Service) tileFeatures(ctx context.Context, p *model.Procedure, z, x, y int, es []store.IndexEntry) (*packedFeatures, error) {
 	if len(es) > maxTileFeatures {
 		return nil, nil
 	}
 	k := cache.Key{Procedure: p.ID, Version: p.Version, Name: "features|" + strconv.Itoa(z) + "/" + strconv.Itoa(x) + "/" + strconv.Itoa(y)}
-	return s.feats.Do(ctx, k, func(ctx context.Context) ([][]byte, error) {
+	return s.feats.Do(ctx, k, func(ctx context.Context) (*packedFeatures, error) {
 		seqs := make([]int64, len(es))
 		for i, e := range es {
 			seqs[i] = e.Seq
 		}
-		return s.store.FeaturesBySeq(ctx, seqs)
+		fs, err := s.store.FeaturesBySeq(ctx, seqs)
+		if err != nil {
+			return nil, err
+		}
+		return pack(fs), nil
 	})
 }
+
+// packedFeatures are a tile's Feature bytes in one buffer: two objects
+// for the garbage collector to look at instead of one per feature (at
+// 100,000 contributions the kept tiles held 130,000 of them, and marking
+// them stretched every collection).
+type packedFeatures struct {
+	buf []byte
+	end []uint32 // feature i is buf[end[i-1]:end[i]]; empty: gone since its seq was read
+}
+
+func pack(fs [][]byte) *packedFeatures {
+	n := 0
+	for _, b := range fs {
+		n += len(b)
+	}
+	pf := &packedFeatures{buf: make([]byte, 0, n), end: make([]uint32, len(fs))}
+	for i, b := range fs {
+		pf.buf = append(pf.buf, b...)
+		pf.end[i] = uint32(len(pf.buf))
+	}
+	return pf
+}
+
+// at returns feature i, nil when it is gone.
+func (pf *packedFeatures) at(i int) []byte {
+	start := uint32(0)
+	if i > 0 {
+		start = pf.end[i-1]
+	}
+	if start == pf.end[i] {
+		return nil
+	}
+	return pf.buf[start:pf.end[i]:pf.end[i]]
+}
+
+// size is what a tile's features cost in the cache's budget.
+func (pf *packedFeatures) size() int { return 64 + len(pf.buf) + 4*len(pf.end) }
 
 // tileHits walks the entries of one covered tile in answer order.
 type tileHits struct {
 	x, y   int
 	loaded bool // feats asked for
 	es     []store.IndexEntry
-	feats  [][]byte // nil: read the page's features by seq
+	feats  *packedFeatures // nil: read the page's features by seq
 	asc    bool
 	head   int // the next position in answer order not yet taken
 }
@@ -104,8 +145,8 @@ func (th *tileHits) at(k int) int {
 	return k
 }
 
-// dense answers a viewport-only filter from tile entries; ok is false when
-// the viewport is too wide for them.
+// dense answers a viewport-only filter from tile entries, appended to dst;
+// ok is false when the viewport is too wide for them.
 //
 // Counting: an entry overlapping several covered tiles is in each of their
 // entries; it is counted once, in the tile whose cell holds the south-west
@@ -118,7 +159,7 @@ func (th *tileHits) at(k int) int {
 // The page: each tile's entries are in answer order already, so the page is
 // a merge of the tiles' entries that overlap the view and come after the
 // cursor (found by binary search), walked only as far as the page needs.
-func (s *Service) dense(ctx context.Context, p *model.Procedure, f store.Filter) (out []byte, ok bool, err error) {
+func (s *Service) dense(ctx context.Context, p *model.Procedure, f store.Filter, dst []byte) (out []byte, ok bool, err error) {
 	z, x0, y0, x1, y1, ok := denseTiles(*f.BBox)
 	if !ok {
 		return nil, false, nil
@@ -244,7 +285,7 @@ func (s *Service) dense(ctx context.Context, p *model.Procedure, f store.Filter)
 			th.loaded = true
 		}
 		if th.feats != nil {
-			feats[i] = th.feats[pk.j]
+			feats[i] = th.feats.at(pk.j)
 			continue
 		}
 		missing = append(missing, th.es[pk.j].Seq)
@@ -259,5 +300,5 @@ func (s *Service) dense(ctx context.Context, p *model.Procedure, f store.Filter)
 			feats[at[k]] = fb
 		}
 	}
-	return collection(feats, total, nextCursor), true, nil
+	return collection(dst, feats, total, nextCursor), true, nil
 }

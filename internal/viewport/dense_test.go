@@ -126,10 +126,11 @@ func TestDenseViewportsAnswerLikeTheStore(t *testing.T) {
 			if total < 0 {
 				total, _ = st.CountContributions(ctx, f)
 			}
-			want := viewport.Collection(feats, total, next)
-			if string(got) != string(want) {
-				t.Fatalf("viewport %d (%s) page %d: answer differs from the store's\n got %.300s\nwant %.300s", i, sort, page, got, want)
+			want := viewport.Collection(nil, feats, total, next)
+			if string(got.Body) != string(want) {
+				t.Fatalf("viewport %d (%s) page %d: answer differs from the store's\n got %.300s\nwant %.300s", i, sort, page, got.Body, want)
 			}
+			got.Release()
 			if next == "" {
 				break
 			}

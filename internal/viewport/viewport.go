@@ -5,10 +5,11 @@
 package viewport
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"sync"
 
 	"github.com/paulmach/orb"
 
@@ -48,10 +49,10 @@ const ClusterThreshold = 500
 // not ask for clusters; a larger limit is lowered to it, and next_cursor
 // leads on. Assembling and sending a page is the cost of a viewport that
 // the tiles cannot take away, so this bounds what one request can make the
-// server do (1,000 features were 600 KB; docs/benchmarks.md). With
+// server do (1,000 features were 600 KB, 100 are about 60 KB; docs/benchmarks.md). With
 // cluster=1 a view holds at most ClusterThreshold features before it is
 // answered with clusters, so there a page may hold up to that many.
-const MaxFeatures = 200
+const MaxFeatures = 100
 
 // PageLimit is the number of features a page holds for a requested limit.
 func PageLimit(limit int, cluster bool) int {
@@ -64,8 +65,12 @@ func PageLimit(limit int, cluster bool) int {
 // clusterGrid is about how many cells across the viewport clusters use.
 const clusterGrid = 8
 
-// answerBudget bounds the viewport answers kept across all procedures.
-const answerBudget = 64 << 20
+// answerBudget bounds the viewport answers kept across all procedures;
+// seenEntries bounds the questions remembered as asked once.
+const (
+	answerBudget = 64 << 20
+	seenEntries  = 16384
+)
 
 // Service answers viewports.
 type Service struct {
@@ -73,20 +78,16 @@ type Service struct {
 	count   CountFunc
 	cache   *cache.Cache[[]byte]
 	entries *cache.Cache[[]store.IndexEntry] // per tile, see dense
-	feats   *cache.Cache[[][]byte]           // per tile, see dense
+	feats   *cache.Cache[*packedFeatures]    // per tile, see dense
+	seen    *cache.Cache[struct{}]           // questions asked once, see Answer
 }
 
 // New makes the viewport service over st, counting with count.
 func New(st Store, count CountFunc) *Service {
 	return &Service{store: st, count: count, cache: cache.New(answerBudget, cache.Bytes),
 		entries: cache.New(entryBudget, func(es []store.IndexEntry) int { return len(es)*entrySize + 64 }),
-		feats: cache.New(featureBudget, func(fs [][]byte) int {
-			n := 64
-			for _, b := range fs {
-				n += len(b) + 24
-			}
-			return n
-		})}
+		feats:   cache.New(featureBudget, (*packedFeatures).size),
+		seen:    cache.New[struct{}](seenEntries, nil)}
 }
 
 // Query is one viewport question.
@@ -96,11 +97,38 @@ type Query struct {
 	Key     string // names the question exactly (the query string), for the answer cache
 }
 
+// Answer is a viewport answer. A kept answer is shared and stays as it
+// is; any other is lent from a pool until Release.
+type Answer struct {
+	Body []byte
+	Kept bool
+	buf  *[]byte
+}
+
+// Release returns a lent answer's bytes to the pool; Body must not be used
+// afterwards. It does nothing for kept answers.
+func (a Answer) Release() {
+	if a.buf != nil && cap(a.Body) <= maxPooled {
+		*a.buf = a.Body[:0]
+		answerBufs.Put(a.buf)
+	}
+}
+
+// maxPooled is the largest answer buffer kept for reuse.
+const maxPooled = 1 << 20
+
+// answerBufs lends the buffers of answers that are not kept: most
+// viewports of a panning map or a GIS are asked once, and making a fresh
+// buffer for each was most of what the server allocated under them.
+var answerBufs = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}
+
 // Answer returns the FeatureCollection for q over procedure p. A cursor the
-// store did not hand out gives store.ErrBadCursor.
-func (s *Service) Answer(ctx context.Context, p *model.Procedure, q Query) ([]byte, error) {
+// store did not hand out gives store.ErrBadCursor. Clusters are kept at
+// once (many views share them); features the second time the same question
+// is asked at the same version.
+func (s *Service) Answer(ctx context.Context, p *model.Procedure, q Query) (Answer, error) {
 	if b, ok := s.cacheGet(p, q.Key); ok {
-		return b, nil
+		return Answer{Body: b, Kept: true}, nil
 	}
 	f := q.Filter
 	f.Limit = PageLimit(f.Limit, q.Cluster)
@@ -110,19 +138,19 @@ func (s *Service) Answer(ctx context.Context, p *model.Procedure, q Query) ([]by
 		x0, y0, x1, y1 := geo.TileRange(*f.BBox, z)
 		key := fmt.Sprintf("tiles|%d|%d-%d|%d-%d", z, x0, x1, y0, y1)
 		if b, ok := s.cacheGet(p, key); ok {
-			return b, nil
+			return Answer{Body: b, Kept: true}, nil
 		}
 		cells, total, err := s.store.TileClusters(ctx, p.ID, *f.BBox, z)
 		if err != nil {
-			return nil, err
+			return Answer{}, err
 		}
 		if total > ClusterThreshold {
 			out, err := clusterCollection(cells, total)
 			if err != nil {
-				return nil, err
+				return Answer{}, err
 			}
 			s.cachePut(p, key, out)
-			return out, nil
+			return Answer{Body: out, Kept: true}, nil
 		}
 	} else if q.Cluster && f.BBox != nil && f.Cursor == "" {
 		// Clusters are computed for the viewport snapped outward to the
@@ -130,29 +158,40 @@ func (s *Service) Answer(ctx context.Context, p *model.Procedure, q Query) ([]by
 		g := snapToGrid(f)
 		key := "clusters|" + g.filter.Key()
 		if b, ok := s.cacheGet(p, key); ok {
-			return b, nil
+			return Answer{Body: b, Kept: true}, nil
 		}
 		out, clustered, err := s.clusters(ctx, p, g)
 		if err != nil {
-			return nil, err
+			return Answer{}, err
 		}
 		if clustered {
 			s.cachePut(p, key, out)
-			return out, nil
+			return Answer{Body: out, Kept: true}, nil
 		}
 	}
-	out, err := s.features(ctx, p, f)
+	name := Name(p, q)
+	if _, again := s.seen.Get(name); !again {
+		s.seen.Put(name, struct{}{})
+		buf := answerBufs.Get().(*[]byte)
+		out, err := s.features(ctx, p, f, *buf)
+		if err != nil {
+			answerBufs.Put(buf)
+			return Answer{}, err
+		}
+		return Answer{Body: out, buf: buf}, nil
+	}
+	out, err := s.features(ctx, p, f, nil)
 	if err != nil {
-		return nil, err
+		return Answer{}, err
 	}
 	s.cachePut(p, q.Key, out)
-	return out, nil
+	return Answer{Body: out, Kept: true}, nil
 }
 
-// features renders the page of features f selects.
-func (s *Service) features(ctx context.Context, p *model.Procedure, f store.Filter) ([]byte, error) {
+// features renders the page of features f selects, appended to dst.
+func (s *Service) features(ctx context.Context, p *model.Procedure, f store.Filter, dst []byte) ([]byte, error) {
 	if f.ViewportOnly() {
-		if out, ok, err := s.dense(ctx, p, f); ok || err != nil {
+		if out, ok, err := s.dense(ctx, p, f, dst); ok || err != nil {
 			return out, err
 		}
 	}
@@ -165,37 +204,41 @@ func (s *Service) features(ctx context.Context, p *model.Procedure, f store.Filt
 			return nil, err
 		}
 	}
-	return collection(feats, total, next), nil
+	return collection(dst, feats, total, next), nil
 }
 
-// collection assembles a FeatureCollection from ready Feature bytes.
-func collection(feats [][]byte, total int, next string) []byte {
-	var buf bytes.Buffer
-	size := 128 + len(next)
-	for _, b := range feats {
-		size += len(b) + 1
+// collection assembles a FeatureCollection from ready Feature bytes,
+// appended to dst (nil: a buffer of the exact size).
+func collection(dst []byte, feats [][]byte, total int, next string) []byte {
+	if dst == nil {
+		size := 128 + len(next)
+		for _, b := range feats {
+			size += len(b) + 1
+		}
+		dst = make([]byte, 0, size)
 	}
-	buf.Grow(size)
-	buf.WriteString(`{"type":"FeatureCollection","features":[`)
+	dst = append(dst, `{"type":"FeatureCollection","features":[`...)
 	n := 0
 	for _, b := range feats {
 		if b == nil {
 			continue // gone since its seq was read
 		}
 		if n > 0 {
-			buf.WriteByte(',')
+			dst = append(dst, ',')
 		}
-		buf.Write(b)
+		dst = append(dst, b...)
 		n++
 	}
-	fmt.Fprintf(&buf, `],"numberMatched":%d,"numberReturned":%d`, total, n)
+	dst = append(dst, `],"numberMatched":`...)
+	dst = strconv.AppendInt(dst, int64(total), 10)
+	dst = append(dst, `,"numberReturned":`...)
+	dst = strconv.AppendInt(dst, int64(n), 10)
 	if next != "" {
 		nb, _ := json.Marshal(next)
-		buf.WriteString(`,"next_cursor":`)
-		buf.Write(nb)
+		dst = append(dst, `,"next_cursor":`...)
+		dst = append(dst, nb...)
 	}
-	buf.WriteString(`}`)
-	return buf.Bytes()
+	return append(dst, '}')
 }
 
 // Name names the answer to q over p exactly: the same name never names

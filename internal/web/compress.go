@@ -296,21 +296,29 @@ func (s *Server) encodeOnce(k cache.Key, coding string, body []byte, verify bool
 // it. k names body exactly — the same key never names two different bodies
 // (a procedure's version and the question asked) — so a kept compression
 // is found by k without hashing or comparing the body: the hot path of a
-// cached viewport answer.
-func (s *Server) SendNamed(c *fiber.Ctx, k cache.Key, contentType string, body []byte) error {
+// cached viewport answer. A kept body stays valid after the handler and is
+// sent as it is; any other is copied.
+func (s *Server) SendNamed(c *fiber.Ctx, k cache.Key, contentType string, body []byte, kept bool) error {
 	c.Set(fiber.HeaderContentType, contentType)
+	send := func(b []byte) error {
+		if kept {
+			return c.Send(b)
+		}
+		c.Response().SetBody(b)
+		return nil
+	}
 	if len(body) < MinCompressSize {
-		return c.Send(body)
+		return send(body)
 	}
 	c.Vary(fiber.HeaderAcceptEncoding)
 	coding := negotiate(c.Get(fiber.HeaderAcceptEncoding), false)
 	if coding == "" {
-		return c.Send(body)
+		return send(body)
 	}
 	k.Name = "n" + coding + "|" + k.Name
 	out := s.encodeOnce(k, coding, body, false)
 	if len(out) >= len(body) {
-		return c.Send(body)
+		return send(body)
 	}
 	encoded(c, coding)
 	return c.Send(out)

@@ -134,7 +134,7 @@ func TestNamedAnswersAreCompressedOncePerKey(t *testing.T) {
 	}
 	app.Get("/:name", func(c *fiber.Ctx) error {
 		name := c.Params("name")
-		return s.SendNamed(c, cache.Key{Procedure: 1, Version: 7, Name: name}, "application/geo+json", []byte(bodies[name]))
+		return s.SendNamed(c, cache.Key{Procedure: 1, Version: 7, Name: name}, "application/geo+json", []byte(bodies[name]), true)
 	})
 	get := func(name, coding string) (string, string) {
 		req := httptest.NewRequest("GET", "/"+name, nil)

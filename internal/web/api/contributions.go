@@ -34,14 +34,15 @@ func (h *Handler) contributions(c *fiber.Ctx) error {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
 	q := viewport.Query{Filter: f, Cluster: c.Query("cluster") == "1", Key: string(c.Request().URI().QueryString())}
-	out, err := h.viewports.Answer(c.UserContext(), p, q)
+	a, err := h.viewports.Answer(c.UserContext(), p, q)
 	if errors.Is(err, store.ErrBadCursor) {
 		return h.Fail(c, fiber.StatusBadRequest, "bad_parameter", l.T("validation.bad_cursor"))
 	}
 	if err != nil {
 		return err
 	}
-	return h.SendNamed(c, viewport.Name(p, q), "application/geo+json", out)
+	defer a.Release()
+	return h.SendNamed(c, viewport.Name(p, q), "application/geo+json", a.Body, a.Kept)
 }
 
 // contributionJSON is one contribution with its comments and responses.

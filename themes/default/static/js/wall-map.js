@@ -106,7 +106,7 @@ export function initWallMap(el, slug) {
     } else if (proc && proc.map && proc.map.center) {
       map.setView([proc.map.center[1], proc.map.center[0]], proc.map.zoom || 15);
     }
-    return newest(base + '/contributions?limit=200', 1000);
+    return newest(base + '/contributions?limit=100', 1000);
   }).then(function (features) {
     features.forEach(function (f) {
       // Kept unless it went (or came anew) live while this loaded.
@@ -120,7 +120,7 @@ export function initWallMap(el, slug) {
 }
 
 // newest loads up to max of the newest contributions from url, following
-// the pages the server hands out (an answer holds at most 200 features).
+// the pages the server hands out (an answer holds at most 100 features).
 function newest(url, max) {
   const out = [];
   function page(cursor) {

@@ -1,0 +1,108 @@
+package app_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http/httptest"
+	"sync"
+	"testing"
+
+	"github.com/mitreden/mitreden/internal/demo"
+)
+
+// Many clients asking different street-sized viewports at once each get
+// their own answer, byte for byte what the same question gets alone: the
+// buffers lent to answers asked once (and their compression) never leak
+// into another client's answer. (Sending a lent buffer without copying
+// it is caught here by the race detector, which make test runs.)
+func TestConcurrentViewportsGetTheirOwnAnswers(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := context.Background()
+	p, err := e.st.ProcedureBySlug(ctx, slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.Generate(ctx, e.st, p, 3000, 11, nil); err != nil {
+		t.Fatal(err)
+	}
+	c := p.Area.Bound().Center()
+	rng := rand.New(rand.NewPCG(5, 6))
+	var views []string
+	for i := 0; i < 24; i++ {
+		w := 0.005 + rng.Float64()*0.005
+		x, y := c[0]-0.006+rng.Float64()*0.004, c[1]-0.003+rng.Float64()*0.002
+		views = append(views, fmt.Sprintf("%.6f,%.6f,%.6f,%.6f", x, y, x+w, y+w/2))
+	}
+	url := func(view string, limit int) string {
+		return fmt.Sprintf("/api/v1/procedures/%s/contributions?bbox=%s&limit=%d", slug, view, limit)
+	}
+	get := func(target, coding string) ([]byte, error) {
+		req := httptest.NewRequest("GET", target, nil)
+		req.Header.Set("Accept-Encoding", coding)
+		res, err := e.app.Test(req, -1)
+		if err != nil {
+			return nil, err
+		}
+		defer res.Body.Close()
+		b, err := io.ReadAll(res.Body)
+		if err != nil || res.StatusCode != 200 {
+			return nil, fmt.Errorf("%s: %d %v %.100s", target, res.StatusCode, err, b)
+		}
+		if res.Header.Get("Content-Encoding") == "gzip" {
+			r, err := gzip.NewReader(bytes.NewReader(b))
+			if err != nil {
+				return nil, err
+			}
+			return io.ReadAll(r)
+		}
+		return b, nil
+	}
+	want := map[string][]byte{}
+	full := 0
+	for _, v := range views {
+		b, err := get(url(v, 100), "identity")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Count(b, []byte(`"type":"Feature"`)) == 100 {
+			full++
+		}
+		want[v] = b
+	}
+	if full < len(views)/2 {
+		t.Fatalf("only %d of %d views hold a full page; the test needs dense views", full, len(views))
+	}
+	// Every limit above the page size answers the same page under a
+	// question of its own, so nearly every request below is asked once.
+	var wg sync.WaitGroup
+	errs := make(chan error, 16)
+	for g := 0; g < 16; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			r := rand.New(rand.NewPCG(uint64(g), 7))
+			for i := 0; i < 60; i++ {
+				v := views[r.IntN(len(views))]
+				coding := []string{"identity", "gzip"}[r.IntN(2)]
+				got, err := get(url(v, 101+r.IntN(900)), coding)
+				if err != nil {
+					errs <- err
+					return
+				}
+				if !bytes.Equal(got, want[v]) {
+					errs <- fmt.Errorf("client %d, view %s (%s): the answer differs from the one asked alone (%d against %d bytes)", g, v, coding, len(got), len(want[v]))
+					return
+				}
+			}
+		}(g)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}

@@ -62,11 +62,17 @@ func tileEntriesKey(z, x, y int) string {
 	return "entries|" + strconv.Itoa(z) + "/" + strconv.Itoa(x) + "/" + strconv.Itoa(y)
 }
 
-// tileEntries returns the index entries of tile z/x/y, newest first.
-func (s *Service) tileEntries(ctx context.Context, p *model.Procedure, z, x, y int) ([]store.IndexEntry, error) {
+// tileEntries returns the index of tile z/x/y: its entries newest first,
+// grouped for counting.
+func (s *Service) tileEntries(ctx context.Context, p *model.Procedure, z, x, y int) (*tileIndex, error) {
 	k := cache.Key{Procedure: p.ID, Version: p.Version, Name: tileEntriesKey(z, x, y)}
-	return s.entries.Do(ctx, k, func(ctx context.Context) ([]store.IndexEntry, error) {
-		return s.store.ViewportIndex(ctx, p.ID, geo.TileBound(x, y, z))
+	return s.entries.Do(ctx, k, func(ctx context.Context) (*tileIndex, error) {
+		tb := geo.TileBound(x, y, z)
+		es, err := s.store.ViewportIndex(ctx, p.ID, tb)
+		if err != nil {
+			return nil, err
+		}
+		return newTileIndex(es, tb), nil
 	})
 }
 
@@ -190,10 +196,11 @@ func (s *Service) dense(ctx context.Context, p *model.Procedure, f store.Filter,
 	tiles := make([]tileHits, 0, (x1-x0+1)*(y1-y0+1))
 	for x := x0; x <= x1; x++ {
 		for y := y0; y <= y1; y++ {
-			es, err := s.tileEntries(ctx, p, z, x, y)
+			ti, err := s.tileEntries(ctx, p, z, x, y)
 			if err != nil {
 				return nil, true, err
 			}
+			es := ti.es
 			// The tile's cell; outer cells reach out without bound.
 			tb := geo.TileBound(x, y, z)
 			cw, ce, cs, cn := math.Inf(-1), math.Inf(1), math.Inf(-1), math.Inf(1)
@@ -209,16 +216,7 @@ func (s *Service) dense(ctx context.Context, p *model.Procedure, f store.Filter,
 			if y > y0 {
 				cn = tb.Max.Lat()
 			}
-			for j := range es {
-				e := &es[j]
-				if !overlaps(e) {
-					continue
-				}
-				cx, cy := max(float64(e.Box[0]), minLon), max(float64(e.Box[1]), minLat)
-				if cx >= cw && cx < ce && cy >= cs && cy < cn {
-					total++
-				}
-			}
+			total += ti.count(minLon, minLat, maxLon, maxLat, cw, ce, cs, cn)
 			th := tileHits{x: x, y: y, es: es, asc: asc}
 			if f.Cursor != "" {
 				th.head = sort.Search(len(es), func(k int) bool { return before(cur, es[th.at(k)]) })

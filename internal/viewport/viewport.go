@@ -77,15 +77,15 @@ type Service struct {
 	store   Store
 	count   CountFunc
 	cache   *cache.Cache[[]byte]
-	entries *cache.Cache[[]store.IndexEntry] // per tile, see dense
-	feats   *cache.Cache[*packedFeatures]    // per tile, see dense
-	seen    *cache.Cache[struct{}]           // questions asked once, see Answer
+	entries *cache.Cache[*tileIndex]      // per tile, see dense
+	feats   *cache.Cache[*packedFeatures] // per tile, see dense
+	seen    *cache.Cache[struct{}]        // questions asked once, see Answer
 }
 
 // New makes the viewport service over st, counting with count.
 func New(st Store, count CountFunc) *Service {
 	return &Service{store: st, count: count, cache: cache.New(answerBudget, cache.Bytes),
-		entries: cache.New(entryBudget, func(es []store.IndexEntry) int { return len(es)*entrySize + 64 }),
+		entries: cache.New(entryBudget, (*tileIndex).size),
 		feats:   cache.New(featureBudget, (*packedFeatures).size),
 		seen:    cache.New[struct{}](seenEntries, nil)}
 }

@@ -1,0 +1,86 @@
+package viewport
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/mitreden/mitreden/internal/geo"
+	"github.com/mitreden/mitreden/internal/store"
+)
+
+// The bucketed count agrees with visiting every entry, for points, short
+// lines and long ones reaching out of the tile, views inside, across and
+// beside the tile, and cells bounded or reaching out on any side.
+func TestTileIndexCountsLikeAScan(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 9))
+	tb := geo.TileBound(69000, 42000, 17)
+	w, h := tb.Max.Lon()-tb.Min.Lon(), tb.Max.Lat()-tb.Min.Lat()
+	at := func(fx, fy float64) (float32, float32) {
+		return float32(tb.Min.Lon() + fx*w), float32(tb.Min.Lat() + fy*h)
+	}
+	for _, n := range []int{0, 1, 50, 3000, 20000} {
+		es := make([]store.IndexEntry, n)
+		for i := range es {
+			x, y := at(rng.Float64()*1.2-0.1, rng.Float64()*1.2-0.1)
+			e := store.IndexEntry{Created: int64(n - i), Seq: int64(i), Box: [4]float32{x, y, x, y}}
+			switch i % 7 {
+			case 0: // a short line
+				e.Box[2], e.Box[3] = x+float32(w*0.05*rng.Float64()), y+float32(h*0.05*rng.Float64())
+			case 1: // a long one
+				e.Box[0], e.Box[3] = x-float32(w*0.8*rng.Float64()), y+float32(h*0.9*rng.Float64())
+			case 2: // on the grid's lines
+				g := float64(gridFor(n))
+				e.Box[0], e.Box[1] = at(math.Floor(rng.Float64()*g)/g, math.Floor(rng.Float64()*g)/g)
+				e.Box[2], e.Box[3] = e.Box[0], e.Box[1]
+			}
+			es[i] = e
+		}
+		ti := newTileIndex(es, tb)
+		for v := 0; v < 300; v++ {
+			x0, y0 := rng.Float64()*1.4-0.2, rng.Float64()*1.4-0.2
+			vw, vh := rng.Float64()*0.8, rng.Float64()*0.8
+			minX, minY := tb.Min.Lon()+x0*w, tb.Min.Lat()+y0*h
+			maxX, maxY := minX+vw*w, minY+vh*h
+			if v%10 == 0 && n > 0 { // the view on bucket lines
+				minX, minY = float64(ti.boxes[0][0]), float64(ti.boxes[0][1])
+			}
+			cw, ce, cs, cn := math.Inf(-1), math.Inf(1), math.Inf(-1), math.Inf(1)
+			if v%2 == 0 {
+				cw, cs = tb.Min.Lon(), tb.Min.Lat()
+			}
+			if v%3 == 0 {
+				ce, cn = tb.Max.Lon(), tb.Max.Lat()
+			}
+			if n > 0 && v%4 == 1 {
+				// Edges through entries' corners: equal values decide.
+				pick := func() [4]float32 { return es[rng.IntN(n)].Box }
+				a, b, c, d := pick(), pick(), pick(), pick()
+				cw, ce = float64(min(a[0], b[0])), float64(max(a[0], b[0]))
+				cs, cn = float64(min(c[1], d[1])), float64(max(c[1], d[1]))
+				if v%8 == 1 {
+					minX, minY, maxX, maxY = float64(a[0]), float64(c[1]), float64(b[2]), float64(d[3])
+					if minX > maxX {
+						minX, maxX = maxX, minX
+					}
+					if minY > maxY {
+						minY, maxY = maxY, minY
+					}
+				}
+			}
+			want := 0
+			for _, e := range es {
+				b := e.Box
+				if float64(b[0]) <= maxX && float64(b[2]) >= minX && float64(b[1]) <= maxY && float64(b[3]) >= minY {
+					cx, cy := max(float64(b[0]), minX), max(float64(b[1]), minY)
+					if cx >= cw && cx < ce && cy >= cs && cy < cn {
+						want++
+					}
+				}
+			}
+			if got := ti.count(minX, minY, maxX, maxY, cw, ce, cs, cn); got != want {
+				t.Fatalf("%d entries, view %d: counted %d, a scan finds %d", n, v, got, want)
+			}
+		}
+	}
+}

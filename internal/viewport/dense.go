@@ -38,10 +38,20 @@ const (
 	entryBudget = 128 << 20
 	entrySize   = 32
 	// featureBudget bounds the kept Feature bytes across all procedures;
-	// tiles with more than maxTileFeatures entries keep none (their page
-	// is read by seq).
-	featureBudget   = 96 << 20
+	// tiles with more than maxTileFeatures entries keep those of their
+	// newest headFeatures only: a first page newest first takes a view's
+	// newest matches, which lie at the head of every covered tile (at
+	// 1,000,000 contributions a tile of 18,000 entries gives a page of 100
+	// from its first few dozen), while keeping all of them would take
+	// 600 MB. Deeper features (later pages, oldest first) are read by seq.
+	featureBudget = 96 << 20
+)
+
+// maxTileFeatures and headFeatures: see featureBudget (variables so that
+// tests can reach the full tiles' path with few entries).
+var (
 	maxTileFeatures = 4000
+	headFeatures    = 512
 )
 
 // denseTiles returns the tile zoom and range for a viewport, ok false when
@@ -77,10 +87,11 @@ func (s *Service) tileEntries(ctx context.Context, p *model.Procedure, z, x, y i
 }
 
 // tileFeatures returns the Feature bytes of a tile's entries, in their
-// order, kept per procedure version; nil for tiles too full to keep.
+// order, kept per procedure version: all of them, or the head of a tile
+// too full to keep whole.
 func (s *Service) tileFeatures(ctx context.Context, p *model.Procedure, z, x, y int, es []store.IndexEntry) (*packedFeatures, error) {
 	if len(es) > maxTileFeatures {
-		return nil, nil
+		es = es[:headFeatures]
 	}
 	k := cache.Key{Procedure: p.ID, Version: p.Version, Name: "features|" + strconv.Itoa(z) + "/" + strconv.Itoa(x) + "/" + strconv.Itoa(y)}
 	return s.feats.Do(ctx, k, func(ctx context.Context) (*packedFeatures, error) {
@@ -130,6 +141,9 @@ func (pf *packedFeatures) at(i int) []byte {
 	return pf.buf[start:pf.end[i]:pf.end[i]]
 }
 
+// len is the number of features kept.
+func (pf *packedFeatures) len() int { return len(pf.end) }
+
 // size is what a tile's features cost in the cache's budget.
 func (pf *packedFeatures) size() int { return 64 + len(pf.buf) + 4*len(pf.end) }
 
@@ -138,7 +152,7 @@ type tileHits struct {
 	x, y   int
 	loaded bool // feats asked for
 	es     []store.IndexEntry
-	feats  *packedFeatures // nil: read the page's features by seq
+	feats  *packedFeatures // those of the first entries; the others are read by seq
 	asc    bool
 	head   int // the next position in answer order not yet taken
 }
@@ -282,7 +296,7 @@ func (s *Service) dense(ctx context.Context, p *model.Procedure, f store.Filter,
 			}
 			th.loaded = true
 		}
-		if th.feats != nil {
+		if pk.j < th.feats.len() {
 			feats[i] = th.feats.at(pk.j)
 			continue
 		}

@@ -31,7 +31,16 @@ func (c *countingStore) Features(ctx context.Context, f store.Filter) ([][]byte,
 // TestDenseViewportsAnswerLikeTheStore: street-sized viewports holding
 // more than the page, newest and oldest first, paged to the end, answer
 // byte for byte what the store's query answers, without asking it.
-func TestDenseViewportsAnswerLikeTheStore(t *testing.T) {
+func TestDenseViewportsAnswerLikeTheStore(t *testing.T) { testDenseViewports(t) }
+
+// The same where the tiles are too full to keep all their features: the
+// newest come from the kept heads, the rest by seq.
+func TestDenseViewportsOfFullTilesAnswerLikeTheStore(t *testing.T) {
+	defer viewport.SetTileFeatureLimits(300, 40)()
+	testDenseViewports(t)
+}
+
+func testDenseViewports(t *testing.T) {
 	ctx := context.Background()
 	st, err := store.Open(filepath.Join(t.TempDir(), "v.db"), store.Options{})
 	if err != nil {

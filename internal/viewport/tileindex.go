@@ -19,7 +19,7 @@ import (
 type tileIndex struct {
 	es      []store.IndexEntry
 	grid    int
-	buckets []bucket     // grid×grid, row by row
+	buckets []bucket     // level by level (grid, grid/2, …, 1 across), row by row
 	boxes   [][4]float32 // the entries' boxes, bucket after bucket
 }
 
@@ -40,20 +40,34 @@ func gridFor(n int) int {
 }
 
 // newTileIndex groups es (the entries of the tile with bounds tb) into
-// buckets.
+// buckets. The grid has levels, from gridFor(len(es)) buckets across down
+// to one, each half as fine as the one before; an entry goes into the
+// finest level where its box lies in a single bucket, so that a long line
+// does not widen the bounds of a bucket of points.
 func newTileIndex(es []store.IndexEntry, tb orb.Bound) *tileIndex {
 	g := gridFor(len(es))
-	ti := &tileIndex{es: es, grid: g, buckets: make([]bucket, g*g), boxes: make([][4]float32, len(es))}
-	w, h := (tb.Max.Lon()-tb.Min.Lon())/float64(g), (tb.Max.Lat()-tb.Min.Lat())/float64(g)
-	cell := func(v, lo, size float64) int {
-		return min(max(int((v-lo)/size), 0), g-1)
+	n := 0
+	for lg := g; lg >= 1; lg /= 2 {
+		n += lg * lg
+	}
+	ti := &tileIndex{es: es, grid: g, buckets: make([]bucket, n), boxes: make([][4]float32, len(es))}
+	cell := func(v, lo, hi float64, lg int) int {
+		return min(max(int((v-lo)/(hi-lo)*float64(lg)), 0), lg-1)
 	}
 	of := make([]int32, len(es))
 	for i := range es {
 		b := &es[i].Box
-		k := cell(float64(b[1]), tb.Min.Lat(), h)*g + cell(float64(b[0]), tb.Min.Lon(), w)
-		of[i] = int32(k)
-		bk := &ti.buckets[k]
+		first := 0
+		for lg := g; ; lg /= 2 {
+			x0, x1 := cell(float64(b[0]), tb.Min.Lon(), tb.Max.Lon(), lg), cell(float64(b[2]), tb.Min.Lon(), tb.Max.Lon(), lg)
+			y0, y1 := cell(float64(b[1]), tb.Min.Lat(), tb.Max.Lat(), lg), cell(float64(b[3]), tb.Min.Lat(), tb.Max.Lat(), lg)
+			if (x0 == x1 && y0 == y1) || lg == 1 {
+				of[i] = int32(first + y0*lg + x0)
+				break
+			}
+			first += lg * lg
+		}
+		bk := &ti.buckets[of[i]]
 		if bk.n == 0 {
 			bk.minX, bk.minY, bk.maxX, bk.maxY, bk.cornerX, bk.cornerY = b[0], b[1], b[2], b[3], b[0], b[1]
 		} else {

@@ -42,8 +42,11 @@ func gridFor(n int) int {
 // newTileIndex groups es (the entries of the tile with bounds tb) into
 // buckets. The grid has levels, from gridFor(len(es)) buckets across down
 // to one, each half as fine as the one before; an entry goes into the
-// finest level where its box lies in a single bucket, so that a long line
-// does not widen the bounds of a bucket of points.
+// finest level whose buckets are at least as large as its box, in the
+// bucket of its south-west corner (a loose grid: a bucket's boxes reach at
+// most one bucket further), so that a line does not widen the bounds of a
+// bucket of points, nor climb to the coarsest level for crossing a line of
+// the grid.
 func newTileIndex(es []store.IndexEntry, tb orb.Bound) *tileIndex {
 	g := gridFor(len(es))
 	n := 0
@@ -51,6 +54,7 @@ func newTileIndex(es []store.IndexEntry, tb orb.Bound) *tileIndex {
 		n += lg * lg
 	}
 	ti := &tileIndex{es: es, grid: g, buckets: make([]bucket, n), boxes: make([][4]float32, len(es))}
+	w, h := tb.Max.Lon()-tb.Min.Lon(), tb.Max.Lat()-tb.Min.Lat()
 	cell := func(v, lo, hi float64, lg int) int {
 		return min(max(int((v-lo)/(hi-lo)*float64(lg)), 0), lg-1)
 	}
@@ -59,10 +63,9 @@ func newTileIndex(es []store.IndexEntry, tb orb.Bound) *tileIndex {
 		b := &es[i].Box
 		first := 0
 		for lg := g; ; lg /= 2 {
-			x0, x1 := cell(float64(b[0]), tb.Min.Lon(), tb.Max.Lon(), lg), cell(float64(b[2]), tb.Min.Lon(), tb.Max.Lon(), lg)
-			y0, y1 := cell(float64(b[1]), tb.Min.Lat(), tb.Max.Lat(), lg), cell(float64(b[3]), tb.Min.Lat(), tb.Max.Lat(), lg)
-			if (x0 == x1 && y0 == y1) || lg == 1 {
-				of[i] = int32(first + y0*lg + x0)
+			if (float64(b[2]-b[0]) <= w/float64(lg) && float64(b[3]-b[1]) <= h/float64(lg)) || lg == 1 {
+				x, y := cell(float64(b[0]), tb.Min.Lon(), tb.Max.Lon(), lg), cell(float64(b[1]), tb.Min.Lat(), tb.Max.Lat(), lg)
+				of[i] = int32(first + y*lg + x)
 				break
 			}
 			first += lg * lg
@@ -117,13 +120,22 @@ func (ti *tileIndex) count(minX, minY, maxX, maxY, cw, ce, cs, cn float64) int {
 			continue
 		}
 		for _, b := range ti.boxes[bk.start : bk.start+bk.n] {
-			if float64(b[0]) <= maxX && float64(b[2]) >= minX && float64(b[1]) <= maxY && float64(b[3]) >= minY {
-				cx, cy := max(float64(b[0]), minX), max(float64(b[1]), minY)
-				if cx >= cw && cx < ce && cy >= cs && cy < cn {
-					total++
-				}
-			}
+			// Without branches: which way each box goes is a coin toss
+			// along the view's edges, and mispredicted branches cost more
+			// than the tests.
+			x0, y0 := float64(b[0]), float64(b[1])
+			cx, cy := max(x0, minX), max(y0, minY)
+			total += b2i(x0 <= maxX) & b2i(float64(b[2]) >= minX) & b2i(y0 <= maxY) & b2i(float64(b[3]) >= minY) &
+				b2i(cx >= cw) & b2i(cx < ce) & b2i(cy >= cs) & b2i(cy < cn)
 		}
 	}
 	return total
+}
+
+// b2i is 1 for true, 0 for false (compiled without a branch).
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -19,7 +19,8 @@ import (
 type tileIndex struct {
 	es      []store.IndexEntry
 	grid    int
-	buckets []bucket     // level by level (grid, grid/2, …, 1 across), row by row
+	home    int          // buckets[:home] hold the entries whose corner lies in the tile
+	buckets []bucket     // twice level by level (grid, grid/2, …, 1 across), row by row
 	boxes   [][4]float32 // the entries' boxes, bucket after bucket
 }
 
@@ -46,14 +47,16 @@ func gridFor(n int) int {
 // bucket of its south-west corner (a loose grid: a bucket's boxes reach at
 // most one bucket further), so that a line does not widen the bounds of a
 // bucket of points, nor climb to the coarsest level for crossing a line of
-// the grid.
+// the grid. Entries reaching in from the west or south (their corner in
+// another tile) have buckets of their own: they can be counted here only
+// where the view begins inside this tile.
 func newTileIndex(es []store.IndexEntry, tb orb.Bound) *tileIndex {
 	g := gridFor(len(es))
 	n := 0
 	for lg := g; lg >= 1; lg /= 2 {
 		n += lg * lg
 	}
-	ti := &tileIndex{es: es, grid: g, buckets: make([]bucket, n), boxes: make([][4]float32, len(es))}
+	ti := &tileIndex{es: es, grid: g, home: n, buckets: make([]bucket, 2*n), boxes: make([][4]float32, len(es))}
 	w, h := tb.Max.Lon()-tb.Min.Lon(), tb.Max.Lat()-tb.Min.Lat()
 	cell := func(v, lo, hi float64, lg int) int {
 		return min(max(int((v-lo)/(hi-lo)*float64(lg)), 0), lg-1)
@@ -62,6 +65,9 @@ func newTileIndex(es []store.IndexEntry, tb orb.Bound) *tileIndex {
 	for i := range es {
 		b := &es[i].Box
 		first := 0
+		if float64(b[0]) < tb.Min.Lon() || float64(b[1]) < tb.Min.Lat() {
+			first = n
+		}
 		for lg := g; ; lg /= 2 {
 			if (float64(b[2]-b[0]) <= w/float64(lg) && float64(b[3]-b[1]) <= h/float64(lg)) || lg == 1 {
 				x, y := cell(float64(b[0]), tb.Min.Lon(), tb.Max.Lon(), lg), cell(float64(b[1]), tb.Min.Lat(), tb.Max.Lat(), lg)
@@ -102,9 +108,16 @@ func (ti *tileIndex) size() int {
 // (edges included, the index's own test) with the south-west corner of
 // where they meet the view in the cell [cw,ce)×[cs,cn).
 func (ti *tileIndex) count(minX, minY, maxX, maxY, cw, ce, cs, cn float64) int {
+	buckets := ti.buckets
+	if minX < cw && minY < cs {
+		// The view begins west and south of the cell, so an entry whose
+		// corner lies west or south of the tile has the corner where it
+		// meets the view there too: none of them counts here.
+		buckets = buckets[:ti.home]
+	}
 	total := 0
-	for k := range ti.buckets {
-		bk := &ti.buckets[k]
+	for k := range buckets {
+		bk := &buckets[k]
 		if bk.n == 0 ||
 			// no box meets the view
 			float64(bk.minX) > maxX || float64(bk.maxX) < minX || float64(bk.minY) > maxY || float64(bk.maxY) < minY ||

@@ -151,7 +151,7 @@ func main() {
 	tables := flag.String("table-links", "", "with --mix: comma-separated kiosk addresses from `mitreden table link`")
 	writerOnly := flag.Bool("writer", false, "only durable submits of located contributions against a minimal group-commit writer (see writer.go)")
 	writerDB := flag.String("db", "", "with --writer: the server's database, copied for the minimal writer so both write into tables of the same size")
-	limit := flag.Int("limit", 1000, "features asked for per viewport answer (the server caps what one answer holds)")
+	limit := flag.Int("limit", 100, "features asked for per viewport answer (the server holds at most 100 in one answer without cluster=1)")
 	hot := flag.Int("hot", 0, "only the hot path: this many alternating rounds of the ceiling and the same cached viewport answer")
 	flag.Parse()
 	if err := loopback(*base); err != nil {

@@ -65,10 +65,14 @@ fuzz:
 # cluster=1, the cached answer against bare Fiber in alternating rounds),
 # the soak: 50 connections of mixed traffic over every public route (reads and
 # writes) for BENCH_SOAK_SECONDS; it fails on any 5xx, dropped connection
-# or panic in the server's log; last, durable submits against a minimal
-# group-commit writer built with the same libraries.
+# or panic in the server's log; durable submits against a minimal
+# group-commit writer built with the same libraries; last, varied viewports
+# at BENCH_N_LARGE (default 1,000,000; 0 skips it) after a 3 s warm-up that
+# loads the tiles' indexes.
 BENCH_N ?= 100000
+BENCH_N_LARGE ?= 1000000
 BENCH_DB := bin/bench.db
+BENCH_DB_LARGE := bin/bench-large.db
 BENCH_LOG := bin/bench-server.log
 bench: build system-deps
 	go test -run '^$$' -bench . -benchmem -benchtime 2s -timeout 30m ./internal/store/ ./internal/app/ ./internal/export/ ./internal/geo/ ./internal/analysis/
@@ -91,6 +95,15 @@ bench: build system-deps
 	./$(BIN) serve --db $(BENCH_DB) --addr 127.0.0.1:18080 --write-limit 0 2>/dev/null & pid=$$!; \
 	  sleep 2; ./bin/mitreden-load --url http://127.0.0.1:18080 --writer --db $(BENCH_DB) --duration $${BENCH_SECONDS:-10s} --connections 50; \
 	  status=$$?; kill $$pid; wait $$pid; exit $$status
+	@echo "varied viewports at $(BENCH_N_LARGE) contributions (BENCH_N_LARGE=0 skips them):"
+	if [ "$(BENCH_N_LARGE)" != 0 ]; then \
+	  rm -f $(BENCH_DB_LARGE) $(BENCH_DB_LARGE)-wal $(BENCH_DB_LARGE)-shm; \
+	  ./$(BIN) demo --db $(BENCH_DB_LARGE) --contributions $(BENCH_N_LARGE) && \
+	  { ./$(BIN) serve --db $(BENCH_DB_LARGE) --addr 127.0.0.1:18080 --write-limit 0 2>/dev/null & pid=$$!; \
+	    sleep 3; ./bin/mitreden-load --url http://127.0.0.1:18080 --viewports --duration 3s --connections 50 >/dev/null && \
+	    ./bin/mitreden-load --url http://127.0.0.1:18080 --viewports --duration $${BENCH_SECONDS:-10s} --connections 50; \
+	    status=$$?; kill $$pid; wait $$pid; exit $$status; }; \
+	fi
 
 # Static checks, part of `make test`: gofmt, go vet, staticcheck,
 # govulncheck and eslint on the theme's scripts (lint-js, eslint.config.js).

@@ -1,6 +1,8 @@
 package model
 
 import (
+	"math/rand/v2"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -104,6 +106,19 @@ func TestOriginsAndSlugs(t *testing.T) {
 	for _, s := range []string{"", "-a", "a-", "A", "a_b", "ä", strings.Repeat("a", 65)} {
 		if ValidSlug(s) {
 			t.Errorf("slug %q accepted", s)
+		}
+	}
+	// The hand-written check agrees with the rule as a regular expression.
+	re := regexp.MustCompile(`^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$`)
+	rng := rand.New(rand.NewPCG(1, 2))
+	const chars = "ab09-_Aä."
+	for i := 0; i < 20000; i++ {
+		b := make([]byte, rng.IntN(70))
+		for j := range b {
+			b[j] = chars[rng.IntN(len(chars))]
+		}
+		if s := string(b); ValidSlug(s) != re.MatchString(s) {
+			t.Fatalf("ValidSlug(%q) = %v, the rule says %v", s, ValidSlug(s), re.MatchString(s))
 		}
 	}
 }

@@ -63,15 +63,21 @@ func negotiate(header string, brotliOnTie bool) string {
 	if header == "" {
 		return ""
 	}
-	q := map[string]float64{}
-	for _, part := range strings.Split(header, ",") {
+	// The quality values of the codings that matter, -1 where not named
+	// (no map: every answer asks).
+	br, gz, xgz, star := -1.0, -1.0, -1.0, -1.0
+	for rest := header; rest != ""; {
+		var part string
+		part, rest, _ = strings.Cut(rest, ",")
 		name, params, _ := strings.Cut(part, ";")
-		name = strings.ToLower(strings.TrimSpace(name))
+		name = strings.TrimSpace(name)
 		if name == "" {
 			continue
 		}
 		v := 1.0
-		for _, p := range strings.Split(params, ";") {
+		for params != "" {
+			var p string
+			p, params, _ = strings.Cut(params, ";")
 			k, val, ok := strings.Cut(strings.TrimSpace(p), "=")
 			if ok && strings.EqualFold(strings.TrimSpace(k), "q") {
 				f, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
@@ -81,28 +87,35 @@ func negotiate(header string, brotliOnTie bool) string {
 				v = f
 			}
 		}
-		q[name] = v
+		switch {
+		case strings.EqualFold(name, EncodingBrotli):
+			br = v
+		case strings.EqualFold(name, EncodingGzip):
+			gz = v
+		case strings.EqualFold(name, "x-gzip"):
+			xgz = v
+		case name == "*":
+			star = v
+		}
 	}
-	quality := func(coding string) float64 {
-		if v, ok := q[coding]; ok {
+	quality := func(v float64) float64 {
+		if v >= 0 {
 			return v
 		}
-		if v, ok := q["*"]; ok {
-			return v
+		if star >= 0 {
+			return star
 		}
 		return 0
 	}
-	br, gz := quality(EncodingBrotli), quality(EncodingGzip)
 	// x-gzip is the old name of gzip.
-	if v, ok := q["x-gzip"]; ok && v > gz {
-		if _, named := q[EncodingGzip]; !named {
-			gz = v
-		}
+	if xgz > quality(gz) && gz < 0 {
+		gz = xgz
 	}
+	b, g := quality(br), quality(gz)
 	switch {
-	case br > 0 && (br > gz || br == gz && brotliOnTie):
+	case b > 0 && (b > g || b == g && brotliOnTie):
 		return EncodingBrotli
-	case gz > 0:
+	case g > 0:
 		return EncodingGzip
 	}
 	return ""

@@ -96,13 +96,12 @@ func NoStore(c *fiber.Ctx) error {
 // uses, so that the cached viewport answers make no random bytes; every
 // other answer (and every error) gets a fresh nonce as before.
 func (s *Server) securityHeaders(c *fiber.Ctx) error {
-	c.Set("X-Content-Type-Options", "nosniff")
-	c.Set("Referrer-Policy", "same-origin")
-	c.Set("X-Frame-Options", "SAMEORIGIN")
-	c.Set("Cross-Origin-Opener-Policy", "same-origin")
-	c.Set("Permissions-Policy", "geolocation=(self), camera=(), microphone=()")
+	h := &c.Response().Header
+	for _, kv := range fixedHeaders {
+		h.SetCanonical(kv[0], kv[1])
+	}
 	if s.policy.hsts {
-		c.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+		h.SetCanonical(hstsHeader[0], hstsHeader[1])
 	}
 	err := c.Next()
 	res := &c.Response().Header
@@ -116,6 +115,19 @@ func (s *Server) securityHeaders(c *fiber.Ctx) error {
 	res.Set(fiber.HeaderContentSecurityPolicy, s.csp(Nonce(c)))
 	return err
 }
+
+// fixedHeaders are the headers every answer carries, written in their
+// canonical form so that they are set without being normalised each time.
+var (
+	fixedHeaders = [][2][]byte{
+		{[]byte("X-Content-Type-Options"), []byte("nosniff")},
+		{[]byte("Referrer-Policy"), []byte("same-origin")},
+		{[]byte("X-Frame-Options"), []byte("SAMEORIGIN")},
+		{[]byte("Cross-Origin-Opener-Policy"), []byte("same-origin")},
+		{[]byte("Permissions-Policy"), []byte("geolocation=(self), camera=(), microphone=()")},
+	}
+	hstsHeader = [2][]byte{[]byte("Strict-Transport-Security"), []byte("max-age=31536000; includeSubDomains")}
+)
 
 // scriptless reports whether a content type is data no browser runs
 // scripts in: JSON and its kinds (GeoJSON, problem+json), CSV.

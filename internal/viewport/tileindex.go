@@ -18,6 +18,7 @@ import (
 // about 150,000 entries, which a plain scan visited on every request.
 type tileIndex struct {
 	es      []store.IndexEntry
+	bound   orb.Bound
 	grid    int
 	home    int          // buckets[:home] hold the entries whose corner lies in the tile
 	buckets []bucket     // twice level by level (grid, grid/2, …, 1 across), row by row
@@ -40,8 +41,8 @@ func gridFor(n int) int {
 	return min(max(g, 4), 32)
 }
 
-// newTileIndex groups es (the entries of the tile with bounds tb) into
-// buckets. The grid has levels, from gridFor(len(es)) buckets across down
+// newTileIndex groups es (the entries of the tile with bounds tb, whose
+// boxes meet it, as the spatial index gives them) into buckets. The grid has levels, from gridFor(len(es)) buckets across down
 // to one, each half as fine as the one before; an entry goes into the
 // finest level whose buckets are at least as large as its box, in the
 // bucket of its south-west corner (a loose grid: a bucket's boxes reach at
@@ -56,7 +57,7 @@ func newTileIndex(es []store.IndexEntry, tb orb.Bound) *tileIndex {
 	for lg := g; lg >= 1; lg /= 2 {
 		n += lg * lg
 	}
-	ti := &tileIndex{es: es, grid: g, home: n, buckets: make([]bucket, 2*n), boxes: make([][4]float32, len(es))}
+	ti := &tileIndex{es: es, bound: tb, grid: g, home: n, buckets: make([]bucket, 2*n), boxes: make([][4]float32, len(es))}
 	w, h := tb.Max.Lon()-tb.Min.Lon(), tb.Max.Lat()-tb.Min.Lat()
 	cell := func(v, lo, hi float64, lg int) int {
 		return min(max(int((v-lo)/(hi-lo)*float64(lg)), 0), lg-1)
@@ -108,39 +109,69 @@ func (ti *tileIndex) size() int {
 // (edges included, the index's own test) with the south-west corner of
 // where they meet the view in the cell [cw,ce)×[cs,cn).
 func (ti *tileIndex) count(minX, minY, maxX, maxY, cw, ce, cs, cn float64) int {
-	buckets := ti.buckets
-	if minX < cw && minY < cs {
-		// The view begins west and south of the cell, so an entry whose
-		// corner lies west or south of the tile has the corner where it
-		// meets the view there too: none of them counts here.
-		buckets = buckets[:ti.home]
+	sets := 2
+	if minX < cw && minY < cs && cw >= ti.bound.Min.Lon() && cs >= ti.bound.Min.Lat() {
+		// The view begins west and south of the cell, which begins in the
+		// tile, so an entry whose corner lies west or south of the tile
+		// has the corner where it meets the view there too: none of them
+		// counts here.
+		sets = 1
 	}
 	total := 0
-	for k := range buckets {
-		bk := &buckets[k]
-		if bk.n == 0 ||
-			// no box meets the view
-			float64(bk.minX) > maxX || float64(bk.maxX) < minX || float64(bk.minY) > maxY || float64(bk.maxY) < minY ||
-			// no corner can lie in the cell
-			max(float64(bk.cornerX), minX) < cw || max(float64(bk.minX), minX) >= ce ||
-			max(float64(bk.cornerY), minY) < cs || max(float64(bk.minY), minY) >= cn {
-			continue
+	for set := 0; set < sets; set++ {
+		first := set * ti.home
+		for lg := ti.grid; lg >= 1; lg /= 2 {
+			// Only the buckets near the view: a bucket's boxes begin in it
+			// and reach at most one bucket further east and north (one
+			// more on each side for rounding).
+			c0, c1 := ti.cell(minX, true, lg)-2, ti.cell(maxX, true, lg)+1
+			r0, r1 := ti.cell(minY, false, lg)-2, ti.cell(maxY, false, lg)+1
+			for r := max(r0, 0); r <= min(r1, lg-1); r++ {
+				row := ti.buckets[first+r*lg : first+(r+1)*lg]
+				for c := max(c0, 0); c <= min(c1, lg-1); c++ {
+					total += ti.countBucket(&row[c], minX, minY, maxX, maxY, cw, ce, cs, cn)
+				}
+			}
+			first += lg * lg
 		}
-		if float64(bk.minX) >= minX && float64(bk.maxX) <= maxX && float64(bk.minY) >= minY && float64(bk.maxY) <= maxY &&
-			float64(bk.minX) >= cw && float64(bk.cornerX) < ce && float64(bk.minY) >= cs && float64(bk.cornerY) < cn {
-			// every box inside the view, so the corner is the box's own
-			total += int(bk.n)
-			continue
-		}
-		for _, b := range ti.boxes[bk.start : bk.start+bk.n] {
-			// Without branches: which way each box goes is a coin toss
-			// along the view's edges, and mispredicted branches cost more
-			// than the tests.
-			x0, y0 := float64(b[0]), float64(b[1])
-			cx, cy := max(x0, minX), max(y0, minY)
-			total += b2i(x0 <= maxX) & b2i(float64(b[2]) >= minX) & b2i(y0 <= maxY) & b2i(float64(b[3]) >= minY) &
-				b2i(cx >= cw) & b2i(cx < ce) & b2i(cy >= cs) & b2i(cy < cn)
-		}
+	}
+	return total
+}
+
+// cell is the column (x) or row of v in a grid of lg buckets across the
+// tile, unclamped.
+func (ti *tileIndex) cell(v float64, x bool, lg int) int {
+	lo, hi := ti.bound.Min.Lat(), ti.bound.Max.Lat()
+	if x {
+		lo, hi = ti.bound.Min.Lon(), ti.bound.Max.Lon()
+	}
+	return int(math.Floor((v - lo) / (hi - lo) * float64(lg)))
+}
+
+// countBucket is count for the boxes of one bucket.
+func (ti *tileIndex) countBucket(bk *bucket, minX, minY, maxX, maxY, cw, ce, cs, cn float64) int {
+	if bk.n == 0 ||
+		// no box meets the view
+		float64(bk.minX) > maxX || float64(bk.maxX) < minX || float64(bk.minY) > maxY || float64(bk.maxY) < minY ||
+		// no corner can lie in the cell
+		max(float64(bk.cornerX), minX) < cw || max(float64(bk.minX), minX) >= ce ||
+		max(float64(bk.cornerY), minY) < cs || max(float64(bk.minY), minY) >= cn {
+		return 0
+	}
+	if float64(bk.minX) >= minX && float64(bk.maxX) <= maxX && float64(bk.minY) >= minY && float64(bk.maxY) <= maxY &&
+		float64(bk.minX) >= cw && float64(bk.cornerX) < ce && float64(bk.minY) >= cs && float64(bk.cornerY) < cn {
+		// every box inside the view, so the corner is the box's own
+		return int(bk.n)
+	}
+	total := 0
+	for _, b := range ti.boxes[bk.start : bk.start+bk.n] {
+		// Without branches: which way each box goes is a coin toss along
+		// the view's edges, and mispredicted branches cost more than the
+		// tests.
+		x0, y0 := float64(b[0]), float64(b[1])
+		cx, cy := max(x0, minX), max(y0, minY)
+		total += b2i(x0 <= maxX) & b2i(float64(b[2]) >= minX) & b2i(y0 <= maxY) & b2i(float64(b[3]) >= minY) &
+			b2i(cx >= cw) & b2i(cx < ce) & b2i(cy >= cs) & b2i(cy < cn)
 	}
 	return total
 }

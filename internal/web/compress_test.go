@@ -88,17 +88,7 @@ func TestRepeatedAnswersAreCompressedOnce(t *testing.T) {
 		}
 		return string(b)
 	}
-	plain := func(gz string) string {
-		r, err := gzip.NewReader(strings.NewReader(gz))
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := io.ReadAll(r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return string(b)
-	}
+	plain := func(gz string) string { return gunzip(t, gz) }
 	_, before := s.encoded.Size()
 	first := get("/json")
 	if plain(first) != body {
@@ -148,15 +138,7 @@ func TestNamedAnswersAreCompressedOncePerKey(t *testing.T) {
 			t.Fatalf("Vary %q", res.Header.Get("Vary"))
 		}
 		if res.Header.Get("Content-Encoding") == "gzip" {
-			r, err := gzip.NewReader(strings.NewReader(string(b)))
-			if err != nil {
-				t.Fatal(err)
-			}
-			plain, err := io.ReadAll(r)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return string(b), string(plain)
+			return string(b), gunzip(t, string(b))
 		}
 		return string(b), string(b)
 	}
@@ -180,4 +162,18 @@ func TestNamedAnswersAreCompressedOncePerKey(t *testing.T) {
 	if _, n := s.encoded.Size(); n != 2 {
 		t.Fatalf("kept %d compressed answers, want 2 (one per name)", n)
 	}
+}
+
+// gunzip returns what gz decompresses to.
+func gunzip(t *testing.T, gz string) string {
+	t.Helper()
+	r, err := gzip.NewReader(strings.NewReader(gz))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

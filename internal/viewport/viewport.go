@@ -54,8 +54,8 @@ const ClusterThreshold = 500
 // answered with clusters, so there a page may hold up to that many.
 const MaxFeatures = 100
 
-// PageLimit is the number of features a page holds for a requested limit.
-func PageLimit(limit int, cluster bool) int {
+// pageLimit is the number of features a page holds for a requested limit.
+func pageLimit(limit int, cluster bool) int {
 	if cluster {
 		return min(limit, ClusterThreshold)
 	}
@@ -131,7 +131,7 @@ func (s *Service) Answer(ctx context.Context, p *model.Procedure, q Query) (Answ
 		return Answer{Body: b, Kept: true}, nil
 	}
 	f := q.Filter
-	f.Limit = PageLimit(f.Limit, q.Cluster)
+	f.Limit = pageLimit(f.Limit, q.Cluster)
 	if q.Cluster && f.BBox != nil && f.Cursor == "" && unfiltered(f) {
 		// Unfiltered views read the tile counts the store keeps per zoom.
 		z := tileZoom(*f.BBox)

@@ -250,13 +250,8 @@ func (s *Server) Compress(c *fiber.Ctx) error {
 		// pages are compressed per request too.
 		out = encode(coding, body)
 	} else {
-		// Cached viewport and API answers repeat: the same bytes are
-		// compressed once. They are found by a fast keyed hash and kept
-		// after a copy of the bytes they encode, which a hit compares in
-		// full: no two bodies can share an entry.
-		var sum [8]byte
-		binary.LittleEndian.PutUint64(sum[:], maphash.Bytes(bodySeed, body))
-		out = s.encodeOnce(cache.Key{Procedure: int64(len(body)), Name: "h" + coding + string(sum[:])}, coding, body, true)
+		// Cached API answers repeat: the same bytes are compressed once.
+		out = s.encodeRepeated(coding, body)
 	}
 	if len(out) >= len(body) {
 		return nil
@@ -276,30 +271,25 @@ func encoded(c *fiber.Ctx, coding string) {
 	}
 }
 
-// encodeOnce returns body compressed with coding: the first time k is
-// asked for compressed fast and not kept (most viewports of a panning map
-// or a GIS never come again), from the second time on compressed well once
-// and kept under k. With verify k is only a hash of body, and the entry
-// keeps the plain bytes too, compared in full on a hit.
-func (s *Server) encodeOnce(k cache.Key, coding string, body []byte, verify bool) []byte {
-	if kept, ok := s.encoded.Get(k); ok {
-		if !verify {
-			return kept
-		}
-		if len(kept) >= len(body) && bytes.Equal(kept[:len(body)], body) {
-			return kept[len(body):]
-		}
+// encodeRepeated returns body compressed with coding for an answer that
+// may repeat but has no name: the first time its bytes are seen compressed
+// fast and not kept (most are never asked again), from the second time on
+// compressed well once and kept. Entries are found by a fast keyed hash of
+// the bytes and keep a copy of them, which a hit compares in full: no two
+// bodies can share an entry.
+func (s *Server) encodeRepeated(coding string, body []byte) []byte {
+	var sum [8]byte
+	binary.LittleEndian.PutUint64(sum[:], maphash.Bytes(bodySeed, body))
+	k := cache.Key{Procedure: int64(len(body)), Name: "h" + coding + string(sum[:])}
+	if kept, ok := s.encoded.Get(k); ok && len(kept) >= len(body) && bytes.Equal(kept[:len(body)], body) {
+		return kept[len(body):]
 	}
 	if _, again := s.seen.Get(k); !again {
 		s.seen.Put(k, struct{}{})
 		return encodeFast(coding, body)
 	}
 	out := encode(coding, body)
-	if verify {
-		s.encoded.Put(k, append(append(make([]byte, 0, len(body)+len(out)), body...), out...))
-	} else {
-		s.encoded.Put(k, out)
-	}
+	s.encoded.Put(k, append(append(make([]byte, 0, len(body)+len(out)), body...), out...))
 	return out
 }
 
@@ -326,8 +316,19 @@ func (s *Server) SendNamed(c *fiber.Ctx, k cache.Key, contentType string, body [
 	if coding == "" {
 		return send(body)
 	}
-	k.Name = "n" + coding + "|" + k.Name
-	out := s.encodeOnce(k, coding, body, false)
+	// A kept answer is compressed well once and its compression kept with
+	// it; any other was asked once so far and is compressed fast.
+	var out []byte
+	if kept {
+		k.Name = "n" + coding + "|" + k.Name
+		var ok bool
+		if out, ok = s.encoded.Get(k); !ok {
+			out = encode(coding, body)
+			s.encoded.Put(k, out)
+		}
+	} else {
+		out = encodeFast(coding, body)
+	}
 	if len(out) >= len(body) {
 		return send(body)
 	}

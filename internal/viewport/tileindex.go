@@ -59,9 +59,8 @@ func newTileIndex(es []store.IndexEntry, tb orb.Bound) *tileIndex {
 	}
 	ti := &tileIndex{es: es, bound: tb, grid: g, home: n, buckets: make([]bucket, 2*n), boxes: make([][4]float32, len(es))}
 	w, h := tb.Max.Lon()-tb.Min.Lon(), tb.Max.Lat()-tb.Min.Lat()
-	cell := func(v, lo, hi float64, lg int) int {
-		return min(max(int((v-lo)/(hi-lo)*float64(lg)), 0), lg-1)
-	}
+	// the bucket of a corner, those outside the tile in the nearest one
+	cell := func(v float64, x bool, lg int) int { return min(max(ti.cell(v, x, lg), 0), lg-1) }
 	of := make([]int32, len(es))
 	for i := range es {
 		b := &es[i].Box
@@ -71,7 +70,7 @@ func newTileIndex(es []store.IndexEntry, tb orb.Bound) *tileIndex {
 		}
 		for lg := g; ; lg /= 2 {
 			if (float64(b[2]-b[0]) <= w/float64(lg) && float64(b[3]-b[1]) <= h/float64(lg)) || lg == 1 {
-				x, y := cell(float64(b[0]), tb.Min.Lon(), tb.Max.Lon(), lg), cell(float64(b[1]), tb.Min.Lat(), tb.Max.Lat(), lg)
+				x, y := cell(float64(b[0]), true, lg), cell(float64(b[1]), false, lg)
 				of[i] = int32(first + y*lg + x)
 				break
 			}

@@ -162,6 +162,26 @@ func browserFor(t testing.TB, limit time.Duration, opts ...chromedp.ExecAllocato
 	if path == "" {
 		t.Fatal("Chromium not found: install it (apt-get install -y chromium) or set CHROMIUM; `make test` does this")
 	}
+	// Starting Chromium can fail for reasons outside the product (a
+	// crowded machine, the launcher script's own checks), so a start that
+	// ends before DevTools listens is tried again, up to three times.
+	var err error
+	for attempt := 1; attempt <= 3; attempt++ {
+		var ctx context.Context
+		ctx, err = startBrowser(t, path, limit, opts)
+		if err == nil {
+			return ctx
+		}
+		t.Logf("starting Chromium (attempt %d): %v", attempt, err)
+	}
+	t.Fatalf("starting Chromium: %v", err)
+	return nil
+}
+
+// startBrowser starts one Chromium with a fresh profile. On failure
+// everything it started is stopped again before it returns.
+func startBrowser(t testing.TB, path string, limit time.Duration, opts []chromedp.ExecAllocatorOption) (context.Context, error) {
+	t.Helper()
 	// Chromium may still write to its profile while it exits, so the
 	// profile is removed best-effort rather than through t.TempDir.
 	profile, err := os.MkdirTemp("", "mitreden-chromium")
@@ -172,22 +192,25 @@ func browserFor(t testing.TB, limit time.Duration, opts ...chromedp.ExecAllocato
 		chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.WindowSize(1280, 1000),
+		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.Flag("lang", "de-DE"), chromedp.Flag("accept-lang", "de-DE,de"),
 		chromedp.UserDataDir(profile),
 	}, opts...)
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), all...)
 	ctx, cancelC := chromedp.NewContext(actx)
 	ctx, cancelT := context.WithTimeout(ctx, limit)
-	t.Cleanup(func() {
+	stop := func() {
 		cancelT()
 		cancelC()
 		cancelA()
 		eventually(t, 2*time.Second, func() bool { return os.RemoveAll(profile) == nil })
-	})
-	if err := chromedp.Run(ctx); err != nil {
-		t.Fatalf("starting Chromium: %v", err)
 	}
-	return ctx
+	if err := chromedp.Run(ctx); err != nil {
+		stop()
+		return nil, err
+	}
+	t.Cleanup(stop)
+	return ctx, nil
 }
 
 func run(t testing.TB, ctx context.Context, actions ...chromedp.Action) {

@@ -1,7 +1,9 @@
 package viewport
 
 import (
+	"cmp"
 	"math"
+	"slices"
 
 	"github.com/paulmach/orb"
 
@@ -22,16 +24,22 @@ type tileIndex struct {
 	grid    int
 	home    int          // buckets[:home] hold the entries whose corner lies in the tile
 	buckets []bucket     // twice level by level (grid, grid/2, …, 1 across), row by row
-	boxes   [][4]float32 // the entries' boxes, bucket after bucket
+	boxes   [][4]float32 // the entries' boxes, bucket after bucket, by west edge within one
+	// sorted holds each of the four coordinates of the boxes (west, south,
+	// east, north), bucket after bucket and ascending within a bucket: a
+	// bucket that only one of the view's edges cuts (the common case along
+	// the view's sides) is then counted by a binary search on that edge's
+	// coordinate instead of box by box.
+	sorted [4][]float32
 }
 
 // bucket is one cell of a tile's grid: which boxes it holds and bounds on
 // them, in the index's 32-bit floats.
 type bucket struct {
 	start, n int32
-	// the union of the boxes, and the largest west and south edge (the
-	// corners furthest north-east)
-	minX, minY, maxX, maxY, cornerX, cornerY float32
+	// the union of the boxes, the largest west and south edge (the
+	// corners furthest north-east) and the smallest east and north edge
+	minX, minY, maxX, maxY, cornerX, cornerY, lowX, lowY float32
 }
 
 // gridFor is the number of buckets across a tile of n entries: about 16
@@ -78,11 +86,12 @@ func newTileIndex(es []store.IndexEntry, tb orb.Bound) *tileIndex {
 		}
 		bk := &ti.buckets[of[i]]
 		if bk.n == 0 {
-			bk.minX, bk.minY, bk.maxX, bk.maxY, bk.cornerX, bk.cornerY = b[0], b[1], b[2], b[3], b[0], b[1]
+			bk.minX, bk.minY, bk.maxX, bk.maxY, bk.cornerX, bk.cornerY, bk.lowX, bk.lowY = b[0], b[1], b[2], b[3], b[0], b[1], b[2], b[3]
 		} else {
 			bk.minX, bk.minY = min(bk.minX, b[0]), min(bk.minY, b[1])
 			bk.maxX, bk.maxY = max(bk.maxX, b[2]), max(bk.maxY, b[3])
 			bk.cornerX, bk.cornerY = max(bk.cornerX, b[0]), max(bk.cornerY, b[1])
+			bk.lowX, bk.lowY = min(bk.lowX, b[2]), min(bk.lowY, b[3])
 		}
 		bk.n++
 	}
@@ -96,12 +105,25 @@ func newTileIndex(es []store.IndexEntry, tb orb.Bound) *tileIndex {
 		ti.boxes[next[of[i]]] = es[i].Box
 		next[of[i]]++
 	}
+	for _, bk := range ti.buckets {
+		slices.SortFunc(ti.boxes[bk.start:bk.start+bk.n], func(a, b [4]float32) int { return cmp.Compare(a[0], b[0]) })
+	}
+	for c := range ti.sorted {
+		v := make([]float32, len(ti.boxes))
+		for i, b := range ti.boxes {
+			v[i] = b[c]
+		}
+		for _, bk := range ti.buckets {
+			slices.Sort(v[bk.start : bk.start+bk.n])
+		}
+		ti.sorted[c] = v
+	}
 	return ti
 }
 
 // size is what a tile index costs in the cache's budget.
 func (ti *tileIndex) size() int {
-	return 96 + len(ti.es)*entrySize + len(ti.boxes)*16 + len(ti.buckets)*32
+	return 120 + len(ti.es)*entrySize + len(ti.boxes)*32 + len(ti.buckets)*40
 }
 
 // count returns how many entries overlap the view [minX,maxX]×[minY,maxY]
@@ -116,6 +138,10 @@ func (ti *tileIndex) count(minX, minY, maxX, maxY, cw, ce, cs, cn float64) int {
 		// counts here.
 		sets = 1
 	}
+	l, ok := limitsOf(minX, minY, maxX, maxY, cw, ce, cs, cn)
+	if !ok {
+		return 0
+	}
 	total := 0
 	for set := 0; set < sets; set++ {
 		first := set * ti.home
@@ -128,7 +154,7 @@ func (ti *tileIndex) count(minX, minY, maxX, maxY, cw, ce, cs, cn float64) int {
 			for r := max(r0, 0); r <= min(r1, lg-1); r++ {
 				row := ti.buckets[first+r*lg : first+(r+1)*lg]
 				for c := max(c0, 0); c <= min(c1, lg-1); c++ {
-					total += ti.countBucket(&row[c], minX, minY, maxX, maxY, cw, ce, cs, cn)
+					total += ti.countBucket(&row[c], &l)
 				}
 			}
 			first += lg * lg
@@ -147,32 +173,143 @@ func (ti *tileIndex) cell(v float64, x bool, lg int) int {
 	return int(math.Floor((v - lo) / (hi - lo) * float64(lg)))
 }
 
-// countBucket is count for the boxes of one bucket.
-func (ti *tileIndex) countBucket(bk *bucket, minX, minY, maxX, maxY, cw, ce, cs, cn float64) int {
+// limits are the tests of count on a box's four coordinates, in the
+// index's 32-bit floats: its west edge in [x0lo, x0hi] (not east of the
+// view, and the corner where it meets the view, max(west edge, view's
+// west edge), in the cell), its east edge at least x1lo (not west of the
+// view), and the same north–south. Each bound is the float32 nearest the
+// float64 test that decides every float32 the same way, so the tests are
+// exact. sorted is whether passingAxis may count along an axis (the view
+// not inverted on it), sub which boxes it takes out (see there).
+type limits struct {
+	x0lo, x0hi, x1lo, y0lo, y0hi, y1lo float32
+	sortedX, sortedY, subX, subY       bool
+}
+
+// limitsOf makes the limits of a view [minX,maxX]×[minY,maxY] and a cell
+// [cw,ce)×[cs,cn); ok is false when no box can pass (the view begins at
+// or beyond the cell's east or north end).
+func limitsOf(minX, minY, maxX, maxY, cw, ce, cs, cn float64) (l limits, ok bool) {
+	axis := func(lo, hi, c0, c1 float64) (v0lo, v0hi, v1lo float32, sorted, sub bool) {
+		// max(v, lo) >= c0 holds for every v when lo >= c0, else for v >= c0;
+		// max(v, lo) < c1 holds for v < c1 (lo < c1 is checked below).
+		v0lo = float32(math.Inf(-1))
+		if lo < c0 {
+			v0lo = atLeast32(c0)
+		}
+		return v0lo, min(atMost32(hi), below32(c1)), atLeast32(lo), lo <= hi, lo >= c0
+	}
+	l.x0lo, l.x0hi, l.x1lo, l.sortedX, l.subX = axis(minX, maxX, cw, ce)
+	l.y0lo, l.y0hi, l.y1lo, l.sortedY, l.subY = axis(minY, maxY, cs, cn)
+	return l, minX < ce && minY < cn
+}
+
+// atLeast32 is the smallest float32 not below t, atMost32 the largest not
+// above it, below32 the largest below it.
+func atLeast32(t float64) float32 {
+	f := float32(t)
+	if float64(f) < t {
+		f = math.Nextafter32(f, float32(math.Inf(1)))
+	}
+	return f
+}
+
+func atMost32(t float64) float32 {
+	f := float32(t)
+	if float64(f) > t {
+		f = math.Nextafter32(f, float32(math.Inf(-1)))
+	}
+	return f
+}
+
+func below32(t float64) float32 {
+	f := float32(t)
+	if float64(f) >= t {
+		f = math.Nextafter32(f, float32(math.Inf(-1)))
+	}
+	return f
+}
+
+// countBucket is count for the boxes of one bucket. The bucket's ranges of
+// the four coordinates decide the tests for all its boxes or for none, and
+// when those of one axis alone stay open, the sorted coordinates of that
+// axis give the count (passingAxis); only buckets open along both axes are
+// tested box by box.
+func (ti *tileIndex) countBucket(bk *bucket, l *limits) int {
 	if bk.n == 0 ||
-		// no box meets the view
-		float64(bk.minX) > maxX || float64(bk.maxX) < minX || float64(bk.minY) > maxY || float64(bk.maxY) < minY ||
-		// no corner can lie in the cell
-		max(float64(bk.cornerX), minX) < cw || max(float64(bk.minX), minX) >= ce ||
-		max(float64(bk.cornerY), minY) < cs || max(float64(bk.minY), minY) >= cn {
+		// no box meets the view or has its corner in the cell
+		bk.cornerX < l.x0lo || bk.minX > l.x0hi || bk.maxX < l.x1lo ||
+		bk.cornerY < l.y0lo || bk.minY > l.y0hi || bk.maxY < l.y1lo {
 		return 0
 	}
-	if float64(bk.minX) >= minX && float64(bk.maxX) <= maxX && float64(bk.minY) >= minY && float64(bk.maxY) <= maxY &&
-		float64(bk.minX) >= cw && float64(bk.cornerX) < ce && float64(bk.minY) >= cs && float64(bk.cornerY) < cn {
-		// every box inside the view, so the corner is the box's own
+	// whether every box passes along each axis
+	allX := bk.minX >= l.x0lo && bk.cornerX <= l.x0hi && bk.lowX >= l.x1lo
+	allY := bk.minY >= l.y0lo && bk.cornerY <= l.y0hi && bk.lowY >= l.y1lo
+	start, end := bk.start, bk.start+bk.n
+	switch {
+	case allX && allY:
 		return int(bk.n)
+	case allY && l.sortedX:
+		return passingAxis(ti.sorted[0][start:end], ti.sorted[2][start:end], l.x0lo, l.x0hi, l.x1lo, l.subX)
+	case allX && l.sortedY:
+		return passingAxis(ti.sorted[1][start:end], ti.sorted[3][start:end], l.y0lo, l.y0hi, l.y1lo, l.subY)
 	}
+	// The boxes are in the order of their west edges: those whose west
+	// edge passes are one run, and only they are tested.
+	x0 := ti.sorted[0][start:end]
+	i, j := firstAtLeast(x0, l.x0lo), firstAbove(x0, l.x0hi)
 	total := 0
-	for _, b := range ti.boxes[bk.start : bk.start+bk.n] {
+	for _, b := range ti.boxes[start+int32(i) : start+int32(max(i, j))] {
 		// Without branches: which way each box goes is a coin toss along
 		// the view's edges, and mispredicted branches cost more than the
 		// tests.
-		x0, y0 := float64(b[0]), float64(b[1])
-		cx, cy := max(x0, minX), max(y0, minY)
-		total += b2i(x0 <= maxX) & b2i(float64(b[2]) >= minX) & b2i(y0 <= maxY) & b2i(float64(b[3]) >= minY) &
-			b2i(cx >= cw) & b2i(cx < ce) & b2i(cy >= cs) & b2i(cy < cn)
+		total += b2i(b[2] >= l.x1lo) & b2i(b[1] >= l.y0lo) & b2i(b[1] <= l.y0hi) & b2i(b[3] >= l.y1lo)
 	}
 	return total
+}
+
+// passingAxis counts the boxes of a bucket that pass along one axis, given
+// their west edges v0 and east edges v1 (each ascending) and the limits on
+// that axis. Boxes whose west edge lies in [lo, hi] are one run of v0; of
+// them, those ending before the view begins (east edge below v1lo) are
+// taken out. When the view begins in the cell (sub), those are all boxes
+// ending before it: their west edge lies west of the view too, so it
+// passes (the view must not be inverted). Otherwise such a box's corner lies west of the
+// cell and its west edge failed already.
+func passingAxis(v0, v1 []float32, lo, hi, v1lo float32, sub bool) int {
+	n := firstAbove(v0, hi) - firstAtLeast(v0, lo)
+	if sub {
+		n -= firstAtLeast(v1, v1lo)
+	}
+	return max(n, 0)
+}
+
+// firstAtLeast is the index of the first value of v (ascending) not below
+// t, firstAbove of the first above t.
+func firstAtLeast(v []float32, t float32) int {
+	lo, hi := 0, len(v)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if v[m] < t {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
+}
+
+func firstAbove(v []float32, t float32) int {
+	lo, hi := 0, len(v)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if v[m] <= t {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
 }
 
 // b2i is 1 for true, 0 for false (compiled without a branch).

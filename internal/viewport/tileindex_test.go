@@ -54,6 +54,12 @@ func TestTileIndexCountsLikeAScan(t *testing.T) {
 			if v%10 == 0 && len(es) > 0 { // the view on bucket lines
 				minX, minY = float64(ti.boxes[0][0]), float64(ti.boxes[0][1])
 			}
+			switch v % 10 {
+			case 5: // inverted views: the count still agrees with the tests box by box
+				minX, maxX = maxX, minX
+			case 7:
+				minY, maxY = maxY, minY
+			}
 			cw, ce, cs, cn := math.Inf(-1), math.Inf(1), math.Inf(-1), math.Inf(1)
 			if v%2 == 0 {
 				cw, cs = tb.Min.Lon(), tb.Min.Lat()

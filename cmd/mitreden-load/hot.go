@@ -1,19 +1,17 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"sort"
 	"time"
-
-	"github.com/gofiber/fiber/v2"
 )
 
 // hotPath compares the same cached viewport answer from the server with
-// the ceiling, Fiber sending the very bytes the server sends from memory:
+// the ceiling (ceiling.go), Fiber sending the very bytes the server sends
+// from memory in a process of its own:
 // once uncompressed (Accept-Encoding: identity) and once gzip-compressed
 // as browsers get it (the client does not decompress, in either case). It
 // alternates ceiling and server, rounds times each, and prints each pair's
@@ -36,21 +34,12 @@ func hotPath(rounds, conns int, d time.Duration, client *http.Client, viewportUR
 		return b
 	}
 	plain, gz := fetch("identity"), fetch("gzip")
-	ceiling := fiber.New(fiber.Config{DisableStartupMessage: true})
-	ceiling.Get("/", func(c *fiber.Ctx) error {
-		c.Set(fiber.HeaderContentType, "application/geo+json")
-		if c.Get(fiber.HeaderAcceptEncoding) == "gzip" {
-			c.Set(fiber.HeaderContentEncoding, "gzip")
-			return c.Send(gz)
-		}
-		return c.Send(plain)
-	})
-	ceilingURL, err := serveLoopback(ceiling)
+	ceilingURL, stop, err := startCeiling(plain, gz)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "mitreden-load:", err)
 		os.Exit(1)
 	}
-	defer ceiling.ShutdownWithContext(context.Background())
+	defer stop()
 	get := func(u, coding string) func(int64) *http.Request {
 		return func(int64) *http.Request {
 			r, _ := http.NewRequest("GET", u, nil)

@@ -153,7 +153,15 @@ func main() {
 	writerDB := flag.String("db", "", "with --writer: the server's database, copied for the minimal writer so both write into tables of the same size")
 	limit := flag.Int("limit", 100, "features asked for per viewport answer (the server holds at most 100 in one answer without cluster=1)")
 	hot := flag.Int("hot", 0, "only the hot path: this many alternating rounds of the ceiling and the same cached viewport answer")
+	ceilingDir := flag.String("ceiling-serve", "", "(internal) serve the ceiling's answer from this directory")
 	flag.Parse()
+	if *ceilingDir != "" {
+		if err := serveCeiling(*ceilingDir); err != nil {
+			fmt.Fprintln(os.Stderr, "mitreden-load:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := loopback(*base); err != nil {
 		fmt.Fprintln(os.Stderr, "mitreden-load:", err)
 		os.Exit(2)
@@ -191,18 +199,13 @@ func main() {
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 
-	// The ceiling: Fiber sending the same answer from memory.
-	ceiling := fiber.New(fiber.Config{DisableStartupMessage: true})
-	ceiling.Get("/", func(c *fiber.Ctx) error {
-		c.Set(fiber.HeaderContentType, "application/geo+json")
-		return c.Send(body)
-	})
-	ceilingURL, err := serveLoopback(ceiling)
+	// The ceiling: Fiber sending the same answer from memory (ceiling.go).
+	ceilingURL, stopCeiling, err := startCeiling(body, nil)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "mitreden-load:", err)
 		os.Exit(1)
 	}
-	defer ceiling.ShutdownWithContext(context.Background())
+	defer stopCeiling()
 
 	get := func(u string) func(int64) *http.Request {
 		return func(int64) *http.Request { r, _ := http.NewRequest("GET", u, nil); return r }

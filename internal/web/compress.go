@@ -232,6 +232,8 @@ func (s *Server) Compress(c *fiber.Ctx) error {
 	if status < 200 || status == fiber.StatusNoContent || status == fiber.StatusPartialContent ||
 		status == fiber.StatusNotModified || res.IsBodyStream() ||
 		len(res.Header.Peek(fiber.HeaderContentEncoding)) > 0 ||
+		// its handler chose the coding already (SendNamed, the assets)
+		bytes.Contains(res.Header.Peek(fiber.HeaderVary), []byte(fiber.HeaderAcceptEncoding)) ||
 		!Compressible(string(res.Header.ContentType())) {
 		return nil
 	}

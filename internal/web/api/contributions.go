@@ -3,7 +3,6 @@ package api
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -27,7 +26,7 @@ func (h *Handler) contributions(c *fiber.Ctx) error {
 	}
 	// The procedure's version changes with every write, so it makes a
 	// cheap validator for the whole answer.
-	etag := fmt.Sprintf(`W/"%d-%x"`, p.Version, hashString(string(c.Request().URI().QueryString())))
+	etag := weakETag(p.Version, c.Request().URI().QueryString())
 	c.Set(fiber.HeaderETag, etag)
 	c.Set(fiber.HeaderCacheControl, "no-cache")
 	if c.Get(fiber.HeaderIfNoneMatch) == etag {

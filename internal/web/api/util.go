@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"hash/fnv"
 	"io"
+	"strconv"
 )
 
 // decodeStrict decodes exactly one JSON value into v, rejecting unknown
@@ -24,8 +24,22 @@ func decodeStrict(body []byte, v any) error {
 	return nil
 }
 
-func hashString(s string) uint64 {
-	h := fnv.New64a()
-	h.Write([]byte(s))
-	return h.Sum64()
+// hashBytes is FNV-1a of b (hash/fnv's, without its allocation).
+func hashBytes(b []byte) uint64 {
+	h := uint64(14695981039346656037)
+	for _, c := range b {
+		h ^= uint64(c)
+		h *= 1099511628211
+	}
+	return h
+}
+
+// weakETag is the validator W/"<version>-<hash of the query, hex>".
+func weakETag(version int64, query []byte) string {
+	b := make([]byte, 0, 48)
+	b = append(b, `W/"`...)
+	b = strconv.AppendInt(b, version, 10)
+	b = append(b, '-')
+	b = strconv.AppendUint(b, hashBytes(query), 16)
+	return string(append(b, '"'))
 }

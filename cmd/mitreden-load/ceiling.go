@@ -1,0 +1,96 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// The ceiling is Fiber sending an answer's bytes from memory, with nothing
+// but its content type (and coding). It runs in a process of its own, as
+// the server does: served from inside the load tool it shared the tool's
+// scheduler with the clients and was about a fifth faster than the very
+// same server in its own process (measured; docs/benchmarks.md), which
+// made every ratio against it look worse than it is.
+
+// startCeiling starts the ceiling for the uncompressed answer plain and its
+// gzip compression gz (nil: plain only) and returns its address and how to
+// stop it.
+func startCeiling(plain, gz []byte) (string, func(), error) {
+	dir, err := os.MkdirTemp("", "mitreden-ceiling")
+	if err != nil {
+		return "", nil, err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "plain"), plain, 0o600); err != nil {
+		return "", nil, err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "gzip"), gz, 0o600); err != nil {
+		return "", nil, err
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return "", nil, err
+	}
+	cmd := exec.Command(self, "--ceiling-serve", dir)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return "", nil, err
+	}
+	// The ceiling lives as long as this pipe: it ends with the load tool,
+	// however that ends.
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		return "", nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return "", nil, err
+	}
+	stop := func() {
+		_ = in.Close()
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		_ = os.RemoveAll(dir)
+	}
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil || !strings.HasPrefix(line, "http://") {
+		stop()
+		return "", nil, fmt.Errorf("ceiling did not start: %q %v", line, err)
+	}
+	return strings.TrimSpace(line), stop, nil
+}
+
+// serveCeiling is the ceiling's process: it serves the files startCeiling
+// wrote and prints its address, until its standard input ends.
+func serveCeiling(dir string) error {
+	plain, err := os.ReadFile(filepath.Join(dir, "plain"))
+	if err != nil {
+		return err
+	}
+	gz, err := os.ReadFile(filepath.Join(dir, "gzip"))
+	if err != nil {
+		return err
+	}
+	app := fiber.New(fiber.Config{DisableStartupMessage: true})
+	app.Get("/", func(c *fiber.Ctx) error {
+		c.Set(fiber.HeaderContentType, "application/geo+json")
+		if len(gz) > 0 && c.Get(fiber.HeaderAcceptEncoding) == "gzip" {
+			c.Set(fiber.HeaderContentEncoding, "gzip")
+			return c.Send(gz)
+		}
+		return c.Send(plain)
+	})
+	u, err := serveLoopback(app)
+	if err != nil {
+		return err
+	}
+	fmt.Println(u)
+	_, err = io.Copy(io.Discard, os.Stdin)
+	return err
+}

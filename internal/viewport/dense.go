@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 	"strconv"
+	"sync"
 
 	"github.com/paulmach/orb"
 
@@ -157,6 +158,30 @@ type tileHits struct {
 	head   int // the next position in answer order not yet taken
 }
 
+// pick is an entry of the page: tile t's entry j.
+type pick struct{ t, j int }
+
+// scratch is what a dense answer works in, lent from scratches: varied
+// viewports each made it anew.
+type scratch struct {
+	tiles []tileHits
+	heads []int
+	page  []pick
+	feats [][]byte
+}
+
+var scratches = sync.Pool{New: func() any { return new(scratch) }}
+
+// release forgets what the answer referred to (tile entries, feature
+// bytes) and lends the scratch again.
+func (sc *scratch) release() {
+	clear(sc.tiles[:cap(sc.tiles)])
+	clear(sc.feats[:cap(sc.feats)])
+	if cap(sc.page) <= 4096 && cap(sc.feats) <= 4096 {
+		scratches.Put(sc)
+	}
+}
+
 // at returns the position of the k-th entry in answer order in es.
 func (th *tileHits) at(k int) int {
 	if th.asc {
@@ -207,7 +232,9 @@ func (s *Service) dense(ctx context.Context, p *model.Procedure, f store.Filter,
 			float64(e.Box[1]) <= maxLat && float64(e.Box[3]) >= minLat
 	}
 	total := 0
-	tiles := make([]tileHits, 0, (x1-x0+1)*(y1-y0+1))
+	sc := scratches.Get().(*scratch)
+	defer sc.release()
+	tiles := sc.tiles[:0]
 	for x := x0; x <= x1; x++ {
 		for y := y0; y <= y1; y++ {
 			ti, err := s.tileEntries(ctx, p, z, x, y)
@@ -238,6 +265,7 @@ func (s *Service) dense(ctx context.Context, p *model.Procedure, f store.Filter,
 			tiles = append(tiles, th)
 		}
 	}
+	sc.tiles = tiles
 	// next returns the position in es of the tile's next hit, -1 when none
 	// is left.
 	next := func(th *tileHits) int {
@@ -253,12 +281,12 @@ func (s *Service) dense(ctx context.Context, p *model.Procedure, f store.Filter,
 		limit = 50
 	}
 	// Merge the tiles' hits until the page and one more are found.
-	type pick struct{ t, j int }
-	page := make([]pick, 0, min(limit+1, 1024))
-	heads := make([]int, len(tiles))
+	page := sc.page[:0]
+	heads := sc.heads[:0]
 	for t := range tiles {
-		heads[t] = next(&tiles[t])
+		heads = append(heads, next(&tiles[t]))
 	}
+	sc.heads = heads
 	lastSeq := int64(-1)
 	for len(page) <= limit {
 		best := -1
@@ -278,6 +306,7 @@ func (s *Service) dense(ctx context.Context, p *model.Procedure, f store.Filter,
 			lastSeq = e.Seq
 		}
 	}
+	sc.page = page
 	nextCursor := ""
 	if len(page) > limit {
 		page = page[:limit]
@@ -285,7 +314,8 @@ func (s *Service) dense(ctx context.Context, p *model.Procedure, f store.Filter,
 		nextCursor = store.EncodeCursor(last.Created, last.Seq)
 	}
 	// Feature bytes: from the kept tile features, else by seq.
-	feats := make([][]byte, len(page))
+	feats := append(sc.feats[:0], make([][]byte, len(page))...)
+	sc.feats = feats
 	var missing []int64
 	var at []int
 	for i, pk := range page {

@@ -175,26 +175,42 @@ func encodeFast(coding string, b []byte) []byte { return fastWriters.encode(codi
 func (ws *writers) encode(coding string, b []byte) []byte {
 	var out bytes.Buffer
 	out.Grow(len(b) / 3)
+	if !ws.encodeTo(&out, coding, b) {
+		return nil
+	}
+	return out.Bytes()
+}
+
+// encodeTo compresses b with coding into out; false for an unknown coding.
+func (ws *writers) encodeTo(out *bytes.Buffer, coding string, b []byte) bool {
 	switch coding {
 	case EncodingBrotli:
 		w := ws.brotli.Get().(*brotli.Writer)
-		w.Reset(&out)
+		w.Reset(out)
 		_, _ = w.Write(b)
 		_ = w.Close()
 		w.Reset(nil)
 		ws.brotli.Put(w)
 	case EncodingGzip:
 		w := ws.gzip.Get().(*gzip.Writer)
-		w.Reset(&out)
+		w.Reset(out)
 		_, _ = w.Write(b)
 		_ = w.Close()
 		w.Reset(io.Discard)
 		ws.gzip.Put(w)
 	default:
-		return nil
+		return false
 	}
-	return out.Bytes()
+	return true
 }
+
+// fastBufs lends the buffers that answers asked once are compressed into
+// before their bytes are copied into the response: a fresh buffer for
+// each was most of what the server allocated under varied viewports.
+var fastBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxFastBuf is the largest such buffer kept for reuse.
+const maxFastBuf = 1 << 20
 
 // encodeBest compresses b with coding at the best level (static assets,
 // compressed once).
@@ -320,16 +336,27 @@ func (s *Server) SendNamed(c *fiber.Ctx, k cache.Key, contentType string, body [
 	}
 	// A kept answer is compressed well once and its compression kept with
 	// it; any other was asked once so far and is compressed fast.
-	var out []byte
-	if kept {
-		k.Name = "n" + coding + "|" + k.Name
-		var ok bool
-		if out, ok = s.encoded.Get(k); !ok {
-			out = encode(coding, body)
-			s.encoded.Put(k, out)
+	if !kept {
+		out := fastBufs.Get().(*bytes.Buffer)
+		defer func() {
+			if out.Cap() <= maxFastBuf {
+				fastBufs.Put(out)
+			}
+		}()
+		out.Reset()
+		fastWriters.encodeTo(out, coding, body)
+		if out.Len() >= len(body) {
+			return send(body)
 		}
-	} else {
-		out = encodeFast(coding, body)
+		encoded(c, coding)
+		c.Response().SetBody(out.Bytes())
+		return nil
+	}
+	k.Name = "n" + coding + "|" + k.Name
+	out, ok := s.encoded.Get(k)
+	if !ok {
+		out = encode(coding, body)
+		s.encoded.Put(k, out)
 	}
 	if len(out) >= len(body) {
 		return send(body)

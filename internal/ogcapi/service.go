@@ -8,20 +8,29 @@ import (
 )
 
 // Store is what the OGC API reads of the data store: the procedures (its
-// collections) and pages of a procedure's published features, each as its
-// stored GeoJSON bytes, with a keyset cursor for the next page. The SQLite
-// store (internal/store) satisfies it; a second store satisfies it beside
-// it.
+// collections). The SQLite store (internal/store) satisfies it; a second
+// store satisfies it beside it.
 type Store interface {
 	Procedures(ctx context.Context) ([]*model.Procedure, error)
-	Features(ctx context.Context, f store.Filter) (feats [][]byte, next string, total int, err error)
+}
+
+// Pages gives pages of a procedure's published features, each as its
+// stored GeoJSON bytes, with a keyset cursor for the next page and, on the
+// first page, how many match (-1 otherwise). internal/viewport satisfies
+// it, answering views from its kept tile entries; the store's Features has
+// the same shape.
+type Pages interface {
+	Page(ctx context.Context, p *model.Procedure, f store.Filter) (feats [][]byte, next string, total int, err error)
 }
 
 // Service answers the OGC API's collections and items.
-type Service struct{ Store Store }
+type Service struct {
+	Store Store
+	Pages Pages
+}
 
-// New returns a Service on st.
-func New(st Store) *Service { return &Service{Store: st} }
+// New returns a Service on st and pages.
+func New(st Store, pages Pages) *Service { return &Service{Store: st, Pages: pages} }
 
 // Collections returns every public procedure (no drafts), newest first.
 func (s *Service) Collections(ctx context.Context) ([]*model.Procedure, error) {
@@ -35,10 +44,10 @@ func (s *Service) Collections(ctx context.Context) ([]*model.Procedure, error) {
 	return out, err
 }
 
-// Items returns one page of features for f (see ParseItems): the features,
-// the cursor of the next page ("" on the last) and, on the first page, how
-// many match (-1 otherwise). A cursor the store cannot read is
+// Items returns one page of p's features for f (see ParseItems): the
+// features, the cursor of the next page ("" on the last) and, on the first
+// page, how many match (-1 otherwise). A cursor the store cannot read is
 // store.ErrBadCursor.
-func (s *Service) Items(ctx context.Context, f store.Filter) (feats [][]byte, next string, total int, err error) {
-	return s.Store.Features(ctx, f)
+func (s *Service) Items(ctx context.Context, p *model.Procedure, f store.Filter) (feats [][]byte, next string, total int, err error) {
+	return s.Pages.Page(ctx, p, f)
 }

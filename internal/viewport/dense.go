@@ -205,14 +205,27 @@ func (th *tileHits) at(k int) int {
 // a merge of the tiles' entries that overlap the view and come after the
 // cursor (found by binary search), walked only as far as the page needs.
 func (s *Service) dense(ctx context.Context, p *model.Procedure, f store.Filter, dst []byte) (out []byte, ok bool, err error) {
+	sc := scratches.Get().(*scratch)
+	defer sc.release()
+	feats, total, next, ok, err := s.densePage(ctx, p, f, sc)
+	if !ok || err != nil {
+		return nil, ok, err
+	}
+	return collection(dst, feats, total, next), true, nil
+}
+
+// densePage is the page of dense: the features (in sc, valid until it is
+// released; nil for one gone since its seq was read), how many match and
+// the next page's cursor. ok is false for a view too wide for tiles.
+func (s *Service) densePage(ctx context.Context, p *model.Procedure, f store.Filter, sc *scratch) (feats [][]byte, total int, cursor string, ok bool, err error) {
 	z, x0, y0, x1, y1, ok := denseTiles(*f.BBox)
 	if !ok {
-		return nil, false, nil
+		return nil, 0, "", false, nil
 	}
 	var cv, cseq int64
 	if f.Cursor != "" {
 		if cv, cseq, err = store.DecodeCursor(f.Cursor); err != nil {
-			return nil, true, err
+			return nil, 0, "", true, err
 		}
 	}
 	asc := f.Sort == store.SortOldest
@@ -231,15 +244,12 @@ func (s *Service) dense(ctx context.Context, p *model.Procedure, f store.Filter,
 		return float64(e.Box[0]) <= maxLon && float64(e.Box[2]) >= minLon &&
 			float64(e.Box[1]) <= maxLat && float64(e.Box[3]) >= minLat
 	}
-	total := 0
-	sc := scratches.Get().(*scratch)
-	defer sc.release()
 	tiles := sc.tiles[:0]
 	for x := x0; x <= x1; x++ {
 		for y := y0; y <= y1; y++ {
 			ti, err := s.tileEntries(ctx, p, z, x, y)
 			if err != nil {
-				return nil, true, err
+				return nil, 0, "", true, err
 			}
 			es := ti.es
 			// The tile's cell; outer cells reach out without bound.
@@ -314,7 +324,7 @@ func (s *Service) dense(ctx context.Context, p *model.Procedure, f store.Filter,
 		nextCursor = store.EncodeCursor(last.Created, last.Seq)
 	}
 	// Feature bytes: from the kept tile features, else by seq.
-	feats := append(sc.feats[:0], make([][]byte, len(page))...)
+	feats = append(sc.feats[:0], make([][]byte, len(page))...)
 	sc.feats = feats
 	var missing []int64
 	var at []int
@@ -322,7 +332,7 @@ func (s *Service) dense(ctx context.Context, p *model.Procedure, f store.Filter,
 		th := &tiles[pk.t]
 		if !th.loaded {
 			if th.feats, err = s.tileFeatures(ctx, p, z, th.x, th.y, th.es); err != nil {
-				return nil, true, err
+				return nil, 0, "", true, err
 			}
 			th.loaded = true
 		}
@@ -336,11 +346,11 @@ func (s *Service) dense(ctx context.Context, p *model.Procedure, f store.Filter,
 	if len(missing) > 0 {
 		got, err := s.store.FeaturesBySeq(ctx, missing)
 		if err != nil {
-			return nil, true, err
+			return nil, 0, "", true, err
 		}
 		for k, fb := range got {
 			feats[at[k]] = fb
 		}
 	}
-	return collection(dst, feats, total, nextCursor), true, nil
+	return feats, total, nextCursor, true, nil
 }

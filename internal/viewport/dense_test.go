@@ -30,7 +30,8 @@ func (c *countingStore) Features(ctx context.Context, f store.Filter) ([][]byte,
 
 // TestDenseViewportsAnswerLikeTheStore: street-sized viewports holding
 // more than the page, newest and oldest first, paged to the end, answer
-// byte for byte what the store's query answers, without asking it.
+// byte for byte what the store's query answers, without asking it; so do
+// the pages of the OGC API's items (Service.Page).
 func TestDenseViewportsAnswerLikeTheStore(t *testing.T) { testDenseViewports(t) }
 
 // The same where the tiles are too full to keep all their features: the
@@ -131,6 +132,20 @@ func testDenseViewports(t *testing.T) {
 			feats, next, total, err := st.Features(ctx, f)
 			if err != nil {
 				t.Fatal(err)
+			}
+			// The OGC API's pages: the store's features, cursor and count
+			// (first page only), from the kept tiles.
+			pf, pnext, ptotal, err := vp.Page(ctx, p, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if pnext != next || ptotal != total || len(pf) != len(feats) {
+				t.Fatalf("viewport %d (%s) page %d: Page gave %d features, next %q, total %d; the store %d, %q, %d", i, sort, page, len(pf), pnext, ptotal, len(feats), next, total)
+			}
+			for k := range pf {
+				if string(pf[k]) != string(feats[k]) {
+					t.Fatalf("viewport %d page %d: Page's feature %d differs from the store's", i, page, k)
+				}
 			}
 			if total < 0 {
 				total, _ = st.CountContributions(ctx, f)

@@ -188,6 +188,36 @@ func (s *Service) Answer(ctx context.Context, p *model.Procedure, q Query) (Answ
 	return Answer{Body: out, Kept: true}, nil
 }
 
+// Page returns one page of the features f selects over p, as the store's
+// Features gives it: the features (each its stored bytes), the cursor of
+// the next page ("" on the last) and, on the first page, how many match
+// (-1 on later pages). A view of the published contributions alone is
+// answered from the kept tile entries, in bounded work however many the
+// view holds (the OGC API's items); f.Limit is taken as it is.
+func (s *Service) Page(ctx context.Context, p *model.Procedure, f store.Filter) ([][]byte, string, int, error) {
+	if f.ViewportOnly() {
+		sc := scratches.Get().(*scratch)
+		defer sc.release()
+		feats, total, next, ok, err := s.densePage(ctx, p, f, sc)
+		if err != nil {
+			return nil, "", 0, err
+		}
+		if ok {
+			out := make([][]byte, 0, len(feats))
+			for _, b := range feats {
+				if b != nil { // gone since its seq was read
+					out = append(out, b)
+				}
+			}
+			if f.Cursor != "" {
+				total = -1
+			}
+			return out, next, total, nil
+		}
+	}
+	return s.store.Features(ctx, f)
+}
+
 // features renders the page of features f selects, appended to dst.
 func (s *Service) features(ctx context.Context, p *model.Procedure, f store.Filter, dst []byte) ([]byte, error) {
 	if f.ViewportOnly() {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/mitreden/mitreden/internal/analysis"
+	"github.com/mitreden/mitreden/internal/viewport"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -53,7 +54,10 @@ type Server struct {
 	Hasher   *auth.Hasher
 	Log      *slog.Logger
 	Metrics  *Metrics
-	Now      func() time.Time
+	// Viewports answers map views and pages of features by bbox (the API's
+	// contributions, the OGC API's items) from one set of kept tiles.
+	Viewports *viewport.Service
+	Now       func() time.Time
 
 	// Authoring builds procedures in the back office.
 	Authoring *authoring.Service
@@ -113,6 +117,7 @@ func NewServer(cfg config.Config, st *store.Store, themeFS, localeFS fs.FS, log 
 		return nil, err
 	}
 	s.Broker = NewBroker(st, log)
+	s.Viewports = viewport.New(st, s.Count)
 	s.proxies = parseProxies(cfg.TrustedProxies)
 	s.procs, s.counts = cache.New[*model.Procedure](procedureEntries, nil), cache.New[int](countEntries, nil)
 	s.encoded, s.seen = cache.New(encodedBudget, cache.Bytes), cache.New[struct{}](seenEntries, nil)

@@ -10,19 +10,17 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/mitreden/mitreden/internal/viewport"
 	"github.com/mitreden/mitreden/internal/web"
 )
 
 // Handler serves the API.
 type Handler struct {
 	*web.Server
-	viewports *viewport.Service
 }
 
 // Register adds the API routes.
 func Register(app *fiber.App, s *web.Server) {
-	h := &Handler{Server: s, viewports: viewport.New(s.Store, s.Count)}
+	h := &Handler{Server: s}
 	g := app.Group("/api/v1")
 	g.Get("/procedures", h.procedures)
 	g.Get("/procedures/:slug", h.procedure)

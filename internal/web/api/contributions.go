@@ -33,7 +33,7 @@ func (h *Handler) contributions(c *fiber.Ctx) error {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
 	q := viewport.Query{Filter: f, Cluster: c.Query("cluster") == "1", Key: string(c.Request().URI().QueryString())}
-	a, err := h.viewports.Answer(c.UserContext(), p, q)
+	a, err := h.Viewports.Answer(c.UserContext(), p, q)
 	if errors.Is(err, store.ErrBadCursor) {
 		return h.Fail(c, fiber.StatusBadRequest, "bad_parameter", l.T("validation.bad_cursor"))
 	}

@@ -27,7 +27,7 @@ type Handler struct {
 
 // Register adds the /ogcapi routes.
 func Register(app *fiber.App, s *web.Server) {
-	h := &Handler{Server: s, ogc: ogcapi.New(s.Store)}
+	h := &Handler{Server: s, ogc: ogcapi.New(s.Store, s.Viewports)}
 	g := app.Group("/ogcapi")
 	g.Get("/", h.landing)
 	g.Get("/conformance", h.conformance)
@@ -116,7 +116,7 @@ func (h *Handler) items(c *fiber.Ctx) error {
 	if err != nil {
 		return h.Fail(c, fiber.StatusBadRequest, "bad_parameter", l.T("ogc.bad_query", "Detail", strings.TrimPrefix(err.Error(), ogcapi.ErrQuery.Error()+": ")))
 	}
-	feats, next, total, err := h.ogc.Items(c.UserContext(), f)
+	feats, next, total, err := h.ogc.Items(c.UserContext(), p, f)
 	if errors.Is(err, store.ErrBadCursor) {
 		return h.Fail(c, fiber.StatusBadRequest, "bad_parameter", l.T("validation.bad_cursor"))
 	}

@@ -147,7 +147,7 @@ func main() {
 	requests := flag.Int64("requests", 0, "with --mix: stop after this many requests (0: run for --duration)")
 	seed := flag.Uint64("seed", 1, "with --mix: seed of the clients' random choices")
 	timeout := flag.Duration("timeout", 30*time.Second, "with --mix: how long a client waits for an answer")
-	viewportsOnly := flag.Bool("viewports", false, "only the varied-viewport scenarios (with and without cluster=1)")
+	viewportsOnly := flag.Bool("viewports", false, "only the varied-viewport scenarios (with and without cluster=1, and the OGC API's items pages)")
 	tables := flag.String("table-links", "", "with --mix: comma-separated kiosk addresses from `mitreden table link`")
 	writerOnly := flag.Bool("writer", false, "only durable submits of located contributions against a minimal group-commit writer (see writer.go)")
 	writerDB := flag.String("db", "", "with --writer: the server's database, copied for the minimal writer so both write into tables of the same size")
@@ -217,13 +217,16 @@ func main() {
 		// Each with the content coding named by hand, so that the client
 		// keeps the bytes as they came (a real client decompresses on its
 		// own machine, not on the server's cores).
-		for _, v := range []struct{ name, extra, coding string }{
-			{"varied viewports, identity", "", "identity"},
-			{"varied viewports, gzip", "", "gzip"},
-			{"varied viewports, cluster=1, identity", "&cluster=1", "identity"},
-			{"varied viewports, cluster=1, gzip", "&cluster=1", "gzip"},
+		api := "/api/v1/procedures/" + *slug + "/contributions"
+		ogc := "/ogcapi/collections/" + *slug + "/items" // what a GIS pages through
+		for _, v := range []struct{ name, path, extra, coding string }{
+			{"varied viewports, identity", api, "", "identity"},
+			{"varied viewports, gzip", api, "", "gzip"},
+			{"varied viewports, cluster=1, identity", api, "&cluster=1", "identity"},
+			{"varied viewports, cluster=1, gzip", api, "&cluster=1", "gzip"},
+			{"varied OGC API items pages, gzip", ogc, "", "gzip"},
 		} {
-			mk, err := variedViewports(client, *base, *slug, *limit, v.extra, v.coding, 1)
+			mk, err := variedViewports(client, *base, *slug, v.path, *limit, v.extra, v.coding, 1)
 			if err != nil {
 				fmt.Fprintln(os.Stderr, "mitreden-load:", err)
 				os.Exit(1)
@@ -442,7 +445,7 @@ func areaBound(client *http.Client, base, slug string) ([4]float64, error) {
 // the procedure's area, every request a different one, so that neither the
 // answer cache nor one hot region of the index helps. extra is appended to
 // the query (e.g. "&cluster=1"); coding is sent as Accept-Encoding.
-func variedViewports(client *http.Client, base, slug string, limit int, extra, coding string, seed uint64) (func(int64) *http.Request, error) {
+func variedViewports(client *http.Client, base, slug, path string, limit int, extra, coding string, seed uint64) (func(int64) *http.Request, error) {
 	a, err := areaBound(client, base, slug)
 	if err != nil {
 		return nil, err
@@ -456,7 +459,7 @@ func variedViewports(client *http.Client, base, slug string, limit int, extra, c
 		x := a[0] + rng.Float64()*max(a[2]-a[0]-w, 0)
 		y := a[1] + rng.Float64()*max(a[3]-a[1]-h, 0)
 		mu.Unlock()
-		u := fmt.Sprintf("%s/api/v1/procedures/%s/contributions?limit=%d%s&bbox=%.7f,%.7f,%.7f,%.7f", base, slug, limit, extra, x, y, x+w, y+h)
+		u := fmt.Sprintf("%s%s?limit=%d%s&bbox=%.7f,%.7f,%.7f,%.7f", base, path, limit, extra, x, y, x+w, y+h)
 		r, _ := http.NewRequest("GET", u, nil)
 		r.Header.Set("Accept-Encoding", coding)
 		return r

@@ -17,8 +17,9 @@ import (
 // Many clients asking different street-sized viewports at once each get
 // their own answer, byte for byte what the same question gets alone: the
 // buffers lent to answers asked once (and their compression) never leak
-// into another client's answer. (Sending a lent buffer without copying
-// it is caught here by the race detector, which make test runs.)
+// into another client's answer; the same for the OGC API's items pages
+// over the same views. (Sending a lent buffer without copying it is caught
+// here by the race detector, which make test runs.)
 func TestConcurrentViewportsGetTheirOwnAnswers(t *testing.T) {
 	e := newEnv(t, nil)
 	ctx := context.Background()
@@ -61,12 +62,30 @@ func TestConcurrentViewportsGetTheirOwnAnswers(t *testing.T) {
 		}
 		return b, nil
 	}
-	want := map[string][]byte{}
+	// The OGC API's items pages over the same views: their features (the
+	// page's head carries the time and links of its request).
+	ogc := func(view string) string {
+		return fmt.Sprintf("/ogcapi/collections/%s/items?bbox=%s&limit=100", slug, view)
+	}
+	features := func(b []byte) []byte {
+		if i := bytes.Index(b, []byte(`"features":[`)); i >= 0 {
+			return b[i:]
+		}
+		return nil
+	}
+	want, wantOGC := map[string][]byte{}, map[string][]byte{}
 	full := 0
 	for _, v := range views {
 		b, err := get(url(v, 100), "identity")
 		if err != nil {
 			t.Fatal(err)
+		}
+		o, err := get(ogc(v), "identity")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if wantOGC[v] = features(o); len(wantOGC[v]) < 1000 {
+			t.Fatalf("OGC items page over %s: %.200s", v, o)
 		}
 		if bytes.Count(b, []byte(`"type":"Feature"`)) == 100 {
 			full++
@@ -88,6 +107,18 @@ func TestConcurrentViewportsGetTheirOwnAnswers(t *testing.T) {
 			for i := 0; i < 60; i++ {
 				v := views[r.IntN(len(views))]
 				coding := []string{"identity", "gzip"}[r.IntN(2)]
+				if i%3 == 0 {
+					got, err := get(ogc(v), coding)
+					if err != nil {
+						errs <- err
+						return
+					}
+					if !bytes.Equal(features(got), wantOGC[v]) {
+						errs <- fmt.Errorf("client %d, OGC items over %s (%s): the features differ from those asked alone", g, v, coding)
+						return
+					}
+					continue
+				}
 				got, err := get(url(v, 101+r.IntN(900)), coding)
 				if err != nil {
 					errs <- err

@@ -311,6 +311,13 @@ func (s *Server) encodeRepeated(coding string, body []byte) []byte {
 	return out
 }
 
+// SendFresh sends body, made for this request alone and not kept after
+// the handler, as contentType: copied into the response and compressed at
+// the fast level where the client accepts it.
+func (s *Server) SendFresh(c *fiber.Ctx, contentType string, body []byte) error {
+	return s.SendNamed(c, cache.Key{}, contentType, body, false)
+}
+
 // SendNamed sends body as contentType, compressed where the client accepts
 // it. k names body exactly — the same key never names two different bodies
 // (a procedure's version and the question asked) — so a kept compression

@@ -233,6 +233,7 @@ func (c *cli) serve(args []string) error {
 	if err != nil {
 		return err
 	}
+	srv.AccessLog = lw // request lines by hand, in the JSON handler's shape
 	var mailDone chan struct{}
 	if srv.Mail != nil {
 		// The outbox worker: stops with ctx, after the message in hand.

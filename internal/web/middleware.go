@@ -47,11 +47,11 @@ func (s *Server) recoverer(c *fiber.Ctx) (err error) {
 }
 
 func (s *Server) requestLog(c *fiber.Ctx) error {
-	rid := make([]byte, 8)
-	_, _ = rand.Read(rid)
-	id := base64.RawURLEncoding.EncodeToString(rid)
+	var rid [8]byte
+	_, _ = rand.Read(rid[:])
+	id := base64.RawURLEncoding.EncodeToString(rid[:])
 	c.Locals("rid", id)
-	c.Set("X-Request-Id", id)
+	c.Response().Header.SetCanonical(requestIDHeader, []byte(id))
 	start := time.Now()
 	err := c.Next()
 	if err != nil {
@@ -65,6 +65,13 @@ func (s *Server) requestLog(c *fiber.Ctx) error {
 	s.Metrics.Observe(c.Method(), route, status, dur)
 	// Neither the client address nor the path is logged: paths carry
 	// secrets (manage tokens), so the route pattern stands for the path.
+	if s.AccessLog != nil {
+		line := requestLines.Get().(*[]byte)
+		*line = appendRequestLine((*line)[:0], start, id, c.Method(), route, status, dur)
+		_, _ = s.AccessLog.Write(*line)
+		requestLines.Put(line)
+		return nil
+	}
 	if s.Log.Enabled(c.UserContext(), slog.LevelInfo) {
 		s.Log.LogAttrs(c.UserContext(), slog.LevelInfo, "request", slog.String("request_id", id), slog.String("method", c.Method()),
 			slog.String("route", route), slog.Int("status", status), slog.Float64("duration_ms", float64(dur.Microseconds())/1000))

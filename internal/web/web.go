@@ -6,6 +6,7 @@
 package web
 
 import (
+	"io"
 	"io/fs"
 	"log/slog"
 	"strings"
@@ -54,6 +55,10 @@ type Server struct {
 	Hasher   *auth.Hasher
 	Log      *slog.Logger
 	Metrics  *Metrics
+	// AccessLog, when set, takes the request log lines, written by hand
+	// in the shape of Log's JSON handler (accesslog.go); else they go
+	// through Log.
+	AccessLog io.Writer
 	// Viewports answers map views and pages of features by bbox (the API's
 	// contributions, the OGC API's items) from one set of kept tiles.
 	Viewports *viewport.Service

@@ -17,7 +17,7 @@ func TestEveryRequestIsOneJSONLineInTheLog(t *testing.T) {
 	paths := map[string]string{ // path → route pattern
 		"/p/gruenzug-altona": "/p/:slug",
 		"/api/v1/procedures/gruenzug-altona/contributions?bbox=9.93,53.55,9.94,53.556": "/api/v1/procedures/:slug/contributions",
-		"/manage/secret-token-that-must-not-be-logged":                                "/manage/:token",
+		"/manage/secret-token-that-must-not-be-logged":                                 "/manage/:token",
 	}
 	ids := map[string]string{}
 	for p := range paths {

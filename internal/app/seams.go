@@ -13,6 +13,7 @@ import (
 	"github.com/mitreden/mitreden/internal/retention"
 	"github.com/mitreden/mitreden/internal/site"
 	"github.com/mitreden/mitreden/internal/store"
+	"github.com/mitreden/mitreden/internal/viewport"
 	"github.com/mitreden/mitreden/internal/workshop"
 )
 
@@ -36,4 +37,6 @@ var (
 	_ mail.Store          = (*store.Store)(nil)
 	_ accounts.ScopeStore = (*store.Store)(nil)
 	_ lifecycle.Store     = (*store.Store)(nil)
+	// The OGC API's items come from the viewports' kept tiles.
+	_ ogcapi.Pages = (*viewport.Service)(nil)
 )

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -20,9 +21,9 @@ import (
 // made every ratio against it look worse than it is.
 
 // startCeiling starts the ceiling for the uncompressed answer plain and its
-// gzip compression gz (nil: plain only) and returns its address and how to
-// stop it.
-func startCeiling(plain, gz []byte) (string, func(), error) {
+// gzip compression gz (nil: plain only), sending headers beside its content
+// type (nil: none), and returns its address and how to stop it.
+func startCeiling(plain, gz []byte, headers map[string]string) (string, func(), error) {
 	dir, err := os.MkdirTemp("", "mitreden-ceiling")
 	if err != nil {
 		return "", nil, err
@@ -31,6 +32,10 @@ func startCeiling(plain, gz []byte) (string, func(), error) {
 		return "", nil, err
 	}
 	if err := os.WriteFile(filepath.Join(dir, "gzip"), gz, 0o600); err != nil {
+		return "", nil, err
+	}
+	hb, _ := json.Marshal(headers)
+	if err := os.WriteFile(filepath.Join(dir, "headers"), hb, 0o600); err != nil {
 		return "", nil, err
 	}
 	self, err := os.Executable()
@@ -77,9 +82,16 @@ func serveCeiling(dir string) error {
 	if err != nil {
 		return err
 	}
+	var headers map[string]string
+	if hb, err := os.ReadFile(filepath.Join(dir, "headers")); err != nil || json.Unmarshal(hb, &headers) != nil {
+		return fmt.Errorf("ceiling headers: %v", err)
+	}
 	app := fiber.New(fiber.Config{DisableStartupMessage: true})
 	app.Get("/", func(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderContentType, "application/geo+json")
+		for k, v := range headers {
+			c.Set(k, v)
+		}
 		if len(gz) > 0 && c.Get(fiber.HeaderAcceptEncoding) == "gzip" {
 			c.Set(fiber.HeaderContentEncoding, "gzip")
 			return c.Send(gz)

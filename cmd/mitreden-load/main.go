@@ -200,7 +200,7 @@ func main() {
 	resp.Body.Close()
 
 	// The ceiling: Fiber sending the same answer from memory (ceiling.go).
-	ceilingURL, stopCeiling, err := startCeiling(body, nil)
+	ceilingURL, stopCeiling, err := startCeiling(body, nil, nil)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "mitreden-load:", err)
 		os.Exit(1)

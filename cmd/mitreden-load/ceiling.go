@@ -23,11 +23,16 @@ import (
 // startCeiling starts the ceiling for the uncompressed answer plain and its
 // gzip compression gz (nil: plain only), sending headers beside its content
 // type (nil: none), and returns its address and how to stop it.
-func startCeiling(plain, gz []byte, headers map[string]string) (string, func(), error) {
+func startCeiling(plain, gz []byte, headers map[string]string) (url string, stop func(), err error) {
 	dir, err := os.MkdirTemp("", "mitreden-ceiling")
 	if err != nil {
 		return "", nil, err
 	}
+	defer func() {
+		if err != nil {
+			_ = os.RemoveAll(dir)
+		}
+	}()
 	if err := os.WriteFile(filepath.Join(dir, "plain"), plain, 0o600); err != nil {
 		return "", nil, err
 	}
@@ -57,16 +62,16 @@ func startCeiling(plain, gz []byte, headers map[string]string) (string, func(), 
 	if err := cmd.Start(); err != nil {
 		return "", nil, err
 	}
-	stop := func() {
+	stop = func() {
 		_ = in.Close()
 		_ = cmd.Process.Kill()
 		_ = cmd.Wait()
 		_ = os.RemoveAll(dir)
 	}
-	line, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil || !strings.HasPrefix(line, "http://") {
+	line, rerr := bufio.NewReader(out).ReadString('\n')
+	if rerr != nil || !strings.HasPrefix(line, "http://") {
 		stop()
-		return "", nil, fmt.Errorf("ceiling did not start: %q %v", line, err)
+		return "", nil, fmt.Errorf("ceiling did not start: %q %v", line, rerr)
 	}
 	return strings.TrimSpace(line), stop, nil
 }

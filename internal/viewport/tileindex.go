@@ -27,9 +27,10 @@ type tileIndex struct {
 	boxes   [][4]float32 // the entries' boxes, bucket after bucket, by west edge within one
 	// sorted holds each of the four coordinates of the boxes (west, south,
 	// east, north), bucket after bucket and ascending within a bucket: a
-	// bucket that only one of the view's edges cuts (the common case along
-	// the view's sides) is then counted by a binary search on that edge's
-	// coordinate instead of box by box.
+	// bucket that only one axis of the view cuts (the common case along
+	// the view's sides) is then counted by binary search on that axis's
+	// coordinates instead of box by box. The west edges are those of boxes
+	// in their order, kept apart so that the searches read them packed.
 	sorted [4][]float32
 }
 
@@ -113,8 +114,10 @@ func newTileIndex(es []store.IndexEntry, tb orb.Bound) *tileIndex {
 		for i, b := range ti.boxes {
 			v[i] = b[c]
 		}
-		for _, bk := range ti.buckets {
-			slices.Sort(v[bk.start : bk.start+bk.n])
+		if c > 0 { // the west edges are in order already, as the boxes are
+			for _, bk := range ti.buckets {
+				slices.Sort(v[bk.start : bk.start+bk.n])
+			}
 		}
 		ti.sorted[c] = v
 	}

@@ -65,14 +65,13 @@ func (s *Server) requestLog(c *fiber.Ctx) error {
 	s.Metrics.Observe(c.Method(), route, status, dur)
 	// Neither the client address nor the path is logged: paths carry
 	// secrets (manage tokens), so the route pattern stands for the path.
-	if s.AccessLog != nil {
+	switch {
+	case s.AccessLog != nil:
 		line := requestLines.Get().(*[]byte)
 		*line = appendRequestLine((*line)[:0], start, id, c.Method(), route, status, dur)
 		_, _ = s.AccessLog.Write(*line)
 		requestLines.Put(line)
-		return nil
-	}
-	if s.Log.Enabled(c.UserContext(), slog.LevelInfo) {
+	case s.Log.Enabled(c.UserContext(), slog.LevelInfo):
 		s.Log.LogAttrs(c.UserContext(), slog.LevelInfo, "request", slog.String("request_id", id), slog.String("method", c.Method()),
 			slog.String("route", route), slog.Int("status", status), slog.Float64("duration_ms", float64(dur.Microseconds())/1000))
 	}

@@ -13,11 +13,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/mitreden/mitreden/internal/analysis"
-	"github.com/mitreden/mitreden/internal/viewport"
-
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/mitreden/mitreden/internal/analysis"
 	"github.com/mitreden/mitreden/internal/auth"
 	"github.com/mitreden/mitreden/internal/authoring"
 	"github.com/mitreden/mitreden/internal/cache"
@@ -31,6 +29,7 @@ import (
 	"github.com/mitreden/mitreden/internal/retention"
 	"github.com/mitreden/mitreden/internal/site"
 	"github.com/mitreden/mitreden/internal/store"
+	"github.com/mitreden/mitreden/internal/viewport"
 )
 
 // BodyLimit bounds every request body (a contribution with 1,000 vertices

@@ -86,6 +86,52 @@ func TestSecurityHeadersOnEveryPageType(t *testing.T) {
 	}
 }
 
+// Data answers (JSON, GeoJSON, CSV) are never rendered as documents: their
+// policy forbids every source, and the headers only documents need
+// (framing, opener, browser features) stay on the pages.
+func TestDataAnswersCarryAStrictPolicyAndPagesTheDocumentHeaders(t *testing.T) {
+	e := newEnv(t, nil)
+	planner := e.token(t, "planerin@example.org", model.RolePlanner)
+	documentHeaders := []string{"X-Frame-Options", "Cross-Origin-Opener-Policy", "Permissions-Policy"}
+	var data, pages int
+	for _, p := range []string{"/", "/p/" + slug, "/p/" + slug + "/contribute", "/nowhere", "/admin/login", "/wall/" + slug,
+		"/api/v1/procedures", "/api/v1/procedures/" + slug + "/contributions?bbox=9.9,53.5,10.0,53.6", "/api/v1/procedures/" + slug + "/export.csv",
+		"/ogcapi/collections/" + slug + "/items", "/ogcapi/collections?f=json"} {
+		r := e.do(t, "GET", p, "", "", "Authorization", "Bearer "+planner)
+		if r.status != 200 && p != "/nowhere" {
+			t.Errorf("%s: %d", p, r.status)
+		}
+		ct, csp := r.header.Get("Content-Type"), r.header.Get("Content-Security-Policy")
+		switch {
+		case strings.HasPrefix(ct, "text/html"):
+			pages++
+			if !strings.HasPrefix(csp, "default-src 'self'") {
+				t.Errorf("%s (%s): CSP = %q", p, ct, csp)
+			}
+			for _, h := range documentHeaders {
+				if r.header.Get(h) == "" {
+					t.Errorf("%s (%s): no %s", p, ct, h)
+				}
+			}
+		case strings.Contains(ct, "json") || strings.HasPrefix(ct, "text/csv"):
+			data++
+			if !strings.HasPrefix(csp, "default-src 'none';") || !strings.Contains(csp, "frame-ancestors 'self'") {
+				t.Errorf("%s (%s): CSP = %q", p, ct, csp)
+			}
+			for _, h := range documentHeaders {
+				if v := r.header.Get(h); v != "" {
+					t.Errorf("%s (%s): %s = %q on a data answer", p, ct, h, v)
+				}
+			}
+		default:
+			t.Errorf("%s: unexpected type %q", p, ct)
+		}
+	}
+	if data != 5 || pages != 6 {
+		t.Errorf("%d data answers, %d pages", data, pages)
+	}
+}
+
 func TestHTMLAndSQLInTextAreStoredVerbatimAndShownEscaped(t *testing.T) {
 	e := newEnv(t, nil)
 	title := `<script>alert(1)</script>`

@@ -95,12 +95,13 @@ func NoStore(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-// securityHeaders sets the headers every answer carries. The CSP is set
-// after the handler: an answer that asked for a nonce (Nonce) gets a policy
-// with it; data answers that no browser runs scripts in (JSON, GeoJSON,
-// CSV) get the same policy with the server's fixed nonce, which no page
-// uses, so that the cached viewport answers make no random bytes; every
-// other answer (and every error) gets a fresh nonce as before.
+// securityHeaders sets the headers every answer carries. The rest is set
+// after the handler, by what it answered. Data answers that no browser runs
+// scripts in (JSON, GeoJSON, CSV) get a policy that allows no source at
+// all, under the server's fixed nonce (no page uses it; the cached viewport
+// answers make no random bytes), and none of the headers only documents
+// need. An answer that asked for a nonce (Nonce), and every error, gets the
+// pages' policy with a fresh nonce and the document headers.
 func (s *Server) securityHeaders(c *fiber.Ctx) error {
 	h := &c.Response().Header
 	for _, kv := range fixedHeaders {
@@ -111,28 +112,40 @@ func (s *Server) securityHeaders(c *fiber.Ctx) error {
 	}
 	err := c.Next()
 	res := &c.Response().Header
+	_, asked := c.Locals("nonce").(string)
+	data := !asked && err == nil && scriptless(res.ContentType())
+	if !data {
+		for _, kv := range documentHeaders {
+			res.SetCanonical(kv[0], kv[1])
+		}
+	}
 	if len(res.Peek(fiber.HeaderContentSecurityPolicy)) > 0 {
 		return err // a page set its own (setPageCSP)
 	}
-	if _, asked := c.Locals("nonce").(string); !asked && err == nil && scriptless(res.ContentType()) {
-		res.Set(fiber.HeaderContentSecurityPolicy, s.policy.data)
+	if data {
+		res.SetCanonical(cspHeader, s.policy.data)
 		return nil
 	}
 	res.Set(fiber.HeaderContentSecurityPolicy, s.csp(Nonce(c)))
 	return err
 }
 
-// fixedHeaders are the headers every answer carries, written in their
-// canonical form so that they are set without being normalised each time.
+// fixedHeaders are the headers every answer carries, documentHeaders those
+// only documents need (data answers are never framed, never open windows
+// and use no browser features), both written in their canonical form so
+// that they are set without being normalised each time.
 var (
 	fixedHeaders = [][2][]byte{
 		{[]byte("X-Content-Type-Options"), []byte("nosniff")},
 		{[]byte("Referrer-Policy"), []byte("same-origin")},
+	}
+	documentHeaders = [][2][]byte{
 		{[]byte("X-Frame-Options"), []byte("SAMEORIGIN")},
 		{[]byte("Cross-Origin-Opener-Policy"), []byte("same-origin")},
 		{[]byte("Permissions-Policy"), []byte("geolocation=(self), camera=(), microphone=()")},
 	}
 	hstsHeader = [2][]byte{[]byte("Strict-Transport-Security"), []byte("max-age=31536000; includeSubDomains")}
+	cspHeader  = []byte(fiber.HeaderContentSecurityPolicy)
 )
 
 // scriptless reports whether a content type is data no browser runs
@@ -148,7 +161,7 @@ func scriptless(ct []byte) bool {
 // configuration alone, made once.
 type policy struct {
 	head, tail string // the CSP around the nonce
-	data       string // the CSP of scriptless answers
+	data       []byte // the CSP of scriptless answers
 	hsts       bool
 }
 
@@ -160,7 +173,7 @@ func (s *Server) makePolicy() {
 	s.policy.head, s.policy.tail = s.cspParts(img)
 	nb := make([]byte, 16)
 	_, _ = rand.Read(nb)
-	s.policy.data = s.policy.head + base64.RawURLEncoding.EncodeToString(nb) + s.policy.tail
+	s.policy.data = []byte("default-src 'none'; script-src 'self' 'nonce-" + base64.RawURLEncoding.EncodeToString(nb) + "'; frame-ancestors " + s.frameAncestors())
 	s.policy.hsts = strings.HasPrefix(s.Config.BaseURL, "https://")
 }
 
@@ -179,12 +192,17 @@ func (s *Server) csp(nonce string, imgOrigins ...string) string {
 }
 
 func (s *Server) cspParts(img string) (head, tail string) {
-	fa := s.Config.FrameAncestors
-	if fa == "" {
-		fa = "'self'"
-	}
 	return "default-src 'self'; script-src 'self' 'nonce-", "'; style-src 'self'; img-src " + img +
-		"; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors " + fa
+		"; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors " + s.frameAncestors()
+}
+
+// frameAncestors is who may frame the answers: the configured origins, or
+// this site alone.
+func (s *Server) frameAncestors() string {
+	if s.Config.FrameAncestors != "" {
+		return s.Config.FrameAncestors
+	}
+	return "'self'"
 }
 
 // tileOrigin turns a tile URL template into a CSP source ({s} becomes *).

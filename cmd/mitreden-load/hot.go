@@ -15,7 +15,7 @@ import (
 // from memory in a process of its own:
 // once uncompressed (Accept-Encoding: identity) and once gzip-compressed
 // as browsers get it (the client does not decompress, in either case). It
-// alternates ceiling and server, rounds times each, and prints each pair's
+// alternates ceiling and server, rounds times each, in turn first, and prints each pair's
 // ratio and the median: on a shared machine one pair says little. A
 // second ceiling sends the server's own headers as well (security headers,
 // request id, validator, …: what a client parses beside the body), so that
@@ -72,9 +72,19 @@ func hotPath(rounds, conns int, d time.Duration, client *http.Client, viewportUR
 	for _, coding := range []string{"identity", "gzip"} {
 		var ratios, withHeaders []float64
 		for i := 0; i < rounds; i++ {
-			c := load("ceiling "+coding, conns, d, client, get(ceilingURL, coding))
-			h := load("ceiling with the server's headers "+coding, conns, d, client, get(withHeadersURL, coding))
-			v := load("hot viewport "+coding, conns, d, client, get(viewportURL, coding))
+			// Each round starts with another of the three, so that a drift
+			// within rounds (a shared machine's neighbours, the collector)
+			// favours none of them.
+			runs := []struct {
+				name, url string
+				res       *result
+			}{{name: "ceiling", url: ceilingURL}, {name: "ceiling with the server's headers", url: withHeadersURL}, {name: "hot viewport", url: viewportURL}}
+			for k := range runs {
+				r := &runs[(i+k)%len(runs)]
+				res := load(r.name+" "+coding, conns, d, client, get(r.url, coding))
+				r.res = &res
+			}
+			c, h, v := *runs[0].res, *runs[1].res, *runs[2].res
 			ratios = append(ratios, v.rps()/c.rps())
 			withHeaders = append(withHeaders, v.rps()/h.rps())
 			fmt.Println(c)

@@ -110,13 +110,18 @@ func (s *Server) securityHeaders(c *fiber.Ctx) error {
 	if s.policy.hsts {
 		h.SetCanonical(hstsHeader[0], hstsHeader[1])
 	}
+	// Set before the handler, so that an answer cut short by a panic has
+	// them too; taken back from data answers.
+	for _, kv := range documentHeaders {
+		h.SetCanonical(kv[0], kv[1])
+	}
 	err := c.Next()
 	res := &c.Response().Header
 	_, asked := c.Locals("nonce").(string)
 	data := !asked && err == nil && scriptless(res.ContentType())
-	if !data {
+	if data {
 		for _, kv := range documentHeaders {
-			res.SetCanonical(kv[0], kv[1])
+			res.DelBytes(kv[0])
 		}
 	}
 	if len(res.Peek(fiber.HeaderContentSecurityPolicy)) > 0 {

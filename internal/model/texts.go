@@ -133,3 +133,76 @@ func (p *Procedure) LabelsFallback(locale string) bool {
 	}
 	return false
 }
+
+// ProcedureText is a procedure's translatable text in one locale.
+type ProcedureText struct {
+	Title     string `json:"title,omitempty"`
+	SummaryMD string `json:"summary_md,omitempty"`
+	IntroMD   string `json:"intro_md,omitempty"`
+	// TitleLang, SummaryLang and IntroLang are "de" where the text is the
+	// German one standing in for a missing translation (pages mark it with
+	// lang="de", WCAG 3.1.2), else empty: the text is in the locale asked.
+	TitleLang   string `json:"-"`
+	SummaryLang string `json:"-"`
+	IntroLang   string `json:"-"`
+}
+
+// Fallback reports whether any of the texts is German standing in for the
+// locale asked.
+func (t ProcedureText) Fallback() bool {
+	return t.TitleLang != "" || t.SummaryLang != "" && t.SummaryMD != "" || t.IntroLang != "" && t.IntroMD != ""
+}
+
+// Text returns the procedure's texts in locale, falling back to German
+// field by field (and saying so in the *Lang fields).
+func (p *Procedure) Text(locale string) ProcedureText {
+	t := ProcedureText{Title: p.Title, SummaryMD: p.SummaryMD, IntroMD: p.IntroMD}
+	if locale != "" && locale != "de" && !strings.HasPrefix(locale, "de-") {
+		t.TitleLang, t.SummaryLang, t.IntroLang = "de", "de", "de"
+	}
+	if tr, ok := p.Translations[locale]; ok {
+		if tr.Title != "" {
+			t.Title, t.TitleLang = tr.Title, ""
+		}
+		if tr.SummaryMD != "" {
+			t.SummaryMD, t.SummaryLang = tr.SummaryMD, ""
+		}
+		if tr.IntroMD != "" {
+			t.IntroMD, t.IntroLang = tr.IntroMD, ""
+		}
+	}
+	return t
+}
+
+// Labels maps a locale ("de", "en", …) to a text.
+type Labels map[string]string
+
+// Get returns the label for locale, falling back to German and then any.
+func (l Labels) Get(locale string) string {
+	if s, ok := l[locale]; ok && s != "" {
+		return s
+	}
+	if s, ok := l["de"]; ok {
+		return s
+	}
+	for _, s := range l {
+		return s
+	}
+	return ""
+}
+
+// LangFor is "de" where Get(locale) gives the German label standing in for
+// a missing one in a language other than German (pages mark it lang="de"),
+// else "".
+func (l Labels) LangFor(locale string) string {
+	if locale == "" || locale == "de" || strings.HasPrefix(locale, "de-") {
+		return ""
+	}
+	if s, ok := l[locale]; ok && s != "" {
+		return ""
+	}
+	if s, ok := l["de"]; ok && s != "" {
+		return "de"
+	}
+	return ""
+}

@@ -30,8 +30,8 @@ import (
 // and framing eat the saving.
 const MinCompressSize = 1024
 
-// Levels: fast for answers seen once, moderate for the others made per
-// request, best for the assets that are compressed once.
+// Levels: fast for viewport answers, moderate for the other answers made
+// per request, best for the assets that are compressed once.
 const (
 	brotliFast    = 1
 	gzipFast      = gzip.BestSpeed
@@ -341,8 +341,11 @@ func (s *Server) SendNamed(c *fiber.Ctx, k cache.Key, contentType string, body [
 	if coding == "" {
 		return send(body)
 	}
-	// A kept answer is compressed well once and its compression kept with
-	// it; any other was asked once so far and is compressed fast.
+	// A kept answer is compressed once and its compression kept with it;
+	// any other was asked once so far and is compressed into a lent
+	// buffer. Both at the fast level: on a viewport answer the moderate
+	// level took twice the time for 1.4 % fewer bytes, and a panning map
+	// asks most views only a few times (docs/benchmarks.md, 2026-12-02).
 	if !kept {
 		out := fastBufs.Get().(*bytes.Buffer)
 		defer func() {
@@ -362,7 +365,7 @@ func (s *Server) SendNamed(c *fiber.Ctx, k cache.Key, contentType string, body [
 	k.Name = "n" + coding + "|" + k.Name
 	out, ok := s.encoded.Get(k)
 	if !ok {
-		out = encode(coding, body)
+		out = encodeFast(coding, body)
 		s.encoded.Put(k, out)
 	}
 	if len(out) >= len(body) {

@@ -15,8 +15,9 @@ import (
 // from memory in a process of its own:
 // once uncompressed (Accept-Encoding: identity) and once gzip-compressed
 // as browsers get it (the client does not decompress, in either case). It
-// alternates ceiling and server, rounds times each, in turn first, and prints each pair's
-// ratio and the median: on a shared machine one pair says little. A
+// alternates ceiling and server, rounds times each and each in turn first,
+// and prints each pair's ratio and the median: on a shared machine one
+// pair says little. A
 // second ceiling sends the server's own headers as well (security headers,
 // request id, validator, …: what a client parses beside the body), so that
 // the run tells what the headers cost from what the server's work does.

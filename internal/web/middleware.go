@@ -97,8 +97,9 @@ func NoStore(c *fiber.Ctx) error {
 
 // securityHeaders sets the headers every answer carries. The rest is set
 // after the handler, by what it answered. Data answers that no browser runs
-// scripts in (JSON, GeoJSON, CSV) get a policy that allows no source at
-// all, under the server's fixed nonce (no page uses it; the cached viewport
+// scripts in (JSON, GeoJSON, CSV) get a policy whose default allows no
+// source (its script-src, in the shape every answer's policy has, names
+// the server's fixed nonce: no page uses it, and the cached viewport
 // answers make no random bytes), and none of the headers only documents
 // need. An answer that asked for a nonce (Nonce), and every error, gets the
 // pages' policy with a fresh nonce and the document headers.

@@ -78,14 +78,13 @@ func hotPath(rounds, conns int, d time.Duration, client *http.Client, viewportUR
 			// favours none of them.
 			runs := []struct {
 				name, url string
-				res       *result
+				res       result
 			}{{name: "ceiling", url: ceilingURL}, {name: "ceiling with the server's headers", url: withHeadersURL}, {name: "hot viewport", url: viewportURL}}
 			for k := range runs {
 				r := &runs[(i+k)%len(runs)]
-				res := load(r.name+" "+coding, conns, d, client, get(r.url, coding))
-				r.res = &res
+				r.res = load(r.name+" "+coding, conns, d, client, get(r.url, coding))
 			}
-			c, h, v := *runs[0].res, *runs[1].res, *runs[2].res
+			c, h, v := runs[0].res, runs[1].res, runs[2].res
 			ratios = append(ratios, v.rps()/c.rps())
 			withHeaders = append(withHeaders, v.rps()/h.rps())
 			fmt.Println(c)

@@ -204,13 +204,30 @@ func (ws *writers) encodeTo(out *bytes.Buffer, coding string, b []byte) bool {
 	return true
 }
 
-// fastBufs lends the buffers that answers asked once are compressed into
-// before their bytes are copied into the response: a fresh buffer for
-// each was most of what the server allocated under varied viewports.
-var fastBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+// buffers lends the buffers that answers made for one request are
+// assembled or compressed in before their bytes are copied into the
+// response: a fresh buffer for each was most of what the server allocated
+// under varied viewports and a GIS paging through a district.
+var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-// maxFastBuf is the largest such buffer kept for reuse.
-const maxFastBuf = 1 << 20
+// maxLentBuffer is the largest buffer kept for reuse (an OGC API page of
+// 1,000 features).
+const maxLentBuffer = 4 << 20
+
+// LendBuffer returns an empty buffer; give it back with ReturnBuffer once
+// its bytes have been copied into the response.
+func LendBuffer() *bytes.Buffer {
+	b := buffers.Get().(*bytes.Buffer)
+	b.Reset()
+	return b
+}
+
+// ReturnBuffer takes back a buffer from LendBuffer.
+func ReturnBuffer(b *bytes.Buffer) {
+	if b.Cap() <= maxLentBuffer {
+		buffers.Put(b)
+	}
+}
 
 // encodeBest compresses b with coding at the best level (static assets,
 // compressed once).
@@ -347,13 +364,8 @@ func (s *Server) SendNamed(c *fiber.Ctx, k cache.Key, contentType string, body [
 	// level took twice the time for 1.4 % fewer bytes, and a panning map
 	// asks most views only a few times (docs/benchmarks.md, 2026-12-02).
 	if !kept {
-		out := fastBufs.Get().(*bytes.Buffer)
-		defer func() {
-			if out.Cap() <= maxFastBuf {
-				fastBufs.Put(out)
-			}
-		}()
-		out.Reset()
+		out := LendBuffer()
+		defer ReturnBuffer(out)
 		fastWriters.encodeTo(out, coding, body)
 		if out.Len() >= len(body) {
 			return send(body)

@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -136,13 +135,8 @@ func (h *Handler) items(c *fiber.Ctx) error {
 		nq.Set("limit", strconv.Itoa(f.Limit))
 		links = append(links, ogcapi.Link{Href: self + "?" + nq.Encode(), Rel: "next", Type: "application/geo+json", Title: "next page"})
 	}
-	b := bodies.Get().(*bytes.Buffer)
-	defer func() {
-		if b.Cap() <= maxPooledBody {
-			bodies.Put(b)
-		}
-	}()
-	b.Reset()
+	b := web.LendBuffer()
+	defer web.ReturnBuffer(b)
 	b.WriteString(`{"type":"FeatureCollection","timeStamp":"`)
 	b.WriteString(time.Now().UTC().Format(time.RFC3339))
 	b.WriteString(`","numberReturned":`)
@@ -166,14 +160,6 @@ func (h *Handler) items(c *fiber.Ctx) error {
 	// copied into the response, not kept.
 	return h.SendFresh(c, "application/geo+json", b.Bytes())
 }
-
-// bodies lends the buffers items pages are assembled in (up to 1,000
-// features each; a fresh one per page was most of what the OGC API
-// allocated under a GIS paging through a district).
-var bodies = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-
-// maxPooledBody is the largest such buffer kept for reuse.
-const maxPooledBody = 4 << 20
 
 // item answers one published contribution of the collection.
 func (h *Handler) item(c *fiber.Ctx) error {

@@ -18,15 +18,18 @@ import (
 	"golang.org/x/sync/singleflight"
 )
 
-// Key names an entry: a procedure, its version and what was asked.
+// Key names an entry: a procedure, its version and what was asked; Form
+// tells apart forms of the same answer (its compressions) without making
+// a new name for each.
 type Key struct {
 	Procedure int64
 	Version   int64
 	Name      string
+	Form      string
 }
 
 func (k Key) String() string {
-	return strconv.FormatInt(k.Procedure, 10) + "|" + strconv.FormatInt(k.Version, 10) + "|" + k.Name
+	return strconv.FormatInt(k.Procedure, 10) + "|" + strconv.FormatInt(k.Version, 10) + "|" + k.Name + "|" + k.Form
 }
 
 // Cache holds values of type V within a budget measured by a cost function

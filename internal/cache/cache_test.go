@@ -15,23 +15,23 @@ func TestCacheStaysWithinItsBudgetAcrossProcedures(t *testing.T) {
 	answer := make([]byte, 40<<10)
 	for proc := int64(1); proc <= 200; proc++ {
 		for v := int64(1); v <= 3; v++ {
-			c.Put(Key{proc, v, "view"}, answer)
+			c.Put(Key{Procedure: proc, Version: v, Name: "view"}, answer)
 			if used, _ := c.Size(); used > 1<<20 {
 				t.Fatalf("cache holds %d bytes, budget %d", used, 1<<20)
 			}
 		}
 	}
-	if _, ok := c.Get(Key{200, 3, "view"}); !ok {
+	if _, ok := c.Get(Key{Procedure: 200, Version: 3, Name: "view"}); !ok {
 		t.Fatal("the most recent answer was evicted")
 	}
-	if _, ok := c.Get(Key{1, 1, "view"}); ok {
+	if _, ok := c.Get(Key{Procedure: 1, Version: 1, Name: "view"}); ok {
 		t.Fatal("the oldest answer is still there")
 	}
-	if _, ok := c.Get(Key{200, 2, "other"}); ok {
+	if _, ok := c.Get(Key{Procedure: 200, Version: 2, Name: "other"}); ok {
 		t.Fatal("a key never stored was found")
 	}
-	c.Put(Key{7, 1, "huge"}, make([]byte, 1<<20))
-	if _, ok := c.Get(Key{7, 1, "huge"}); ok {
+	c.Put(Key{Procedure: 7, Version: 1, Name: "huge"}, make([]byte, 1<<20))
+	if _, ok := c.Get(Key{Procedure: 7, Version: 1, Name: "huge"}); ok {
 		t.Fatal("an answer larger than budget/16 was kept")
 	}
 	n := New[int](3, nil)
@@ -60,7 +60,7 @@ func TestSharedComputationSurvivesTheFirstCallerLeaving(t *testing.T) {
 			return 0, ctx.Err()
 		}
 	}
-	k := Key{1, 1, "count"}
+	k := Key{Procedure: 1, Version: 1, Name: "count"}
 	first, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	var firstErr error
@@ -102,7 +102,7 @@ func TestSharedComputationSurvivesTheFirstCallerLeaving(t *testing.T) {
 // Errors are not kept: the next caller computes again.
 func TestErrorsAreNotCached(t *testing.T) {
 	c := New[int](10, nil)
-	k := Key{1, 1, "x"}
+	k := Key{Procedure: 1, Version: 1, Name: "x"}
 	if _, err := c.Do(context.Background(), k, func(context.Context) (int, error) { return 0, errors.New("busy") }); err == nil {
 		t.Fatal("error lost")
 	}

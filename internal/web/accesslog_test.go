@@ -2,9 +2,11 @@ package web
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"log/slog"
 	"reflect"
+	"sync"
 	"testing"
 	"time"
 )
@@ -74,4 +76,36 @@ func keys(t *testing.T, line []byte) string {
 		}
 	}
 	return out
+}
+
+// Request ids taken by many goroutines at once are all different and all
+// eleven characters of base64url.
+func TestRequestIDsAreUniqueUnderConcurrency(t *testing.T) {
+	const workers, each = 8, 20000
+	ids := make([][]string, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range each {
+				var b [requestIDLen]byte
+				nextRequestID(&b)
+				ids[w] = append(ids[w], string(b[:]))
+			}
+		}()
+	}
+	wg.Wait()
+	seen := make(map[string]bool, workers*each)
+	for _, l := range ids {
+		for _, id := range l {
+			if seen[id] {
+				t.Fatalf("request id %q given twice", id)
+			}
+			seen[id] = true
+			if _, err := base64.RawURLEncoding.DecodeString(id); err != nil || len(id) != 11 {
+				t.Fatalf("request id %q is not 11 characters of base64url: %v", id, err)
+			}
+		}
+	}
 }

@@ -274,7 +274,7 @@ func (s *Server) Compress(c *fiber.Ctx) error {
 	if len(body) < MinCompressSize {
 		return nil
 	}
-	c.Vary(fiber.HeaderAcceptEncoding)
+	varyOnEncoding(c)
 	coding := negotiate(c.Get(fiber.HeaderAcceptEncoding), false)
 	if coding == "" {
 		return nil
@@ -300,10 +300,28 @@ func (s *Server) Compress(c *fiber.Ctx) error {
 // exact bytes; the compressed bytes differ, so it becomes weak.
 func encoded(c *fiber.Ctx, coding string) {
 	res := c.Response()
-	res.Header.Set(fiber.HeaderContentEncoding, coding)
-	if et := string(res.Header.Peek(fiber.HeaderETag)); et != "" && !strings.HasPrefix(et, "W/") {
-		res.Header.Set(fiber.HeaderETag, "W/"+et)
+	res.Header.SetCanonical(contentEncodingHeader, []byte(coding))
+	if et := res.Header.Peek(fiber.HeaderETag); len(et) > 0 && !bytes.HasPrefix(et, []byte("W/")) {
+		res.Header.Set(fiber.HeaderETag, "W/"+string(et))
 	}
+}
+
+var (
+	contentEncodingHeader = []byte(fiber.HeaderContentEncoding)
+	varyHeader            = []byte(fiber.HeaderVary)
+	acceptEncoding        = []byte(fiber.HeaderAcceptEncoding)
+)
+
+// varyOnEncoding adds Accept-Encoding to the answer's Vary: set as it is
+// where the answer varies on nothing else yet (the hot path), appended by
+// Fiber otherwise.
+func varyOnEncoding(c *fiber.Ctx) {
+	h := &c.Response().Header
+	if len(h.PeekBytes(varyHeader)) == 0 {
+		h.SetCanonical(varyHeader, acceptEncoding)
+		return
+	}
+	c.Vary(fiber.HeaderAcceptEncoding)
 }
 
 // encodeRepeated returns body compressed with coding for an answer that
@@ -353,7 +371,7 @@ func (s *Server) SendNamed(c *fiber.Ctx, k cache.Key, contentType string, body [
 	if len(body) < MinCompressSize {
 		return send(body)
 	}
-	c.Vary(fiber.HeaderAcceptEncoding)
+	varyOnEncoding(c)
 	coding := negotiate(c.Get(fiber.HeaderAcceptEncoding), false)
 	if coding == "" {
 		return send(body)
@@ -374,7 +392,7 @@ func (s *Server) SendNamed(c *fiber.Ctx, k cache.Key, contentType string, body [
 		c.Response().SetBody(out.Bytes())
 		return nil
 	}
-	k.Name = "n" + coding + "|" + k.Name
+	k.Form = coding
 	out, ok := s.encoded.Get(k)
 	if !ok {
 		out = encodeFast(coding, body)

@@ -47,11 +47,11 @@ func (s *Server) recoverer(c *fiber.Ctx) (err error) {
 }
 
 func (s *Server) requestLog(c *fiber.Ctx) error {
-	var rid [8]byte
-	_, _ = rand.Read(rid[:])
-	id := base64.RawURLEncoding.EncodeToString(rid[:])
+	var rid [requestIDLen]byte
+	nextRequestID(&rid)
+	id := string(rid[:])
 	c.Locals("rid", id)
-	c.Response().Header.SetCanonical(requestIDHeader, []byte(id))
+	c.Response().Header.SetCanonical(requestIDHeader, rid[:])
 	start := time.Now()
 	err := c.Next()
 	if err != nil {
@@ -111,29 +111,38 @@ func (s *Server) securityHeaders(c *fiber.Ctx) error {
 	if s.policy.hsts {
 		h.SetCanonical(hstsHeader[0], hstsHeader[1])
 	}
-	// Set before the handler, so that an answer cut short by a panic has
-	// them too; taken back from data answers.
-	for _, kv := range documentHeaders {
-		h.SetCanonical(kv[0], kv[1])
-	}
+	// A panic unwinds past the code after c.Next: the answer the recoverer
+	// makes of it is a page, and gets the document headers here.
+	finished := false
+	defer func() {
+		if !finished {
+			s.documentHeaders(c)
+		}
+	}()
 	err := c.Next()
+	finished = true
 	res := &c.Response().Header
 	_, asked := c.Locals("nonce").(string)
-	data := !asked && err == nil && scriptless(res.ContentType())
-	if data {
-		for _, kv := range documentHeaders {
-			res.DelBytes(kv[0])
+	if !asked && err == nil && scriptless(res.ContentType()) {
+		if len(res.Peek(fiber.HeaderContentSecurityPolicy)) == 0 {
+			res.SetCanonical(cspHeader, s.policy.data)
 		}
-	}
-	if len(res.Peek(fiber.HeaderContentSecurityPolicy)) > 0 {
-		return err // a page set its own (setPageCSP)
-	}
-	if data {
-		res.SetCanonical(cspHeader, s.policy.data)
 		return nil
 	}
-	res.Set(fiber.HeaderContentSecurityPolicy, s.csp(Nonce(c)))
+	s.documentHeaders(c)
 	return err
+}
+
+// documentHeaders sets the headers only documents need and, unless the
+// page set its own (setPageCSP), the pages' policy with the request's nonce.
+func (s *Server) documentHeaders(c *fiber.Ctx) {
+	res := &c.Response().Header
+	for _, kv := range documentHeaders {
+		res.SetCanonical(kv[0], kv[1])
+	}
+	if len(res.Peek(fiber.HeaderContentSecurityPolicy)) == 0 {
+		res.Set(fiber.HeaderContentSecurityPolicy, s.csp(Nonce(c)))
+	}
 }
 
 // fixedHeaders are the headers every answer carries, documentHeaders those
@@ -160,7 +169,8 @@ func scriptless(ct []byte) bool {
 	t, _, _ := bytes.Cut(ct, []byte(";"))
 	t = bytes.TrimSpace(t)
 	return bytes.EqualFold(t, []byte("application/json")) || bytes.EqualFold(t, []byte("text/csv")) ||
-		bytes.HasPrefix(t, []byte("application/")) && bytes.HasSuffix(bytes.ToLower(t), []byte("+json"))
+		len(t) > len("application/+json") && bytes.EqualFold(t[:len("application/")], []byte("application/")) &&
+			bytes.EqualFold(t[len(t)-len("+json"):], []byte("+json"))
 }
 
 // policy is the parts of the security headers that follow from the

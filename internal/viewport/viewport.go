@@ -5,6 +5,7 @@
 package viewport
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -121,6 +122,16 @@ const maxPooled = 1 << 20
 // viewports of a panning map or a GIS are asked once, and making a fresh
 // buffer for each was most of what the server allocated under them.
 var answerBufs = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}
+
+// Kept returns the answer kept for the query string key at p's version,
+// if there is one: the same question answered before, after its parameters
+// were found good, so the caller may skip parsing them again.
+func (s *Service) Kept(p *model.Procedure, key []byte) ([]byte, bool) {
+	if bytes.IndexByte(key, '|') >= 0 {
+		return nil, false // never one of the service's own names ("tiles|…")
+	}
+	return s.cacheGet(p, string(key))
+}
 
 // Answer returns the FeatureCollection for q over procedure p. A cursor the
 // store did not hand out gives store.ErrBadCursor. Clusters are kept at

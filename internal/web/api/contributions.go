@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 
@@ -20,19 +21,31 @@ func (h *Handler) contributions(c *fiber.Ctx) error {
 		return err
 	}
 	l := web.Localizer(c)
-	f, bad := web.ParseFilter(c, p)
-	if bad != "" {
-		return h.Fail(c, fiber.StatusBadRequest, "bad_parameter", l.T(bad))
+	query := c.Request().URI().QueryString()
+	// An answer kept for this very query at this version was parsed
+	// before, against the same procedure: it needs no parsing again.
+	kept, ok := h.Viewports.Kept(p, query)
+	var q viewport.Query
+	if !ok {
+		f, bad := web.ParseFilter(c, p)
+		if bad != "" {
+			return h.Fail(c, fiber.StatusBadRequest, "bad_parameter", l.T(bad))
+		}
+		q = viewport.Query{Filter: f, Cluster: c.Query("cluster") == "1"}
 	}
+	q.Key = string(query)
 	// The procedure's version changes with every write, so it makes a
 	// cheap validator for the whole answer.
-	etag := weakETag(p.Version, c.Request().URI().QueryString())
-	c.Set(fiber.HeaderETag, etag)
-	c.Set(fiber.HeaderCacheControl, "no-cache")
-	if c.Get(fiber.HeaderIfNoneMatch) == etag {
+	etag := weakETag(p.Version, query)
+	res := &c.Response().Header
+	res.SetCanonical(etagHeader, etag)
+	res.SetCanonical(cacheControlHeader, noCache)
+	if bytes.Equal(c.Request().Header.PeekBytes(ifNoneMatchHeader), etag) {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
-	q := viewport.Query{Filter: f, Cluster: c.Query("cluster") == "1", Key: string(c.Request().URI().QueryString())}
+	if ok {
+		return h.SendNamed(c, viewport.Name(p, q), "application/geo+json", kept, true)
+	}
 	a, err := h.Viewports.Answer(c.UserContext(), p, q)
 	if errors.Is(err, store.ErrBadCursor) {
 		return h.Fail(c, fiber.StatusBadRequest, "bad_parameter", l.T("validation.bad_cursor"))
@@ -43,6 +56,13 @@ func (h *Handler) contributions(c *fiber.Ctx) error {
 	defer a.Release()
 	return h.SendNamed(c, viewport.Name(p, q), "application/geo+json", a.Body, a.Kept)
 }
+
+var (
+	etagHeader         = []byte(fiber.HeaderETag)
+	cacheControlHeader = []byte(fiber.HeaderCacheControl)
+	ifNoneMatchHeader  = []byte(fiber.HeaderIfNoneMatch)
+	noCache            = []byte("no-cache")
+)
 
 // contributionJSON is one contribution with its comments and responses.
 type contributionJSON struct {

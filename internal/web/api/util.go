@@ -35,11 +35,11 @@ func hashBytes(b []byte) uint64 {
 }
 
 // weakETag is the validator W/"<version>-<hash of the query, hex>".
-func weakETag(version int64, query []byte) string {
+func weakETag(version int64, query []byte) []byte {
 	b := make([]byte, 0, 48)
 	b = append(b, `W/"`...)
 	b = strconv.AppendInt(b, version, 10)
 	b = append(b, '-')
 	b = strconv.AppendUint(b, hashBytes(query), 16)
-	return string(append(b, '"'))
+	return append(b, '"')
 }

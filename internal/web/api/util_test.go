@@ -18,7 +18,7 @@ func TestWeakETagIsVersionAndFNVOfTheQuery(t *testing.T) {
 		h := fnv.New64a()
 		h.Write(q)
 		v := rng.Int64N(1 << 40)
-		if got, want := weakETag(v, q), fmt.Sprintf(`W/"%d-%x"`, v, h.Sum64()); got != want {
+		if got, want := string(weakETag(v, q)), fmt.Sprintf(`W/"%d-%x"`, v, h.Sum64()); got != want {
 			t.Fatalf("weakETag(%d, %q) = %s, want %s", v, q, got, want)
 		}
 	}

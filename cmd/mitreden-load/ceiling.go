@@ -22,11 +22,12 @@ import (
 
 // startCeiling starts the ceiling for the uncompressed answer plain and its
 // gzip compression gz (nil: plain only), sending headers beside its content
-// type (nil: none), and returns its address and how to stop it.
-func startCeiling(plain, gz []byte, headers map[string]string) (url string, stop func(), err error) {
+// type (nil: none), and returns its address, its process id and how to
+// stop it.
+func startCeiling(plain, gz []byte, headers map[string]string) (url string, pid int, stop func(), err error) {
 	dir, err := os.MkdirTemp("", "mitreden-ceiling")
 	if err != nil {
-		return "", nil, err
+		return "", 0, nil, err
 	}
 	defer func() {
 		if err != nil {
@@ -34,33 +35,33 @@ func startCeiling(plain, gz []byte, headers map[string]string) (url string, stop
 		}
 	}()
 	if err := os.WriteFile(filepath.Join(dir, "plain"), plain, 0o600); err != nil {
-		return "", nil, err
+		return "", 0, nil, err
 	}
 	if err := os.WriteFile(filepath.Join(dir, "gzip"), gz, 0o600); err != nil {
-		return "", nil, err
+		return "", 0, nil, err
 	}
 	hb, _ := json.Marshal(headers)
 	if err := os.WriteFile(filepath.Join(dir, "headers"), hb, 0o600); err != nil {
-		return "", nil, err
+		return "", 0, nil, err
 	}
 	self, err := os.Executable()
 	if err != nil {
-		return "", nil, err
+		return "", 0, nil, err
 	}
 	cmd := exec.Command(self, "--ceiling-serve", dir)
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {
-		return "", nil, err
+		return "", 0, nil, err
 	}
 	// The ceiling lives as long as this pipe: it ends with the load tool,
 	// however that ends.
 	in, err := cmd.StdinPipe()
 	if err != nil {
-		return "", nil, err
+		return "", 0, nil, err
 	}
 	if err := cmd.Start(); err != nil {
-		return "", nil, err
+		return "", 0, nil, err
 	}
 	stop = func() {
 		_ = in.Close()
@@ -71,9 +72,9 @@ func startCeiling(plain, gz []byte, headers map[string]string) (url string, stop
 	line, rerr := bufio.NewReader(out).ReadString('\n')
 	if rerr != nil || !strings.HasPrefix(line, "http://") {
 		stop()
-		return "", nil, fmt.Errorf("ceiling did not start: %q %v", line, rerr)
+		return "", 0, nil, fmt.Errorf("ceiling did not start: %q %v", line, rerr)
 	}
-	return strings.TrimSpace(line), stop, nil
+	return strings.TrimSpace(line), cmd.Process.Pid, stop, nil
 }
 
 // serveCeiling is the ceiling's process: it serves the files startCeiling

@@ -188,7 +188,7 @@ func main() {
 	}
 	viewport := *base + "/api/v1/procedures/" + *slug + "/contributions?limit=" + strconv.Itoa(*limit) + "&bbox=" + url.QueryEscape(*bbox)
 	if *hot > 0 {
-		hotPath(*hot, *conns, *dur, client, viewport)
+		hotPath(*hot, *conns, *dur, client, viewport, *pid)
 		return
 	}
 	resp, err := client.Get(viewport)
@@ -200,7 +200,7 @@ func main() {
 	resp.Body.Close()
 
 	// The ceiling: Fiber sending the same answer from memory (ceiling.go).
-	ceilingURL, stopCeiling, err := startCeiling(body, nil, nil)
+	ceilingURL, _, stopCeiling, err := startCeiling(body, nil, nil)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "mitreden-load:", err)
 		os.Exit(1)

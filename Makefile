@@ -84,7 +84,7 @@ bench: build system-deps
 	./$(BIN) serve --db $(BENCH_DB) --addr 127.0.0.1:18080 --write-limit 0 2>/dev/null & pid=$$!; \
 	  sleep 2; ./bin/mitreden-load --url http://127.0.0.1:18080 --pid $$pid --duration $${BENCH_SECONDS:-10s} --connections 50 && \
 	  ./bin/mitreden-load --url http://127.0.0.1:18080 --viewports --duration $${BENCH_SECONDS:-10s} --connections 50 && \
-	  ./bin/mitreden-load --url http://127.0.0.1:18080 --hot 5 --bbox 9.939740,53.554095,9.939760,53.554105 --duration $${BENCH_SECONDS:-10s} --connections 50; \
+	  ./bin/mitreden-load --url http://127.0.0.1:18080 --pid $$pid --hot 5 --bbox 9.939740,53.554095,9.939760,53.554105 --duration $${BENCH_SECONDS:-10s} --connections 50; \
 	  status=$$?; kill $$pid; wait $$pid; exit $$status
 	./$(BIN) serve --db $(BENCH_DB) --addr 127.0.0.1:18080 --write-limit 0 >$(BENCH_LOG) 2>&1 & pid=$$!; \
 	  sleep 2; tables=$$(for n in 1 2 3 4; do ./$(BIN) table link --procedure gruenzug-altona --table $$n --db $(BENCH_DB); done | paste -sd,); \

@@ -119,6 +119,24 @@ func negotiate(header string, brotliOnTie bool) string {
 	return ""
 }
 
+// negotiateBytes is negotiate(header, false) for a header read in place:
+// the values browsers and HTTP libraries send are looked up, chosen once
+// by negotiate, without copying the header.
+func negotiateBytes(header []byte) string {
+	if coding, ok := commonAcceptEncodings[string(header)]; ok {
+		return coding
+	}
+	return negotiate(string(header), false)
+}
+
+var commonAcceptEncodings = func() map[string]string {
+	m := map[string]string{}
+	for _, h := range []string{"", "identity", "gzip", "br", "gzip, deflate", "gzip, deflate, br", "gzip, deflate, br, zstd", "br, gzip", "gzip, br"} {
+		m[h] = negotiate(h, false)
+	}
+	return m
+}()
+
 // Compressible reports whether a content type is text that compresses:
 // HTML, CSS, JavaScript, JSON and GeoJSON, SVG and other XML, CSV, event
 // streams excluded (they must reach the client as they are written).
@@ -360,7 +378,7 @@ func (s *Server) SendFresh(c *fiber.Ctx, contentType string, body []byte) error 
 // cached viewport answer. A kept body stays valid after the handler and is
 // sent as it is; any other is copied.
 func (s *Server) SendNamed(c *fiber.Ctx, k cache.Key, contentType string, body []byte, kept bool) error {
-	c.Set(fiber.HeaderContentType, contentType)
+	c.Response().Header.SetContentType(contentType)
 	send := func(b []byte) error {
 		if kept {
 			return c.Send(b)
@@ -372,7 +390,7 @@ func (s *Server) SendNamed(c *fiber.Ctx, k cache.Key, contentType string, body [
 		return send(body)
 	}
 	varyOnEncoding(c)
-	coding := negotiate(c.Get(fiber.HeaderAcceptEncoding), false)
+	coding := negotiateBytes(c.Request().Header.PeekBytes(acceptEncoding))
 	if coding == "" {
 		return send(body)
 	}

@@ -246,14 +246,17 @@ var cspHost = regexp.MustCompile(`^[A-Za-z0-9.-]+(:[0-9]{1,5})?$`)
 // locale chooses the interface language: ?lang= (remembered in a cookie),
 // then the cookie, then Accept-Language.
 func (s *Server) locale(c *fiber.Ctx) error {
-	explicit := c.Query("lang")
-	if explicit != "" && s.I18n.Has(explicit) {
-		c.Cookie(&fiber.Cookie{Name: "lang", Value: explicit, Path: "/", MaxAge: 365 * 24 * 3600,
+	// Read in place, not through Fiber's copies: only the chosen localiser
+	// outlives the request.
+	req := &c.Request().Header
+	explicit := c.Context().QueryArgs().Peek("lang")
+	if len(explicit) > 0 && s.I18n.Has(string(explicit)) {
+		c.Cookie(&fiber.Cookie{Name: "lang", Value: string(explicit), Path: "/", MaxAge: 365 * 24 * 3600,
 			HTTPOnly: true, SameSite: "Lax", Secure: s.Secure()})
 	} else {
-		explicit = c.Cookies("lang")
+		explicit = req.Cookie("lang")
 	}
-	c.Locals("localizer", s.langs.localizer(s.I18n, explicit, c.Get(fiber.HeaderAcceptLanguage)))
+	c.Locals("localizer", s.langs.localizer(s.I18n, explicit, req.Peek(fiber.HeaderAcceptLanguage)))
 	return c.Next()
 }
 
@@ -263,26 +266,27 @@ func (s *Server) locale(c *fiber.Ctx) error {
 // Localisers are read-only and shared between requests.
 type langs struct {
 	mu   sync.RWMutex
-	seen map[[2]string]*content.Localizer
+	seen map[string]*content.Localizer // by the choice's length (two bytes), the choice, the header
 }
 
 // langsKept bounds the remembered headers; when full, they are forgotten.
 const langsKept = 512
 
-func (l *langs) localizer(i *content.I18n, explicit, accept string) *content.Localizer {
-	k := [2]string{explicit, accept}
+func (l *langs) localizer(i *content.I18n, explicit, accept []byte) *content.Localizer {
+	var kb [128]byte
+	k := append(append(append(kb[:0], byte(len(explicit)>>8), byte(len(explicit))), explicit...), accept...)
 	l.mu.RLock()
-	z, ok := l.seen[k]
+	z, ok := l.seen[string(k)]
 	l.mu.RUnlock()
 	if ok {
 		return z
 	}
-	z = i.Localizer(i.Negotiate(explicit, accept))
+	z = i.Localizer(i.Negotiate(string(explicit), string(accept)))
 	l.mu.Lock()
 	if l.seen == nil || len(l.seen) >= langsKept {
-		l.seen = map[[2]string]*content.Localizer{}
+		l.seen = map[string]*content.Localizer{}
 	}
-	l.seen[k] = z
+	l.seen[string(k)] = z
 	l.mu.Unlock()
 	return z
 }

@@ -121,47 +121,50 @@ func TestDrawPointLineAndPolygonWithTheMouse(t *testing.T) {
 		{"LineString", [][2]float64{{-40, 0}, {0, 20}, {40, 0}}, 3},
 		{"Polygon", [][2]float64{{-40, -30}, {40, -30}, {40, 30}, {-40, 30}}, 5},
 	} {
-		ctx := browser(t)
-		title := "Maus" + c.mode
-		actions := chromedp.Tasks{
-			chromedp.Navigate(s.URL + "/p/gruenzug-altona/contribute"),
-			toPlaceStep(title),
-			chromedp.ScrollIntoView("#draw-map", chromedp.ByID),
-			chromedp.Click("#map-mode-"+c.mode, chromedp.ByID),
-		}
-		for i, p := range c.clicks {
-			placed := pointPlaced
-			if c.mode != "Point" {
-				placed = vertices(i + 1)
+		// A subtest per mode, so that a failure names the mode.
+		t.Run(c.mode, func(t *testing.T) {
+			ctx := browser(t)
+			title := "Maus" + c.mode
+			actions := chromedp.Tasks{
+				chromedp.Navigate(s.URL + "/p/gruenzug-altona/contribute"),
+				toPlaceStep(title),
+				chromedp.ScrollIntoView("#draw-map", chromedp.ByID),
+				chromedp.Click("#map-mode-"+c.mode, chromedp.ByID),
 			}
-			actions = append(actions, clickMap(p[0], p[1]), placed)
-		}
-		var geom string
-		actions = append(actions, chromedp.Value("#geometry", &geom, chromedp.ByID))
-		run(t, ctx, actions...)
-		var g geometry
-		if err := json.Unmarshal([]byte(geom), &g); err != nil || g.Type != c.mode {
-			t.Fatalf("%s: geometry %q", c.mode, geom)
-		}
-		finish(t, ctx)
-		stored := storedGeometry(t, s, title)
-		if stored.Type != c.mode {
-			t.Fatalf("%s stored as %v", c.mode, stored)
-		}
-		switch c.mode {
-		case "LineString":
-			var cs [][]float64
-			_ = json.Unmarshal(stored.Coordinates, &cs)
-			if len(cs) != c.n {
-				t.Fatalf("line has %d vertices, want %d", len(cs), c.n)
+			for i, p := range c.clicks {
+				placed := pointPlaced
+				if c.mode != "Point" {
+					placed = vertices(i + 1)
+				}
+				actions = append(actions, clickMap(p[0], p[1]), placed)
 			}
-		case "Polygon":
-			var cs [][][]float64
-			_ = json.Unmarshal(stored.Coordinates, &cs)
-			if len(cs) != 1 || len(cs[0]) != c.n || cs[0][0][0] != cs[0][c.n-1][0] {
-				t.Fatalf("polygon ring = %v", cs)
+			var geom string
+			actions = append(actions, chromedp.Value("#geometry", &geom, chromedp.ByID))
+			run(t, ctx, actions...)
+			var g geometry
+			if err := json.Unmarshal([]byte(geom), &g); err != nil || g.Type != c.mode {
+				t.Fatalf("%s: geometry %q", c.mode, geom)
 			}
-		}
+			finish(t, ctx)
+			stored := storedGeometry(t, s, title)
+			if stored.Type != c.mode {
+				t.Fatalf("%s stored as %v", c.mode, stored)
+			}
+			switch c.mode {
+			case "LineString":
+				var cs [][]float64
+				_ = json.Unmarshal(stored.Coordinates, &cs)
+				if len(cs) != c.n {
+					t.Fatalf("line has %d vertices, want %d", len(cs), c.n)
+				}
+			case "Polygon":
+				var cs [][][]float64
+				_ = json.Unmarshal(stored.Coordinates, &cs)
+				if len(cs) != 1 || len(cs[0]) != c.n || cs[0][0][0] != cs[0][c.n-1][0] {
+					t.Fatalf("polygon ring = %v", cs)
+				}
+			}
+		})
 	}
 }
 

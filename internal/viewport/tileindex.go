@@ -32,7 +32,23 @@ type tileIndex struct {
 	// coordinates instead of box by box. The west edges are those of boxes
 	// in their order, kept apart so that the searches read them packed.
 	sorted [4][]float32
+	// prefix holds, level by level, the sums of the home buckets' sizes
+	// over the rectangles from the grid's south-west corner: (lg+1)²
+	// values a level, the first row and column zero. A block of buckets
+	// lying inside the view along both axes is counted from four of them.
+	prefix []int32
+	// levelN counts the boxes of each level (finest first) of the home
+	// buckets and of the others: a level without any is not visited.
+	// beyond marks the levels where a home box's corner lay on or past
+	// the tile's east (x) or north edge and was put into the last column
+	// or row, which then cannot be counted whole.
+	levelN [2][maxLevels]int32
+	beyond [maxLevels][2]bool
 }
+
+// maxLevels is the number of grid levels at most (32 buckets across down
+// to one, see gridFor).
+const maxLevels = 6
 
 // bucket is one cell of a tile's grid: which boxes it holds and bounds on
 // them, in the index's 32-bit floats.
@@ -77,10 +93,16 @@ func newTileIndex(es []store.IndexEntry, tb orb.Bound) *tileIndex {
 		if float64(b[0]) < tb.Min.Lon() || float64(b[1]) < tb.Min.Lat() {
 			first = n
 		}
-		for lg := g; ; lg /= 2 {
+		set := first / n
+		for lg, li := g, 0; ; lg, li = lg/2, li+1 {
 			if (float64(b[2]-b[0]) <= w/float64(lg) && float64(b[3]-b[1]) <= h/float64(lg)) || lg == 1 {
 				x, y := cell(float64(b[0]), true, lg), cell(float64(b[1]), false, lg)
 				of[i] = int32(first + y*lg + x)
+				ti.levelN[set][li]++
+				if set == 0 {
+					ti.beyond[li][0] = ti.beyond[li][0] || ti.cell(float64(b[0]), true, lg) >= lg
+					ti.beyond[li][1] = ti.beyond[li][1] || ti.cell(float64(b[1]), false, lg) >= lg
+				}
 				break
 			}
 			first += lg * lg
@@ -121,12 +143,34 @@ func newTileIndex(es []store.IndexEntry, tb orb.Bound) *tileIndex {
 		}
 		ti.sorted[c] = v
 	}
+	ti.prefix = make([]int32, 0, prefixLen(g))
+	first := 0
+	for lg := g; lg >= 1; lg /= 2 {
+		at := len(ti.prefix)
+		ti.prefix = append(ti.prefix, make([]int32, (lg+1)*(lg+1))...)
+		p := ti.prefix[at:]
+		for r := 0; r < lg; r++ {
+			for c := 0; c < lg; c++ {
+				p[(r+1)*(lg+1)+c+1] = ti.buckets[first+r*lg+c].n + p[r*(lg+1)+c+1] + p[(r+1)*(lg+1)+c] - p[r*(lg+1)+c]
+			}
+		}
+		first += lg * lg
+	}
 	return ti
+}
+
+// prefixLen is the length of prefix for a grid of g buckets across.
+func prefixLen(g int) int {
+	n := 0
+	for lg := g; lg >= 1; lg /= 2 {
+		n += (lg + 1) * (lg + 1)
+	}
+	return n
 }
 
 // size is what a tile index costs in the cache's budget.
 func (ti *tileIndex) size() int {
-	return 120 + len(ti.es)*entrySize + len(ti.boxes)*32 + len(ti.buckets)*40
+	return 120 + len(ti.es)*entrySize + len(ti.boxes)*32 + len(ti.buckets)*40 + len(ti.prefix)*4
 }
 
 // count returns how many entries overlap the view [minX,maxX]×[minY,maxY]
@@ -145,22 +189,66 @@ func (ti *tileIndex) count(minX, minY, maxX, maxY, cw, ce, cs, cn float64) int {
 	if !ok {
 		return 0
 	}
+	// The home buckets strictly between those of the view's (or cell's)
+	// edges hold only boxes whose corner lies inside both: a box's bucket
+	// is the floor of a monotone function of its corner, so a bucket
+	// beyond that of an edge holds corners beyond the edge. Those buckets
+	// are counted whole from the prefix sums. The last column (row) is
+	// among them only where no corner past the tile's edge was put into
+	// it; no home corner lies west or south of the tile.
+	inW, inE, inS, inN := max(minX, cw), min(maxX, ce), max(minY, cs), min(maxY, cn)
 	total := 0
 	for set := 0; set < sets; set++ {
 		first := set * ti.home
-		for lg := ti.grid; lg >= 1; lg /= 2 {
+		pfx := 0
+		for lg, li := ti.grid, 0; lg >= 1; lg, li = lg/2, li+1 {
+			if ti.levelN[set][li] == 0 {
+				first += lg * lg
+				pfx += (lg + 1) * (lg + 1)
+				continue
+			}
 			// Only the buckets near the view: a bucket's boxes begin in it
 			// and reach at most one bucket further east and north (one
 			// more on each side for rounding).
-			c0, c1 := ti.cell(minX, true, lg)-2, ti.cell(maxX, true, lg)+1
-			r0, r1 := ti.cell(minY, false, lg)-2, ti.cell(maxY, false, lg)+1
-			for r := max(r0, 0); r <= min(r1, lg-1); r++ {
+			c0, c1 := max(ti.cell(minX, true, lg)-2, 0), min(ti.cell(maxX, true, lg)+1, lg-1)
+			r0, r1 := max(ti.cell(minY, false, lg)-2, 0), min(ti.cell(maxY, false, lg)+1, lg-1)
+			// The inner block, empty where it has no column or row.
+			ic0, ic1 := max(ti.cell(inW, true, lg)+1, 0), min(ti.cell(inE, true, lg), lg)-1
+			ir0, ir1 := max(ti.cell(inS, false, lg)+1, 0), min(ti.cell(inN, false, lg), lg)-1
+			if ti.beyond[li][0] {
+				ic1 = min(ic1, lg-2)
+			}
+			if ti.beyond[li][1] {
+				ir1 = min(ir1, lg-2)
+			}
+			inner := set == 0 && ic0 <= ic1 && ir0 <= ir1
+			if inner {
+				p, w := ti.prefix[pfx:], lg+1
+				total += int(p[(ir1+1)*w+ic1+1] - p[ir0*w+ic1+1] - p[(ir1+1)*w+ic0] + p[ir0*w+ic0])
+			}
+			for r := r0; r <= r1; r++ {
 				row := ti.buckets[first+r*lg : first+(r+1)*lg]
-				for c := max(c0, 0); c <= min(c1, lg-1); c++ {
+				if inner && r >= ir0 && r <= ir1 {
+					for c := c0; c < ic0; c++ {
+						total += ti.countBucket(&row[c], &l)
+					}
+					for c := ic1 + 1; c <= c1; c++ {
+						total += ti.countBucket(&row[c], &l)
+					}
+					continue
+				}
+				last := c1
+				if set == 1 && r > 0 {
+					// Boxes with their corner west or south of the tile
+					// are in its first row or column.
+					last = min(c1, 0)
+				}
+				for c := c0; c <= last; c++ {
 					total += ti.countBucket(&row[c], &l)
 				}
 			}
 			first += lg * lg
+			pfx += (lg + 1) * (lg + 1)
 		}
 	}
 	return total

@@ -5,17 +5,27 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/paulmach/orb"
+
 	"github.com/mitreden/mitreden/internal/geo"
 	"github.com/mitreden/mitreden/internal/store"
 )
 
 // The bucketed count agrees with visiting every entry (of those meeting
 // the tile, as the index gives them), for points, short lines and long ones
-// reaching out of the tile, views inside, across and
-// beside the tile, and cells bounded or reaching out on any side.
+// reaching out of the tile, corners on its east and north edge, views
+// inside, across, beside and over the tile, and cells bounded or reaching
+// out on any side.
 func TestTileIndexCountsLikeAScan(t *testing.T) {
 	rng := rand.New(rand.NewPCG(8, 9))
-	tb := geo.TileBound(69000, 42000, 17)
+	// A tile, and a box whose edges are float32 values (so that corners
+	// lie exactly on its east and north edge).
+	for _, tb := range []orb.Bound{geo.TileBound(69000, 42000, 17), {Min: orb.Point{9.9375, 53.5}, Max: orb.Point{9.9453125, 53.50390625}}} {
+		testTileIndexCounts(t, rng, tb)
+	}
+}
+
+func testTileIndexCounts(t *testing.T, rng *rand.Rand, tb orb.Bound) {
 	w, h := tb.Max.Lon()-tb.Min.Lon(), tb.Max.Lat()-tb.Min.Lat()
 	at := func(fx, fy float64) (float32, float32) {
 		return float32(tb.Min.Lon() + fx*w), float32(tb.Min.Lat() + fy*h)
@@ -30,6 +40,16 @@ func TestTileIndexCountsLikeAScan(t *testing.T) {
 				e.Box[2], e.Box[3] = x+float32(w*0.05*rng.Float64()), y+float32(h*0.05*rng.Float64())
 			case 1: // a long one
 				e.Box[0], e.Box[3] = x-float32(w*0.8*rng.Float64()), y+float32(h*0.9*rng.Float64())
+			case 3: // on the tile's east or north edge (or just past it)
+				if i%2 == 0 {
+					e.Box[0] = float32(tb.Max.Lon())
+				} else {
+					e.Box[1] = float32(tb.Max.Lat())
+				}
+				if i%3 == 0 {
+					e.Box[0], e.Box[1] = math.Nextafter32(e.Box[0], 200), math.Nextafter32(e.Box[1], 200)
+				}
+				e.Box[2], e.Box[3] = max(e.Box[0], e.Box[2]), max(e.Box[1], e.Box[3])
 			case 2: // on the grid's lines
 				g := float64(gridFor(n))
 				e.Box[0], e.Box[1] = at(math.Floor(rng.Float64()*g)/g, math.Floor(rng.Float64()*g)/g)
@@ -46,7 +66,7 @@ func TestTileIndexCountsLikeAScan(t *testing.T) {
 		}
 		es = kept
 		ti := newTileIndex(es, tb)
-		for v := 0; v < 300; v++ {
+		for v := 0; v < 600; v++ {
 			x0, y0 := rng.Float64()*1.4-0.2, rng.Float64()*1.4-0.2
 			vw, vh := rng.Float64()*0.8, rng.Float64()*0.8
 			minX, minY := tb.Min.Lon()+x0*w, tb.Min.Lat()+y0*h
@@ -55,6 +75,9 @@ func TestTileIndexCountsLikeAScan(t *testing.T) {
 				minX, minY = float64(ti.boxes[0][0]), float64(ti.boxes[0][1])
 			}
 			switch v % 10 {
+			case 3, 9: // views covering the tile, or all but an edge of it
+				minX, minY = tb.Min.Lon()-rng.Float64()*0.2*w, tb.Min.Lat()-rng.Float64()*0.2*h
+				maxX, maxY = tb.Max.Lon()+(rng.Float64()-0.1)*0.2*w, tb.Max.Lat()+(rng.Float64()-0.1)*0.2*h
 			case 5: // inverted views: the count still agrees with the tests box by box
 				minX, maxX = maxX, minX
 			case 7:

@@ -51,6 +51,7 @@ type Service struct {
 	// in the background (see Of).
 	background int
 	sim        similarState // the indexes of Similar
+	refresh    refresher    // the background computations of both
 }
 
 // BackgroundTexts is from how many published contributions a procedure's
@@ -116,7 +117,8 @@ type View struct {
 // A planner's page must not wait for a long computation: when the previous
 // version's analysis read BackgroundTexts or more, the new one is computed
 // in the background and the previous one is answered, marked Stale, until
-// it is there. Smaller analyses are waited for.
+// it is there (one computation at a time, spaced: see refresher). Smaller
+// analyses are waited for.
 func (s *Service) Of(ctx context.Context, p *model.Procedure) (View, error) {
 	key := cache.Key{Procedure: p.ID, Version: p.Version, Name: "analysis"}
 	s.mu.Lock()
@@ -140,7 +142,9 @@ func (s *Service) Of(ctx context.Context, p *model.Procedure) (View, error) {
 		return v, err
 	}
 	if ok && last.Texts >= s.background && last.Version < p.Version {
-		go s.views.Do(context.WithoutCancel(ctx), key, compute) //nolint:errcheck // a failure shows on the next call
+		s.refresh.start(p.ID, "analysis", func() {
+			_, _ = s.views.Do(context.WithoutCancel(ctx), key, compute) // a failure shows on the next call
+		})
 		last.Stale = true
 		return last, nil
 	}

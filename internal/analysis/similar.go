@@ -141,7 +141,9 @@ func (s *Service) similarIndex(ctx context.Context, p *model.Procedure) (*simInd
 		return ix, err
 	}
 	if last != nil && len(last.docs) >= s.background && last.version < p.Version {
-		go st.indexes.Do(context.WithoutCancel(ctx), key, build) //nolint:errcheck // a failure shows on the next call
+		s.refresh.start(p.ID, "similar", func() {
+			_, _ = st.indexes.Do(context.WithoutCancel(ctx), key, build) // a failure shows on the next call
+		})
 		return last, nil
 	}
 	return st.indexes.Do(ctx, key, build)

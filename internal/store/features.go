@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -84,36 +85,59 @@ func geometryText(g orb.Geometry) (any, error) {
 
 // Features returns the ready GeoJSON Feature bytes of the contributions
 // matching f, the cursor of the next page and, on the first page (no
-// cursor), the number of all matches counted in the same pass (-1 on later
-// pages: ask CountContributions).
+// cursor), the number of all matches, as of the same state as the page
+// (-1 on later pages: ask CountContributions).
+//
+// A map's view is answered inside the spatial index, counting there
+// (viewportPage). Any other filter reads the page alone along an index and
+// counts the matches apart, both in one read transaction: a window count
+// over the page's query made SQLite read every match's feature and answer
+// first (0.3 s for a page of 20 at 100,000 contributions, against 5 ms).
 func (s *Store) Features(ctx context.Context, f Filter) (feats [][]byte, next string, total int, err error) {
-	sel := "c.feature, " + answeredSQL + ", -1"
-	if f.Cursor == "" {
-		sel = "c.feature, " + answeredSQL + ", COUNT(*) OVER ()"
-	}
-	q, args, err := f.page(sel)
+	var rows *sql.Rows
+	total = -1
 	if f.viewportOnly() {
-		q, args, err = f.viewportPage()
-	}
-	if err != nil {
-		return nil, "", 0, err
-	}
-	rows, err := s.read.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, "", 0, fmt.Errorf("store: unable to query features: %w", err)
+		q, args, err := f.viewportPage()
+		if err != nil {
+			return nil, "", 0, err
+		}
+		if rows, err = s.read.QueryContext(ctx, q, args...); err != nil {
+			return nil, "", 0, fmt.Errorf("store: unable to query features: %w", err)
+		}
+		if f.Cursor == "" {
+			total = 0 // no rows, no window: nothing matched
+		}
+	} else {
+		q, args, err := f.page("c.feature, " + answeredSQL + ", -1")
+		if err != nil {
+			return nil, "", 0, err
+		}
+		tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+		if err != nil {
+			return nil, "", 0, fmt.Errorf("store: unable to query features: %w", err)
+		}
+		defer tx.Rollback() //nolint:errcheck // read only
+		if f.Cursor == "" {
+			where, cargs := f.clause()
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) `+where, cargs...).Scan(&total); err != nil {
+				return nil, "", 0, fmt.Errorf("store: unable to count features: %w", err)
+			}
+		}
+		if rows, err = tx.QueryContext(ctx, q, args...); err != nil {
+			return nil, "", 0, fmt.Errorf("store: unable to query features: %w", err)
+		}
 	}
 	defer rows.Close()
 	var keys [][2]int64
-	total = -1
-	if f.Cursor == "" {
-		total = 0 // no rows, no window: nothing matched
-	}
 	for rows.Next() {
 		var b []byte
 		var answered bool
-		var v, seq int64
-		if err := rows.Scan(&b, &answered, &total, &v, &seq); err != nil {
+		var n, v, seq int64
+		if err := rows.Scan(&b, &answered, &n, &v, &seq); err != nil {
 			return nil, "", 0, err
+		}
+		if n >= 0 {
+			total = int(n) // the spatial index's window count
 		}
 		feats = append(feats, withAnswered(b, answered))
 		keys = append(keys, [2]int64{v, seq})

@@ -277,13 +277,36 @@ func saveContribution(tx *sql.Tx, c *model.Contribution) error {
 // next page ("" at the end).
 func (s *Store) Contributions(ctx context.Context, f Filter) ([]*model.Contribution, string, error) {
 	cols := "c." + strings.ReplaceAll(contributionCols, ", ", ", c.")
+	if f.hasHead() {
+		q, args, err := f.headPage(cols)
+		if err != nil {
+			return nil, "", err
+		}
+		out, keys, err := s.queryContributions(ctx, q, args)
+		if err != nil {
+			return nil, "", err
+		}
+		if len(out) > pageLen(f.Limit) {
+			return trimPage(out, keys, f.Limit)
+		}
+	}
 	q, args, err := f.page(cols)
 	if err != nil {
 		return nil, "", err
 	}
+	out, keys, err := s.queryContributions(ctx, q, args)
+	if err != nil {
+		return nil, "", err
+	}
+	return trimPage(out, keys, f.Limit)
+}
+
+// queryContributions reads the rows of a page query: the contribution,
+// sort value and seq.
+func (s *Store) queryContributions(ctx context.Context, q string, args []any) ([]*model.Contribution, [][2]int64, error) {
 	rows, err := s.read.QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, "", fmt.Errorf("store: unable to list contributions: %w", err)
+		return nil, nil, fmt.Errorf("store: unable to list contributions: %w", err)
 	}
 	defer rows.Close()
 	var out []*model.Contribution
@@ -292,15 +315,12 @@ func (s *Store) Contributions(ctx context.Context, f Filter) ([]*model.Contribut
 		var sortV, seq int64
 		c, err := scanContribution(rows, &sortV, &seq)
 		if err != nil {
-			return nil, "", err
+			return nil, nil, err
 		}
 		out = append(out, c)
 		keys = append(keys, [2]int64{sortV, seq})
 	}
-	if err := rows.Err(); err != nil {
-		return nil, "", err
-	}
-	return trimPage(out, keys, f.Limit)
+	return out, keys, rows.Err()
 }
 
 // InsertContributions stores many synthetic contributions in one

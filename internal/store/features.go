@@ -94,59 +94,80 @@ func geometryText(g orb.Geometry) (any, error) {
 // over the page's query made SQLite read every match's feature and answer
 // first (0.3 s for a page of 20 at 100,000 contributions, against 5 ms).
 func (s *Store) Features(ctx context.Context, f Filter) (feats [][]byte, next string, total int, err error) {
-	var rows *sql.Rows
+	var keys [][2]int64
 	total = -1
 	if f.viewportOnly() {
 		q, args, err := f.viewportPage()
 		if err != nil {
 			return nil, "", 0, err
 		}
-		if rows, err = s.read.QueryContext(ctx, q, args...); err != nil {
-			return nil, "", 0, fmt.Errorf("store: unable to query features: %w", err)
+		if feats, keys, total, err = queryFeatures(ctx, s.read, q, args); err != nil {
+			return nil, "", 0, err
 		}
-		if f.Cursor == "" {
+		if f.Cursor == "" && len(feats) == 0 {
 			total = 0 // no rows, no window: nothing matched
 		}
 	} else {
-		q, args, err := f.page("c.feature, " + answeredSQL + ", -1")
-		if err != nil {
-			return nil, "", 0, err
-		}
+		sel := "c.feature, " + answeredSQL + ", -1"
 		tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 		if err != nil {
 			return nil, "", 0, fmt.Errorf("store: unable to query features: %w", err)
 		}
 		defer tx.Rollback() //nolint:errcheck // read only
 		if f.Cursor == "" {
-			where, cargs := f.clause()
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) `+where, cargs...).Scan(&total); err != nil {
+			where, args := f.clause()
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) `+where, args...).Scan(&total); err != nil {
 				return nil, "", 0, fmt.Errorf("store: unable to count features: %w", err)
 			}
 		}
-		if rows, err = tx.QueryContext(ctx, q, args...); err != nil {
-			return nil, "", 0, fmt.Errorf("store: unable to query features: %w", err)
+		full := false
+		if f.hasHead() {
+			q, args, err := f.headPage(sel)
+			if err != nil {
+				return nil, "", 0, err
+			}
+			if feats, keys, _, err = queryFeatures(ctx, tx, q, args); err != nil {
+				return nil, "", 0, err
+			}
+			full = len(feats) > pageLen(f.Limit)
+		}
+		if !full {
+			q, args, err := f.page(sel)
+			if err != nil {
+				return nil, "", 0, err
+			}
+			if feats, keys, _, err = queryFeatures(ctx, tx, q, args); err != nil {
+				return nil, "", 0, err
+			}
 		}
 	}
+	feats, next, err = trimPage(feats, keys, f.Limit)
+	return feats, next, total, err
+}
+
+// queryFeatures reads the rows of a page query: feature, answered, the
+// window count (-1: none), sort value and seq.
+func queryFeatures(ctx context.Context, db interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, q string, args []any) (feats [][]byte, keys [][2]int64, total int, err error) {
+	rows, err := db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, nil, 0, fmt.Errorf("store: unable to query features: %w", err)
+	}
 	defer rows.Close()
-	var keys [][2]int64
+	total = -1
 	for rows.Next() {
 		var b []byte
 		var answered bool
 		var n, v, seq int64
 		if err := rows.Scan(&b, &answered, &n, &v, &seq); err != nil {
-			return nil, "", 0, err
+			return nil, nil, 0, err
 		}
-		if n >= 0 {
-			total = int(n) // the spatial index's window count
-		}
+		total = int(n)
 		feats = append(feats, withAnswered(b, answered))
 		keys = append(keys, [2]int64{v, seq})
 	}
-	if err := rows.Err(); err != nil {
-		return nil, "", 0, err
-	}
-	feats, next, err = trimPage(feats, keys, f.Limit)
-	return feats, next, total, err
+	return feats, keys, total, rows.Err()
 }
 
 // viewportOnly reports whether f asks for published contributions in a

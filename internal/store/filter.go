@@ -110,6 +110,18 @@ var ErrBadCursor = errors.New("store: invalid cursor")
 // drives the query (CROSS JOIN fixes the join order), so a viewport costs
 // what it holds, not what the table holds.
 func (f Filter) clause() (string, []any) {
+	conds, args := f.conds()
+	from := "contributions c"
+	if f.BBox != nil {
+		from = "contributions_geo r CROSS JOIN contributions c ON c.seq = r.seq"
+		conds = append(conds, "r.min_lon <= ? AND r.max_lon >= ? AND r.min_lat <= ? AND r.max_lat >= ?")
+		args = append(args, f.BBox.Max.Lon(), f.BBox.Min.Lon(), f.BBox.Max.Lat(), f.BBox.Min.Lat())
+	}
+	return "FROM " + from + " WHERE " + strings.Join(conds, " AND "), args
+}
+
+// conds are the filter's conditions on contributions c, the bbox aside.
+func (f Filter) conds() ([]string, []any) {
 	var conds []string
 	var args []any
 	conds = append(conds, "c.procedure_id = ?")
@@ -163,13 +175,7 @@ func (f Filter) clause() (string, []any) {
 		conds = append(conds, "c.seq IN (SELECT rowid FROM contributions_fts WHERE contributions_fts MATCH ?)")
 		args = append(args, q)
 	}
-	from := "contributions c"
-	if f.BBox != nil {
-		from = "contributions_geo r CROSS JOIN contributions c ON c.seq = r.seq"
-		conds = append(conds, "r.min_lon <= ? AND r.max_lon >= ? AND r.min_lat <= ? AND r.max_lat >= ?")
-		args = append(args, f.BBox.Max.Lon(), f.BBox.Min.Lon(), f.BBox.Max.Lat(), f.BBox.Min.Lat())
-	}
-	return "FROM " + from + " WHERE " + strings.Join(conds, " AND "), args
+	return conds, args
 }
 
 // ftsQuery turns free text into a safe FTS5 query: every word quoted, the
@@ -235,29 +241,75 @@ func decodeCursor(s string) (int64, int64, error) {
 // selected column list; the sort value and seq are appended for the cursor.
 func (f Filter) page(sel string) (string, []any, error) {
 	where, args := f.clause()
+	after, cargs, order, limit, err := f.paging()
+	if err != nil {
+		return "", nil, err
+	}
+	col, _ := sortSpec(f.Sort)
+	q := fmt.Sprintf(`SELECT %s, %s, c.seq %s%s ORDER BY %s LIMIT %d`, sel, col, where, after, order, limit+1)
+	return q, append(args, cargs...), nil
+}
+
+// paging is the cursor's condition (" AND …", with its arguments), the
+// ORDER BY and the page's length of f.
+func (f Filter) paging() (after string, args []any, order string, limit int, err error) {
+	limit = pageLen(f.Limit)
 	col, desc := sortSpec(f.Sort)
+	op, dir := ">", "ASC"
+	if desc {
+		op, dir = "<", "DESC"
+	}
 	if f.Cursor != "" {
 		v, seq, err := decodeCursor(f.Cursor)
 		if err != nil {
-			return "", nil, err
+			return "", nil, "", 0, err
 		}
-		op := ">"
-		if desc {
-			op = "<"
-		}
-		where += fmt.Sprintf(" AND (%s %s ? OR (%s = ? AND c.seq %s ?))", col, op, col, op)
-		args = append(args, v, v, seq)
+		after = fmt.Sprintf(" AND (%s %s ? OR (%s = ? AND c.seq %s ?))", col, op, col, op)
+		args = []any{v, v, seq}
 	}
-	dir := "ASC"
-	if desc {
-		dir = "DESC"
-	}
-	limit := f.Limit
+	return after, args, fmt.Sprintf("%s %s, c.seq %s", col, dir, dir), limit, nil
+}
+
+// pageLen is the length of a page asked with limit.
+func pageLen(limit int) int {
 	if limit <= 0 {
-		limit = 50
+		return 50
 	}
-	q := fmt.Sprintf(`SELECT %s, %s, c.seq %s ORDER BY %s %s, c.seq %s LIMIT %d`,
-		sel, col, where, col, dir, dir, limit+1)
+	return limit
+}
+
+// headRows is how many matches of a filter's other conditions headPage
+// looks at for those in its bbox.
+const headRows = 512
+
+// hasHead reports whether f is a bbox with other conditions, whose page
+// headPage may find.
+func (f Filter) hasHead() bool {
+	return f.BBox != nil && !f.viewportOnly()
+}
+
+// headPage is page for a filter with a bbox and other conditions (see
+// hasHead), looking only at the first headRows matches of the other
+// conditions in the page's order, read along their index, and keeping
+// those in the bbox. Where the bbox holds many of the matches near the
+// head of the order, as it does for the contributions of a category around
+// one of them, this reads a few hundred rows instead of every one the bbox
+// holds (50 ms at 100,000 contributions for a street). When it finds less
+// than a full page the page may lie deeper: the caller asks page then.
+func (f Filter) headPage(sel string) (string, []any, error) {
+	conds, args := f.conds()
+	after, cargs, order, limit, err := f.paging()
+	if err != nil {
+		return "", nil, err
+	}
+	col, _ := sortSpec(f.Sort)
+	args = append(args, cargs...)
+	args = append(args, f.BBox.Max.Lon(), f.BBox.Min.Lon(), f.BBox.Max.Lat(), f.BBox.Min.Lat())
+	q := fmt.Sprintf(`SELECT %s, %s, c.seq FROM (
+		SELECT c.seq AS hs FROM contributions c WHERE %s%s ORDER BY %s LIMIT %d
+	) head JOIN contributions c ON c.seq = head.hs
+	WHERE EXISTS (SELECT 1 FROM contributions_geo g WHERE g.seq = c.seq AND g.min_lon <= ? AND g.max_lon >= ? AND g.min_lat <= ? AND g.max_lat >= ?)
+	ORDER BY %s LIMIT %d`, sel, col, strings.Join(conds, " AND "), after, order, headRows, order, limit+1)
 	return q, args, nil
 }
 

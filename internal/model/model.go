@@ -162,8 +162,13 @@ type Procedure struct {
 	// published); see lifecycle.go.
 	Lifecycle Lifecycle
 	Version   int64
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	// GeoVersion changes with every write that changes which of the
+	// procedure's contributions the map shows where (a located
+	// contribution added, moved, published, hidden or withdrawn), and
+	// only then; Version changes with it.
+	GeoVersion int64
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
 // WMSURL is the procedure's WMS base layer address ("" for none).

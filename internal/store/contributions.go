@@ -104,6 +104,15 @@ func indexGeo(tx *sql.Tx, c *model.Contribution) error {
 		c.Status == model.Published, ms(c.CreatedAt)); err != nil {
 		return fmt.Errorf("store: unable to index contribution: %w", err)
 	}
+	return geoChanged(tx, c.ProcedureID)
+}
+
+// geoChanged counts a change of the procedure's spatial index
+// (model.Procedure.GeoVersion); every write to contributions_geo calls it.
+func geoChanged(tx *sql.Tx, procedureID int64) error {
+	if _, err := tx.Exec(`UPDATE procedures SET geo_version = geo_version + 1 WHERE id = ?`, procedureID); err != nil {
+		return fmt.Errorf("store: unable to count a change of the spatial index: %w", err)
+	}
 	return nil
 }
 
@@ -248,6 +257,9 @@ func saveContribution(tx *sql.Tx, c *model.Contribution) error {
 		if _, err := tx.Exec(`DELETE FROM contributions_geo WHERE seq = ?`, c.Seq); err != nil {
 			return err
 		}
+		if err := geoChanged(tx, c.ProcedureID); err != nil {
+			return err
+		}
 		if c.Geometry != nil {
 			if err := indexGeo(tx, c); err != nil {
 				return err
@@ -256,6 +268,9 @@ func saveContribution(tx *sql.Tx, c *model.Contribution) error {
 	} else if oldStatus != c.Status && c.Geometry != nil {
 		if _, err := tx.Exec(`UPDATE contributions_geo SET published = ? WHERE seq = ?`, c.Status == model.Published, c.Seq); err != nil {
 			return fmt.Errorf("store: unable to index contribution: %w", err)
+		}
+		if err := geoChanged(tx, c.ProcedureID); err != nil {
+			return err
 		}
 	}
 	if moved || oldStatus != c.Status {

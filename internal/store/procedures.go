@@ -131,7 +131,7 @@ func (s *Store) CreateProcedure(ctx context.Context, seed ProcedureSeed) (int64,
 	return id, err
 }
 
-const procedureCols = `id, slug, title, summary_md, intro_md, intro_easy_md, i18n_json, theme, area, map_json, settings_json, status, version, created_at, updated_at`
+const procedureCols = `id, slug, title, summary_md, intro_md, intro_easy_md, i18n_json, theme, area, map_json, settings_json, status, version, geo_version, created_at, updated_at`
 
 func scanProcedure(row interface{ Scan(...any) error }) (*model.Procedure, error) {
 	var p model.Procedure
@@ -139,7 +139,7 @@ func scanProcedure(row interface{ Scan(...any) error }) (*model.Procedure, error
 	var i18n, mapJSON, settings string
 	var created, updated int64
 	if err := row.Scan(&p.ID, &p.Slug, &p.Title, &p.SummaryMD, &p.IntroMD, &p.IntroEasyMD, &i18n, &p.Theme, &area,
-		&mapJSON, &settings, &p.Lifecycle, &p.Version, &created, &updated); err != nil {
+		&mapJSON, &settings, &p.Lifecycle, &p.Version, &p.GeoVersion, &created, &updated); err != nil {
 		return nil, err
 	}
 	p.CreatedAt, p.UpdatedAt = fromMS(created), fromMS(updated)

@@ -69,14 +69,20 @@ func denseTiles(b orb.Bound) (z, x0, y0, x1, y1 int, ok bool) {
 	return z, x0, y0, x1, y1, true
 }
 
-func tileEntriesKey(z, x, y int) string {
-	return "entries|" + strconv.Itoa(z) + "/" + strconv.Itoa(x) + "/" + strconv.Itoa(y)
+// tileEntriesKey names the entries of tile z/x/y of p. They are kept per
+// geo version, which only writes to the spatial index change (ratings and
+// comments do not); it counts from 0 for every procedure, so the name
+// holds the procedure's creation too, lest a new procedure given a
+// deleted one's id find the deleted one's tiles.
+func tileEntriesKey(p *model.Procedure, z, x, y int) cache.Key {
+	name := "entries|" + strconv.FormatInt(p.CreatedAt.UnixMilli(), 10) + "|" + strconv.Itoa(z) + "/" + strconv.Itoa(x) + "/" + strconv.Itoa(y)
+	return cache.Key{Procedure: p.ID, Version: p.GeoVersion, Name: name}
 }
 
 // tileEntries returns the index of tile z/x/y: its entries newest first,
 // grouped for counting.
 func (s *Service) tileEntries(ctx context.Context, p *model.Procedure, z, x, y int) (*tileIndex, error) {
-	k := cache.Key{Procedure: p.ID, Version: p.Version, Name: tileEntriesKey(z, x, y)}
+	k := tileEntriesKey(p, z, x, y)
 	return s.entries.Do(ctx, k, func(ctx context.Context) (*tileIndex, error) {
 		tb := geo.TileBound(x, y, z)
 		es, err := s.store.ViewportIndex(ctx, p.ID, tb)

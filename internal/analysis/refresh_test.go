@@ -113,3 +113,49 @@ func TestBackgroundRecomputationsAreOneAtATimeAndSpaced(t *testing.T) {
 		})
 	}
 }
+
+// A large procedure's first similarity index is made in the background:
+// the first question finds nothing instead of waiting, the later ones find
+// the text once the index is there. A small procedure's is waited for.
+func TestALargeProceduresFirstSimilarIndexIsNotWaitedFor(t *testing.T) {
+	const unique = "Zwischen Fischmarkt und Holzhafen fehlen Trinkbrunnen, Sitzbänke und schattige Bäume"
+	for _, large := range []bool{true, false} {
+		st, _ := seeded(t)
+		ctx := context.Background()
+		p := withCorpus(t, st, 0, 40)
+		c := &model.Contribution{ID: uuid.NewString(), ProcedureID: p.ID, Category: "gruen", Title: "Trinkbrunnen am Holzhafen", Text: unique,
+			Geometry: orb.Point{9.95, 53.55}, Origin: "online", Status: model.Published, CreatedAt: time.Now(), UpdatedAt: time.Now()}
+		if err := st.InsertContributions(ctx, []*model.Contribution{c}); err != nil {
+			t.Fatal(err)
+		}
+		p, err := st.ProcedureBySlug(ctx, p.Slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		slow := &slowStore{Store: st, delay: 50 * time.Millisecond}
+		svc := analysis.New(slow)
+		if large {
+			analysis.SetBackground(svc, 10) // 44 texts count as many
+		}
+		found, err := svc.Similar(ctx, p, unique, nil, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if large != (len(found) == 0) {
+			t.Fatalf("large %v: the first question found %v", large, found)
+		}
+		deadline := time.Now().Add(30 * time.Second)
+		for len(found) == 0 || found[0].ID != c.ID {
+			if time.Now().After(deadline) {
+				t.Fatalf("large %v: the text is not found once the index is there: %v", large, found)
+			}
+			time.Sleep(20 * time.Millisecond)
+			if found, err = svc.Similar(ctx, p, unique, nil, 5); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n := slow.most.Load(); n > 1 {
+			t.Errorf("large %v: %d readings at once", large, n)
+		}
+	}
+}

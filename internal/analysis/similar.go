@@ -72,12 +72,15 @@ type simDoc struct {
 
 // similarState keeps the indexes: the cache per version, and each
 // procedure's newest one (answered, while a large procedure's next version
-// is indexed in the background, as Of does for the analysis).
+// is indexed in the background, as Of does for the analysis; a large
+// procedure's first index is made in the background too, nothing being
+// similar until it is there).
 type similarState struct {
 	once    sync.Once
 	indexes *cache.Cache[*simIndex]
 	mu      sync.Mutex
 	last    map[int64]*simIndex
+	large   map[int64]bool // procedures found large (see largeForSimilar)
 }
 
 // simBudget is how many MB of indexes are kept across procedures.
@@ -94,7 +97,8 @@ func simCost(ix *simIndex) int {
 // Similar returns up to limit (at most SimilarMax) published contributions
 // of p whose text is like text, the most similar first; with a point only
 // those placed within SimilarDistance of it, the nearer first among equals.
-// A text too short to compare has none.
+// A text too short to compare has none; so has every text while a large
+// procedure's first index is made (in the background).
 func (s *Service) Similar(ctx context.Context, p *model.Procedure, text string, point *orb.Point, limit int) ([]SimilarContribution, error) {
 	if limit <= 0 || limit > SimilarMax {
 		limit = SimilarMax
@@ -140,13 +144,60 @@ func (s *Service) similarIndex(ctx context.Context, p *model.Procedure) (*simInd
 		}
 		return ix, err
 	}
-	if last != nil && len(last.docs) >= s.background && last.version < p.Version {
+	background := func() {
 		s.refresh.start(p.ID, "similar", func() {
 			_, _ = st.indexes.Do(context.WithoutCancel(ctx), key, build) // a failure shows on the next call
 		})
+	}
+	if last != nil && len(last.docs) >= s.background && last.version < p.Version {
+		background()
 		return last, nil
 	}
+	if last == nil {
+		// The first index of a large procedure is not waited for either
+		// (seconds at 100,000 texts on a busy server): until it is there,
+		// nothing is similar.
+		large, err := s.largeForSimilar(ctx, p.ID)
+		if err != nil {
+			return nil, err
+		}
+		if large {
+			background()
+			return &simIndex{version: p.Version}, nil
+		}
+	}
 	return st.indexes.Do(ctx, key, build)
+}
+
+// largeForSimilar reports whether procedure id has BackgroundTexts or more
+// published contributions (an upper bound of the texts indexed), counted
+// once: a procedure that large stays large enough.
+func (s *Service) largeForSimilar(ctx context.Context, id int64) (bool, error) {
+	st := &s.sim
+	st.mu.Lock()
+	large := st.large[id]
+	st.mu.Unlock()
+	if large {
+		return true, nil
+	}
+	counts, err := s.st.CountBy(ctx, id, "category")
+	if err != nil {
+		return false, err
+	}
+	n := 0
+	for _, c := range counts {
+		n += c.N
+	}
+	if n < s.background {
+		return false, nil
+	}
+	st.mu.Lock()
+	if st.large == nil {
+		st.large = map[int64]bool{}
+	}
+	st.large[id] = true
+	st.mu.Unlock()
+	return true, nil
 }
 
 func (s *Service) buildSimilar(ctx context.Context, p *model.Procedure) (*simIndex, error) {

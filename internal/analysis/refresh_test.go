@@ -47,7 +47,6 @@ func (s *slowStore) StreamContributions(ctx context.Context, id int64, opt store
 // up with the newest version.
 func TestBackgroundRecomputationsAreOneAtATimeAndSpaced(t *testing.T) {
 	const typed = "Der Radweg an der Elbchaussee ist zu schmal und gefährlich für Kinder"
-	const unique = "Zwischen Fischmarkt und Holzhafen fehlen Trinkbrunnen, Sitzbänke und schattige Bäume"
 	for _, kind := range []string{"analysis", "similar"} {
 		t.Run(kind, func(t *testing.T) {
 			st, _ := seeded(t)
@@ -80,15 +79,7 @@ func TestBackgroundRecomputationsAreOneAtATimeAndSpaced(t *testing.T) {
 				ask(p, "")
 			}
 			// A text like no other, then the kind catches up with it.
-			c := &model.Contribution{ID: uuid.NewString(), ProcedureID: p.ID, Category: "gruen", Title: "Trinkbrunnen am Holzhafen", Text: unique,
-				Geometry: orb.Point{9.95, 53.55}, Origin: "online", Status: model.Published, CreatedAt: time.Now(), UpdatedAt: time.Now()}
-			if err := st.InsertContributions(ctx, []*model.Contribution{c}); err != nil {
-				t.Fatal(err)
-			}
-			p, err := st.ProcedureBySlug(ctx, p.Slug)
-			if err != nil {
-				t.Fatal(err)
-			}
+			c, p := withUnique(t, st, p)
 			deadline := time.Now().Add(30 * time.Second)
 			for !ask(p, c.ID) {
 				if time.Now().After(deadline) {
@@ -118,20 +109,11 @@ func TestBackgroundRecomputationsAreOneAtATimeAndSpaced(t *testing.T) {
 // the first question finds nothing instead of waiting, the later ones find
 // the text once the index is there. A small procedure's is waited for.
 func TestALargeProceduresFirstSimilarIndexIsNotWaitedFor(t *testing.T) {
-	const unique = "Zwischen Fischmarkt und Holzhafen fehlen Trinkbrunnen, Sitzbänke und schattige Bäume"
 	for _, large := range []bool{true, false} {
 		st, _ := seeded(t)
 		ctx := context.Background()
 		p := withCorpus(t, st, 0, 40)
-		c := &model.Contribution{ID: uuid.NewString(), ProcedureID: p.ID, Category: "gruen", Title: "Trinkbrunnen am Holzhafen", Text: unique,
-			Geometry: orb.Point{9.95, 53.55}, Origin: "online", Status: model.Published, CreatedAt: time.Now(), UpdatedAt: time.Now()}
-		if err := st.InsertContributions(ctx, []*model.Contribution{c}); err != nil {
-			t.Fatal(err)
-		}
-		p, err := st.ProcedureBySlug(ctx, p.Slug)
-		if err != nil {
-			t.Fatal(err)
-		}
+		c, p := withUnique(t, st, p)
 		slow := &slowStore{Store: st, delay: 50 * time.Millisecond}
 		svc := analysis.New(slow)
 		if large {
@@ -158,4 +140,24 @@ func TestALargeProceduresFirstSimilarIndexIsNotWaitedFor(t *testing.T) {
 			t.Errorf("large %v: %d readings at once", large, n)
 		}
 	}
+}
+
+// unique is a text like no other of the corpus.
+const unique = "Zwischen Fischmarkt und Holzhafen fehlen Trinkbrunnen, Sitzbänke und schattige Bäume"
+
+// withUnique adds a published contribution saying unique to p and returns
+// it with p at its new version.
+func withUnique(t *testing.T, st *store.Store, p *model.Procedure) (*model.Contribution, *model.Procedure) {
+	t.Helper()
+	ctx := context.Background()
+	c := &model.Contribution{ID: uuid.NewString(), ProcedureID: p.ID, Category: "gruen", Title: "Trinkbrunnen am Holzhafen", Text: unique,
+		Geometry: orb.Point{9.95, 53.55}, Origin: "online", Status: model.Published, CreatedAt: time.Now(), UpdatedAt: time.Now()}
+	if err := st.InsertContributions(ctx, []*model.Contribution{c}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := st.ProcedureBySlug(ctx, p.Slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, p
 }

@@ -46,7 +46,6 @@ func (s *slowStore) StreamContributions(ctx context.Context, id int64, opt store
 // once for every version and all at once; when the writes stop, they catch
 // up with the newest version.
 func TestBackgroundRecomputationsAreOneAtATimeAndSpaced(t *testing.T) {
-	const typed = "Der Radweg an der Elbchaussee ist zu schmal und gefährlich für Kinder"
 	for _, kind := range []string{"analysis", "similar"} {
 		t.Run(kind, func(t *testing.T) {
 			st, _ := seeded(t)

@@ -150,7 +150,9 @@ func (f Filter) conds() ([]string, []any) {
 	}
 	if f.Origin != "" {
 		if f.Origin == "table" {
-			conds = append(conds, "c.origin LIKE 'table:%'")
+			// every table's origin ("table:N"), as a range the index
+			// contributions_origin reads (';' follows ':')
+			conds = append(conds, "c.origin >= 'table:' AND c.origin < 'table;'")
 		} else {
 			conds = append(conds, "c.origin = ?")
 			args = append(args, f.Origin)

@@ -113,10 +113,13 @@ func TestAcknowledgedContributionsSurviveSIGKILL(t *testing.T) {
 // A backup taken while writes go on is a consistent database, and writes
 // go on while it runs: they are not held until the copy is done.
 func TestBackupUnderLoad(t *testing.T) {
-	// Big enough that the copy takes a while (about 0.1 s rather than a
-	// few milliseconds on the bare demo), so writes can land meanwhile.
+	// Big enough that the copy takes a while (0.1–0.3 s rather than a few
+	// milliseconds on the bare demo), so that writes sent and acknowledged
+	// meanwhile fit in it also when other test binaries share the cores and
+	// a write takes tens of milliseconds: with 3,000 contributions the copy
+	// took 16–40 ms, and once in CI no write fitted.
 	db := filepath.Join(t.TempDir(), "big.db")
-	if out, err := execBinary("demo", "--db", db, "--contributions", "3000").CombinedOutput(); err != nil {
+	if out, err := execBinary("demo", "--db", db, "--contributions", "20000").CombinedOutput(); err != nil {
 		t.Fatalf("demo: %v %s", err, out)
 	}
 	s := start(t, db)

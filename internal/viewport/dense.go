@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"sync"
+	"sync/atomic"
 
 	"github.com/paulmach/orb"
 
@@ -119,8 +120,9 @@ func (s *Service) tileFeatures(ctx context.Context, p *model.Procedure, z, x, y 
 // 100,000 contributions the kept tiles held 130,000 of them, and marking
 // them stretched every collection).
 type packedFeatures struct {
-	buf []byte
-	end []uint32 // feature i is buf[end[i-1]:end[i]]; empty: gone since its seq was read
+	buf  []byte
+	end  []uint32     // feature i is buf[end[i-1]:end[i]]; empty: gone since its seq was read
+	uses atomic.Int32 // joined answers asked of these features, see tilePieces
 }
 
 func pack(fs [][]byte) *packedFeatures {
@@ -160,6 +162,8 @@ type tileHits struct {
 	loaded bool // feats asked for
 	es     []store.IndexEntry
 	feats  *packedFeatures // those of the first entries; the others are read by seq
+	pieces *packedFeatures // the pieces of feats, for a joined answer
+	asked  bool            // pieces asked for
 	asc    bool
 	head   int // the next position in answer order not yet taken
 }
@@ -170,6 +174,8 @@ type pick struct{ t, j int }
 // scratch is what a dense answer works in, lent from scratches: varied
 // viewports each made it anew.
 type scratch struct {
+	z     int // the tiles' zoom
+	tail  []byte
 	tiles []tileHits
 	heads []int
 	page  []pick
@@ -210,14 +216,21 @@ func (th *tileHits) at(k int) int {
 // The page: each tile's entries are in answer order already, so the page is
 // a merge of the tiles' entries that overlap the view and come after the
 // cursor (found by binary search), walked only as far as the page needs.
-func (s *Service) dense(ctx context.Context, p *model.Procedure, f store.Filter, dst []byte) (out []byte, ok bool, err error) {
+//
+// With join, gz is the answer's gzip form joined from kept pieces,
+// appended to gzDst (nil where the pieces are not there; see joined.go).
+func (s *Service) dense(ctx context.Context, p *model.Procedure, f store.Filter, dst []byte, join bool, gzDst []byte) (out, gz []byte, ok bool, err error) {
 	sc := scratches.Get().(*scratch)
 	defer sc.release()
 	feats, total, next, ok, err := s.densePage(ctx, p, f, sc)
 	if !ok || err != nil {
-		return nil, ok, err
+		return nil, nil, ok, err
 	}
-	return collection(dst, feats, total, next), true, nil
+	out = collection(dst, feats, total, next)
+	if join {
+		gz = s.joinedCollection(p, sc, feats, total, next, gzDst)
+	}
+	return out, gz, true, nil
 }
 
 // densePage is the page of dense: the features (in sc, valid until it is
@@ -250,6 +263,7 @@ func (s *Service) densePage(ctx context.Context, p *model.Procedure, f store.Fil
 		return float64(e.Box[0]) <= maxLon && float64(e.Box[2]) >= minLon &&
 			float64(e.Box[1]) <= maxLat && float64(e.Box[3]) >= minLat
 	}
+	sc.z = z
 	tiles := sc.tiles[:0]
 	for x := x0; x <= x1; x++ {
 		for y := y0; y <= y1; y++ {

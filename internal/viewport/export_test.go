@@ -10,3 +10,11 @@ func SetTileFeatureLimits(maxAll, head int) (restore func()) {
 	maxTileFeatures, headFeatures = maxAll, head
 	return func() { maxTileFeatures, headFeatures = m, h }
 }
+
+// SetPiecesAfter sets after how many uses a tile's pieces are made, until
+// restore.
+func SetPiecesAfter(n int32) (restore func()) {
+	old := piecesAfter
+	piecesAfter = n
+	return func() { piecesAfter = old }
+}

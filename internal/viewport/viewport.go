@@ -80,6 +80,7 @@ type Service struct {
 	cache   *cache.Cache[[]byte]
 	entries *cache.Cache[*tileIndex]      // per tile, see dense
 	feats   *cache.Cache[*packedFeatures] // per tile, see dense
+	pieces  *cache.Cache[*packedFeatures] // per tile, see joined.go
 	seen    *cache.Cache[struct{}]        // questions asked once, see Answer
 }
 
@@ -88,14 +89,19 @@ func New(st Store, count CountFunc) *Service {
 	return &Service{store: st, count: count, cache: cache.New(answerBudget, cache.Bytes),
 		entries: cache.New(entryBudget, (*tileIndex).size),
 		feats:   cache.New(featureBudget, (*packedFeatures).size),
+		pieces:  cache.New(pieceBudget, (*packedFeatures).size),
 		seen:    cache.New[struct{}](seenEntries, nil)}
 }
 
 // Query is one viewport question.
 type Query struct {
 	Filter  store.Filter
-	Cluster bool   // the map asks for clusters where the view holds many
-	Key     string // names the question exactly (the query string), for the answer cache
+	Cluster bool // the map asks for clusters where the view holds many
+	// Gzip asks for the answer's gzip form joined from kept pieces too,
+	// where it can be (see joined.go): the client takes gzip and the
+	// server's cores are busy.
+	Gzip bool
+	Key  string // names the question exactly (the query string), for the answer cache
 }
 
 // Answer is a viewport answer. A kept answer is shared and stays as it
@@ -103,15 +109,24 @@ type Query struct {
 type Answer struct {
 	Body []byte
 	Kept bool
-	buf  *[]byte
+	// Gzip is Body's gzip form, joined from kept pieces, when the query
+	// asked for it and the pieces were there; lent like Body.
+	Gzip  []byte
+	buf   *[]byte
+	gzBuf *[]byte
 }
 
-// Release returns a lent answer's bytes to the pool; Body must not be used
-// afterwards. It does nothing for kept answers.
+// Release returns a lent answer's bytes to the pool; Body and Gzip must
+// not be used afterwards. It does nothing for kept answers.
 func (a Answer) Release() {
-	if a.buf != nil && cap(a.Body) <= maxPooled {
-		*a.buf = a.Body[:0]
-		answerBufs.Put(a.buf)
+	for _, lent := range []struct {
+		buf *[]byte
+		b   []byte
+	}{{a.buf, a.Body}, {a.gzBuf, a.Gzip}} {
+		if lent.buf != nil && cap(lent.b) <= maxPooled {
+			*lent.buf = lent.b[:0]
+			answerBufs.Put(lent.buf)
+		}
 	}
 }
 
@@ -184,14 +199,24 @@ func (s *Service) Answer(ctx context.Context, p *model.Procedure, q Query) (Answ
 	if _, again := s.seen.Get(name); !again {
 		s.seen.Put(name, struct{}{})
 		buf := answerBufs.Get().(*[]byte)
-		out, err := s.features(ctx, p, f, *buf)
+		var gzBuf *[]byte
+		if q.Gzip {
+			gzBuf = answerBufs.Get().(*[]byte)
+		}
+		out, gz, err := s.features(ctx, p, f, *buf, gzBuf)
+		if err != nil || gz == nil {
+			if gzBuf != nil {
+				answerBufs.Put(gzBuf)
+				gzBuf = nil
+			}
+		}
 		if err != nil {
 			answerBufs.Put(buf)
 			return Answer{}, err
 		}
-		return Answer{Body: out, buf: buf}, nil
+		return Answer{Body: out, buf: buf, Gzip: gz, gzBuf: gzBuf}, nil
 	}
-	out, err := s.features(ctx, p, f, nil)
+	out, _, err := s.features(ctx, p, f, nil, nil)
 	if err != nil {
 		return Answer{}, err
 	}
@@ -229,23 +254,29 @@ func (s *Service) Page(ctx context.Context, p *model.Procedure, f store.Filter) 
 	return s.store.Features(ctx, f)
 }
 
-// features renders the page of features f selects, appended to dst.
-func (s *Service) features(ctx context.Context, p *model.Procedure, f store.Filter, dst []byte) ([]byte, error) {
+// features renders the page of features f selects, appended to dst; with
+// gzDst, also its gzip form joined from kept pieces, appended to *gzDst,
+// where the page is dense and the pieces are there (else gz is nil).
+func (s *Service) features(ctx context.Context, p *model.Procedure, f store.Filter, dst []byte, gzDst *[]byte) (out, gz []byte, err error) {
 	if f.ViewportOnly() {
-		if out, ok, err := s.dense(ctx, p, f, dst); ok || err != nil {
-			return out, err
+		var gzd []byte
+		if gzDst != nil {
+			gzd = *gzDst
+		}
+		if out, gz, ok, err := s.dense(ctx, p, f, dst, gzDst != nil, gzd); ok || err != nil {
+			return out, gz, err
 		}
 	}
 	feats, next, total, err := s.store.Features(ctx, f)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if total < 0 {
 		if total, err = s.count(ctx, p, f); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	return collection(dst, feats, total, next), nil
+	return collection(dst, feats, total, next), nil, nil
 }
 
 // collection assembles a FeatureCollection from ready Feature bytes,
@@ -258,7 +289,7 @@ func collection(dst []byte, feats [][]byte, total int, next string) []byte {
 		}
 		dst = make([]byte, 0, size)
 	}
-	dst = append(dst, `{"type":"FeatureCollection","features":[`...)
+	dst = append(dst, collectionHead...)
 	n := 0
 	for _, b := range feats {
 		if b == nil {
@@ -270,6 +301,14 @@ func collection(dst []byte, feats [][]byte, total int, next string) []byte {
 		dst = append(dst, b...)
 		n++
 	}
+	return collectionTail(dst, total, n, next)
+}
+
+// collectionHead opens a FeatureCollection's features.
+const collectionHead = `{"type":"FeatureCollection","features":[`
+
+// collectionTail closes a FeatureCollection of n features, appended to dst.
+func collectionTail(dst []byte, total, n int, next string) []byte {
 	dst = append(dst, `],"numberMatched":`...)
 	dst = strconv.AppendInt(dst, int64(total), 10)
 	dst = append(dst, `,"numberReturned":`...)

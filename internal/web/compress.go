@@ -325,3 +325,22 @@ func (s *Server) SendNamed(c *fiber.Ctx, k cache.Key, contentType string, body [
 	encoded(c, coding)
 	return c.Send(out)
 }
+
+// JoinGzip reports whether a fresh answer to c should go out joined from
+// pieces compressed once (viewport.Query.Gzip, gzipjoin) rather than be
+// compressed now: the client takes gzip best and the server is busy.
+// Otherwise compressing at the fast level gives fewer bytes for work the
+// cores have time for.
+func (s *Server) JoinGzip(c *fiber.Ctx) bool {
+	return s.Busy() && negotiateBytes(c.Request().Header.PeekBytes(acceptEncoding)) == EncodingGzip
+}
+
+// SendJoined sends gz, the gzip form of an answer made for this request
+// alone (not kept after the handler), as contentType; JoinGzip chose it.
+func (s *Server) SendJoined(c *fiber.Ctx, contentType string, gz []byte) error {
+	c.Response().Header.SetContentType(contentType)
+	varyOnEncoding(c)
+	encoded(c, EncodingGzip)
+	c.Response().SetBody(gz)
+	return nil
+}

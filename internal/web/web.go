@@ -85,6 +85,10 @@ type Server struct {
 	// (then no form offers e-mail and nothing is queued).
 	Mail *mail.Service
 
+	// Busy reports whether the cores are what clients wait for (see
+	// loadMeter); tests may replace it.
+	Busy func() bool
+
 	procs      *cache.Cache[*model.Procedure] // by slug, see LoadProcedure
 	counts     *cache.Cache[int]              // see Count
 	encoded    *cache.Cache[[]byte]           // see Compress
@@ -125,6 +129,7 @@ func NewServer(cfg config.Config, st *store.Store, themeFS, localeFS fs.FS, log 
 	s.proxies = parseProxies(cfg.TrustedProxies)
 	s.procs, s.counts = cache.New[*model.Procedure](procedureEntries, nil), cache.New[int](countEntries, nil)
 	s.encoded, s.seen = cache.New(encodedBudget, cache.Bytes), cache.New[struct{}](seenEntries, nil)
+	s.Busy = new(loadMeter).busy
 	s.Broker.MaxPerClient, s.Broker.MaxTotal = cfg.StreamsPerClient, cfg.StreamsTotal
 	return s, nil
 }

@@ -31,7 +31,7 @@ func (h *Handler) contributions(c *fiber.Ctx) error {
 		if bad != "" {
 			return h.Fail(c, fiber.StatusBadRequest, "bad_parameter", l.T(bad))
 		}
-		q = viewport.Query{Filter: f, Cluster: c.Query("cluster") == "1"}
+		q = viewport.Query{Filter: f, Cluster: c.Query("cluster") == "1", Gzip: h.JoinGzip(c)}
 	}
 	q.Key = string(query)
 	// The procedure's version changes with every write, so it makes a
@@ -54,6 +54,9 @@ func (h *Handler) contributions(c *fiber.Ctx) error {
 		return err
 	}
 	defer a.Release()
+	if a.Gzip != nil {
+		return h.SendJoined(c, "application/geo+json", a.Gzip)
+	}
 	return h.SendNamed(c, viewport.Name(p, q), "application/geo+json", a.Body, a.Kept)
 }
 

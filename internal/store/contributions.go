@@ -257,13 +257,12 @@ func saveContribution(tx *sql.Tx, c *model.Contribution) error {
 		if _, err := tx.Exec(`DELETE FROM contributions_geo WHERE seq = ?`, c.Seq); err != nil {
 			return err
 		}
-		if err := geoChanged(tx, c.ProcedureID); err != nil {
-			return err
-		}
 		if c.Geometry != nil {
-			if err := indexGeo(tx, c); err != nil {
+			if err := indexGeo(tx, c); err != nil { // counts the change
 				return err
 			}
+		} else if err := geoChanged(tx, c.ProcedureID); err != nil {
+			return err
 		}
 	} else if oldStatus != c.Status && c.Geometry != nil {
 		if _, err := tx.Exec(`UPDATE contributions_geo SET published = ? WHERE seq = ?`, c.Status == model.Published, c.Seq); err != nil {
@@ -291,25 +290,12 @@ func saveContribution(tx *sql.Tx, c *model.Contribution) error {
 // Contributions lists contributions matching f and returns the cursor of the
 // next page ("" at the end).
 func (s *Store) Contributions(ctx context.Context, f Filter) ([]*model.Contribution, string, error) {
-	cols := "c." + strings.ReplaceAll(contributionCols, ", ", ", c.")
-	if f.hasHead() {
-		q, args, err := f.headPage(cols)
-		if err != nil {
-			return nil, "", err
-		}
-		out, keys, err := s.queryContributions(ctx, q, args)
-		if err != nil {
-			return nil, "", err
-		}
-		if len(out) > pageLen(f.Limit) {
-			return trimPage(out, keys, f.Limit)
-		}
-	}
-	q, args, err := f.page(cols)
-	if err != nil {
-		return nil, "", err
-	}
-	out, keys, err := s.queryContributions(ctx, q, args)
+	var out []*model.Contribution
+	var keys [][2]int64
+	err := f.readPage("c."+strings.ReplaceAll(contributionCols, ", ", ", c."), func(q string, args []any) (n int, err error) {
+		out, keys, err = s.queryContributions(ctx, q, args)
+		return len(out), err
+	})
 	if err != nil {
 		return nil, "", err
 	}

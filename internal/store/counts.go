@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"github.com/mitreden/mitreden/internal/model"
@@ -9,13 +10,24 @@ import (
 
 // CountContributions counts the contributions matching f (ignoring paging).
 func (s *Store) CountContributions(ctx context.Context, f Filter) (int, error) {
+	return countContributions(ctx, s.read, f)
+}
+
+// countContributions is CountContributions on db (the pool or a read
+// transaction).
+func countContributions(ctx context.Context, db queryer, f Filter) (int, error) {
 	where, args := f.clause()
 	var n int
-	err := s.read.QueryRowContext(ctx, `SELECT COUNT(*) `+where, args...).Scan(&n)
-	if err != nil {
+	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) `+where, args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("store: unable to count contributions: %w", err)
 	}
 	return n, nil
+}
+
+// queryer is a *sql.DB or a *sql.Tx.
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 // Count is a label with a number, for statistics.

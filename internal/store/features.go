@@ -108,37 +108,26 @@ func (s *Store) Features(ctx context.Context, f Filter) (feats [][]byte, next st
 			total = 0 // no rows, no window: nothing matched
 		}
 	} else {
-		sel := "c.feature, " + answeredSQL + ", -1"
-		tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-		if err != nil {
-			return nil, "", 0, fmt.Errorf("store: unable to query features: %w", err)
-		}
-		defer tx.Rollback() //nolint:errcheck // read only
+		var db queryer = s.read
 		if f.Cursor == "" {
-			where, args := f.clause()
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) `+where, args...).Scan(&total); err != nil {
-				return nil, "", 0, fmt.Errorf("store: unable to count features: %w", err)
-			}
-		}
-		full := false
-		if f.hasHead() {
-			q, args, err := f.headPage(sel)
+			// The first page and its count see the same state; later
+			// pages have no count to keep in step with.
+			tx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 			if err != nil {
+				return nil, "", 0, fmt.Errorf("store: unable to query features: %w", err)
+			}
+			defer tx.Rollback() //nolint:errcheck // read only
+			if total, err = countContributions(ctx, tx, f); err != nil {
 				return nil, "", 0, err
 			}
-			if feats, keys, _, err = queryFeatures(ctx, tx, q, args); err != nil {
-				return nil, "", 0, err
-			}
-			full = len(feats) > pageLen(f.Limit)
+			db = tx
 		}
-		if !full {
-			q, args, err := f.page(sel)
-			if err != nil {
-				return nil, "", 0, err
-			}
-			if feats, keys, _, err = queryFeatures(ctx, tx, q, args); err != nil {
-				return nil, "", 0, err
-			}
+		err := f.readPage("c.feature, "+answeredSQL+", -1", func(q string, args []any) (n int, err error) {
+			feats, keys, _, err = queryFeatures(ctx, db, q, args)
+			return len(feats), err
+		})
+		if err != nil {
+			return nil, "", 0, err
 		}
 	}
 	feats, next, err = trimPage(feats, keys, f.Limit)
@@ -147,9 +136,7 @@ func (s *Store) Features(ctx context.Context, f Filter) (feats [][]byte, next st
 
 // queryFeatures reads the rows of a page query: feature, answered, the
 // window count (-1: none), sort value and seq.
-func queryFeatures(ctx context.Context, db interface {
-	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
-}, q string, args []any) (feats [][]byte, keys [][2]int64, total int, err error) {
+func queryFeatures(ctx context.Context, db queryer, q string, args []any) (feats [][]byte, keys [][2]int64, total int, err error) {
 	rows, err := db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, nil, 0, fmt.Errorf("store: unable to query features: %w", err)

@@ -290,6 +290,28 @@ func (f Filter) hasHead() bool {
 	return f.BBox != nil && !f.viewportOnly()
 }
 
+// readPage reads the page of f selecting sel through read, which runs a
+// page query and returns how many rows it read: first from the head of
+// the other conditions (headPage) where f has a bbox and others, then,
+// when that does not fill the page and one more, the full page query.
+func (f Filter) readPage(sel string, read func(q string, args []any) (int, error)) error {
+	if f.hasHead() {
+		q, args, err := f.headPage(sel)
+		if err != nil {
+			return err
+		}
+		if n, err := read(q, args); err != nil || n > pageLen(f.Limit) {
+			return err
+		}
+	}
+	q, args, err := f.page(sel)
+	if err != nil {
+		return err
+	}
+	_, err = read(q, args)
+	return err
+}
+
 // headPage is page for a filter with a bbox and other conditions (see
 // hasHead), looking only at the first headRows matches of the other
 // conditions in the page's order, read along their index, and keeping

@@ -31,7 +31,7 @@ func TestConcurrentViewportsGetTheirOwnAnswers(t *testing.T) {
 func testConcurrentViewports(t *testing.T, busy bool) {
 	e := newEnv(t, nil)
 	e.srv.Busy = func() bool { return busy }
-	var joined atomic.Int64
+	var joined, joinedOGC atomic.Int64
 	ctx := context.Background()
 	p, err := e.st.ProcedureBySlug(ctx, slug)
 	if err != nil {
@@ -68,6 +68,9 @@ func testConcurrentViewports(t *testing.T, busy bool) {
 			// block, as it is; a compressed one does not.
 			if bytes.Contains(b, []byte(`{"type":"FeatureCollection","features":[`)) {
 				joined.Add(1)
+			}
+			if bytes.Contains(b, []byte(`{"type":"FeatureCollection","timeStamp":"`)) {
+				joinedOGC.Add(1) // an OGC API items page
 			}
 			r, err := gzip.NewReader(bytes.NewReader(b))
 			if err != nil {
@@ -151,8 +154,8 @@ func testConcurrentViewports(t *testing.T, busy bool) {
 	for err := range errs {
 		t.Error(err)
 	}
-	t.Logf("%d gzip answers joined from pieces", joined.Load())
-	if n := joined.Load(); busy != (n > 0) {
-		t.Errorf("server busy %v: %d gzip answers joined from pieces", busy, n)
+	t.Logf("gzip answers joined from pieces: %d viewports, %d OGC API items pages", joined.Load(), joinedOGC.Load())
+	if n, o := joined.Load(), joinedOGC.Load(); busy != (n > 0) || busy != (o > 0) {
+		t.Errorf("server busy %v: gzip answers joined from pieces: %d viewports, %d OGC API items pages", busy, n, o)
 	}
 }

@@ -23,6 +23,13 @@ type Pages interface {
 	Page(ctx context.Context, p *model.Procedure, f store.Filter) (feats [][]byte, next string, total int, err error)
 }
 
+// JoinablePages also gives, with a page, its features' pieces (gzipjoin)
+// where it keeps them, so that the page's gzip form can be joined instead
+// of compressed on a busy server: internal/viewport.
+type JoinablePages interface {
+	PageJoinable(ctx context.Context, p *model.Procedure, f store.Filter) (feats, pieces [][]byte, next string, total int, err error)
+}
+
 // Service answers the OGC API's collections and items.
 type Service struct {
 	Store Store
@@ -47,7 +54,12 @@ func (s *Service) Collections(ctx context.Context) ([]*model.Procedure, error) {
 // Items returns one page of p's features for f (see ParseItems): the
 // features, the cursor of the next page ("" on the last) and, on the first
 // page, how many match (-1 otherwise). A cursor the store cannot read is
-// store.ErrBadCursor.
-func (s *Service) Items(ctx context.Context, p *model.Procedure, f store.Filter) (feats [][]byte, next string, total int, err error) {
-	return s.Pages.Page(ctx, p, f)
+// store.ErrBadCursor. With join, pieces are the features' pieces where the
+// pages keep them all (JoinablePages), else nil.
+func (s *Service) Items(ctx context.Context, p *model.Procedure, f store.Filter, join bool) (feats, pieces [][]byte, next string, total int, err error) {
+	if jp, ok := s.Pages.(JoinablePages); ok && join {
+		return jp.PageJoinable(ctx, p, f)
+	}
+	feats, next, total, err = s.Pages.Page(ctx, p, f)
+	return feats, nil, next, total, err
 }

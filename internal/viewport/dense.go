@@ -174,12 +174,13 @@ type pick struct{ t, j int }
 // scratch is what a dense answer works in, lent from scratches: varied
 // viewports each made it anew.
 type scratch struct {
-	z     int // the tiles' zoom
-	tail  []byte
-	tiles []tileHits
-	heads []int
-	page  []pick
-	feats [][]byte
+	z      int // the tiles' zoom
+	tail   []byte
+	tiles  []tileHits
+	heads  []int
+	page   []pick
+	feats  [][]byte
+	pieces [][]byte // of feats, see piecesOfPage
 }
 
 var scratches = sync.Pool{New: func() any { return new(scratch) }}
@@ -189,6 +190,7 @@ var scratches = sync.Pool{New: func() any { return new(scratch) }}
 func (sc *scratch) release() {
 	clear(sc.tiles[:cap(sc.tiles)])
 	clear(sc.feats[:cap(sc.feats)])
+	clear(sc.pieces[:cap(sc.pieces)])
 	if cap(sc.page) <= 4096 && cap(sc.feats) <= 4096 {
 		scratches.Put(sc)
 	}

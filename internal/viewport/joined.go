@@ -64,10 +64,10 @@ func piecesOf(pf *packedFeatures) *packedFeatures {
 	return ps
 }
 
-// joinedCollection returns the gzip form of collection(feats, total, next)
-// for the dense page in sc, appended to dst; nil when a feature of the page
+// piecesOfPage puts the pieces of the dense page in sc (its features
+// feats) into sc.pieces, in page order; false when a feature of the page
 // has no piece yet.
-func (s *Service) joinedCollection(p *model.Procedure, sc *scratch, feats [][]byte, total int, next string, dst []byte) []byte {
+func (s *Service) piecesOfPage(p *model.Procedure, sc *scratch, feats [][]byte) bool {
 	page := sc.page[:len(feats)]
 	// Every tile of the page is asked, so that each counts its use.
 	for _, pk := range page {
@@ -75,10 +75,24 @@ func (s *Service) joinedCollection(p *model.Procedure, sc *scratch, feats [][]by
 			th.pieces, th.asked = s.tilePieces(p, sc.z, th.x, th.y, th.feats), true
 		}
 	}
+	ps := sc.pieces[:0]
 	for _, pk := range page {
-		if ps := sc.tiles[pk.t].pieces; ps == nil || pk.j >= ps.len() {
-			return nil
+		tp := sc.tiles[pk.t].pieces
+		if tp == nil || pk.j >= tp.len() {
+			return false
 		}
+		ps = append(ps, tp.at(pk.j))
+	}
+	sc.pieces = ps
+	return true
+}
+
+// joinedCollection returns the gzip form of collection(feats, total, next)
+// for the dense page in sc, appended to dst; nil when a feature of the page
+// has no piece yet.
+func (s *Service) joinedCollection(p *model.Procedure, sc *scratch, feats [][]byte, total int, next string, dst []byte) []byte {
+	if !s.piecesOfPage(p, sc, feats) {
+		return nil
 	}
 	var j gzipjoin.Joiner
 	j.Start(dst)
@@ -91,8 +105,7 @@ func (s *Service) joinedCollection(p *model.Procedure, sc *scratch, feats [][]by
 		if n > 0 {
 			j.Plain(comma)
 		}
-		pk := page[i]
-		j.Piece(sc.tiles[pk.t].pieces.at(pk.j), b)
+		j.Piece(sc.pieces[i], b)
 		n++
 	}
 	sc.tail = collectionTail(sc.tail[:0], total, n, next)

@@ -231,27 +231,48 @@ func (s *Service) Answer(ctx context.Context, p *model.Procedure, q Query) (Answ
 // answered from the kept tile entries, in bounded work however many the
 // view holds (the OGC API's items); f.Limit is taken as it is.
 func (s *Service) Page(ctx context.Context, p *model.Procedure, f store.Filter) ([][]byte, string, int, error) {
+	feats, _, next, total, err := s.page(ctx, p, f, false)
+	return feats, next, total, err
+}
+
+// PageJoinable is Page with the features' pieces (gzipjoin), one for each
+// feature, where the page is dense and the tiles keep pieces of all its
+// features (else nil): for an answer joined on a busy server (joined.go).
+func (s *Service) PageJoinable(ctx context.Context, p *model.Procedure, f store.Filter) (feats, pieces [][]byte, next string, total int, err error) {
+	return s.page(ctx, p, f, true)
+}
+
+func (s *Service) page(ctx context.Context, p *model.Procedure, f store.Filter, join bool) (feats, pieces [][]byte, next string, total int, err error) {
 	if f.ViewportOnly() {
 		sc := scratches.Get().(*scratch)
 		defer sc.release()
-		feats, total, next, ok, err := s.densePage(ctx, p, f, sc)
+		page, total, next, ok, err := s.densePage(ctx, p, f, sc)
 		if err != nil {
-			return nil, "", 0, err
+			return nil, nil, "", 0, err
 		}
 		if ok {
-			out := make([][]byte, 0, len(feats))
-			for _, b := range feats {
-				if b != nil { // gone since its seq was read
-					out = append(out, b)
+			join = join && s.piecesOfPage(p, sc, page)
+			out := make([][]byte, 0, len(page))
+			if join {
+				pieces = make([][]byte, 0, len(page))
+			}
+			for i, b := range page {
+				if b == nil {
+					continue // gone since its seq was read
+				}
+				out = append(out, b)
+				if join {
+					pieces = append(pieces, sc.pieces[i])
 				}
 			}
 			if f.Cursor != "" {
 				total = -1
 			}
-			return out, next, total, nil
+			return out, pieces, next, total, nil
 		}
 	}
-	return s.store.Features(ctx, f)
+	feats, next, total, err = s.store.Features(ctx, f)
+	return feats, nil, next, total, err
 }
 
 // features renders the page of features f selects, appended to dst; with

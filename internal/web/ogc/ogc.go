@@ -13,6 +13,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/mitreden/mitreden/internal/gzipjoin"
 	"github.com/mitreden/mitreden/internal/model"
 	"github.com/mitreden/mitreden/internal/ogcapi"
 	"github.com/mitreden/mitreden/internal/store"
@@ -116,7 +117,7 @@ func (h *Handler) items(c *fiber.Ctx) error {
 	if err != nil {
 		return h.Fail(c, fiber.StatusBadRequest, "bad_parameter", l.T("ogc.bad_query", "Detail", strings.TrimPrefix(err.Error(), ogcapi.ErrQuery.Error()+": ")))
 	}
-	feats, next, total, err := h.ogc.Items(c.UserContext(), p, f)
+	feats, pieces, next, total, err := h.ogc.Items(c.UserContext(), p, f, h.JoinGzip(c))
 	if errors.Is(err, store.ErrBadCursor) {
 		return h.Fail(c, fiber.StatusBadRequest, "bad_parameter", l.T("validation.bad_cursor"))
 	}
@@ -149,6 +150,7 @@ func (h *Handler) items(c *fiber.Ctx) error {
 	lj, _ := json.Marshal(links)
 	b.Write(lj)
 	b.WriteString(`,"features":[`)
+	head := b.Len()
 	for i, ft := range feats {
 		if i > 0 {
 			b.WriteByte(',')
@@ -156,10 +158,30 @@ func (h *Handler) items(c *fiber.Ctx) error {
 		b.Write(ft)
 	}
 	b.WriteString("]}")
+	if pieces != nil {
+		// A busy server joins the page's gzip form from the features'
+		// pieces (viewport.Service.PageJoinable) instead of compressing it.
+		gz := web.LendBuffer()
+		defer web.ReturnBuffer(gz)
+		gz.Grow(b.Len())
+		var j gzipjoin.Joiner
+		j.Start(gz.AvailableBuffer())
+		j.Plain(b.Bytes()[:head])
+		for i, ft := range feats {
+			if i > 0 {
+				j.Plain(comma)
+			}
+			j.Piece(pieces[i], ft)
+		}
+		j.Plain(closeFeatures)
+		return h.SendJoined(c, "application/geo+json", j.Finish())
+	}
 	// Each page is new (its timeStamp at least): compressed fast and
 	// copied into the response, not kept.
 	return h.SendFresh(c, "application/geo+json", b.Bytes())
 }
+
+var comma, closeFeatures = []byte(","), []byte("]}")
 
 // item answers one published contribution of the collection.
 func (h *Handler) item(c *fiber.Ctx) error {

@@ -13,14 +13,24 @@ import (
 // cut, tested one by one: about 2n/g points where an edge cuts the whole
 // grid. A point's column is the number of column bounds not above it,
 // monotone in its coordinate, so a column beyond the column of an edge
-// holds only points beyond the edge; the same for rows.
+// holds only points beyond the edge; the same for rows. So in the cut
+// cells of an edge's column, in the rows strictly between the rows of the
+// edges, only x decides, and these cells lie one after the other in xs
+// (column by column): one scan of consecutive floats. Likewise y in an
+// edge's row (ys, row by row). Only the corner cells are tested point by
+// point. (Scanning cell after cell of a column of the row-major points
+// cost a cache miss a cell: a third of the server's work for viewports at
+// 1,000,000 contributions.)
 type pointGrid struct {
 	g      int
 	cols   []float32    // the g-1 column bounds, ascending
 	rows   []float32    // the g-1 row bounds
 	lo, hi [2]float32   // the least and greatest coordinates
-	start  []int32      // cell c holds pts[start[c]:start[c+1]], row by row
+	start  []int32      // cell (r,c) holds pts[start[r*g+c]:start[r*g+c+1]], row by row
 	pts    [][2]float32 // the points, cell after cell
+	ys     []float32    // their y, in the same order
+	cstart []int32      // cell (r,c) holds xs[cstart[c*g+r]:cstart[c*g+r+1]], column by column
+	xs     []float32    // the points' x, cell after cell
 	prefix []int32      // (g+1)², the points in cells [0,c)×[0,r), index r*(g+1)+c
 }
 
@@ -57,6 +67,28 @@ func newPointGrid(pts [][2]float32, g int) *pointGrid {
 		pg.pts[next[cells[i]]] = p
 		next[cells[i]]++
 	}
+	pg.ys = make([]float32, len(pts))
+	for i, p := range pg.pts {
+		pg.ys[i] = p[1]
+	}
+	// The same cells column by column, for x.
+	pg.cstart = make([]int32, g*g+1)
+	for c := range g {
+		for r := range g {
+			k := c*g + r
+			pg.cstart[k+1] = pg.cstart[k] + pg.start[r*g+c+1] - pg.start[r*g+c]
+		}
+	}
+	pg.xs = make([]float32, len(pts))
+	for c := range g {
+		for r := range g {
+			at := pg.cstart[c*g+r]
+			for _, p := range pg.pts[pg.start[r*g+c]:pg.start[r*g+c+1]] {
+				pg.xs[at] = p[0]
+				at++
+			}
+		}
+	}
 	w := g + 1
 	pg.prefix = make([]int32, w*w)
 	for r := 0; r < g; r++ {
@@ -84,7 +116,7 @@ func (pg *pointGrid) at(bounds []float32, v float32) int {
 }
 
 func (pg *pointGrid) size() int {
-	return 120 + 4*(len(pg.start)+len(pg.cols)+len(pg.rows)+len(pg.prefix)) + 8*len(pg.pts)
+	return 120 + 4*(len(pg.start)+len(pg.cstart)+len(pg.cols)+len(pg.rows)+len(pg.prefix)+len(pg.ys)+len(pg.xs)) + 8*len(pg.pts)
 }
 
 // firstAbove is the index of the first value of v (ascending) above t.
@@ -123,33 +155,43 @@ func (pg *pointGrid) count(x0, x1, y0, y1 float32) int {
 	}
 	c0, c1, r0, r1 := pg.col(x0), pg.col(x1), pg.row(y0), pg.row(y1)
 	g, w := pg.g, pg.g+1
+	// Every cell from the edges' rows and columns is either an edge's or
+	// strictly between them, across and up.
+	ra, rb := max(r0+1, 0), min(r1-1, g-1) // rows strictly inside
+	ca, cb := max(c0+1, 0), min(c1-1, g-1) // columns strictly inside
 	total := 0
-	// The inner cells: strictly between those of the edges.
-	ic0, ic1, ir0, ir1 := c0+1, min(c1, g)-1, r0+1, min(r1, g)-1
-	ic0, ir0 = max(ic0, 0), max(ir0, 0)
-	inner := ic0 <= ic1 && ir0 <= ir1
-	if inner {
+	if ra <= rb && ca <= cb {
 		p := pg.prefix
-		total += int(p[(ir1+1)*w+ic1+1] - p[ir0*w+ic1+1] - p[(ir1+1)*w+ic0] + p[ir0*w+ic0])
+		total += int(p[(rb+1)*w+cb+1] - p[ra*w+cb+1] - p[(rb+1)*w+ca] + p[ra*w+ca])
 	}
-	// The cells the edges cut, point by point.
-	cut := func(r, c int) {
-		for _, p := range pg.pts[pg.start[r*g+c]:pg.start[r*g+c+1]] {
-			total += b2i(p[0] >= x0) & b2i(p[0] <= x1) & b2i(p[1] >= y0) & b2i(p[1] <= y1)
+	edges := func(e0, e1 int) (es [2]int, n int) {
+		if e0 >= 0 && e0 < g {
+			es[n], n = e0, n+1
+		}
+		if e1 >= 0 && e1 < g && e1 != e0 {
+			es[n], n = e1, n+1
+		}
+		return es, n
+	}
+	cols, nc := edges(c0, c1)
+	rows, nr := edges(r0, r1)
+	if ra <= rb {
+		for _, c := range cols[:nc] {
+			for _, x := range pg.xs[pg.cstart[c*g+ra]:pg.cstart[c*g+rb+1]] {
+				total += b2i(x >= x0) & b2i(x <= x1)
+			}
 		}
 	}
-	for r := max(r0, 0); r <= min(r1, g-1); r++ {
-		if inner && r >= ir0 && r <= ir1 {
-			if c0 >= 0 {
-				cut(r, c0)
+	for _, r := range rows[:nr] {
+		if ca <= cb {
+			for _, y := range pg.ys[pg.start[r*g+ca]:pg.start[r*g+cb+1]] {
+				total += b2i(y >= y0) & b2i(y <= y1)
 			}
-			if c1 <= g-1 && c1 != c0 {
-				cut(r, c1)
-			}
-			continue
 		}
-		for c := max(c0, 0); c <= min(c1, g-1); c++ {
-			cut(r, c)
+		for _, c := range cols[:nc] {
+			for _, p := range pg.pts[pg.start[r*g+c]:pg.start[r*g+c+1]] {
+				total += b2i(p[0] >= x0) & b2i(p[0] <= x1) & b2i(p[1] >= y0) & b2i(p[1] <= y1)
+			}
 		}
 	}
 	return total

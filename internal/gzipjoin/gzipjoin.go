@@ -82,6 +82,24 @@ func (j *Joiner) Plain(b []byte) {
 	}
 }
 
+// List adds a list: plains[i] by its piece pieces[i], with sep (plain)
+// between two of them. A nil plain (an item gone since the list was read)
+// is left out with its piece. It returns how many items it added.
+func (j *Joiner) List(pieces, plains [][]byte, sep []byte) int {
+	n := 0
+	for i, b := range plains {
+		if b == nil {
+			continue
+		}
+		if n > 0 {
+			j.Plain(sep)
+		}
+		j.Piece(pieces[i], b)
+		n++
+	}
+	return n
+}
+
 func (j *Joiner) sum(b []byte) {
 	j.crc = crc32.Update(j.crc, crc32.IEEETable, b)
 	j.n += uint32(len(b)) // modulo 2³², as gzip's ISIZE

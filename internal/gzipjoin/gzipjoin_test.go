@@ -144,3 +144,28 @@ func FuzzJoin(f *testing.F) {
 		}
 	})
 }
+
+// TestListLeavesOutGoneItems: a list is its items with the separator
+// between them; a nil item and its piece are left out, not separated.
+func TestListLeavesOutGoneItems(t *testing.T) {
+	plains := [][]byte{[]byte(`{"a":1}`), nil, []byte(`{"b":2}`), []byte(`{"c":3}`), nil}
+	pieces := make([][]byte, len(plains))
+	for i, b := range plains {
+		pieces[i] = gzipjoin.Piece(nil, b)
+	}
+	var j gzipjoin.Joiner
+	j.Start(nil)
+	j.Plain([]byte("["))
+	n := j.List(pieces, plains, []byte(","))
+	j.Plain([]byte("]"))
+	if got := string(inflate(t, j.Finish())); got != `[{"a":1},{"b":2},{"c":3}]` || n != 3 {
+		t.Fatalf("list inflated to %s with %d items", got, n)
+	}
+	j.Start(nil)
+	if n := j.List(pieces[1:2], plains[1:2], []byte(",")); n != 0 {
+		t.Fatalf("a list of one gone item added %d", n)
+	}
+	if got := inflate(t, j.Finish()); len(got) != 0 {
+		t.Fatalf("empty list inflated to %q", got)
+	}
+}

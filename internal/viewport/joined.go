@@ -40,7 +40,7 @@ var piecesAfter int32 = 8
 // they are not made; the use that reaches piecesAfter starts making them.
 func (s *Service) tilePieces(p *model.Procedure, z, x, y int, pf *packedFeatures) *packedFeatures {
 	k := cache.Key{Procedure: p.ID, Version: p.Version, Name: "pieces|" + strconv.Itoa(z) + "/" + strconv.Itoa(x) + "/" + strconv.Itoa(y)}
-	if ps, ok := s.pieces.Get(k); ok && ps.len() == min(pf.len(), maxPieces) {
+	if ps, ok := s.pieces.Get(k); ok {
 		return ps
 	}
 	if pf.uses.Add(1) == piecesAfter {
@@ -97,17 +97,7 @@ func (s *Service) joinedCollection(p *model.Procedure, sc *scratch, feats [][]by
 	var j gzipjoin.Joiner
 	j.Start(dst)
 	j.Plain([]byte(collectionHead))
-	n := 0
-	for i, b := range feats {
-		if b == nil {
-			continue // gone since its seq was read
-		}
-		if n > 0 {
-			j.Plain(comma)
-		}
-		j.Piece(sc.pieces[i], b)
-		n++
-	}
+	n := j.List(sc.pieces, feats, comma) // nil: gone since its seq was read
 	sc.tail = collectionTail(sc.tail[:0], total, n, next)
 	j.Plain(sc.tail)
 	return j.Finish()

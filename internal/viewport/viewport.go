@@ -200,10 +200,12 @@ func (s *Service) Answer(ctx context.Context, p *model.Procedure, q Query) (Answ
 		s.seen.Put(name, struct{}{})
 		buf := answerBufs.Get().(*[]byte)
 		var gzBuf *[]byte
+		var gzDst []byte
 		if q.Gzip {
 			gzBuf = answerBufs.Get().(*[]byte)
+			gzDst = *gzBuf
 		}
-		out, gz, err := s.features(ctx, p, f, *buf, gzBuf)
+		out, gz, err := s.features(ctx, p, f, *buf, q.Gzip, gzDst)
 		if err != nil || gz == nil {
 			if gzBuf != nil {
 				answerBufs.Put(gzBuf)
@@ -216,7 +218,7 @@ func (s *Service) Answer(ctx context.Context, p *model.Procedure, q Query) (Answ
 		}
 		return Answer{Body: out, buf: buf, Gzip: gz, gzBuf: gzBuf}, nil
 	}
-	out, _, err := s.features(ctx, p, f, nil, nil)
+	out, _, err := s.features(ctx, p, f, nil, false, nil)
 	if err != nil {
 		return Answer{}, err
 	}
@@ -276,15 +278,11 @@ func (s *Service) page(ctx context.Context, p *model.Procedure, f store.Filter, 
 }
 
 // features renders the page of features f selects, appended to dst; with
-// gzDst, also its gzip form joined from kept pieces, appended to *gzDst,
+// join, also its gzip form joined from kept pieces, appended to gzDst,
 // where the page is dense and the pieces are there (else gz is nil).
-func (s *Service) features(ctx context.Context, p *model.Procedure, f store.Filter, dst []byte, gzDst *[]byte) (out, gz []byte, err error) {
+func (s *Service) features(ctx context.Context, p *model.Procedure, f store.Filter, dst []byte, join bool, gzDst []byte) (out, gz []byte, err error) {
 	if f.ViewportOnly() {
-		var gzd []byte
-		if gzDst != nil {
-			gzd = *gzDst
-		}
-		if out, gz, ok, err := s.dense(ctx, p, f, dst, gzDst != nil, gzd); ok || err != nil {
+		if out, gz, ok, err := s.dense(ctx, p, f, dst, join, gzDst); ok || err != nil {
 			return out, gz, err
 		}
 	}

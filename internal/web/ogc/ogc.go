@@ -150,32 +150,31 @@ func (h *Handler) items(c *fiber.Ctx) error {
 	lj, _ := json.Marshal(links)
 	b.Write(lj)
 	b.WriteString(`,"features":[`)
-	head := b.Len()
-	for i, ft := range feats {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.Write(ft)
-	}
-	b.WriteString("]}")
 	if pieces != nil {
-		// A busy server joins the page's gzip form from the features'
-		// pieces (viewport.Service.PageJoinable) instead of compressing it.
+		// A busy server joins the page's gzip form from its head and the
+		// features' pieces (viewport.Service.PageJoinable) instead of
+		// compressing it.
 		gz := web.LendBuffer()
 		defer web.ReturnBuffer(gz)
-		gz.Grow(b.Len())
+		size := b.Len() + 64 + 6*len(feats) // stored blocks' headers, trailer
+		for _, pc := range pieces {
+			size += len(pc)
+		}
+		gz.Grow(size)
 		var j gzipjoin.Joiner
 		j.Start(gz.AvailableBuffer())
-		j.Plain(b.Bytes()[:head])
-		for i, ft := range feats {
-			if i > 0 {
-				j.Plain(comma)
-			}
-			j.Piece(pieces[i], ft)
-		}
+		j.Plain(b.Bytes())
+		j.List(pieces, feats, comma)
 		j.Plain(closeFeatures)
 		return h.SendJoined(c, "application/geo+json", j.Finish())
 	}
+	for i, ft := range feats {
+		if i > 0 {
+			b.Write(comma)
+		}
+		b.Write(ft)
+	}
+	b.Write(closeFeatures)
 	// Each page is new (its timeStamp at least): compressed fast and
 	// copied into the response, not kept.
 	return h.SendFresh(c, "application/geo+json", b.Bytes())

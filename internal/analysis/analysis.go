@@ -35,6 +35,8 @@ type Store interface {
 	Keywords(ctx context.Context, procedureID int64) (map[string][]string, error)
 	// SubAreas lists the sub-areas planners drew.
 	SubAreas(ctx context.Context, procedureID int64) ([]model.SubArea, error)
+	// StatusCounts counts a procedure's contributions per status.
+	StatusCounts(ctx context.Context, procedureID int64) (map[model.ContributionStatus]int, error)
 }
 
 // Service computes the planners' analysis and report of a procedure. It
@@ -61,6 +63,43 @@ type Service struct {
 // (at 100,000 about one second of CPU, docs/benchmarks.md). A count, not a
 // measured time, so the same procedure behaves the same on a busy machine.
 const BackgroundTexts = 10_000
+
+// SetBackgroundTexts changes BackgroundTexts for this service (tests use a
+// small number to see the background paths with few texts).
+func (s *Service) SetBackgroundTexts(n int) { s.background = n }
+
+// Computing reports whether p's analysis has to be computed first and is
+// too large to be waited for: no analysis of p was computed since the
+// program started (a restart, or the first visit) and p holds
+// BackgroundTexts or more published contributions. It then starts the
+// whole summary in the background (once) and the page says it is being
+// computed instead of keeping the planner waiting for seconds; until the
+// summary is complete it keeps answering true. Once an analysis of p is
+// there, later versions are answered stale meanwhile (Of) and this is
+// false.
+func (s *Service) Computing(ctx context.Context, p *model.Procedure) (bool, error) {
+	if s.refresh.running(p.ID, "summary") {
+		return true, nil
+	}
+	s.mu.Lock()
+	_, ok := s.last[p.ID]
+	s.mu.Unlock()
+	if ok {
+		return false, nil
+	}
+	if _, ok := s.views.Get(cache.Key{Procedure: p.ID, Version: p.Version, Name: "analysis"}); ok {
+		return false, nil
+	}
+	counts, err := s.st.StatusCounts(ctx, p.ID)
+	if err != nil || counts[model.Published] < s.background {
+		return false, err
+	}
+	pc := *p // the caller's procedure may be shared; the run keeps its own
+	s.refresh.start(p.ID, "summary", func() {
+		_, _ = s.Summarise(context.WithoutCancel(ctx), &pc) // a failure shows when the page asks again
+	})
+	return true, nil
+}
 
 // maxCached is how many procedures' near-duplicate lists are kept at once.
 const maxCached = 64

@@ -9,4 +9,4 @@ var (
 
 // SetBackground changes from how many texts the next version's analysis
 // runs in the background.
-func SetBackground(s *Service, n int) { s.background = n }
+func SetBackground(s *Service, n int) { s.SetBackgroundTexts(n) }

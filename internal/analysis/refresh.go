@@ -29,6 +29,13 @@ type refreshKey struct {
 	kind      string
 }
 
+// running reports whether a computation of procedure id and kind runs.
+func (r *refresher) running(id int64, kind string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.busy[refreshKey{id, kind}]
+}
+
 // start runs fn in the background for procedure id and kind, unless one is
 // running or the last one ended too recently; it reports whether it did.
 func (r *refresher) start(id int64, kind string, fn func()) bool {

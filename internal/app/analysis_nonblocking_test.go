@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -89,5 +90,68 @@ func TestNewContributionAndPageDoNotWaitForTheAnalysis(t *testing.T) {
 	defer mu.Unlock()
 	if len(order) != 3 || order[2] != "analysis" {
 		t.Errorf("order %v, want the contribution and the page before the analysis", order)
+	}
+}
+
+// After a restart a large procedure's analysis is not there yet: the
+// analysis page does not keep the planner waiting for it but says it is
+// being computed (and keeps saying so while the computation runs, here
+// stopped in the middle of reading), then shows the analysis once it is
+// there. A small procedure's analysis is waited for as before.
+func TestALargeProceduresFirstAnalysisIsComputedInTheBackground(t *testing.T) {
+	for _, large := range []bool{true, false} {
+		e := newEnv(t, nil)
+		ps := &pausingStore{Store: e.st, reading: make(chan struct{}), release: make(chan struct{})}
+		svc := analysis.New(ps)
+		if large {
+			svc.SetBackgroundTexts(1) // the demo procedure counts as large
+		} else {
+			close(ps.release) // nothing to wait for but the computation
+		}
+		e.srv.Analysis = svc
+		jar, _ := e.signIn(t, "pl@example.org", model.RolePlanner)
+		page := func() result {
+			got := make(chan result, 1)
+			go func() { got <- e.do(t, "GET", "/admin/p/"+slug+"/analysis", "", "", "Cookie", jar.header()) }()
+			select {
+			case r := <-got:
+				return r
+			case <-time.After(30 * time.Second):
+				if large {
+					close(ps.release)
+				}
+				t.Fatal("the analysis page waits for the computation")
+				return result{}
+			}
+		}
+		r := page()
+		if !large {
+			if r.status != 200 || strings.Contains(r.body, `id="analysis-computing"`) || !strings.Contains(r.body, `id="topics"`) {
+				t.Fatalf("small procedure: %d, the analysis is not shown at once: %.400s", r.status, r.body)
+			}
+			continue
+		}
+		if r.status != 200 || !strings.Contains(r.body, `id="analysis-computing"`) || strings.Contains(r.body, `id="topics"`) {
+			t.Fatalf("large procedure, first visit: %d %.400s", r.status, r.body)
+		}
+		select {
+		case <-ps.reading:
+		case <-time.After(30 * time.Second):
+			t.Fatal("the background computation did not start reading")
+		}
+		if r := page(); r.status != 200 || !strings.Contains(r.body, `id="analysis-computing"`) {
+			t.Fatalf("while it reads: %d %.400s", r.status, r.body)
+		}
+		close(ps.release)
+		deadline := time.Now().Add(30 * time.Second)
+		for r = page(); strings.Contains(r.body, `id="analysis-computing"`); r = page() {
+			if time.Now().After(deadline) {
+				t.Fatal("the analysis is still being computed after 30 s")
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		if r.status != 200 || !strings.Contains(r.body, `id="topics"`) || strings.Contains(r.body, `id="analysis-stale"`) {
+			t.Fatalf("after the computation: %d %.400s", r.status, r.body)
+		}
 	}
 }

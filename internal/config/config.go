@@ -49,6 +49,10 @@ type Config struct {
 	// 0 = no limit.
 	StreamsPerClient int
 	StreamsTotal     int
+	// AnalysisBackground is from how many published contributions a
+	// procedure's analysis is computed in the background while the page
+	// says so (analysis.BackgroundTexts when 0).
+	AnalysisBackground int
 }
 
 // Defaults returns the settings used when nothing is configured.
@@ -136,7 +140,7 @@ func ServeFlags(fs *flag.FlagSet, env Env) func() (Config, error) {
 	for _, lim := range []struct {
 		name string
 		dst  *int
-	}{{"MITREDEN_STREAMS_PER_CLIENT", &c.StreamsPerClient}, {"MITREDEN_STREAMS_TOTAL", &c.StreamsTotal}} {
+	}{{"MITREDEN_STREAMS_PER_CLIENT", &c.StreamsPerClient}, {"MITREDEN_STREAMS_TOTAL", &c.StreamsTotal}, {"MITREDEN_ANALYSIS_BACKGROUND", &c.AnalysisBackground}} {
 		if v, ok := env(lim.name); ok && v != "" {
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 0 {
@@ -165,6 +169,7 @@ func ServeFlags(fs *flag.FlagSet, env Env) func() (Config, error) {
 	fs.StringVar(&c.MailFrom, "mail-from", c.MailFrom, "From address of the e-mail Mitreden sends (MITREDEN_MAIL_FROM)")
 	fs.IntVar(&c.StreamsPerClient, "streams-per-client", c.StreamsPerClient, "live event streams one client address may hold open, 0 = no limit (MITREDEN_STREAMS_PER_CLIENT)")
 	fs.IntVar(&c.StreamsTotal, "streams-total", c.StreamsTotal, "live event streams open in all, 0 = no limit (MITREDEN_STREAMS_TOTAL)")
+	fs.IntVar(&c.AnalysisBackground, "analysis-background", c.AnalysisBackground, "published contributions from which a procedure's analysis is computed in the background, the page saying so meanwhile; 0 = 10000 (MITREDEN_ANALYSIS_BACKGROUND)")
 	bundleKeyFile := ""
 	fs.StringVar(&bundleKeyFile, "bundle-key-file", "", "file holding the key that signs the workshop bundles the API exports (or MITREDEN_BUNDLE_KEY)")
 	fs.StringVar(&proxies, "trusted-proxies", proxies, "comma-separated addresses or CIDRs whose X-Forwarded-For is believed (MITREDEN_TRUSTED_PROXIES)")
@@ -178,6 +183,9 @@ func ServeFlags(fs *flag.FlagSet, env Env) func() (Config, error) {
 		}
 		if c.StreamsPerClient < 0 || c.StreamsTotal < 0 {
 			return c, fmt.Errorf("--streams-per-client and --streams-total must be ≥ 0")
+		}
+		if c.AnalysisBackground < 0 {
+			return c, fmt.Errorf("--analysis-background must be ≥ 0, got %d", c.AnalysisBackground)
 		}
 		if c.TableIdle < 1 {
 			return c, fmt.Errorf("--table-idle must be ≥ 1 second, got %d", c.TableIdle)

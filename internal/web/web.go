@@ -131,6 +131,9 @@ func NewServer(cfg config.Config, st *store.Store, themeFS, localeFS fs.FS, log 
 	s.encoded, s.seen = cache.New(encodedBudget, cache.Bytes), cache.New[struct{}](seenEntries, nil)
 	s.Busy = new(loadMeter).busy
 	s.Broker.MaxPerClient, s.Broker.MaxTotal = cfg.StreamsPerClient, cfg.StreamsTotal
+	if cfg.AnalysisBackground > 0 {
+		s.Analysis.SetBackgroundTexts(cfg.AnalysisBackground)
+	}
 	return s, nil
 }
 

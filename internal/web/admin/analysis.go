@@ -19,6 +19,14 @@ func (h *Handler) analysis(c *fiber.Ctx) error {
 	if p == nil {
 		return err
 	}
+	l := web.Localizer(c)
+	computing, err := h.Analysis.Computing(c.UserContext(), p)
+	if err != nil {
+		return err
+	}
+	if computing {
+		return h.Render(c, "admin-analysis-computing", fiber.Map{"Title": l.T("admin.analysis") + " – " + p.Title, "User": web.User(c), "Proc": p})
+	}
 	sum, err := h.Analysis.Summarise(c.UserContext(), p)
 	if err != nil {
 		return err
@@ -28,7 +36,6 @@ func (h *Handler) analysis(c *fiber.Ctx) error {
 	for _, w := range view.Words[:min(15, len(view.Words))] {
 		bars = append(bars, analysis.Bar{Label: w.Word, Value: w.Count})
 	}
-	l := web.Localizer(c)
 	places, err := h.newPlacesView(c, l, p, view, topics)
 	if err != nil {
 		return err

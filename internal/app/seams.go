@@ -10,6 +10,7 @@ import (
 	"github.com/mitreden/mitreden/internal/moderation"
 	"github.com/mitreden/mitreden/internal/ogcapi"
 	"github.com/mitreden/mitreden/internal/participation"
+	"github.com/mitreden/mitreden/internal/procedures"
 	"github.com/mitreden/mitreden/internal/retention"
 	"github.com/mitreden/mitreden/internal/site"
 	"github.com/mitreden/mitreden/internal/store"
@@ -37,6 +38,7 @@ var (
 	_ mail.Store          = (*store.Store)(nil)
 	_ accounts.ScopeStore = (*store.Store)(nil)
 	_ lifecycle.Store     = (*store.Store)(nil)
+	_ procedures.Store    = (*store.Store)(nil)
 	// The OGC API's items come from the viewports' kept tiles.
 	_ ogcapi.Pages = (*viewport.Service)(nil)
 )

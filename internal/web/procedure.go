@@ -6,19 +6,15 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/mitreden/mitreden/internal/cache"
 	"github.com/mitreden/mitreden/internal/model"
 	"github.com/mitreden/mitreden/internal/store"
 )
 
-// procedureEntries bounds the procedures kept (a few per procedure while
-// versions age out).
-const procedureEntries = 1024
-
 // LoadProcedure returns the procedure named by the :slug route parameter,
 // or answers 404 itself and returns a nil procedure with the answer's error.
-// Procedures are cached per slug and version: a request costs one indexed
-// lookup until something changes. Handlers must not modify the result.
+// Procedures are kept per slug and version (internal/procedures): a request
+// costs one indexed lookup until something changes. Handlers must not
+// modify the result.
 // A draft is found only for its team and through its preview link
 // (mayView); everyone else gets the same 404 as for no procedure at all.
 func (s *Server) LoadProcedure(c *fiber.Ctx) (*model.Procedure, error) {
@@ -39,13 +35,5 @@ func (s *Server) LoadProcedure(c *fiber.Ctx) (*model.Procedure, error) {
 }
 
 func (s *Server) procedure(ctx context.Context, slug string) (*model.Procedure, error) {
-	id, version, err := s.Store.ProcedureStamp(ctx, slug)
-	if err != nil {
-		return nil, err
-	}
-	// Keyed by slug, id and version: a procedure deleted and made anew
-	// under the same slug is a new entry.
-	return s.procs.Do(ctx, cache.Key{Procedure: id, Version: version, Name: slug}, func(ctx context.Context) (*model.Procedure, error) {
-		return s.Store.ProcedureBySlug(ctx, slug)
-	})
+	return s.Procedures.BySlug(ctx, slug)
 }

@@ -23,9 +23,9 @@ import (
 	"github.com/mitreden/mitreden/internal/content"
 	"github.com/mitreden/mitreden/internal/feedback"
 	"github.com/mitreden/mitreden/internal/mail"
-	"github.com/mitreden/mitreden/internal/model"
 	"github.com/mitreden/mitreden/internal/moderation"
 	"github.com/mitreden/mitreden/internal/participation"
+	"github.com/mitreden/mitreden/internal/procedures"
 	"github.com/mitreden/mitreden/internal/retention"
 	"github.com/mitreden/mitreden/internal/site"
 	"github.com/mitreden/mitreden/internal/store"
@@ -50,10 +50,13 @@ type Server struct {
 	// Analysis computes the planners' analyses, once per procedure
 	// version for the back office and the API alike.
 	Analysis *analysis.Service
-	Broker   *Broker
-	Hasher   *auth.Hasher
-	Log      *slog.Logger
-	Metrics  *Metrics
+	// Procedures finds procedures by slug and counts their contributions,
+	// kept per procedure version.
+	Procedures *procedures.Service
+	Broker     *Broker
+	Hasher     *auth.Hasher
+	Log        *slog.Logger
+	Metrics    *Metrics
 	// AccessLog, when set, takes the request log lines, written by hand
 	// in the shape of Log's JSON handler (accesslog.go); else they go
 	// through Log.
@@ -89,19 +92,17 @@ type Server struct {
 	// loadMeter); tests may replace it.
 	Busy func() bool
 
-	procs      *cache.Cache[*model.Procedure] // by slug, see LoadProcedure
-	counts     *cache.Cache[int]              // see Count
-	encoded    *cache.Cache[[]byte]           // see Compress
-	seen       *cache.Cache[struct{}]         // see Compress
-	pages      pageCache                      // see RenderCached
-	proxies    proxies                        // see ClientIP
-	limits     limiters                       // see WriteLimiter
-	policy     policy                         // see securityHeaders
-	langs      langs                          // see locale
-	scriptMsgs sync.Map                       // locale tag → the scripts' messages as JSON, see scriptMessages
-	stops      []func()                       // see OnShutdown
-	uploads    func(path string) bool         // see AllowUploads
-	views      views                          // see CountView
+	encoded    *cache.Cache[[]byte]   // see Compress
+	seen       *cache.Cache[struct{}] // see Compress
+	pages      pageCache              // see RenderCached
+	proxies    proxies                // see ClientIP
+	limits     limiters               // see WriteLimiter
+	policy     policy                 // see securityHeaders
+	langs      langs                  // see locale
+	scriptMsgs sync.Map               // locale tag → the scripts' messages as JSON, see scriptMessages
+	stops      []func()               // see OnShutdown
+	uploads    func(path string) bool // see AllowUploads
+	views      views                  // see CountView
 }
 
 // NewServer loads the theme and locales and wires the shared parts.
@@ -119,7 +120,7 @@ func NewServer(cfg config.Config, st *store.Store, themeFS, localeFS fs.FS, log 
 		return nil, err
 	}
 	s := &Server{Config: cfg, Store: st, I18n: i18n, Markdown: content.NewMarkdown(), Assets: assets,
-		Part: participation.New(st), Moderation: moderation.New(st), Analysis: analysis.New(st), Retention: retention.New(st), Feedback: feedback.New(st), Site: site.New(st), Authoring: authoring.New(st), Hasher: auth.NewHasher(), Log: log, Now: time.Now, Metrics: NewMetrics()}
+		Part: participation.New(st), Moderation: moderation.New(st), Analysis: analysis.New(st), Procedures: procedures.New(st), Retention: retention.New(st), Feedback: feedback.New(st), Site: site.New(st), Authoring: authoring.New(st), Hasher: auth.NewHasher(), Log: log, Now: time.Now, Metrics: NewMetrics()}
 	s.Pages, err = LoadTemplates(theme, s.funcs())
 	if err != nil {
 		return nil, err
@@ -127,7 +128,6 @@ func NewServer(cfg config.Config, st *store.Store, themeFS, localeFS fs.FS, log 
 	s.Broker = NewBroker(st, log)
 	s.Viewports = viewport.New(st, s.Count)
 	s.proxies = parseProxies(cfg.TrustedProxies)
-	s.procs, s.counts = cache.New[*model.Procedure](procedureEntries, nil), cache.New[int](countEntries, nil)
 	s.encoded, s.seen = cache.New(encodedBudget, cache.Bytes), cache.New[struct{}](seenEntries, nil)
 	s.Busy = new(loadMeter).busy
 	s.Broker.MaxPerClient, s.Broker.MaxTotal = cfg.StreamsPerClient, cfg.StreamsTotal

@@ -24,6 +24,64 @@ type ScopeStore interface {
 	UserByEmail(ctx context.Context, email string) (*model.User, error)
 	Procedures(ctx context.Context) ([]*model.Procedure, error)
 	ProcedureStamp(ctx context.Context, slug string) (id, version int64, err error)
+	ProcedureOfContribution(ctx context.Context, id string) (int64, error)
+	ProcedureOfComment(ctx context.Context, id int64) (int64, error)
+}
+
+// Named is what a request names: a procedure by its slug, a contribution
+// or a comment by its id; empty where it names none.
+type Named struct {
+	Slug         string
+	Contribution string
+	Comment      int64 // 0: none
+}
+
+// ActsInAll reports whether u acts in every procedure n names: the
+// procedure of the slug and the one the contribution or comment belongs
+// to, so that a procedure's slug cannot carry a step on another
+// procedure's contribution. Names that do not exist are left to the
+// caller (its 404).
+func ActsInAll(ctx context.Context, st ScopeStore, u *model.User, n Named) (bool, error) {
+	if u == nil {
+		return false, nil
+	}
+	if u.Role == model.RoleAdmin || !u.Scoped {
+		return true, nil
+	}
+	var ids []int64
+	add := func(id int64, err error) error {
+		if err == nil {
+			ids = append(ids, id)
+			return nil
+		}
+		if errors.Is(err, store.ErrNotFound) {
+			return nil
+		}
+		return err
+	}
+	if n.Slug != "" {
+		id, _, err := st.ProcedureStamp(ctx, n.Slug)
+		if err := add(id, err); err != nil {
+			return false, err
+		}
+	}
+	if n.Contribution != "" {
+		if err := add(st.ProcedureOfContribution(ctx, n.Contribution)); err != nil {
+			return false, err
+		}
+	}
+	if n.Comment != 0 {
+		if err := add(st.ProcedureOfComment(ctx, n.Comment)); err != nil {
+			return false, err
+		}
+	}
+	for _, id := range ids {
+		ok, err := st.UserActsIn(ctx, u.ID, id)
+		if err != nil || !ok {
+			return false, err
+		}
+	}
+	return true, nil
 }
 
 // ActsIn reports whether u may act (read the back office, moderate,

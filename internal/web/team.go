@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"strconv"
 	"strings"
 
@@ -10,7 +9,6 @@ import (
 	"github.com/mitreden/mitreden/internal/accounts"
 	"github.com/mitreden/mitreden/internal/auth"
 	"github.com/mitreden/mitreden/internal/model"
-	"github.com/mitreden/mitreden/internal/store"
 )
 
 // Lifecycle and roles per procedure, checked here once for every route:
@@ -84,47 +82,19 @@ func (s *Server) privateDrafts(c *fiber.Ctx) error {
 // procedure's contribution. Names that do not exist are left to the
 // handler (404).
 func (s *Server) InScope(c *fiber.Ctx, u *model.User) (bool, error) {
-	if u.Role == model.RoleAdmin || !u.Scoped {
-		return true, nil
-	}
-	ctx := c.UserContext()
-	var ids []int64
-	if slug := c.Params("slug"); slug != "" && model.ValidSlug(slug) {
-		id, _, err := s.Store.ProcedureStamp(ctx, slug)
-		if err == nil {
-			ids = append(ids, id)
-		} else if !errors.Is(err, store.ErrNotFound) {
-			return false, err
-		}
+	var n accounts.Named
+	if slug := c.Params("slug"); model.ValidSlug(slug) {
+		n.Slug = slug
 	}
 	if id := c.Params("id"); id != "" {
 		route := c.Route().Path
-		var pid int64
-		var err error
 		switch {
 		case strings.Contains(route, "/contributions/:id"):
-			pid, err = s.Store.ProcedureOfContribution(ctx, id)
+			n.Contribution = id
 		case strings.Contains(route, "/comments/:id"):
-			n, perr := strconv.ParseInt(id, 10, 64)
-			if perr != nil {
-				err = store.ErrNotFound
-			} else {
-				pid, err = s.Store.ProcedureOfComment(ctx, n)
-			}
-		default:
-			err = store.ErrNotFound
-		}
-		if err == nil {
-			ids = append(ids, pid)
-		} else if !errors.Is(err, store.ErrNotFound) {
-			return false, err
+			// Not a number: no comment by that id, left to the handler.
+			n.Comment, _ = strconv.ParseInt(id, 10, 64)
 		}
 	}
-	for _, id := range ids {
-		ok, err := accounts.ActsIn(ctx, s.Store, u, id)
-		if err != nil || !ok {
-			return false, err
-		}
-	}
-	return true, nil
+	return accounts.ActsInAll(c.UserContext(), s.Store, u, n)
 }

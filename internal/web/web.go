@@ -53,10 +53,12 @@ type Server struct {
 	// Procedures finds procedures by slug and counts their contributions,
 	// kept per procedure version.
 	Procedures *procedures.Service
-	Broker     *Broker
-	Hasher     *auth.Hasher
-	Log        *slog.Logger
-	Metrics    *Metrics
+	// Visits counts procedure page views without tracking.
+	Visits  *procedures.Visits
+	Broker  *Broker
+	Hasher  *auth.Hasher
+	Log     *slog.Logger
+	Metrics *Metrics
 	// AccessLog, when set, takes the request log lines, written by hand
 	// in the shape of Log's JSON handler (accesslog.go); else they go
 	// through Log.
@@ -102,7 +104,6 @@ type Server struct {
 	scriptMsgs sync.Map               // locale tag → the scripts' messages as JSON, see scriptMessages
 	stops      []func()               // see OnShutdown
 	uploads    func(path string) bool // see AllowUploads
-	views      views                  // see CountView
 }
 
 // NewServer loads the theme and locales and wires the shared parts.
@@ -130,6 +131,7 @@ func NewServer(cfg config.Config, st *store.Store, themeFS, localeFS fs.FS, log 
 	s.proxies = parseProxies(cfg.TrustedProxies)
 	s.encoded, s.seen = cache.New(encodedBudget, cache.Bytes), cache.New[struct{}](seenEntries, nil)
 	s.Busy = new(loadMeter).busy
+	s.Visits = &procedures.Visits{Store: st, Now: func() time.Time { return s.Now() }, Log: log}
 	s.Broker.MaxPerClient, s.Broker.MaxTotal = cfg.StreamsPerClient, cfg.StreamsTotal
 	if cfg.AnalysisBackground > 0 {
 		s.Analysis.SetBackgroundTexts(cfg.AnalysisBackground)

@@ -34,6 +34,9 @@ type Store interface {
 	ViewportIndex(ctx context.Context, procedureID int64, b orb.Bound) ([]store.IndexEntry, error)
 	// FeaturesBySeq returns the Feature bytes of the contributions seqs.
 	FeaturesBySeq(ctx context.Context, seqs []int64) ([][]byte, error)
+	// GeoChangedIn reports whether the procedure's spatial index changed
+	// within b between two geo versions (true when that is not known).
+	GeoChangedIn(ctx context.Context, procedureID, after, upto int64, b orb.Bound) (bool, error)
 }
 
 var _ Store = (*store.Store)(nil)
@@ -79,6 +82,7 @@ type Service struct {
 	count   CountFunc
 	cache   *cache.Cache[[]byte]
 	entries *cache.Cache[*tileIndex]      // per tile, see dense
+	latest  *cache.Cache[tileAt]          // per tile, see dense
 	feats   *cache.Cache[*packedFeatures] // per tile, see dense
 	pieces  *cache.Cache[*packedFeatures] // per tile, see joined.go
 	seen    *cache.Cache[struct{}]        // questions asked once, see Answer
@@ -88,6 +92,7 @@ type Service struct {
 func New(st Store, count CountFunc) *Service {
 	return &Service{store: st, count: count, cache: cache.New(answerBudget, cache.Bytes),
 		entries: cache.New(entryBudget, (*tileIndex).size),
+		latest:  cache.New(latestBudget, func(t tileAt) int { return t.index.size() }),
 		feats:   cache.New(featureBudget, (*packedFeatures).size),
 		pieces:  cache.New(pieceBudget, (*packedFeatures).size),
 		seen:    cache.New[struct{}](seenEntries, nil)}

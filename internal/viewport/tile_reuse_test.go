@@ -1,0 +1,121 @@
+package viewport_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/paulmach/orb"
+
+	"github.com/mitreden/mitreden/internal/model"
+	"github.com/mitreden/mitreden/internal/store"
+	"github.com/mitreden/mitreden/internal/viewport"
+)
+
+// indexReadingStore counts the tiles the viewport reads from the spatial
+// index.
+type indexReadingStore struct {
+	*store.Store
+	reads int
+}
+
+func (s *indexReadingStore) ViewportIndex(ctx context.Context, procedureID int64, b orb.Bound) ([]store.IndexEntry, error) {
+	s.reads++
+	return s.Store.ViewportIndex(ctx, procedureID, b)
+}
+
+// Between answers, residents add, move, hide and publish contributions:
+// every answer is still what the store's query answers, and a change reads
+// again only tiles it touched (the others are taken from the geo version
+// they were read at).
+func TestTilesUntouchedByAChangeAreNotReadAgain(t *testing.T) {
+	ctx := context.Background()
+	st, p, rng := denseFixture(t)
+	rs := &indexReadingStore{Store: st}
+	vp := viewport.New(rs, func(ctx context.Context, _ *model.Procedure, f store.Filter) (int, error) {
+		return st.CountContributions(ctx, f)
+	})
+	views := make([]orb.Bound, 16)
+	for i := range views {
+		w := 0.001 + rng.Float64()*0.003
+		x, y := 9.95+rng.Float64()*0.004, 53.55+rng.Float64()*0.002
+		views[i] = orb.Bound{Min: orb.Point{x, y}, Max: orb.Point{x + w, y + w/2}}
+	}
+	ask := func(round int) {
+		t.Helper()
+		for i, b := range views {
+			f := store.Filter{ProcedureID: p.ID, BBox: &b, Sort: store.SortNewest, Limit: 50}
+			got, err := vp.Answer(ctx, p, viewport.Query{Filter: f, Key: fmt.Sprint(round, "/", i)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			feats, next, total, err := st.Features(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if total < 0 {
+				total, _ = st.CountContributions(ctx, f)
+			}
+			if want := viewport.Collection(nil, feats, total, next); string(got.Body) != string(want) {
+				t.Fatalf("round %d, view %d: the answer differs from the store's\n got %.300s\nwant %.300s", round, i, got.Body, want)
+			}
+			got.Release()
+		}
+	}
+	reload := func() {
+		var err error
+		if p, err = st.ProcedureBySlug(ctx, "v"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ask(0)
+	first := rs.reads
+	if first == 0 {
+		t.Fatal("no tile was read")
+	}
+	var ids []string
+	for round := 1; round <= 24; round++ {
+		now := time.Now()
+		// A write each round, in the views' streets (changing tiles the
+		// views use) or far from them (changing none).
+		x, y := 9.95+rng.Float64()*0.006, 53.55+rng.Float64()*0.003
+		if round%4 == 3 {
+			x, y = 9.91, 53.51
+		}
+		switch {
+		case round%3 != 0 || len(ids) == 0 || round%4 == 3: // far: always a new one
+			c := &model.Contribution{ID: uuid.NewString(), ProcedureID: p.ID, Category: "gruen", Title: fmt.Sprint("Neu ", round),
+				Text: "Ein Text mit genug Zeichen.", Geometry: orb.Point{x, y}, Origin: "online", Status: model.Published, CreatedAt: now, UpdatedAt: now}
+			if err := st.InsertContribution(ctx, c, nil, ""); err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, c.ID)
+		default:
+			id := ids[rng.IntN(len(ids))]
+			if _, err := st.UpdateContribution(ctx, id, func(c *model.Contribution) error {
+				if rng.IntN(2) == 0 {
+					c.Geometry = orb.Point{x, y}
+				} else if c.Status == model.Published {
+					c.Status = model.Hidden
+				} else {
+					c.Status = model.Published
+				}
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		reload()
+		before := rs.reads
+		ask(round)
+		if round%4 == 3 && rs.reads != before {
+			t.Errorf("round %d: a change far from every view read %d tiles again", round, rs.reads-before)
+		}
+	}
+	t.Logf("tiles read: %d at first, %d over 24 rounds of one write each", first, rs.reads-first)
+	if rs.reads-first >= 24*first/2 {
+		t.Errorf("%d tile reads over 24 writes, %d for all tiles once: untouched tiles were read again", rs.reads-first, first)
+	}
+}

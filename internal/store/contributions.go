@@ -292,6 +292,9 @@ func saveContribution(tx *sql.Tx, c *model.Contribution) error {
 		Scan(&oldStatus, &oldGeom, &oldLon, &oldLat); err != nil {
 		return fmt.Errorf("store: unable to read contribution: %w", err)
 	}
+	if err := featureChanged(tx, c.ProcedureID, c.Seq); err != nil {
+		return err
+	}
 	var lon, lat any
 	var centre orb.Point
 	if c.Geometry != nil {

@@ -176,6 +176,9 @@ func (s *Store) RespondTo(ctx context.Context, contributionID string, r *model.R
 			return fmt.Errorf("store: unable to add response: %w", err)
 		}
 		r.ID, _ = res.LastInsertId()
+		if err := featureChanged(tx, proc, seq); err != nil { // "answered"
+			return err
+		}
 		if err := enqueueNotification(tx, contributionID, NotifyResponse, map[string]any{"text": r.TextMD}); err != nil {
 			return err
 		}

@@ -103,6 +103,7 @@ func (s *Store) DeleteProcedure(ctx context.Context, procedureID int64, a Audite
 			`DELETE FROM responses WHERE contribution_seq IN (` + ofProc + `)`,
 			`DELETE FROM contributions_geo WHERE seq IN (` + ofProc + `)`,
 			`DELETE FROM geo_changes WHERE procedure_id = ?1`,
+			`DELETE FROM feature_changes WHERE procedure_id = ?1`,
 			`DELETE FROM contributions WHERE procedure_id = ?1`,
 			`DELETE FROM events WHERE procedure_id = ?1`,
 			`DELETE FROM sign_videos WHERE procedure_id = ?1`,

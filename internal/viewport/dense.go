@@ -38,11 +38,7 @@ const (
 	maxDenseZoom = 17
 	// entryBudget bounds the kept tile entries across all procedures.
 	entryBudget = 128 << 20
-	// latestBudget bounds the tiles' newest indexes kept across geo
-	// versions (mostly the same indexes as the entries at the current
-	// one, so mostly no memory of their own).
-	latestBudget = 32 << 20
-	entrySize    = 32
+	entrySize   = 32
 	// featureBudget bounds the kept Feature bytes across all procedures;
 	// tiles with more than maxTileFeatures entries keep those of their
 	// newest headFeatures only: a first page newest first takes a view's
@@ -51,6 +47,10 @@ const (
 	// from its first few dozen), while keeping all of them would take
 	// 600 MB. Deeper features (later pages, oldest first) are read by seq.
 	featureBudget = 96 << 20
+	// The tiles' newest indexes and feature bytes are kept across
+	// versions too (tileEntries, tileFeatures), each within the budget
+	// above: they are mostly the very objects kept for the current
+	// version, so mostly no memory of their own (at most doubling both).
 )
 
 // maxTileFeatures and headFeatures: see featureBudget (variables so that
@@ -119,7 +119,7 @@ func (s *Service) tileEntries(ctx context.Context, p *model.Procedure, z, x, y i
 }
 
 // tileAt is a tile's index as read at a geo version: the newest one read
-// of each tile, kept across geo versions (latestBudget) for tileEntries.
+// of each tile, kept across geo versions (entryBudget) for tileEntries.
 type tileAt struct {
 	geo   int64
 	index *tileIndex
@@ -127,23 +127,123 @@ type tileAt struct {
 
 // tileFeatures returns the Feature bytes of a tile's entries, in their
 // order, kept per procedure version: all of them, or the head of a tile
-// too full to keep whole.
+// too full to keep whole. The bytes read at an earlier version are taken
+// again when the tile's entries are the same (the same index, see
+// tileEntries) and none of them changed since (Store.FeatureChangesSince):
+// every rating is a version, and reading all of a street's feature bytes
+// again after each took most of a busy map's time.
 func (s *Service) tileFeatures(ctx context.Context, p *model.Procedure, z, x, y int, es []store.IndexEntry) (*packedFeatures, error) {
 	if len(es) > maxTileFeatures {
 		es = es[:headFeatures]
 	}
-	k := cache.Key{Procedure: p.ID, Version: p.Version, Name: "features|" + strconv.Itoa(z) + "/" + strconv.Itoa(x) + "/" + strconv.Itoa(y)}
+	name := "features|" + strconv.FormatInt(p.CreatedAt.UnixMilli(), 10) + "|" + strconv.Itoa(z) + "/" + strconv.Itoa(x) + "/" + strconv.Itoa(y)
+	k := cache.Key{Procedure: p.ID, Version: p.Version, Name: name}
 	return s.feats.Do(ctx, k, func(ctx context.Context) (*packedFeatures, error) {
-		seqs := make([]int64, len(es))
-		for i, e := range es {
-			seqs[i] = e.Seq
+		lk := k
+		lk.Version = 0
+		last, had := s.latestFeats.Get(lk)
+		var changed []int64
+		var mark int64
+		known := false
+		if had && last.version <= p.Version {
+			var err error
+			if changed, mark, known, err = s.store.FeatureChangesSince(ctx, p.ID, last.mark, maxFeatureChanges); err != nil {
+				return nil, err
+			}
+			if known && sameEntries(last.es, es) && !anyOf(changed, es) {
+				s.latestFeats.Put(lk, featuresAt{version: p.Version, mark: mark, es: es, pf: last.pf})
+				return last.pf, nil
+			}
 		}
-		fs, err := s.store.FeaturesBySeq(ctx, seqs)
+		if !known {
+			var err error
+			if mark, err = s.store.FeatureMark(ctx); err != nil { // before the bytes: a change after it shows next time
+				return nil, err
+			}
+		}
+		fs, err := s.bytesOf(ctx, es, last, known, changed)
 		if err != nil {
 			return nil, err
 		}
-		return pack(fs), nil
+		pf := pack(fs)
+		pf.version = p.Version
+		if last, ok := s.latestFeats.Get(lk); !ok || last.version < p.Version {
+			s.latestFeats.Put(lk, featuresAt{version: p.Version, mark: mark, es: es, pf: pf})
+		}
+		return pf, nil
 	})
+}
+
+// bytesOf returns the Feature bytes of the entries es, in their order:
+// with known changes since last was read, those of last's contributions
+// that did not change are taken from last, and only the others (new in
+// the tile, changed, gone) are read by seq. A new contribution in a tile
+// changes its entries, but not the bytes of the thousands beside it.
+func (s *Service) bytesOf(ctx context.Context, es []store.IndexEntry, last featuresAt, known bool, changed []int64) ([][]byte, error) {
+	fs := make([][]byte, len(es))
+	var need []int64
+	var at []int
+	var was map[int64]int
+	if known && last.pf != nil {
+		was = make(map[int64]int, len(last.es))
+		for j, e := range last.es {
+			was[e.Seq] = j
+		}
+		for _, q := range changed {
+			delete(was, q)
+		}
+	}
+	for i, e := range es {
+		if j, ok := was[e.Seq]; ok && j < last.pf.len() {
+			if b := last.pf.at(j); len(b) > 0 {
+				fs[i] = b
+				continue
+			}
+		}
+		need, at = append(need, e.Seq), append(at, i)
+	}
+	if len(need) == 0 {
+		return fs, nil
+	}
+	got, err := s.store.FeaturesBySeq(ctx, need)
+	if err != nil {
+		return nil, err
+	}
+	for k, b := range got {
+		fs[at[k]] = b
+	}
+	return fs, nil
+}
+
+// maxFeatureChanges is how many changed contributions since a tile's
+// bytes were read are looked at; after more, the bytes are read again.
+const maxFeatureChanges = 256
+
+// featuresAt is a tile's feature bytes as read at a version, with the
+// feature change mark before the reading and the entries they are of: the
+// newest read of each tile, kept across versions (featureBudget).
+type featuresAt struct {
+	version, mark int64
+	es            []store.IndexEntry
+	pf            *packedFeatures
+}
+
+// sameEntries reports whether a and b are the same entries of the same
+// tile index (not merely equal ones).
+func sameEntries(a, b []store.IndexEntry) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
+}
+
+// anyOf reports whether one of seqs is among the entries es.
+func anyOf(seqs []int64, es []store.IndexEntry) bool {
+	for _, q := range seqs {
+		for i := range es {
+			if es[i].Seq == q {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // packedFeatures are a tile's Feature bytes in one buffer: two objects
@@ -154,6 +254,9 @@ type packedFeatures struct {
 	buf  []byte
 	end  []uint32     // feature i is buf[end[i-1]:end[i]]; empty: gone since its seq was read
 	uses atomic.Int32 // joined answers asked of these features, see tilePieces
+	// version is the procedure version the bytes were read at; they may
+	// serve later versions too (tileFeatures), and so do their pieces.
+	version int64
 }
 
 func pack(fs [][]byte) *packedFeatures {

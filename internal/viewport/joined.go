@@ -19,8 +19,9 @@ import (
 // for the demo's repetitive texts), which is the right trade only while
 // the cores are what clients wait for.
 //
-// A tile's pieces are made once its features, at one procedure version,
-// have been used for piecesAfter joined answers, in the background; until
+// A tile's pieces are made once its features (read at one procedure
+// version, serving later ones while unchanged) have been used for
+// piecesAfter joined answers, in the background; until
 // then, and for features beyond its first maxPieces, answers are
 // compressed as before. Tiles whose features change with every write
 // (ratings, comments) rarely get that far and cost nothing.
@@ -39,7 +40,9 @@ var piecesAfter int32 = 8
 // tilePieces returns the pieces of a tile's kept features pf, nil while
 // they are not made; the use that reaches piecesAfter starts making them.
 func (s *Service) tilePieces(p *model.Procedure, z, x, y int, pf *packedFeatures) *packedFeatures {
-	k := cache.Key{Procedure: p.ID, Version: p.Version, Name: "pieces|" + strconv.Itoa(z) + "/" + strconv.Itoa(x) + "/" + strconv.Itoa(y)}
+	// Keyed by the version the features were read at: they and their
+	// pieces may serve later versions (tileFeatures).
+	k := cache.Key{Procedure: p.ID, Version: pf.version, Name: "pieces|" + strconv.FormatInt(p.CreatedAt.UnixMilli(), 10) + "|" + strconv.Itoa(z) + "/" + strconv.Itoa(x) + "/" + strconv.Itoa(y)}
 	if ps, ok := s.pieces.Get(k); ok {
 		return ps
 	}

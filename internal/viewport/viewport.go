@@ -37,6 +37,10 @@ type Store interface {
 	// GeoChangedIn reports whether the procedure's spatial index changed
 	// within b between two geo versions (true when that is not known).
 	GeoChangedIn(ctx context.Context, procedureID, after, upto int64, b orb.Bound) (bool, error)
+	// FeatureMark and FeatureChangesSince name the contributions whose
+	// Feature bytes changed since a mark.
+	FeatureMark(ctx context.Context) (int64, error)
+	FeatureChangesSince(ctx context.Context, procedureID, mark int64, limit int) (seqs []int64, next int64, ok bool, err error)
 }
 
 var _ Store = (*store.Store)(nil)
@@ -78,24 +82,26 @@ const (
 
 // Service answers viewports.
 type Service struct {
-	store   Store
-	count   CountFunc
-	cache   *cache.Cache[[]byte]
-	entries *cache.Cache[*tileIndex]      // per tile, see dense
-	latest  *cache.Cache[tileAt]          // per tile, see dense
-	feats   *cache.Cache[*packedFeatures] // per tile, see dense
-	pieces  *cache.Cache[*packedFeatures] // per tile, see joined.go
-	seen    *cache.Cache[struct{}]        // questions asked once, see Answer
+	store       Store
+	count       CountFunc
+	cache       *cache.Cache[[]byte]
+	entries     *cache.Cache[*tileIndex]      // per tile, see dense
+	latest      *cache.Cache[tileAt]          // per tile, see dense
+	latestFeats *cache.Cache[featuresAt]      // per tile, see dense
+	feats       *cache.Cache[*packedFeatures] // per tile, see dense
+	pieces      *cache.Cache[*packedFeatures] // per tile, see joined.go
+	seen        *cache.Cache[struct{}]        // questions asked once, see Answer
 }
 
 // New makes the viewport service over st, counting with count.
 func New(st Store, count CountFunc) *Service {
 	return &Service{store: st, count: count, cache: cache.New(answerBudget, cache.Bytes),
-		entries: cache.New(entryBudget, (*tileIndex).size),
-		latest:  cache.New(latestBudget, func(t tileAt) int { return t.index.size() }),
-		feats:   cache.New(featureBudget, (*packedFeatures).size),
-		pieces:  cache.New(pieceBudget, (*packedFeatures).size),
-		seen:    cache.New[struct{}](seenEntries, nil)}
+		entries:     cache.New(entryBudget, (*tileIndex).size),
+		latest:      cache.New(entryBudget, func(t tileAt) int { return t.index.size() }),
+		latestFeats: cache.New(featureBudget, func(f featuresAt) int { return f.pf.size() }),
+		feats:       cache.New(featureBudget, (*packedFeatures).size),
+		pieces:      cache.New(pieceBudget, (*packedFeatures).size),
+		seen:        cache.New[struct{}](seenEntries, nil)}
 }
 
 // Query is one viewport question.

@@ -2,7 +2,6 @@ package viewport
 
 import (
 	"context"
-	"strconv"
 
 	"github.com/mitreden/mitreden/internal/cache"
 	"github.com/mitreden/mitreden/internal/gzipjoin"
@@ -42,7 +41,7 @@ var piecesAfter int32 = 8
 func (s *Service) tilePieces(p *model.Procedure, z, x, y int, pf *packedFeatures) *packedFeatures {
 	// Keyed by the version the features were read at: they and their
 	// pieces may serve later versions (tileFeatures).
-	k := cache.Key{Procedure: p.ID, Version: pf.version, Name: "pieces|" + strconv.FormatInt(p.CreatedAt.UnixMilli(), 10) + "|" + strconv.Itoa(z) + "/" + strconv.Itoa(x) + "/" + strconv.Itoa(y)}
+	k := cache.Key{Procedure: p.ID, Version: pf.version, Name: tileName("pieces", p, z, x, y)}
 	if ps, ok := s.pieces.Get(k); ok {
 		return ps
 	}

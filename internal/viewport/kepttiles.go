@@ -21,8 +21,12 @@ import (
 // holds the procedure's creation too, lest a new procedure given a
 // deleted one's id find the deleted one's tiles.
 func tileEntriesKey(p *model.Procedure, z, x, y int) cache.Key {
-	name := "entries|" + strconv.FormatInt(p.CreatedAt.UnixMilli(), 10) + "|" + strconv.Itoa(z) + "/" + strconv.Itoa(x) + "/" + strconv.Itoa(y)
-	return cache.Key{Procedure: p.ID, Version: p.GeoVersion, Name: name}
+	return cache.Key{Procedure: p.ID, Version: p.GeoVersion, Name: tileName("entries", p, z, x, y)}
+}
+
+// tileName names what of kind a cache keeps of tile z/x/y of p.
+func tileName(kind string, p *model.Procedure, z, x, y int) string {
+	return kind + "|" + strconv.FormatInt(p.CreatedAt.UnixMilli(), 10) + "|" + strconv.Itoa(z) + "/" + strconv.Itoa(x) + "/" + strconv.Itoa(y)
 }
 
 // tileEntries returns the index of tile z/x/y: its entries newest first,
@@ -77,8 +81,7 @@ func (s *Service) tileFeatures(ctx context.Context, p *model.Procedure, z, x, y 
 	if len(es) > maxTileFeatures {
 		es = es[:headFeatures]
 	}
-	name := "features|" + strconv.FormatInt(p.CreatedAt.UnixMilli(), 10) + "|" + strconv.Itoa(z) + "/" + strconv.Itoa(x) + "/" + strconv.Itoa(y)
-	k := cache.Key{Procedure: p.ID, Version: p.Version, Name: name}
+	k := cache.Key{Procedure: p.ID, Version: p.Version, Name: tileName("features", p, z, x, y)}
 	return s.feats.Do(ctx, k, func(ctx context.Context) (*packedFeatures, error) {
 		lk := k
 		lk.Version = 0
@@ -175,13 +178,19 @@ func sameEntries(a, b []store.IndexEntry) bool {
 	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
 
-// anyOf reports whether one of seqs is among the entries es.
+// anyOf reports whether one of seqs is among the entries es: one pass
+// over es, the few seqs in a set.
 func anyOf(seqs []int64, es []store.IndexEntry) bool {
+	if len(seqs) == 0 {
+		return false
+	}
+	set := make(map[int64]struct{}, len(seqs))
 	for _, q := range seqs {
-		for i := range es {
-			if es[i].Seq == q {
-				return true
-			}
+		set[q] = struct{}{}
+	}
+	for i := range es {
+		if _, ok := set[es[i].Seq]; ok {
+			return true
 		}
 	}
 	return false

@@ -52,22 +52,7 @@ func TestTilesUntouchedByAChangeAreNotReadAgain(t *testing.T) {
 	ask := func(round int) {
 		t.Helper()
 		for i, b := range views {
-			f := store.Filter{ProcedureID: p.ID, BBox: &b, Sort: store.SortNewest, Limit: 50}
-			got, err := vp.Answer(ctx, p, viewport.Query{Filter: f, Key: fmt.Sprint(round, "/", i)})
-			if err != nil {
-				t.Fatal(err)
-			}
-			feats, next, total, err := st.Features(ctx, f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if total < 0 {
-				total, _ = st.CountContributions(ctx, f)
-			}
-			if want := viewport.Collection(nil, feats, total, next); string(got.Body) != string(want) {
-				t.Fatalf("round %d, view %d: the answer differs from the store's\n got %.300s\nwant %.300s", round, i, got.Body, want)
-			}
-			got.Release()
+			answerLikeTheStore(t, vp, st, p, store.Filter{ProcedureID: p.ID, BBox: &b, Sort: store.SortNewest, Limit: 50}, fmt.Sprint(round, "/", i))
 		}
 	}
 	reload := func() {
@@ -163,21 +148,7 @@ func TestTileBytesAreReadAgainOnlyWhenTheirContributionsChanged(t *testing.T) {
 		t.Helper()
 		for i, b := range views {
 			f := store.Filter{ProcedureID: p.ID, BBox: &b, Sort: store.SortNewest, Limit: 30}
-			got, err := vp.Answer(ctx, p, viewport.Query{Filter: f, Key: fmt.Sprint(round, "/", i)})
-			if err != nil {
-				t.Fatal(err)
-			}
-			feats, next, total, err := st.Features(ctx, f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if total < 0 {
-				total, _ = st.CountContributions(ctx, f)
-			}
-			if want := viewport.Collection(nil, feats, total, next); string(got.Body) != string(want) {
-				t.Fatalf("round %d, view %d: the answer differs from the store's\n got %.300s\nwant %.300s", round, i, got.Body, want)
-			}
-			got.Release()
+			answerLikeTheStore(t, vp, st, p, f, fmt.Sprint(round, "/", i))
 			if round == 0 {
 				cs, _, err := st.Contributions(ctx, f)
 				if err != nil {
@@ -232,5 +203,27 @@ func TestTileBytesAreReadAgainOnlyWhenTheirContributionsChanged(t *testing.T) {
 	}
 	if fs.reads-first >= 12*first {
 		t.Errorf("%d reads over 12 changes of shown contributions, %d for all tiles once: unchanged tiles were read again", fs.reads-first, first)
+	}
+}
+
+// answerLikeTheStore asks vp the viewport f (key names the question) and
+// fails unless the answer is byte for byte what the store's query answers.
+func answerLikeTheStore(t *testing.T, vp *viewport.Service, st *store.Store, p *model.Procedure, f store.Filter, key string) {
+	t.Helper()
+	ctx := context.Background()
+	got, err := vp.Answer(ctx, p, viewport.Query{Filter: f, Key: key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer got.Release()
+	feats, next, total, err := st.Features(ctx, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total < 0 {
+		total, _ = st.CountContributions(ctx, f)
+	}
+	if want := viewport.Collection(nil, feats, total, next); string(got.Body) != string(want) {
+		t.Fatalf("%s: the answer differs from the store's\n got %.300s\nwant %.300s", key, got.Body, want)
 	}
 }
